@@ -1,0 +1,73 @@
+"""``make bench``: train + dump the default configuration per seed in a child process and print
+its wall time, peak memory and the headline numbers read back from its scene_data."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import contract
+from .config import Config
+
+
+def run_seed(cfg: Config, seed: int, out: Path) -> tuple[float, float]:
+    """(seconds, peak resident MiB) of `python -m pipeline data` for one seed."""
+    cmd = [sys.executable, "-m", "pipeline", "data", "--preset", "default", "--quiet",
+           "--out", str(out), "--set", f"seed={seed}"]
+    for k, v in cfg.to_dict()["train"].items():
+        if k != "seed" and v != getattr(type(cfg.train)(), k):
+            cmd += ["--set", f"{k}={v}"]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"`{' '.join(cmd)}` failed")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def figures(data: contract.SceneData) -> dict[str, float]:
+    h, u = data.heldout.models, data.unrelated
+    row = {"softmax_acc": h["softmax"].accuracy, "edl_acc": h["edl"].accuracy,
+           "u_correct": h["edl"].mean_u_correct, "u_wrong": h["edl"].mean_u_wrong,
+           "softmax_auroc": u.combined_auroc["softmax_entropy"],
+           "edl_auroc_u": u.combined_auroc["edl_u"], "edl_auroc": u.combined_auroc["edl_entropy"]}
+    for s in u.sets:
+        row[f"u_{s.key}"] = s.stats["edl"].mean_u
+    return row
+
+
+def bench(cfg: Config, seeds: list[int], out: Path, markdown: bool = False) -> None:
+    rows = []
+    for seed in seeds:
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            sec, mib = run_seed(cfg, seed, Path(tmp))
+            f = figures(contract.load_all(tmp))
+        f.update(seed=seed, seconds=sec, peak_mib=mib)
+        rows.append(f)
+        if not markdown:
+            print(f"seed {seed}: train+dump {sec:.1f} s, peak memory {mib:.0f} MiB, held-out "
+                  f"accuracy softmax {f['softmax_acc']:.2%} EDL {f['edl_acc']:.2%}; EDL mean u: "
+                  f"correct {f['u_correct']:.3f}, wrong {f['u_wrong']:.3f}, "
+                  + ", ".join(f"{k[2:]} {v:.3f}" for k, v in f.items()
+                              if k.startswith("u_") and k not in ("u_correct", "u_wrong"))
+                  + f"; AUROC held-out vs unrelated: softmax (entropy) {f['softmax_auroc']:.3f}, "
+                  f"EDL (entropy) {f['edl_auroc']:.3f}, EDL (u) {f['edl_auroc_u']:.3f}",
+                  flush=True)
+    if markdown:
+        sets = [k for k in rows[0] if k.startswith("u_") and k not in ("u_correct", "u_wrong")]
+        head = (["seed", "train+dump s", "peak MiB", "softmax acc", "EDL acc", "EDL u correct",
+                 "EDL u wrong"] + [f"EDL u {k[2:]}" for k in sets]
+                + ["AUROC softmax (H)", "AUROC EDL (H)", "AUROC EDL (u)"])
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for r in rows:
+            cells = ([str(r["seed"]), f"{r['seconds']:.0f}", f"{r['peak_mib']:.0f}",
+                      f"{r['softmax_acc']:.2%}", f"{r['edl_acc']:.2%}", f"{r['u_correct']:.3f}",
+                      f"{r['u_wrong']:.3f}"] + [f"{r[k]:.3f}" for k in sets]
+                     + [f"{r['softmax_auroc']:.3f}", f"{r['edl_auroc']:.3f}",
+                        f"{r['edl_auroc_u']:.3f}"])
+            print("| " + " | ".join(cells) + " |")

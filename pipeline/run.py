@@ -1,0 +1,122 @@
+"""The pipeline's two stages: ``train`` (checkpoints + training.json) and ``probe`` (the rest of
+scene_data). Both are deterministic for a given configuration."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import contract, datasets, probes
+from .config import Config
+from .models import LeNet
+from .train import outputs, pick_device, train_model
+
+CHECKPOINTS = "checkpoints"
+
+
+def provenance(cfg: Config, split: datasets.Split, seconds: dict[str, float], device: str) -> dict:
+    import torchvision
+
+    return {"dataset": split.name, "dataset_source": split.source,
+            "n_train": len(split.y_train), "n_heldout": len(split.y_heldout),
+            "seed": cfg.train.seed, "config_hash": cfg.hash(), "config": cfg.to_dict(),
+            "created_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "training_seconds": seconds, "device": device,
+            "packages": {"python": platform.python_version(), "torch": torch.__version__,
+                         "torchvision": torchvision.__version__, "numpy": np.__version__}}
+
+
+def load_split(cfg: Config) -> datasets.Split:
+    t = cfg.train
+    return datasets.load_split(t.dataset, t.n_train, t.n_heldout, t.seed)
+
+
+def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]:
+    """Train both models; write checkpoints and training.json. Returns seconds per model."""
+    if cfg.train.threads:
+        torch.set_num_threads(cfg.train.threads)
+    split = load_split(cfg)
+    device = pick_device(cfg.train.device)
+    ckpt = Path(out_dir) / CHECKPOINTS
+    ckpt.mkdir(parents=True, exist_ok=True)
+    histories, seconds = {}, {}
+    for kind in probes.KINDS:
+        model, histories[kind], seconds[kind] = train_model(kind, split, cfg.train, device, progress)
+        tmp = ckpt / f".{kind}.pt.tmp"
+        torch.save({"kind": kind, "state_dict": model.state_dict(), "config": cfg.to_dict(),
+                    "config_hash": cfg.hash(), "history": histories[kind],
+                    "seconds": seconds[kind], "device": device.type}, tmp)
+        tmp.replace(ckpt / f"{kind}.pt")
+    contract.save(contract.Training, {
+        "provenance": provenance(cfg, split, seconds, device.type),
+        "layers": LeNet().layer_table(), "evidence": cfg.train.evidence,
+        "edl_loss": cfg.train.edl_loss, "annealing_epochs": cfg.train.annealing_epochs,
+        "history": histories}, out_dir)
+    return seconds
+
+
+def load_models(cfg: Config, out_dir: Path) -> tuple[dict[str, LeNet], dict[str, float], str]:
+    models, seconds, device = {}, {}, "cpu"
+    for kind in probes.KINDS:
+        path = Path(out_dir) / CHECKPOINTS / f"{kind}.pt"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run `make data` (it trains the models)")
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        if state["config_hash"] != cfg.hash():
+            raise RuntimeError(f"{path} was trained with another configuration "
+                               f"({state['config_hash']} != {cfg.hash()}): train again")
+        m = LeNet(cfg.train.dropout)
+        m.load_state_dict(state["state_dict"])
+        models[kind] = m.eval()
+        seconds[kind], device = state["seconds"], state["device"]
+    return models, seconds, device
+
+
+def probe(cfg: Config, out_dir: Path, sel: probes.Selection, progress: bool = True) -> list[Path]:
+    """Run every probe and write the scene_data files (all but training.json)."""
+    def say(msg: str) -> None:
+        if progress:
+            print(f"  probing: {msg}", flush=True)
+
+    torch.manual_seed(cfg.train.seed)
+    split = load_split(cfg)
+    models, seconds, device = load_models(cfg, out_dir)
+    prov = provenance(cfg, split, seconds, device)
+    x, y = split.x_heldout, split.y_heldout
+    xt = torch.from_numpy(x)
+    so = outputs(models["softmax"], "softmax", xt, cfg.train)
+    eo = outputs(models["edl"], "edl", xt, cfg.train)
+    written = []
+    say("forward pass of the chosen digit")
+    fp = probes.forward_pass(models, cfg, x, y, so, eo, sel)
+    written.append(contract.save(contract.ForwardPass, {"provenance": prov, **fp}, out_dir))
+    say("held-out metrics and confident mistakes")
+    written.append(contract.save(contract.Heldout, {"provenance": prov,
+                                                    **probes.heldout(cfg, x, y, so, eo)}, out_dir))
+    say("unrelated inputs")
+    written.append(contract.save(contract.Unrelated, {
+        "provenance": prov, **probes.unrelated(cfg, models, so, eo, sel)}, out_dir))
+    say("rotated digit")
+    written.append(contract.save(contract.Rotation, {
+        "provenance": prov, **probes.rotation(cfg, models, x, y, so, eo, sel)}, out_dir))
+    say("FGSM perturbations")
+    written.append(contract.save(contract.FGSM, {
+        "provenance": prov, **probes.fgsm(cfg, models, x, y, fp["heldout_index"])}, out_dir))
+    return written
+
+
+def read_selection(path: Path | None) -> probes.Selection:
+    if path is None or not Path(path).exists():
+        return probes.Selection()
+    return probes.Selection.from_dict(json.loads(Path(path).read_text()))
+
+
+def timed(fn, *a, **kw):  # noqa: ANN001, ANN201 - tiny helper for the bench
+    t = time.perf_counter()
+    r = fn(*a, **kw)
+    return r, time.perf_counter() - t

@@ -1,0 +1,31 @@
+"""What a lecture asks the pipeline to probe: the sample digit, the rotated digit, the user's
+image files (with their content hashes, so that an edited image is probed again)."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .config import Config
+
+
+def selection_from_lecture(lecture_path: Path, cfg: Config) -> dict:
+    """Validate the lecture and extract the pipeline's part of it as a JSON-able dict.
+
+    Raises ``scenes.config.LectureError`` (a ValueError naming the key and line)."""
+    from scenes.config import LectureError, load_lecture  # pure pydantic: no manim import
+
+    lecture = load_lecture(lecture_path)
+    s = lecture.sample
+    if s.index is not None and s.index >= cfg.train.n_heldout:
+        line = lecture.line_of("sample.index")
+        where = f"{lecture_path}:{line}" if line else str(lecture_path)
+        raise LectureError(f"{where}: sample.index: {s.index} is out of range: the held-out set "
+                           f"has {cfg.train.n_heldout} digits (0..{cfg.train.n_heldout - 1})")
+    images = []
+    for p in lecture.unrelated.images:
+        p = Path(p)
+        images.append({"path": str(p.resolve()),
+                       "sha256": hashlib.sha256(p.read_bytes()).hexdigest()})
+    return {"sample": {"index": s.index, "digit": s.digit, "rule": s.rule, "nth": s.nth},
+            "rotation": {"digit": lecture.rotation.digit, "nth": lecture.rotation.nth},
+            "images": images}

@@ -1,0 +1,128 @@
+"""The base class of every lecture sequence: sections, captions, pace, theme and wording.
+
+A sequence subclass lists its storyboard in ``SECTIONS``; each name is also a method that draws
+that part of the story on an empty stage (the sequence title stays). Captions come from the
+lecture YAML and are spread over the section's real duration, sentence by sentence.
+
+    class MySequence(LectureScene):
+        sequence = "cnn_forward_pass"
+        SECTIONS = ("task", "pixels")
+
+        def task(self) -> None:
+            self.play_p(Write(self.para("task_intro")))
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+from manim import (DOWN, LEFT, UP, Animation, FadeOut, Mobject, Scene, TexTemplate, Text,
+                   VGroup, config)
+
+#: MathTex through a plain ``article`` so only texlive-latex-base and dvisvgm are needed.
+TEX_TEMPLATE = TexTemplate(
+    documentclass=r"\documentclass[12pt]{article}",
+    preamble=r"\usepackage{amsmath}\usepackage{amssymb}\pagestyle{empty}",
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a caption into sentences (Latin and CJK punctuation)."""
+    parts = re.split(r"(?<=[.!?。！？])\s*", text.strip())
+    return [p for p in (s.strip() for s in parts) if p]
+
+
+class LectureScene(Scene):
+    """A lecture sequence rendered from a :class:`scenes.config.Lecture` and scene_data."""
+
+    sequence: ClassVar[str] = ""
+    SECTIONS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
+        self.lecture = lecture
+        self.data = data
+        self.words = getattr(lecture, self.sequence) if self.sequence else None
+        self.theme = lecture.theme
+        #: (scene_data field, value) of every number drawn, for tests and audits.
+        self.shown_numbers: list[tuple[str, float]] = []
+        config.tex_template = TEX_TEMPLATE
+        super().__init__(**kwargs)
+
+    # -- storyboard ------------------------------------------------------------------------
+    def enabled_sections(self) -> list[str]:
+        chosen = self.lecture.sections.get(self.sequence) if self.lecture.sections else None
+        return [s for s in self.SECTIONS if not chosen or s in chosen]
+
+    def construct(self) -> None:
+        self.camera.background_color = self.theme.background
+        self.header = self.title_bar()
+        for name in self.enabled_sections():
+            self.next_section(name)
+            start = self.renderer.time
+            if self.header is not None and self.header not in self.mobjects:
+                self.add(self.header)
+            getattr(self, name)()
+            self.caption(name, start)
+            self.clear_stage()
+
+    def title_bar(self) -> Mobject | None:
+        if self.words is None:
+            return None
+        bar = self.text(self.words.title, size=26, color=self.theme.muted)
+        return bar.to_corner(UP + LEFT, buff=0.3)
+
+    def clear_stage(self) -> None:
+        """Fade out everything but the title bar."""
+        rest = [m for m in self.mobjects if m is not self.header]
+        if rest:
+            self.play(*[FadeOut(m) for m in rest], run_time=0.5 * self.lecture.pace)
+
+    def caption(self, section: str, start: float) -> None:
+        """Subtitles for the section that just ended, sentence by sentence over its duration."""
+        content = self.words.captions.get(section) if self.words else None
+        if not content:
+            return
+        elapsed = self.renderer.time - start
+        sentences = split_sentences(content)
+        total = sum(len(s) for s in sentences)
+        t = start
+        for s in sentences:
+            duration = elapsed * len(s) / total
+            self.add_subcaption(s, duration=duration, offset=t - self.renderer.time)
+            t += duration
+
+    # -- pace ------------------------------------------------------------------------------
+    def play_p(self, *animations: Animation | Any, run_time: float = 1.0, **kwargs: Any) -> None:
+        self.play(*animations, run_time=run_time * self.lecture.pace, **kwargs)
+
+    def wait_p(self, seconds: float = 1.0) -> None:
+        self.wait(seconds * self.lecture.pace)
+
+    # -- wording ---------------------------------------------------------------------------
+    def t(self, key: str, **values: Any) -> str:
+        """The YAML string ``<sequence>.text.<key>``, formatted with ``values``."""
+        return self.words.text[key].format(**values)
+
+    def text(self, content: str, size: float = 30, color: str | None = None, **kw: Any) -> Text:
+        return Text(content, font=self.theme.font, font_size=size,
+                    color=color or self.theme.text, **kw)
+
+    def para(self, key: str, size: float = 30, width: float | None = 12.0, **values: Any) -> Mobject:
+        """A YAML string as lines of Text (explicit line breaks kept), scaled to fit ``width``."""
+        lines = self.t(key, **values).split("\n")
+        group = VGroup(*[self.text(line, size=size) for line in lines]).arrange(DOWN, buff=0.18)
+        if width is not None and group.width > width:
+            group.scale_to_fit_width(width)
+        return group
+
+    def number(self, value: float, source: str, digits: int = 2, size: float = 28,
+               color: str | None = None, signed: bool = False) -> Text:
+        """A number drawn from scene_data; ``source`` names its field (recorded for tests)."""
+        self.shown_numbers.append((source, float(value)))
+        fmt = f"{{:{'+' if signed else ''}.{digits}f}}"
+        return self.text(fmt.format(value), size=size, color=color)
+
+
+
+__all__ = ["LectureScene", "TEX_TEMPLATE", "split_sentences"]
