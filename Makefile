@@ -10,7 +10,7 @@ LECTURE ?= scenes/lectures/default.yaml
 PRESET  ?= default
 SET     ?=
 QUALITY ?=
-DATA    := scene_data
+DATA    ?= scene_data
 STAMP   := .venv/.setup-done
 
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
