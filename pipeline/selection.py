@@ -12,15 +12,11 @@ def selection_from_lecture(lecture_path: Path, cfg: Config) -> dict:
     """Validate the lecture and extract the pipeline's part of it as a JSON-able dict.
 
     Raises ``scenes.config.LectureError`` (a ValueError naming the key and line)."""
-    from scenes.config import LectureError, load_lecture  # pure pydantic: no manim import
+    from scenes.config import check_index, load_lecture  # pure pydantic: no manim import
 
     lecture = load_lecture(lecture_path)
+    check_index(lecture, cfg.train.n_heldout)
     s = lecture.sample
-    if s.index is not None and s.index >= cfg.train.n_heldout:
-        line = lecture.line_of("sample.index")
-        where = f"{lecture_path}:{line}" if line else str(lecture_path)
-        raise LectureError(f"{where}: sample.index: {s.index} is out of range: the held-out set "
-                           f"has {cfg.train.n_heldout} digits (0..{cfg.train.n_heldout - 1})")
     images = []
     for p in lecture.unrelated.images:
         p = Path(p)
