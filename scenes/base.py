@@ -33,11 +33,20 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in (s.strip() for s in parts) if p]
 
 
+class _Keep(dict):
+    """format_map helper: unknown ``{placeholders}`` stay as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 class LectureScene(Scene):
     """A lecture sequence rendered from a :class:`scenes.config.Lecture` and scene_data."""
 
     sequence: ClassVar[str] = ""
-    SECTIONS: ClassVar[tuple[str, ...]] = ()
+    SECTIONS: ClassVar[tuple[str, ...]] = ()  # keep a literal tuple: the config reads it with ast
+    #: the scene_data files this sequence reads (for the manifest); None = all of them
+    DATA: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
         self.lecture = lecture
@@ -46,6 +55,8 @@ class LectureScene(Scene):
         self.theme = lecture.theme
         #: (scene_data field, value) of every number drawn, for tests and audits.
         self.shown_numbers: list[tuple[str, float]] = []
+        #: values a section computes from scene_data for ``{placeholders}`` in its caption
+        self.values: dict[str, Any] = {}
         config.tex_template = TEX_TEMPLATE
         super().__init__(**kwargs)
 
@@ -83,6 +94,7 @@ class LectureScene(Scene):
         content = self.words.captions.get(section) if self.words else None
         if not content:
             return
+        content = content.format_map(_Keep(self.values))
         elapsed = self.renderer.time - start
         sentences = split_sentences(content)
         total = sum(len(s) for s in sentences)

@@ -1,0 +1,553 @@
+"""The lecture YAML: schema, loader and checker.
+
+A user's file is merged over ``scenes/lectures/default.yaml`` (the reference: a key that is not
+in the default file is an error), then validated. Every problem is reported at once, each with
+the file, line and key that caused it::
+
+    >>> lecture = load_lecture("scenes/lectures/default.yaml")
+    >>> lecture.theme.background, lecture.render_settings.width
+    ('#111318', 1920)
+
+    $ python -m scenes.config check my.yaml
+    my.yaml:42: render.quality: 'ultra' is not one of preview, production
+
+This module imports neither manim nor torch: the pipeline and the Makefile use it too.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib.util
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Iterable, Literal, Optional, Union
+
+import yaml
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      PrivateAttr, ValidationError, ValidationInfo)
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from scenes import registry
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "lectures" / "default.yaml"
+
+#: (width, height, fps) of each quality preset.
+PRESETS: dict[str, tuple[int, int, int]] = {"preview": (854, 480, 15),
+                                            "production": (1920, 1080, 30)}
+
+KeyPath = tuple[Union[str, int], ...]
+
+
+# -- errors -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Issue:
+    """One problem of a lecture file."""
+    file: str
+    line: Optional[int]
+    key: str  # dotted key path, '' for the whole file
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class LectureError(ValueError):
+    """A lecture file is unreadable or invalid; the message lists every problem, one a line."""
+
+    def __init__(self, issues: Iterable[Issue] | str) -> None:
+        self.issues: list[Issue] = ([Issue("", None, "", issues)] if isinstance(issues, str)
+                                    else list(issues))
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+
+def dotted(path: KeyPath) -> str:
+    """('unrelated', 'images', 1) -> 'unrelated.images[1]'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_key(key: str) -> KeyPath:
+    """'unrelated.images[1]' or 'unrelated.images.1' -> ('unrelated', 'images', 1)."""
+    parts = [p for p in re.split(r"[.\[\]]", key) if p]
+    return tuple(int(p) if p.isdigit() else p for p in parts)
+
+
+# -- YAML with line numbers ---------------------------------------------------------------------
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose mapping keys stay the text written (YAML 1.1 reads `no:` as False)."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+        self.flatten_mapping(node)
+        return {(k.value if isinstance(k, ScalarNode) else str(self.construct_object(k, deep=True))):
+                self.construct_object(v, deep=deep) for k, v in node.value}
+
+
+@dataclass
+class _Source:
+    """One parsed YAML file: its data and the line of every key path."""
+    name: str  # as shown in messages
+    path: Path
+    data: Any
+    lines: dict[KeyPath, int]
+
+    @property
+    def folder(self) -> Path:
+        return self.path.resolve().parent
+
+
+def _walk(node: Optional[Node], path: KeyPath, lines: dict[KeyPath, int],
+          dupes: list[tuple[KeyPath, int, int]]) -> None:
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            p = path + (k.value if isinstance(k, ScalarNode) else str(k.value),)
+            if p in lines:
+                dupes.append((p, k.start_mark.line + 1, lines[p]))
+            lines[p] = k.start_mark.line + 1
+            _walk(v, p, lines, dupes)
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1
+            _walk(item, path + (i,), lines, dupes)
+
+
+def _read(path: Path, name: str) -> tuple[_Source, list[Issue]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LectureError([Issue(name, None, "", "no such lecture file")]) from None
+    except IsADirectoryError:
+        raise LectureError([Issue(name, None, "", "is a folder, not a lecture YAML file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LectureError([Issue(name, None, "", f"cannot read the lecture file ({exc})")]) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(s for s in (exc.context, exc.problem) if s)
+        raise LectureError([Issue(name, mark.line + 1 if mark else None, "",
+                                  f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise LectureError([Issue(name, None, "", f"YAML syntax error: {exc}")]) from None
+    finally:
+        loader.dispose()
+    lines: dict[KeyPath, int] = {}
+    dupes: list[tuple[KeyPath, int, int]] = []
+    _walk(node, (), lines, dupes)
+    issues = [Issue(name, line, dotted(p), f"written twice (first on line {first}); keep one")
+              for p, line, first in dupes]
+    return _Source(name, path, {} if data is None else data, lines), issues
+
+
+# -- merge over the default file ----------------------------------------------------------------
+FREE_FORM: frozenset[KeyPath] = frozenset({("sections",)})
+
+
+def _allowed(keys: Iterable[str], wrong: str) -> str:
+    keys = list(keys)
+    if not keys:
+        return "none are defined yet (scene authors add them to scenes/lectures/default.yaml)"
+    close = difflib.get_close_matches(wrong, keys, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    shown = ", ".join(keys[:40]) + (", ..." if len(keys) > 40 else "")
+    return f"allowed: {shown}{hint}"
+
+
+def _merge(default: Any, user: Any, path: KeyPath, src: _Source, issues: list[Issue]) -> Any:
+    """``user`` deep-merged over ``default``; keys unknown to ``default`` become issues."""
+    if isinstance(default, dict) and user is None:
+        return default  # a block left empty (all commented out) overrides nothing
+    if not isinstance(default, dict) or path in FREE_FORM or not isinstance(user, dict):
+        return user  # a leaf, a free-form place, or a wrong type that validation reports
+    merged = dict(default)
+    for key, value in user.items():
+        if key in default:
+            merged[key] = _merge(default[key], value, path + (key,), src, issues)
+            continue
+        kind = ("caption" if path[-1:] == ("captions",) else
+                "text" if path[-1:] == ("text",) else "")
+        what = f"unknown {kind + ' ' if kind else ''}key {key!r}"
+        where = f" in {dotted(path)}" if path else ""
+        issues.append(Issue(src.name, src.lines.get(path + (key,)), dotted(path + (key,)),
+                            f"{what}{where}; {_allowed(default, key)}"))
+    return merged
+
+
+# -- section names without importing manim -----------------------------------------------------
+def declared_sections(sequence: str) -> Optional[tuple[str, ...]]:
+    """The literal ``SECTIONS`` of a sequence's scene class (or module), read from its source
+    with :mod:`ast` so that manim is not imported; None when the file or constant is missing."""
+    seq = registry.SEQUENCES.get(sequence)
+    if seq is None:
+        return None
+    module, cls = seq.target.split(":")
+    try:
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+            return None
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    except (ImportError, ValueError, OSError, SyntaxError):
+        return None
+
+    def find(body: list[ast.stmt]) -> Optional[tuple[str, ...]]:
+        for st in body:
+            target = (st.targets[0] if isinstance(st, ast.Assign) and len(st.targets) == 1
+                      else st.target if isinstance(st, ast.AnnAssign) else None)
+            if isinstance(target, ast.Name) and target.id == "SECTIONS" and st.value is not None:
+                try:  # only a literal; anything computed needs an import to know
+                    return tuple(str(v) for v in ast.literal_eval(st.value))
+                except (ValueError, TypeError, SyntaxError):
+                    return None
+        return None
+
+    for st in tree.body:
+        if isinstance(st, ast.ClassDef) and st.name == cls:
+            found = find(st.body)
+            if found is not None:
+                return found
+    return find(tree.body)
+
+
+def section_names(sequence: str, default_data: dict) -> tuple[str, ...]:
+    """Every section a lecture may select for ``sequence``: the scene's literal ``SECTIONS``
+    plus the caption keys the default file lists for it."""
+    names = list(declared_sections(sequence) or ())
+    block = default_data.get(sequence)
+    captions = block.get("captions") if isinstance(block, dict) else None
+    for key in captions or {}:
+        if key not in names:
+            names.append(key)
+    return tuple(names)
+
+
+# -- schema -------------------------------------------------------------------------------------
+class _Block(BaseModel):
+    # strict: YAML already gives typed values, so "5" for a number is a mistake, not a number.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _colour(v: Any) -> str:
+    if v is None:
+        raise ValueError('empty: write the colour in quotes, e.g. "#1A2B3C" '
+                         "(an unquoted # starts a YAML comment)")
+    if not isinstance(v, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", v):
+        raise ValueError(f"{_show(v)} is not a colour; write '#RRGGBB' in quotes, e.g. \"#1A2B3C\"")
+    return v.upper()
+
+
+def _path(key: str, must_exist: bool) -> Any:
+    """A path validator: relative to the YAML file that named it (``context['dirs'][key]``)."""
+
+    def check(v: Any, info: ValidationInfo) -> Path:
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError(f"expected a file path, got {_show(v)}")
+        base = ((info.context or {}).get("dirs", {}).get(key)) or Path.cwd()
+        p = (Path(base) / Path(v).expanduser()).resolve()
+        if must_exist and not p.is_file():
+            raise ValueError(f"no such file: {p}" + (" (it is a folder)" if p.is_dir() else ""))
+        return p
+
+    return BeforeValidator(check)
+
+
+def _even(v: int) -> int:
+    if v % 2:
+        raise ValueError(f"{v} is odd; H.264 needs an even number of pixels")
+    return v
+
+
+def _empty_if_null(empty: type) -> BeforeValidator:
+    """``images:`` with nothing after it reads as null in YAML; take it as an empty collection."""
+    return BeforeValidator(lambda v: empty() if v is None else v)
+
+
+Colour = Annotated[str, BeforeValidator(_colour)]
+NonNeg = Annotated[int, Field(ge=0)]
+Digit = Annotated[int, Field(ge=0, le=9)]
+Pixels = Annotated[int, Field(ge=16, le=7680), AfterValidator(_even)]
+
+
+class TitleCard(_Block):
+    course: str
+    title: str
+    lecturer: str
+    institution: str
+    logo: Optional[Annotated[Path, _path("title_card.logo", True)]] = None
+
+
+class Sample(_Block):
+    index: Optional[NonNeg] = None
+    digit: Digit = 7
+    rule: Literal["both_correct", "any", "softmax_wrong"] = "both_correct"
+    nth: NonNeg = 0
+
+
+class Rotation(_Block):
+    digit: Digit = 1
+    nth: NonNeg = 0
+
+
+class Unrelated(_Block):
+    letters: bool = True
+    fashion: bool = True
+    noise: bool = True
+    images: Annotated[list[Annotated[Path, _path("unrelated.images", True)]],
+                      _empty_if_null(list)] = []
+
+
+class Theme(_Block):
+    background: Colour
+    text: Colour
+    muted: Colour
+    accent: Colour
+    positive: Colour
+    negative: Colour
+    softmax: Colour
+    edl: Colour
+    font: str
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """The render settings after the preset and the explicit overrides are applied."""
+    quality: str
+    width: int
+    height: int
+    fps: int
+    output_dir: Path
+
+
+class Render(_Block):
+    quality: Literal["preview", "production"] = "production"
+    width: Optional[Pixels] = None
+    height: Optional[Pixels] = None
+    fps: Optional[Annotated[int, Field(ge=1, le=120)]] = None
+    output_dir: Annotated[Path, _path("render.output_dir", False)]
+
+    def settings(self, quality: Optional[str] = None) -> RenderSettings:
+        """Preset of ``quality`` (default: this block's) with explicit width/height/fps on top."""
+        q = quality or self.quality
+        if q not in PRESETS:
+            raise ValueError(f"unknown quality {q!r}; one of {', '.join(PRESETS)}")
+        w, h, fps = PRESETS[q]
+        return RenderSettings(q, self.width or w, self.height or h, self.fps or fps,
+                              self.output_dir)
+
+
+class SequenceWords(_Block):
+    """A sequence's wording: title, a caption per section, and the strings its scenes draw."""
+    title: str
+    captions: Annotated[dict[str, str], _empty_if_null(dict)] = {}
+    text: Annotated[dict[str, str], _empty_if_null(dict)] = {}
+
+
+class Lecture(_Block):
+    """A validated lecture. Attribute names follow the YAML keys."""
+    language: str
+    title_card: TitleCard
+    sample: Sample
+    rotation: Rotation
+    unrelated: Unrelated
+    sequences: list[str]
+    sections: Annotated[dict[str, Annotated[list[str], _empty_if_null(list)]],
+                        _empty_if_null(dict)] = {}
+    theme: Theme
+    pace: Annotated[float, Field(ge=0.25, le=4.0)] = 1.0
+    render: Render
+    cnn_forward_pass: SequenceWords
+    overconfidence: SequenceWords
+    edl_pass: SequenceWords
+    comparison: SequenceWords
+
+    _source_path: Optional[Path] = PrivateAttr(default=None)
+    _where: dict[KeyPath, tuple[str, int]] = PrivateAttr(default_factory=dict)
+
+    @property
+    def source_path(self) -> Optional[Path]:
+        """The absolute path of the user's YAML file."""
+        return self._source_path
+
+    @property
+    def render_settings(self) -> RenderSettings:
+        return self.render.settings()
+
+    def words(self, sequence: str) -> SequenceWords:
+        return getattr(self, sequence)
+
+    def where(self, key: str | KeyPath) -> tuple[str, Optional[int]]:
+        """(file, line) that set ``key`` ('sample.index'): the user's file if it has the key,
+        else the default file; the line is None when neither writes it."""
+        path = parse_key(key) if isinstance(key, str) else tuple(key)
+        for n in range(len(path), 0, -1):
+            if path[:n] in self._where:
+                return self._where[path[:n]]
+        return (str(self._source_path or ""), None)
+
+    def line_of(self, key: str | KeyPath) -> Optional[int]:
+        """Line of ``key`` in the file that set it (see :meth:`where`)."""
+        return self.where(key)[1]
+
+    def error(self, key: str, message: str) -> LectureError:
+        """A :class:`LectureError` pointing at ``key``, for checks made after loading."""
+        file, line = self.where(key)
+        return LectureError([Issue(file, line, key, message)])
+
+
+def check_index(lecture: Lecture, heldout_size: int) -> None:
+    """Raise LectureError at the line of ``sample.index`` if it is outside the held-out set."""
+    index = lecture.sample.index
+    if index is not None and index >= heldout_size:
+        raise lecture.error("sample.index", f"{index} is out of range: the held-out set has "
+                                            f"{heldout_size} digits (0..{heldout_size - 1})")
+
+
+# -- error messages -----------------------------------------------------------------------------
+def _show(v: Any) -> str:
+    if v is None:
+        return "null (empty)"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    s = repr(v)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _message(err: dict) -> str:
+    kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "literal_error":
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"{_show(got)} is not one of {', '.join(options)}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    bounds = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">",
+              "less_than": "<"}
+    if kind in bounds:
+        limit = next(iter(ctx.values()), "?")
+        return f"{_show(got)} is out of range: must be {bounds[kind]} {limit}"
+    expected = {"int": "a whole number", "float": "a number", "bool": "true or false",
+                "string": "text", "dict": "a mapping (key: value lines)", "list": "a list",
+                "none": "null"}
+    if kind in ("model_type", "model_attributes_type"):
+        return f"expected a mapping (key: value lines), got {_show(got)}"
+    head = kind.split("_")[0]
+    if head in expected:
+        return f"expected {expected[head]}, got {_show(got)}"
+    if kind == "missing":
+        return "required"
+    return f"{err['msg']} (got {_show(got)})"
+
+
+# -- loading ------------------------------------------------------------------------------------
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _raw_checks(data: dict, default_data: dict) -> list[tuple[KeyPath, str]]:
+    """Checks pydantic cannot place on a line: sequence and section names."""
+    out: list[tuple[KeyPath, str]] = []
+    known = list(registry.SEQUENCES)
+    seqs = data.get("sequences")
+    if isinstance(seqs, list):
+        if not seqs:
+            out.append((("sequences",), f"the list is empty; name at least one of {', '.join(known)}"))
+        seen: set[str] = set()
+        for i, name in enumerate(seqs):
+            if not isinstance(name, str):
+                continue  # pydantic reports the type
+            if name not in registry.SEQUENCES:
+                out.append((("sequences", i), f"unknown sequence {name!r}; {_allowed(known, name)}"))
+            elif name in seen:
+                out.append((("sequences", i), f"{name!r} is listed twice"))
+            seen.add(name)
+    sections = data.get("sections")
+    if isinstance(sections, dict):
+        for seq, names in sections.items():
+            if seq not in registry.SEQUENCES:
+                out.append((("sections", seq), f"unknown sequence {seq!r}; {_allowed(known, seq)}"))
+                continue
+            if not isinstance(names, list):
+                continue
+            allowed = section_names(seq, default_data)
+            for i, name in enumerate(names):
+                if isinstance(name, str) and name not in allowed:
+                    out.append((("sections", seq, i),
+                                f"unknown section {name!r} of {seq}; {_allowed(allowed, name)}"))
+    return out
+
+
+def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> Lecture:
+    """Read, merge over the default file, and validate a lecture YAML.
+
+    Raises :class:`LectureError` listing every problem with file, line and key.
+    """
+    path, default_path = Path(path), Path(default_path)
+    default, d_issues = _read(default_path, _display(default_path))
+    if d_issues or not isinstance(default.data, dict):
+        raise LectureError(d_issues or [Issue(default.name, 1, "", "must be a mapping")])
+    same = path.resolve() == default_path.resolve()
+    user, issues = (default, []) if same else _read(path, str(path))
+    if not isinstance(user.data, dict):
+        raise LectureError([Issue(user.name, 1, "", f"expected a mapping of keys (like the "
+                                                    f"default file), got {_show(user.data)}")])
+    merged = _merge(default.data, user.data, (), user, issues)
+
+    def locate(key: KeyPath) -> tuple[_Source, Optional[int]]:
+        """The file and line of the closest key written, preferring the user's file."""
+        for n in range(len(key), 0, -1):
+            for src in (user, default):
+                if key[:n] in src.lines:
+                    return src, src.lines[key[:n]]
+        return user, None
+
+    problems: list[tuple[KeyPath, str]] = _raw_checks(merged, default.data)
+    dirs = {k: locate(parse_key(k))[0].folder
+            for k in ("title_card.logo", "unrelated.images", "render.output_dir")}
+    lecture: Optional[Lecture] = None
+    try:
+        lecture = Lecture.model_validate(merged, context={"dirs": dirs})
+    except ValidationError as exc:
+        problems += [(tuple(e["loc"]), _message(e)) for e in exc.errors()]
+    for key, msg in problems:
+        src, line = locate(key)
+        issues.append(Issue(src.name, line, dotted(key), msg))
+    if issues:
+        issues.sort(key=lambda i: (i.file != user.name, i.line or 0))
+        raise LectureError(issues)
+    assert lecture is not None
+    lecture._source_path = path.resolve()
+    where = {k: (default.name, ln) for k, ln in default.lines.items()}
+    where.update({k: (user.name, ln) for k, ln in user.lines.items()})
+    lecture._where = where
+    return lecture
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) < 1 or args[0] != "check":
+        print("usage: python -m scenes.config check [PATH ...]", file=sys.stderr)
+        return 2
+    status = 0
+    for p in args[1:] or [str(DEFAULT_PATH)]:
+        try:
+            load_lecture(p)
+            print(f"ok: {p}")
+        except LectureError as exc:
+            print(exc, file=sys.stderr)
+            status = 2
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,325 @@
+"""The lecture YAML loader: defaults, overrides, and a clear message for every kind of mistake."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scenes import config, registry
+from scenes.config import LectureError, check_index, load_lecture
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def default_with_captions(tmp_path: Path) -> Path:
+    """The real default file, plus caption keys (= section names) for cnn_forward_pass, as the
+    scene authors will add them."""
+    data = yaml.safe_load(config.DEFAULT_PATH.read_text(encoding="utf-8"))
+    data["cnn_forward_pass"]["captions"] = {"task": "The task.", "pixels": "Pixels."}
+    data["cnn_forward_pass"]["text"] = {"task_intro": "Read a digit."}
+    data["render"]["output_dir"] = "renders"
+    path = tmp_path / "defaults" / "default.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def plain_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sequences whose scene modules do not exist, so that section names come from the default
+    file only, whatever the scene authors have written so far."""
+    monkeypatch.setattr(registry, "SEQUENCES", {
+        name: registry.Sequence(name, seq.stem, f"no_such_module_{name}:X")
+        for name, seq in registry.SEQUENCES.items()})
+
+
+def errors_of(path: Path, default: Path = config.DEFAULT_PATH) -> str:
+    with pytest.raises(LectureError) as info:
+        load_lecture(path, default)
+    return str(info.value)
+
+
+# -- good files ---------------------------------------------------------------------------------
+def test_default_loads() -> None:
+    lec = load_lecture(config.DEFAULT_PATH)
+    assert lec.language == "en"
+    assert lec.theme.background == "#111318"
+    assert lec.pace == 1.0
+    assert lec.sequences == list(registry.SEQUENCES)
+    assert lec.sections == {}
+    assert lec.cnn_forward_pass.title.startswith("1.")
+    assert isinstance(getattr(lec, "comparison").captions, dict)
+    assert lec.sample.index is None and lec.sample.rule == "both_correct"
+    assert lec.title_card.logo is None and lec.unrelated.images == []
+    s = lec.render_settings
+    assert (s.quality, s.width, s.height, s.fps) == ("production", 1920, 1080, 30)
+    assert s.output_dir == REPO / "renders" / "default"
+    assert lec.source_path == config.DEFAULT_PATH
+
+
+def test_empty_file_gives_all_defaults(tmp_path: Path) -> None:
+    lec = load_lecture(write(tmp_path / "empty.yaml", ""))
+    assert lec.model_dump(exclude={"render"}) == load_lecture(config.DEFAULT_PATH).model_dump(
+        exclude={"render"})
+    # output_dir not given: relative to the default file that names it, not to the user's file
+    assert lec.render.output_dir == REPO / "renders" / "default"
+    assert lec.source_path == (tmp_path / "empty.yaml").resolve()
+
+
+def test_partial_override_keeps_defaults(tmp_path: Path) -> None:
+    lec = load_lecture(write(tmp_path / "mine.yaml", """
+        language: zh
+        pace: 2
+        theme:
+          accent: "#ff0000"
+        render:
+          quality: preview
+        sample:
+          index: 12
+    """))
+    assert lec.language == "zh" and lec.pace == 2.0
+    assert lec.theme.accent == "#FF0000"
+    assert lec.theme.background == "#111318"  # untouched sibling
+    assert lec.sample.index == 12 and lec.sample.digit == 7
+    s = lec.render_settings
+    assert (s.width, s.height, s.fps) == (854, 480, 15)
+    assert lec.render.settings("production").width == 1920
+    assert lec.title_card.course == "Deep Learning for Computer Vision"
+
+
+def test_empty_collections_may_be_left_blank(tmp_path: Path) -> None:
+    lec = load_lecture(write(tmp_path / "a.yaml", """
+        sections:
+        unrelated:
+          images:
+        theme:
+        cnn_forward_pass:
+          captions:
+    """))
+    assert lec.sections == {} and lec.unrelated.images == []
+    default = load_lecture(config.DEFAULT_PATH)
+    assert lec.theme == default.theme  # an empty block overrides nothing
+    assert lec.cnn_forward_pass.captions == default.cnn_forward_pass.captions
+
+
+def test_explicit_size_overrides_preset(tmp_path: Path) -> None:
+    lec = load_lecture(write(tmp_path / "a.yaml", """
+        render: {quality: preview, width: 320, height: 180, fps: 10}
+    """))
+    s = lec.render_settings
+    assert (s.width, s.height, s.fps) == (320, 180, 10)
+
+
+def test_paths_resolved_relative_to_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "course"
+    (folder / "img").mkdir(parents=True)
+    (folder / "img" / "logo.png").write_bytes(b"png")
+    (folder / "cat.jpg").write_bytes(b"jpg")
+    write(folder / "lecture.yaml", """
+        title_card: {logo: img/logo.png}
+        unrelated: {images: [cat.jpg]}
+        render: {output_dir: ../out}
+    """)
+    monkeypatch.chdir(tmp_path.parent)  # somewhere else entirely
+    lec = load_lecture(folder / "lecture.yaml")
+    assert lec.title_card.logo == folder / "img" / "logo.png"
+    assert lec.unrelated.images == [folder / "cat.jpg"]
+    assert lec.render_settings.output_dir == tmp_path / "out"
+    assert lec.render_settings.output_dir.is_absolute()
+
+
+def test_captions_and_sections_allowed_from_default(tmp_path: Path, default_with_captions: Path) -> None:
+    lec = load_lecture(write(tmp_path / "a.yaml", """
+        sections:
+          cnn_forward_pass: [pixels]
+        cnn_forward_pass:
+          captions:
+            task: "La tâche."
+    """), default_with_captions)
+    assert lec.cnn_forward_pass.captions == {"task": "La tâche.", "pixels": "Pixels."}
+    assert lec.cnn_forward_pass.text == {"task_intro": "Read a digit."}
+    assert lec.sections == {"cnn_forward_pass": ["pixels"]}
+    assert lec.render_settings.output_dir == default_with_captions.parent / "renders"
+
+
+def test_line_of_and_check_index(tmp_path: Path) -> None:
+    path = write(tmp_path / "my.yaml", """
+        # a comment
+        sample:
+          digit: 3
+          index: 900
+    """)
+    lec = load_lecture(path)
+    assert lec.line_of("sample.index") == 4
+    assert lec.line_of("sample") == 2
+    assert lec.where("theme.accent")[0].endswith("default.yaml")  # not set by the user
+    check_index(lec, 1000)
+    with pytest.raises(LectureError) as info:
+        check_index(lec, 500)
+    assert str(info.value).startswith(f"{path}:4: sample.index: 900 is out of range")
+    assert "500" in str(info.value)
+
+
+# -- bad files: one test per kind of mistake -----------------------------------------------------
+BAD = {
+    "unknown top-level key": (
+        "language: en\ncolour_scheme: dark\n", "colour_scheme", 2, "unknown key 'colour_scheme'"),
+    "unknown nested key": (
+        "render:\n  qualty: preview\n", "render.qualty", 2, "did you mean 'quality'"),
+    "wrong type": ("pace: fast\n", "pace", 1, "expected a number, got 'fast'"),
+    "wrong type (string for int)": ("sample:\n  digit: '7'\n", "sample.digit", 2,
+                                    "expected a whole number, got '7'"),
+    "wrong type (mapping expected)": ("theme: dark\n", "theme", 1, "expected a mapping"),
+    "bad enum": ("render:\n  quality: ultra\n", "render.quality", 2,
+                 "'ultra' is not one of preview, production"),
+    "bad rule": ("sample: {rule: best}\n", "sample.rule", 1,
+                 "'best' is not one of both_correct, any, softmax_wrong"),
+    "bad colour": ('theme:\n  accent: "#12345"\n', "theme.accent", 2, "is not a colour"),
+    "unquoted colour": ("theme:\n  text: #ffffff\n", "theme.text", 2, "an unquoted # starts a YAML comment"),
+    "missing logo": ("title_card:\n  logo: nowhere/logo.png\n", "title_card.logo", 2, "no such file"),
+    "missing image": ("unrelated:\n  images:\n    - cat.jpg\n    - gone.png\n",
+                      "unrelated.images[1]", 4, "no such file"),
+    "negative index": ("sample:\n  index: -1\n", "sample.index", 2, "must be >= 0"),
+    "digit out of range": ("rotation:\n  digit: 10\n", "rotation.digit", 2, "must be <= 9"),
+    "unknown sequence": ("sequences: [cnn_forward_pass, edl]\n", "sequences[1]", 1,
+                         "unknown sequence 'edl'"),
+    "duplicate sequence": ("sequences:\n  - edl_pass\n  - edl_pass\n", "sequences[1]", 3,
+                           "listed twice"),
+    "empty sequences": ("sequences: []\n", "sequences", 1, "empty"),
+    "unknown sequence in sections": ("sections:\n  cnn: [task]\n", "sections.cnn", 2,
+                                     "unknown sequence 'cnn'"),
+    "pace out of range": ("pace: 10\n", "pace", 1, "must be <= 4"),
+    "pace too small": ("pace: 0.1\n", "pace", 1, "must be >= 0.25"),
+    "odd width": ("render:\n  width: 853\n", "render.width", 2, "odd"),
+    "duplicate key": ("pace: 1\nlanguage: en\npace: 2\n", "pace", 3, "written twice (first on line 1)"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_yaml_names_key_and_line(tmp_path: Path, name: str) -> None:
+    text, key, line, fragment = BAD[name]
+    (tmp_path / "cat.jpg").write_bytes(b"jpg")
+    path = write(tmp_path / "my.yaml", text)
+    message = errors_of(path)
+    first = message.splitlines()[0]
+    assert first.startswith(f"{path}:{line}: {key}: "), message
+    assert fragment in first, message
+
+
+def test_unknown_caption_key(tmp_path: Path, default_with_captions: Path) -> None:
+    path = write(tmp_path / "my.yaml", """
+        cnn_forward_pass:
+          title: "Eins"
+          captions:
+            taks: "Die Aufgabe."
+    """)
+    message = errors_of(path, default_with_captions)
+    assert message.startswith(f"{path}:4: cnn_forward_pass.captions.taks: unknown caption key 'taks'")
+    assert "allowed: task, pixels" in message and "did you mean 'task'" in message
+
+
+def test_unknown_section_name(tmp_path: Path, default_with_captions: Path) -> None:
+    path = write(tmp_path / "my.yaml", """
+        sections:
+          cnn_forward_pass:
+            - task
+            - convolution
+    """)
+    message = errors_of(path, default_with_captions)
+    assert message.startswith(f"{path}:4: sections.cnn_forward_pass[1]: unknown section "
+                              f"'convolution' of cnn_forward_pass; allowed: task, pixels")
+
+
+def test_sections_read_from_scene_source_without_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default_with_captions: Path) -> None:
+    # The module would fail if imported: the names must come from its source text.
+    write(tmp_path / "mods" / "fake_seq_mod.py", """
+        raise RuntimeError("imported")
+        class Fake:
+            SECTIONS = ("task", "pixels", "convolution")
+    """)
+    monkeypatch.syspath_prepend(str(tmp_path / "mods"))
+    monkeypatch.setitem(registry.SEQUENCES, "cnn_forward_pass",
+                        registry.Sequence("cnn_forward_pass", "01", "fake_seq_mod:Fake"))
+    assert config.declared_sections("cnn_forward_pass") == ("task", "pixels", "convolution")
+    path = write(tmp_path / "my.yaml", "sections: {cnn_forward_pass: [convolution]}\n")
+    assert load_lecture(path, default_with_captions).sections == {"cnn_forward_pass": ["convolution"]}
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "my.yaml", "language: en\ntheme:\n  text: [unclosed\npace: 1\n")
+    message = errors_of(path)
+    assert message.startswith(f"{path}:")
+    assert "YAML syntax error" in message
+    line = int(message.split(":")[1])
+    assert 3 <= line <= 4
+
+
+def test_yaml_syntax_error_bad_indent(tmp_path: Path) -> None:
+    path = write(tmp_path / "my.yaml", "render:\n  quality: preview\n fps: 5\n")
+    message = errors_of(path)
+    assert message.startswith(f"{path}:3: YAML syntax error")
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    path = write(tmp_path / "my.yaml", "- language\n- en\n")
+    assert errors_of(path) == f"{path}:1: expected a mapping of keys (like the default file), got a list"
+
+
+def test_missing_and_unreadable_file(tmp_path: Path) -> None:
+    assert errors_of(tmp_path / "nope.yaml") == f"{tmp_path / 'nope.yaml'}: no such lecture file"
+    assert "is a folder" in errors_of(tmp_path)
+
+
+def test_all_errors_reported_together(tmp_path: Path) -> None:
+    path = write(tmp_path / "my.yaml", """
+        langauge: fr
+        sample:
+          index: -2
+        theme:
+          accent: red
+        pace: 9
+        render:
+          quality: ultra
+    """)
+    lines = errors_of(path).splitlines()
+    assert [ln.split(": ")[0:2] for ln in lines] == [
+        [f"{path}:1", "langauge"], [f"{path}:3", "sample.index"], [f"{path}:5", "theme.accent"],
+        [f"{path}:6", "pace"], [f"{path}:8", "render.quality"]]
+    with pytest.raises(LectureError) as info:
+        load_lecture(path)
+    assert [i.line for i in info.value.issues] == [1, 3, 5, 6, 8]
+
+
+# -- command line -------------------------------------------------------------------------------
+def test_cli_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = write(tmp_path / "good.yaml", "pace: 1.5\n")
+    bad = write(tmp_path / "bad.yaml", "render:\n  quality: ultra\n")
+    assert config.main(["check", str(good)]) == 0
+    assert capsys.readouterr().out == f"ok: {good}\n"
+    assert config.main(["check", str(bad)]) == 2
+    assert f"{bad}:2: render.quality: 'ultra' is not one of preview, production" in capsys.readouterr().err
+
+
+def test_cli_subprocess_imports_neither_manim_nor_torch(tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.yaml", "pace: 0\n")
+    run = subprocess.run([sys.executable, "-m", "scenes.config", "check", str(bad)], cwd=REPO,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr == f"{bad}:1: pace: 0 is out of range: must be >= 0.25\n"
+    code = ("import sys, scenes.config as c; c.load_lecture(c.DEFAULT_PATH); "
+            "print(sorted(m for m in ('manim', 'torch') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         timeout=60)
+    assert run.stdout.strip() == "[]", run.stderr

@@ -1,0 +1,218 @@
+"""The render driver, end to end on tiny dummy scenes (160x90, 5 fps), and its refusals."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import yaml
+
+from scenes import config, media, registry, render
+
+W, H, FPS = 160, 90, 5
+
+
+class FakeSequence(registry.Sequence):
+    """A registry entry whose scene class is given directly (the test module is no package path)."""
+
+    def scene_class(self) -> type:
+        if isinstance(self.target, str):
+            return super().scene_class()
+        return self.target  # type: ignore[return-value]
+
+
+def scene_classes() -> dict[str, type]:
+    from manim import Circle, Create, FadeIn, Square
+
+    from scenes.base import LectureScene
+
+    class Dummy(LectureScene):
+        sequence = "cnn_forward_pass"
+        SECTIONS = ("task", "pixels")
+        DATA = ("forward_pass",)
+
+        def task(self) -> None:
+            self.play_p(Create(Square(color=self.theme.accent)), run_time=1.0)
+
+        def pixels(self) -> None:
+            self.play_p(FadeIn(Circle(color=self.theme.text)), run_time=1.0)
+            self.wait_p(0.4)
+
+    class Title(LectureScene):
+        def construct(self) -> None:
+            self.camera.background_color = self.theme.background
+            self.play(FadeIn(Square()), run_time=1.0)
+
+    class Broken(LectureScene):
+        sequence = "edl_pass"
+        SECTIONS = ("evidence",)
+
+        def evidence(self) -> None:
+            raise RuntimeError("no evidence today")
+
+    return {"dummy": Dummy, "title": Title, "broken": Broken}
+
+
+@pytest.fixture
+def lecture_files(tmp_path: Path) -> tuple[Path, Path]:
+    """(lecture YAML, default YAML): the real default with captions for the dummy's sections."""
+    data = yaml.safe_load(config.DEFAULT_PATH.read_text(encoding="utf-8"))
+    data["cnn_forward_pass"]["captions"] = {"task": "First a square. It is drawn.",
+                                            "pixels": "Then a circle."}
+    data["render"]["output_dir"] = "unused"
+    default = tmp_path / "default.yaml"
+    default.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    lecture = tmp_path / "lecture.yaml"
+    lecture.write_text(
+        "sequences: [cnn_forward_pass, overconfidence, edl_pass]\n"
+        f"render: {{quality: preview, width: {W}, height: {H}, fps: {FPS}, output_dir: out}}\n",
+        encoding="utf-8")
+    return lecture, default
+
+
+@pytest.fixture
+def scene_data(tmp_path: Path) -> SimpleNamespace:
+    folder = tmp_path / "scene_data"
+    folder.mkdir()
+    for name, h in (("forward_pass", "f00d"), ("training", "7ra1")):
+        (folder / f"{name}.json").write_text(json.dumps(
+            {"schema_version": 1, "provenance": {"config_hash": h}}))
+    return SimpleNamespace(folder=folder, files={})
+
+
+@pytest.fixture
+def fake_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type]:
+    classes = scene_classes()
+    monkeypatch.setattr(registry, "TITLE", FakeSequence("title_card", "00_title", classes["title"]))
+    monkeypatch.setattr(registry, "SEQUENCES", {
+        "cnn_forward_pass": FakeSequence("cnn_forward_pass", "01_dummy", classes["dummy"]),
+        # a sequence whose scene file is not written yet: skipped with a warning
+        "overconfidence": registry.Sequence("overconfidence", "02_over", "scenes.no_such_seq:X"),
+        "edl_pass": FakeSequence("edl_pass", "03_broken", classes["broken"]),
+    })
+    return classes
+
+
+@pytest.mark.render
+def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: Any,
+                                fake_registry: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    lecture = config.load_lecture(*lecture_files)
+    out = lecture.render_settings.output_dir
+    assert out == lecture_files[0].parent / "out"
+
+    report = render.render_lecture(lecture, scene_data)
+    printed = capsys.readouterr().out
+    assert report.rendered == ["title_card", "cnn_forward_pass"]
+    assert [n for n, _ in report.skipped] == ["overconfidence"]
+    assert report.failed == [("edl_pass", "RuntimeError: no evidence today")]
+    assert "[2/4] 01_dummy ... rendered" in printed and "s of video in" in printed
+    assert "[3/4] 02_over ... skipped" in printed and "[4/4] 03_broken ... FAILED" in printed
+    assert "INFO" not in printed  # Manim's log went to its file
+    assert list((out / ".work" / "logs").glob("*.log"))
+
+    expected = {f"{stem}{ext}" for stem in ("00_title", "01_dummy", "lecture")
+                for ext in (".mp4", ".srt", ".vtt", ".chapters.vtt", ".chapters.txt")}
+    expected |= {"00_title.png", "01_dummy.png", "manifest.json",
+                 "01_dummy_sections/01_task.mp4", "01_dummy_sections/02_pixels.mp4"}
+    found = {p.relative_to(out).as_posix() for p in out.rglob("*")
+             if p.is_file() and ".work" not in p.parts}
+    assert found == expected
+
+    for name in ("00_title.mp4", "01_dummy.mp4", "lecture.mp4", "01_dummy_sections/01_task.mp4"):
+        info = media.probe(out / name)
+        assert (info["codec"], info["pix_fmt"], info["width"], info["height"], info["fps"]) == (
+            "h264", "yuv420p", W, H, FPS), name
+        assert media.is_faststart(out / name), name
+    seq = media.probe(out / "01_dummy.mp4")["duration"]
+    title = media.probe(out / "00_title.mp4")["duration"]
+    assert seq == pytest.approx(3.4, abs=0.25)  # 1 + 0.5 fade + 1 + 0.4 + 0.5 fade
+    clips = [media.probe(p)["duration"] for p in sorted((out / "01_dummy_sections").glob("*.mp4"))]
+    assert sum(clips) == pytest.approx(seq, abs=0.01)
+    assert media.probe(out / "lecture.mp4")["duration"] == pytest.approx(title + seq, abs=0.01)
+
+    # subtitles: the captions of the YAML, sentence by sentence, within each section
+    cues = media.parse_vtt((out / "01_dummy.vtt").read_text())
+    assert [c.text for c in cues] == ["First a square.", "It is drawn.", "Then a circle."]
+    assert media.parse_srt((out / "01_dummy.srt").read_text()) == cues
+    assert cues[-1].end <= seq + 0.01
+    assert media.parse_vtt((out / "00_title.vtt").read_text()) == []
+    joined = media.parse_srt((out / "lecture.srt").read_text())
+    assert [c.start for c in joined] == pytest.approx([c.start + title for c in cues])
+
+    chapters = media.parse_vtt((out / "01_dummy.chapters.vtt").read_text())
+    assert [c.text for c in chapters] == ["Task", "Pixels"]
+    assert [c.title for c in media.read_chapters(out / "01_dummy.mp4")] == ["Task", "Pixels"]
+    assert [c.title for c in media.read_chapters(out / "00_title.mp4")] == [  # no sections
+        lecture.title_card.title]
+    assert [c.title for c in media.read_chapters(out / "lecture.mp4")] == [
+        lecture.title_card.title, lecture.cnn_forward_pass.title]
+
+    png = (out / "01_dummy.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == W
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    rows = {f["path"]: f for f in manifest["files"]}
+    assert set(rows) == expected - {"manifest.json"}
+    assert rows["01_dummy.mp4"]["duration"] == pytest.approx(seq)
+    assert rows["01_dummy.mp4"]["resolution"] == f"{W}x{H}"
+    assert rows["01_dummy.mp4"]["bytes"] == (out / "01_dummy.mp4").stat().st_size
+    assert rows["01_dummy.mp4"]["scene_data"] == [  # the scene's DATA only
+        {"name": "forward_pass.json", "schema_version": 1, "config_hash": "f00d"}]
+    assert len(rows["00_title.mp4"]["scene_data"]) == 2  # no DATA declared: every file
+    assert [c["title"] for c in rows["01_dummy.mp4"]["chapters"]] == ["Task", "Pixels"]
+    assert rows["01_dummy.mp4"]["chapters"][1]["start"] == pytest.approx(clips[0], abs=0.01)
+    assert rows["lecture.mp4"]["kind"] == "lecture"
+    assert manifest["render"] == {"quality": "preview", "width": W, "height": H, "fps": FPS}
+
+    # Rendering one sequence again keeps the others' files and their manifest rows.
+    title_bytes = (out / "00_title.mp4").read_bytes()
+    again = render.render_lecture(lecture, scene_data, only=["cnn_forward_pass"])
+    assert again.rendered == ["cnn_forward_pass"]
+    assert (out / "00_title.mp4").read_bytes() == title_bytes
+    rows2 = {f["path"]: f for f in json.loads((out / "manifest.json").read_text())["files"]}
+    assert set(rows2) == set(rows)
+    assert rows2["00_title.mp4"]["scene_data"] == rows["00_title.mp4"]["scene_data"]
+    assert not [p for p in out.rglob(".*.tmp*")]  # no temporary files left behind
+
+
+def test_cli_refuses_bad_lecture_before_any_work(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "01_cnn_forward_pass.mp4").write_bytes(b"a good render")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("render:\n  output_dir: out\n  quality: ultra\n")
+    assert render.main(["--lecture", str(bad), "--data", str(tmp_path)]) == 2
+    assert f"{bad}:3: render.quality: 'ultra' is not one of preview, production" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["01_cnn_forward_pass.mp4"]
+    assert (out / "01_cnn_forward_pass.mp4").read_bytes() == b"a good render"
+
+
+def test_cli_refuses_bad_scene_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lecture = tmp_path / "l.yaml"
+    lecture.write_text("render: {output_dir: out}\n")
+    empty = tmp_path / "scene_data"
+    empty.mkdir()
+    assert render.main(["--lecture", str(lecture), "--data", str(empty)]) == 2
+    assert "is missing" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_refuses_unknown_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lecture = tmp_path / "l.yaml"
+    lecture.write_text("sequences: [edl_pass]\nrender: {output_dir: out}\n")
+    assert render.main(["--lecture", str(lecture), "--only", "comparison"]) == 2
+    assert "--only comparison: not in this lecture" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_helpers() -> None:
+    assert render.duration_text(3.14) == "3.1s"
+    assert render.duration_text(190) == "3m10s"
+    assert render.duration_text(3725) == "1h02m05s"
+    assert render.section_title("feature_maps") == "Feature maps"
+    words = SimpleNamespace(text={"chapter_relu": "ReLU"})
+    assert render.section_title("relu", words) == "ReLU"
+    assert render.section_title("max_pool", words) == "Max pool"
