@@ -29,7 +29,8 @@ TEX_TEMPLATE = TexTemplate(
 
 def split_sentences(text: str) -> list[str]:
     """Split a caption into sentences (Latin and CJK punctuation)."""
-    parts = re.split(r"(?<=[.!?。！？])\s*", text.strip())
+    # Latin punctuation ends a sentence only before white space, so "0.93" stays whole.
+    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*", text.strip())
     return [p for p in (s.strip() for s in parts) if p]
 
 
@@ -129,10 +130,11 @@ class LectureScene(Scene):
         return group
 
     def number(self, value: float, source: str, digits: int = 2, size: float = 28,
-               color: str | None = None, signed: bool = False) -> Text:
-        """A number drawn from scene_data; ``source`` names its field (recorded for tests)."""
+               color: str | None = None, signed: bool = False, fmt: str | None = None) -> Text:
+        """A number drawn from scene_data; ``source`` names its field (recorded for tests).
+        ``fmt`` is a format string such as ``"{:.1%}"``; the raw value is what is recorded."""
         self.shown_numbers.append((source, float(value)))
-        fmt = f"{{:{'+' if signed else ''}.{digits}f}}"
+        fmt = fmt or f"{{:{'+' if signed else ''}.{digits}f}}"
         return self.text(fmt.format(value), size=size, color=color)
 
 

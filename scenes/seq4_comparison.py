@@ -1,0 +1,656 @@
+"""Sequence 4: the softmax model and the EDL model compared, side by side, on real data.
+
+Every curve and number comes from scene_data (heldout, rotation, unrelated, fgsm); every claim
+about which model is better is a verdict of :mod:`scenes.findings`, and its wording is picked
+from the lecture YAML by that verdict (``<metric>_edl_wins`` / ``_softmax_wins`` / ``_tie``).
+The softmax model is orange and solid with circles, EDL blue and dashed with squares
+everywhere, so the curves survive a colour-blind viewer.
+
+    from scenes.seq4_comparison import Comparison
+    Comparison(lecture=load_lecture("scenes/lectures/default.yaml"), data=load_all("scene_data")).render()
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Sequence
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, GrowFromEdge, Group,
+                   Mobject, Rectangle, Text, ValueTracker, VGroup, VMobject, Write)
+
+from scenes import findings
+from scenes import toolkit as tk
+from scenes.base import LectureScene, _Keep
+
+MODELS = ("softmax", "edl")
+STYLE = {"softmax": "solid", "edl": "dashed"}
+MARKER = {"softmax": "circle", "edl": "square"}
+#: the unrelated sets' drawing order follows the dump; these are the YAML text keys of their names
+SET_NAME_KEY = {"letters": "set_letters", "fashion": "set_fashion", "noise": "set_noise",
+                "user": "set_user"}
+
+
+def split_caption(text: str) -> list[str]:
+    """Sentences of a caption; a full stop inside a number ("0.93") does not end a sentence."""
+    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*", text.strip())
+    return [p for p in (s.strip() for s in parts) if p]
+
+
+class Comparison(LectureScene):
+    """Softmax vs EDL: accuracy, the rotated digit, entropy CDFs and AUROC, rejection by
+    uncertainty, calibration, FGSM, and a closing table of verdicts."""
+
+    sequence = "comparison"
+    SECTIONS = ("accuracy", "rotated_digit", "entropy_cdfs", "rejection", "calibration",
+                "adversarial", "summary")
+
+    def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
+        super().__init__(lecture, data, **kwargs)
+        #: the verdict line drawn on screen, per section (for tests and audits)
+        self.verdicts_drawn: dict[str, str] = {}
+        #: (section, start time in seconds) of every section rendered
+        self.section_starts: list[tuple[str, float]] = []
+
+    def next_section(self, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
+        self.section_starts.append((name, float(self.renderer.time)))
+        super().next_section(name, *args, **kwargs)
+
+    # -- small helpers -------------------------------------------------------------------------
+    def caption(self, section: str, start: float) -> None:
+        """As the base class, but sentences split so that "0.93" stays one number (the base
+        splitter cuts after every full stop)."""
+        content = self.words.captions.get(section) if self.words else None
+        if not content:
+            return
+        content = content.format_map(_Keep(self.values))
+        elapsed = self.renderer.time - start
+        sentences = split_caption(content)
+        total = sum(len(s) for s in sentences)
+        t = start
+        for s in sentences:
+            duration = elapsed * len(s) / total
+            self.add_subcaption(s, duration=duration, offset=t - self.renderer.time)
+            t += duration
+
+    def record(self, source: str, value: float) -> float:
+        """Note a scene_data value drawn by a helper that does not go through ``self.number``."""
+        self.shown_numbers.append((source, float(value)))
+        return float(value)
+
+    def pct(self, value: float, source: str, size: float = 28, color: str | None = None) -> Text:
+        """A share in [0, 1] drawn as a percentage (YAML ``percent``); records the raw value."""
+        self.record(source, value)
+        return self.text(self.t("percent", value=value), size=size, color=color)
+
+    def name(self, model: str) -> str:
+        return self.t(f"model_{model}")
+
+    def color(self, model: str) -> str:
+        return getattr(self.theme, model)
+
+    def legend(self, entries: Sequence[tuple[str, str, str, str | None]], size: float = 22) -> VGroup:
+        """A row of legend entries ``(label, colour, line style, marker)``."""
+        row = VGroup()
+        for label, color, style, marker in entries:
+            pts = np.array([[0, 0, 0], [0.9, 0, 0]], float)
+            sample = tk._styled_path(pts, style, color, 4)
+            entry = VGroup(sample)
+            if marker:
+                entry.add(tk.make_marker(marker, color, 0.16, self.theme.background)
+                          .move_to(sample.get_center()))
+            entry.add(self.text(label, size=size).next_to(sample, RIGHT, buff=0.15))
+            row.add(entry)
+        return row.arrange(RIGHT, buff=0.6)
+
+    def model_legend(self, size: float = 22) -> VGroup:
+        return self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m]) for m in MODELS],
+                           size=size)
+
+    def frame_chart(self, x_ticks: Sequence[float], y_ticks: Sequence[float], x_label: str,
+                    y_label: str, width: float, height: float, font_size: float = 20,
+                    x_format: str | None = None, y_format: str | None = None) -> tk.LineChart:
+        """Empty labelled axes (series are added with :meth:`series`)."""
+        return tk.LineChart(np.asarray(x_ticks, float)[:1], {}, x_label=x_label, y_label=y_label,
+                            x_ticks=x_ticks, y_ticks=y_ticks, width=width, height=height,
+                            legend=None, font=self.theme.font, font_size=font_size,
+                            text_color=self.theme.text, axis_color=self.theme.muted,
+                            x_format=x_format, y_format=y_format)
+
+    def series(self, chart: tk.LineChart, x: Sequence[float], y: Sequence[float], color: str,
+               style: str, marker: str | None, marker_every: int = 1, width: float = 4,
+               marker_size: float = 0.13) -> VGroup:
+        """One data series on ``chart``'s axes, in a colour AND a line style AND a marker."""
+        pts = np.array([chart.c2p(a, b) for a, b in zip(x, y)])
+        if len(pts) == 1:
+            line: VMobject = VMobject()
+        else:
+            line = tk._styled_path(pts, style, color, width)
+        marks = VGroup(*[tk.make_marker(marker, color, marker_size, self.theme.background).move_to(p)
+                         for p in pts[::max(1, marker_every)]]) if marker else VGroup()
+        return VGroup(line, marks)
+
+    def model_series(self, chart: tk.LineChart, model: str, x: Sequence[float],
+                     y: Sequence[float], marker_every: int = 1, **kw: Any) -> VGroup:
+        return self.series(chart, x, y, self.color(model), STYLE[model], MARKER[model],
+                           marker_every, **kw)
+
+    def banner(self, content: str, y: float = -3.45, size: float = 24,
+               color: str | None = None) -> VGroup:
+        """A verdict line (wrapped) at the bottom of the stage."""
+        if self.section_starts:
+            self.verdicts_drawn[self.section_starts[-1][0]] = content
+        group = tk.wrap_text(content, 13.0, self.theme.font, size, color or self.theme.accent,
+                             max_lines=3)
+        return group.move_to([0, y, 0])
+
+    def verdict_text(self, base: str, verdict: findings.Verdict, **extra: Any) -> str:
+        """The YAML sentence ``<base>_edl_wins`` / ``<base>_softmax_wins`` / ``<base>_tie``."""
+        key = f"{base}_tie" if verdict.winner == findings.TIE else f"{base}_{verdict.winner}_wins"
+        for source, model in zip(verdict.sources, MODELS):  # the sentence shows both values
+            self.record(source, verdict.value(model))
+        return self.t(key, **{**verdict.fmt(), **extra})
+
+    def tile(self, image: Any, size: float) -> Group:
+        """A 28x28 image (values in [0, 1]) with a thin border."""
+        img = tk.image_mobject(tk.colorize(np.asarray(image, float), tk.GRAY, 0.0, 1.0),
+                               height=size)
+        border = Rectangle(width=img.width, height=img.height, stroke_color=self.theme.muted,
+                           stroke_width=1.2).move_to(img)
+        return Group(img, border)
+
+    # -- 1. accuracy ---------------------------------------------------------------------------
+    def accuracy(self) -> None:
+        h = self.data.heldout
+        prov = h.provenance
+        v = findings.accuracy(self.data)
+        # heldout.provenance.dataset / n_heldout: the set both models are evaluated on
+        n = int(self.record("heldout.provenance.n_heldout", prov.n_heldout))
+        self.values["n_heldout"] = n
+        head = self.text(self.t("heldout_set", dataset=prov.dataset, n=n), size=30,
+                         color=self.theme.muted).move_to([0, 2.3, 0])
+        bar_len = 8.0
+        rows = VGroup()
+        for i, m in enumerate(MODELS):
+            acc = h.models[m].accuracy  # heldout.models.<m>.accuracy
+            label = self.text(self.name(m), size=34, color=self.color(m))
+            track = Rectangle(width=bar_len, height=0.7, stroke_color=self.theme.muted,
+                              stroke_width=1.5, fill_opacity=0)
+            bar = Rectangle(width=max(bar_len * acc, 1e-3), height=0.7, stroke_width=0,
+                            fill_color=self.color(m), fill_opacity=0.9 if m == "softmax" else 0.55)
+            if m == "edl":  # dashed outline: not only the colour tells the models apart
+                bar = VGroup(bar, DashedVMobjectRect(bar, self.color(m)))
+            number = self.pct(acc, f"heldout.models.{m}.accuracy", size=36, color=self.color(m))
+            row = VGroup(label, track, bar, number)
+            track.move_to([0.2, 0.9 - 1.5 * i, 0])
+            bar.move_to(track, aligned_edge=LEFT)
+            label.next_to(track, LEFT, buff=0.35)
+            number.next_to(track, RIGHT, buff=0.35)
+            rows.add(row)
+        axis_label = self.text(self.t("accuracy_label"), size=24, color=self.theme.muted)
+        axis_label.next_to(rows, DOWN, buff=0.35)
+        tk.fit_within(rows, 13.4, 4.0)
+        verdict = self.verdict_text("accuracy", v)
+        self.values["accuracy_verdict"] = verdict
+        line = self.banner(verdict, y=-2.6, size=28)
+
+        self.play_p(FadeIn(head), run_time=1.0)
+        self.wait_p(1.0)
+        self.play_p(*[FadeIn(VGroup(r[0], r[1])) for r in rows], FadeIn(axis_label), run_time=1.0)
+        self.play_p(*[GrowFromEdge(r[2], LEFT) for r in rows], run_time=1.5)
+        self.play_p(*[FadeIn(r[3], shift=LEFT * 0.2) for r in rows], run_time=0.8)
+        self.wait_p(2.5)
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(3.0)
+
+    # -- 2. the rotated digit ------------------------------------------------------------------
+    def rotated_digit(self) -> None:
+        r = self.data.rotation
+        angles = np.asarray(r.angles, float)  # rotation.angles
+        probs = np.asarray(r.softmax_probs, float)  # rotation.softmax_probs
+        pmax = probs.max(axis=1)
+        u = np.asarray(r.edl_u, float)  # rotation.edl_u
+        n = len(angles)
+        for i in range(n):
+            self.record(f"rotation.edl_u[{i}]", u[i])
+        step = max(1, math.ceil((n - 1) / 6))
+        x_ticks = list(angles[::step]) + ([] if (n - 1) % step == 0 else [angles[-1]])
+        chart = self.frame_chart(x_ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("angle_label"), "",
+                                 width=10.4, height=2.9, font_size=20, y_format="{:.2f}",
+                                 x_format=tk.tick_format(x_ticks))
+        s_sm = self.model_series(chart, "softmax", angles, pmax)
+        s_edl = self.model_series(chart, "edl", angles, u)
+        legend = self.legend([(self.t("rotation_softmax_series"), self.theme.softmax, "solid",
+                               "circle"),
+                              (self.t("rotation_edl_series"), self.theme.edl, "dashed", "square")])
+        plot = VGroup(chart, s_sm, s_edl)
+        plot.move_to([0.5, 0.6, 0])
+        legend.next_to(chart.axes, UP, buff=0.3)
+        # the rotated images along the angle axis, and the softmax model's digit under each
+        spacing = (chart.c2p(angles[-1], 0)[0] - chart.c2p(angles[0], 0)[0]) / max(1, n - 1)
+        size = min(0.62, 0.9 * spacing)
+        x_title = chart.frame.x_title
+        base_y = x_title.get_bottom()[1] - 0.15 - size / 2
+        tiles = Group(*[self.tile(img, size).move_to([chart.c2p(a, 0)[0], base_y, 0])
+                        for a, img in zip(angles, r.images)])  # rotation.images
+        preds = VGroup()
+        for i, a in enumerate(angles):
+            d = int(probs[i].argmax())
+            self.record(f"rotation.argmax(softmax_probs[{i}])", d)
+            preds.add(self.text(str(d), size=20, color=self.theme.softmax)
+                      .move_to([chart.c2p(a, 0)[0], base_y - size / 2 - 0.22, 0]))
+        says = self.text(self.t("softmax_says"), size=18, color=self.theme.softmax)
+        says.next_to(preds, LEFT, buff=0.3)
+        if says.get_left()[0] < -6.9:
+            says.shift(RIGHT * (-6.9 - says.get_left()[0]))
+        f = findings.rotation(self.data)
+        vals = dict(n_wrong=len(f.wrong_angles), n=f.n_angles, conf=f.softmax_conf_wrong,
+                    u_wrong=f.edl_u_wrong, u_right=f.edl_u_right)
+        key = ("rotation_no_wrong" if not f.any_wrong else
+               "rotation_edl_flags" if f.edl_flags_more() else "rotation_edl_misses")
+        verdict = self.t(key, **vals)
+        self.values["rotation_finding"] = verdict
+        line = self.banner(verdict, y=-3.45, size=21)
+        group = Group(legend, plot, tiles, preds, says)
+        if group.get_bottom()[1] < line.get_top()[1] + 0.1:
+            shift = line.get_top()[1] + 0.1 - group.get_bottom()[1]
+            group.shift(UP * shift)
+
+        self.play_p(FadeIn(chart), FadeIn(legend), run_time=1.0)
+        self.play_p(FadeIn(tiles, lag_ratio=0.1), run_time=1.5)
+        self.wait_p(1.0)
+        self.play_p(Create(s_sm[0]), FadeIn(s_sm[1], lag_ratio=0.5), run_time=2.0)
+        self.play_p(FadeIn(says), FadeIn(preds, lag_ratio=0.2), run_time=1.5)
+        self.wait_p(1.5)
+        self.play_p(Create(s_edl[0]), FadeIn(s_edl[1], lag_ratio=0.5), run_time=2.0)
+        self.wait_p(1.5)
+        # sweep: a frame runs along the images while two dots follow the curves
+        tracker = ValueTracker(float(angles[0]))
+        probe = Rectangle(width=size * 1.15, height=size * 1.15 + 0.5,
+                          stroke_color=self.theme.accent, stroke_width=3)
+
+        def place(m: Mobject) -> None:
+            xv = float(np.clip(tracker.get_value(), angles[0], angles[-1]))
+            m.move_to([chart.c2p(xv, 0)[0], base_y - 0.2, 0])
+
+        place(probe)
+        probe.add_updater(place)
+        dots = VGroup()
+        for series_y, model in ((pmax, "softmax"), (u, "edl")):
+            dot = tk.make_marker(MARKER[model], self.color(model), 0.26, self.theme.text)
+
+            def follow(m: Mobject, ys: np.ndarray = series_y) -> None:
+                xv = float(np.clip(tracker.get_value(), angles[0], angles[-1]))
+                m.move_to(chart.c2p(xv, float(np.interp(xv, angles, ys))))
+
+            follow(dot)
+            dot.add_updater(follow)
+            dots.add(dot)
+        self.add(probe, dots)
+        self.play_p(tracker.animate.set_value(float(angles[-1])), run_time=5.0)
+        probe.clear_updaters()
+        for d in dots:
+            d.clear_updaters()
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(3.5)
+
+    # -- 3. entropy CDFs and AUROC -------------------------------------------------------------
+    def entropy_cdfs(self) -> None:
+        u = self.data.unrelated
+        grid = np.asarray(u.entropy_grid, float)  # unrelated.entropy_grid
+        h_max = float(grid[-1])
+        panels: list[tuple[str, str, dict[str, list[float]], str]] = [
+            ("heldout", self.t("set_heldout"), dict(u.heldout_cdf), "unrelated.heldout_cdf")]
+        for i, s in enumerate(u.sets):
+            key = SET_NAME_KEY.get(s.key)
+            title = self.t(key) if key else s.key
+            panels.append((s.key, title, {m: s.stats[m].entropy_cdf for m in MODELS},
+                           f"unrelated.sets[{i}].stats"))
+        k = len(panels)
+        gap = 0.55
+        width = min(2.9, (12.6 - gap * (k - 1)) / k - 0.5)
+        every = max(1, math.ceil(len(grid) / 8))
+        charts = []
+        curves = []
+        for key, title, cdfs, _ in panels:
+            ch = self.frame_chart([0.0, 1.0, h_max], [0, 0.5, 1.0], self.t("entropy_label"),
+                                  "", width=width, height=2.1, font_size=17,
+                                  x_format="{:.1f}", y_format="{:.1f}")
+            head = self.text(title, size=22)
+            head.next_to(ch.axes, UP, buff=0.22)
+            if head.width > width + 0.3:
+                head.scale_to_fit_width(width + 0.3)
+            # unrelated.heldout_cdf.<m> / unrelated.sets[i].stats.<m>.entropy_cdf
+            sers = VGroup(*[self.model_series(ch, m, grid, cdfs[m], marker_every=every,
+                                              width=3.5, marker_size=0.12) for m in MODELS])
+            charts.append(VGroup(head, ch))
+            curves.append(sers)
+        row = VGroup(*[VGroup(c, s) for c, s in zip(charts, curves)]).arrange(RIGHT, buff=gap,
+                                                                            aligned_edge=DOWN)
+        y_title = self.text(self.t("cdf_label"), size=18, color=self.theme.text)
+        # AUROC per unrelated set: unrelated.sets[i].stats.<m>.auroc_entropy and edl.auroc_u
+        aurocs = VGroup()
+        for j, (key, _, _, src) in enumerate(panels):
+            if key == "heldout":
+                aurocs.add(VGroup())
+                continue
+            st = u.sets[j - 1].stats
+            lines = VGroup(
+                self.text(self.t("auroc_line"), size=18, color=self.theme.muted),
+                VGroup(self.text(self.name("softmax"), size=18, color=self.theme.softmax),
+                       self.number(st["softmax"].auroc_entropy, f"{src}.softmax.auroc_entropy",
+                                   digits=3, size=20, color=self.theme.softmax)
+                       ).arrange(RIGHT, buff=0.12),
+                VGroup(self.text(self.name("edl"), size=18, color=self.theme.edl),
+                       self.number(st["edl"].auroc_entropy, f"{src}.edl.auroc_entropy",
+                                   digits=3, size=20, color=self.theme.edl)
+                       ).arrange(RIGHT, buff=0.12),
+            )
+            if st["edl"].auroc_u is not None:
+                lines.add(VGroup(self.text(self.t("auroc_u_line"), size=16, color=self.theme.edl),
+                                 self.number(st["edl"].auroc_u, f"{src}.edl.auroc_u", digits=3,
+                                             size=18, color=self.theme.edl)
+                                 ).arrange(RIGHT, buff=0.12))
+            lines.arrange(DOWN, buff=0.08)
+            aurocs.add(lines)
+        legend = self.model_legend(size=22)
+        hint = self.text(self.t("cdf_hint"), size=20, color=self.theme.muted)
+        top = VGroup(legend, hint).arrange(DOWN, buff=0.15)
+        v = findings.auroc(self.data, None, "entropy")
+        vu = findings.auroc(self.data, None, "u")
+        comb = u.combined_auroc  # unrelated.combined_auroc
+        self.record("unrelated.combined_auroc.softmax_entropy", comb["softmax_entropy"])
+        self.record("unrelated.combined_auroc.edl_entropy", comb["edl_entropy"])
+        self.record("unrelated.combined_auroc.edl_u", comb["edl_u"])
+        all_line = self.text(self.t("auroc_all", softmax=comb["softmax_entropy"],
+                                    edl=comb["edl_entropy"], edl_u=comb["edl_u"]), size=22)
+        verdict = self.verdict_text("auroc", v)
+        if vu.winner != v.winner or vu.winner != "edl":
+            verdict += " " + self.t("auroc_u_note", edl=vu.edl)
+        self.values["auroc_verdict"] = verdict
+        line = self.banner(verdict, size=22)
+        # layout, top to bottom
+        top.move_to([0, 2.95, 0])
+        tk.fit_within(top, 8.0, 1.0)
+        if top.get_left()[0] < -2.0:  # keep the title bar free
+            top.shift(RIGHT * (-2.0 - top.get_left()[0]))
+        row.next_to(top, DOWN, buff=0.3)
+        row.set_x(0.25)
+        y_title.rotate(math.pi / 2).next_to(row, LEFT, buff=0.1).shift(DOWN * 0.3)
+        for c, a in zip(charts, aurocs):
+            if len(a):
+                a.next_to(c, DOWN, buff=0.15)
+        bottom = VGroup(all_line, line).arrange(DOWN, buff=0.15)
+        bottom.next_to(VGroup(row, *[a for a in aurocs if len(a)]), DOWN, buff=0.25)
+        tk.fit_within(bottom, 13.4, 2.0)
+        everything = VGroup(top, row, y_title, aurocs, bottom)
+        if everything.height > 7.2:
+            everything.scale(7.2 / everything.height)
+        if everything.get_bottom()[1] < -3.9:
+            everything.shift(UP * (-3.9 - everything.get_bottom()[1]))
+
+        self.play_p(FadeIn(top), *[FadeIn(c) for c in charts], FadeIn(y_title), run_time=1.2)
+        self.wait_p(2.0)
+        for m_i in range(2):
+            self.play_p(*[Create(c[m_i][0]) for c in curves],
+                        *[FadeIn(c[m_i][1], lag_ratio=0.3) for c in curves], run_time=2.0)
+            self.wait_p(1.5)
+        self.play_p(FadeIn(aurocs, lag_ratio=0.2), run_time=1.5)
+        self.wait_p(2.5)
+        self.play_p(FadeIn(all_line), run_time=1.0)
+        self.wait_p(2.0)
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(4.0)
+
+    # -- 4. rejection by uncertainty -----------------------------------------------------------
+    def rejection(self) -> None:
+        models = self.data.heldout.models
+        thr = {m: np.asarray(models[m].threshold, float) for m in MODELS}  # .threshold
+        acc = {m: np.asarray(models[m].threshold_accuracy, float) for m in MODELS}
+        kept = {m: np.asarray(models[m].threshold_kept, float) for m in MODELS}
+        # accuracy is only measured where something is kept (it reads 1 by convention otherwise)
+        shown_acc = np.concatenate([acc[m][kept[m] > 0] for m in MODELS] + [np.ones(1)])
+        lo = float(shown_acc.min())
+        acc_ticks = tk.nice_ticks(lo, 1.0, 5)
+        acc_ticks = acc_ticks[acc_ticks <= 1.0 + 1e-9]
+        if acc_ticks[-1] < 1.0:
+            acc_ticks = np.append(acc_ticks, 1.0)
+        w, hgt = 5.2, 3.3
+        left = self.frame_chart([0, 0.25, 0.5, 0.75, 1.0], acc_ticks, self.t("threshold_label"),
+                                self.t("kept_accuracy_label"), w, hgt, font_size=20,
+                                x_format="{:.2f}")
+        right = self.frame_chart([0, 0.25, 0.5, 0.75, 1.0], [0, 0.25, 0.5, 0.75, 1.0],
+                                 self.t("threshold_label"), self.t("kept_share_label"), w, hgt,
+                                 font_size=20, x_format="{:.2f}", y_format="{:.2f}")
+        charts = VGroup(left, right).arrange(RIGHT, buff=1.4)
+        every = max(1, math.ceil(len(thr["edl"]) / 11))
+        acc_series, kept_series = VGroup(), VGroup()
+        for m in MODELS:
+            ok = kept[m] > 0  # heldout.models.<m>.threshold_accuracy / threshold_kept
+            acc_series.add(self.model_series(left, m, thr[m][ok], acc[m][ok], marker_every=every))
+            kept_series.add(self.model_series(right, m, thr[m], kept[m], marker_every=every))
+        legend = self.model_legend()
+        note = self.text(self.t("uncertainty_note"), size=22, color=self.theme.muted)
+        top = VGroup(legend, note).arrange(DOWN, buff=0.15).move_to([0.6, 2.85, 0])
+        v = findings.rejection(self.data)
+        share = v.extra["share"]
+        share_line = DashedLine(right.c2p(0, share), right.c2p(1, share), dash_length=0.08,
+                                color=self.theme.accent, stroke_width=2.5)
+        share_text = self.text(self.t("same_share", share=share), size=18,
+                               color=self.theme.accent)
+        share_text.next_to(right.c2p(1, share), DOWN + LEFT, buff=0.08)
+        share_text.shift(RIGHT * 0.05)
+        if share_text.get_bottom()[1] < right.c2p(0, 0)[1]:
+            share_text.next_to(right.c2p(1, share), UP + LEFT, buff=0.08)
+        verdict = self.verdict_text("rejection", v, share=share)
+        self.values["rejection_verdict"] = verdict
+        line = self.banner(verdict, y=-3.5, size=24)
+        body = VGroup(charts, acc_series, kept_series, share_line, share_text)
+        body.next_to(top, DOWN, buff=0.35)
+        body.set_x(0)
+        if body.get_bottom()[1] < line.get_top()[1] + 0.15:
+            body.shift(UP * (line.get_top()[1] + 0.15 - body.get_bottom()[1]))
+        tk.fit_within(body, 13.6, 6.0)
+
+        self.play_p(FadeIn(top), FadeIn(charts), run_time=1.2)
+        self.wait_p(2.0)
+        for i in range(2):
+            self.play_p(Create(acc_series[i][0]), FadeIn(acc_series[i][1], lag_ratio=0.3),
+                        Create(kept_series[i][0]), FadeIn(kept_series[i][1], lag_ratio=0.3),
+                        run_time=2.0)
+            self.wait_p(1.5)
+        self.play_p(Create(share_line), FadeIn(share_text), run_time=1.0)
+        self.wait_p(1.5)
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(4.0)
+
+    # -- 5. calibration ------------------------------------------------------------------------
+    def calibration(self) -> None:
+        models = self.data.heldout.models
+        diagrams = Group()
+        for m in MODELS:
+            bins = models[m].reliability  # heldout.models.<m>.reliability
+            ece = self.record(f"heldout.models.{m}.ece", models[m].ece)
+            rd = tk.ReliabilityDiagram([b.confidence for b in bins], [b.accuracy for b in bins],
+                                       [b.count for b in bins], ece, color=self.color(m),
+                                       bin_edges=[bins[0].lower] + [b.upper for b in bins],
+                                       width=4.3, height=4.3,
+                                       x_label=self.t("confidence_label"),
+                                       y_label=self.t("accuracy_label"),
+                                       ece_label=self.t("ece_label"), font=self.theme.font,
+                                       font_size=20, text_color=self.theme.text,
+                                       axis_color=self.theme.muted)
+            head = VGroup(self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m])],
+                                      size=26))
+            head.add(rd.ece_text)  # the ECE beside the model's name, clear of the bars
+            rd.ece_text.next_to(head[0], RIGHT, buff=0.6)
+            head.next_to(rd, UP, buff=0.2)
+            diagrams.add(Group(head, rd))
+        diagrams.arrange(RIGHT, buff=1.6).move_to([0, 0.2, 0])
+        v = findings.calibration(self.data)
+        verdict = self.verdict_text("ece", v)
+        self.values["ece_verdict"] = verdict
+        line = self.banner(verdict, y=-3.5, size=24)
+        tk.fit_within(diagrams, 13.4, 6.2)
+        if diagrams.get_top()[1] > 2.95:
+            diagrams.shift(DOWN * (diagrams.get_top()[1] - 2.95))
+        if diagrams.get_bottom()[1] < line.get_top()[1] + 0.15:
+            diagrams.shift(UP * (line.get_top()[1] + 0.15 - diagrams.get_bottom()[1]))
+
+        for d in diagrams:
+            rd = d[1]
+            self.play_p(FadeIn(d[0][0]), FadeIn(rd.frame), FadeIn(rd.diagonal), run_time=1.0)
+            self.play_p(*[GrowFromEdge(b, DOWN) for b in rd.bars if len(b.points)],
+                        run_time=1.5)
+            self.play_p(FadeIn(rd.gaps), FadeIn(rd.count_texts), run_time=1.0)
+            self.play_p(Write(rd.ece_text), run_time=0.8)
+            self.wait_p(2.0)
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(4.0)
+
+    # -- 6. adversarial (FGSM) -----------------------------------------------------------------
+    def adversarial(self) -> None:
+        f = self.data.fgsm
+        eps = np.asarray(f.eps, float)  # fgsm.eps
+        n = len(eps)
+        # the perturbed examples: fgsm.example_images, one per eps
+        size = min(0.95, 11.0 / n - 0.25)
+        tiles = Group()
+        for i, img in enumerate(f.example_images):
+            self.record(f"fgsm.eps[{i}]", eps[i])
+            t = self.tile(img, size)
+            lab = self.text(self.t("eps_value", eps=eps[i]), size=16, color=self.theme.muted)
+            lab.next_to(t, DOWN, buff=0.08)
+            if lab.width > size + 0.2:
+                lab.scale_to_fit_width(size + 0.2)
+            tiles.add(Group(t, lab))
+        tiles.arrange(RIGHT, buff=0.25)
+        caption = self.text(self.t("fgsm_examples"), size=20, color=self.theme.muted)
+        top = Group(caption, tiles).arrange(DOWN, buff=0.15)
+        tk.fit_within(top, 12.0, 2.0)
+        top.move_to([0.6, 3.15 - top.height / 2, 0])
+        ticks = tk.nice_ticks(0.0, float(eps.max()), 4)
+        x_fmt = tk.tick_format(ticks)
+        w, hgt = 3.1, 2.3
+        acc_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
+                                     self.t("fgsm_accuracy_label"), w, hgt, font_size=18,
+                                     x_format=x_fmt, y_format="{:.2f}")
+        ent_all = np.concatenate([np.asarray(f.mean_entropy[m], float) for m in MODELS])
+        ent_ticks = tk.nice_ticks(0.0, max(float(ent_all.max()), 0.1), 4)
+        ent_chart = self.frame_chart(ticks, ent_ticks, self.t("eps_label"),
+                                     self.t("fgsm_entropy_label"), w, hgt, font_size=18,
+                                     x_format=x_fmt)
+        u_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
+                                   self.t("fgsm_u_label"), w, hgt, font_size=18, x_format=x_fmt,
+                                   y_format="{:.2f}")
+        charts = VGroup(acc_chart, ent_chart, u_chart).arrange(RIGHT, buff=1.0)
+        charts.next_to(top, DOWN, buff=0.4).set_x(0.2)
+        legend = self.model_legend(size=20)
+        series = VGroup()
+        for m in MODELS:
+            a = np.asarray(f.accuracy[m], float)  # fgsm.accuracy.<m>
+            e = np.asarray(f.mean_entropy[m], float)  # fgsm.mean_entropy.<m>
+            for i in range(n):
+                self.record(f"fgsm.accuracy.{m}[{i}]", a[i])
+                self.record(f"fgsm.mean_entropy.{m}[{i}]", e[i])
+            series.add(VGroup(self.model_series(acc_chart, m, eps, a),
+                              self.model_series(ent_chart, m, eps, e)))
+        mu = np.asarray(f.edl_mean_u, float)  # fgsm.edl_mean_u
+        u_series = self.model_series(u_chart, "edl", eps, mu)
+        v = findings.fgsm_strongest(self.data)
+        sm_h, edl_h = f.mean_entropy["softmax"], f.mean_entropy["edl"]
+        i0 = int(np.argmin(eps))
+        i1 = int(np.argmax(eps))
+        verdict = self.verdict_text("fgsm", v) + " " + self.t(
+            "fgsm_entropy_note", sm_h0=sm_h[i0], sm_h1=sm_h[i1], edl_h0=edl_h[i0],
+            edl_h1=edl_h[i1])
+        self.values["fgsm_verdict"] = verdict
+        line = self.banner(verdict, y=-3.4, size=21)
+        legend.next_to(charts, DOWN, buff=0.3)
+        body = Group(top, charts, series, u_series, legend)
+        tk.fit_within(body, 13.6, 7.0)
+        if body.get_bottom()[1] < line.get_top()[1] + 0.25:
+            body.shift(UP * (line.get_top()[1] + 0.25 - body.get_bottom()[1]))
+        if body.get_top()[1] > 3.35:
+            body.scale((3.35 - line.get_top()[1] - 0.25) / body.height)
+            body.next_to(line, UP, buff=0.25)
+
+        self.play_p(FadeIn(caption), FadeIn(tiles, lag_ratio=0.15), run_time=2.0)
+        self.wait_p(2.0)
+        self.play_p(FadeIn(charts), FadeIn(legend), run_time=1.0)
+        for s in series:
+            self.play_p(*[Create(p[0]) for p in s], *[FadeIn(p[1], lag_ratio=0.3) for p in s],
+                        run_time=2.0)
+            self.wait_p(1.0)
+        self.play_p(Create(u_series[0]), FadeIn(u_series[1], lag_ratio=0.3), run_time=1.5)
+        self.wait_p(2.0)
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(4.5)
+
+    # -- 7. summary ----------------------------------------------------------------------------
+    def summary_rows(self) -> list[tuple[str, str, findings.Verdict, str]]:
+        """(row key, short key, verdict, value format) of the closing table, in order."""
+        keys = [("row_accuracy", "short_accuracy", "pct"), ("row_auroc", "short_auroc", "{:.3f}"),
+                ("row_auroc_u", "short_auroc_u", "{:.3f}"), ("row_ece", "short_ece", "{:.3f}"),
+                ("row_rejection", "short_rejection", "pct2"), ("row_fgsm", "short_fgsm", "pct")]
+        return [(r, s, v, fmt) for (r, s, fmt), v in zip(keys, findings.summary(self.data))]
+
+    def summary(self) -> None:
+        rows = [[self.t("col_metric"), self.name("softmax"), self.name("edl"),
+                 self.t("col_better")]]
+        colors: dict[tuple[int, int], str] = {}
+        tally: dict[str, list[str]] = {"edl": [], "softmax": [], findings.TIE: []}
+        for r, (row_key, short_key, v, fmt) in enumerate(self.summary_rows(), start=1):
+            cells = [self.t(row_key, **v.fmt())]
+            for c, m in enumerate(MODELS, start=1):
+                val = self.record(v.sources[c - 1], v.value(m))
+                if fmt == "pct":
+                    cells.append(self.t("percent", value=val))
+                elif fmt == "pct2":
+                    cells.append(f"{val:.2%}")
+                else:
+                    cells.append(tk.format_number(val, fmt))
+                colors[(r, c)] = self.color(m)
+            cells.append(self.t(f"better_{v.winner}"))
+            colors[(r, 3)] = (self.color(v.winner) if v.winner != findings.TIE
+                              else self.theme.muted)
+            rows.append(cells)
+            tally[v.winner].append(self.t(short_key))
+        table = tk.TextTable(rows, font=self.theme.font, font_size=26, text_color=self.theme.text,
+                             header_color=self.theme.muted, rule_color=self.theme.muted,
+                             col_align="lrrc", col_buff=0.7, row_buff=0.3, cell_colors=colors)
+        tk.fit_within(table, 13.0, 4.6)
+        table.move_to([0, 0.75, 0])
+        sentences = []
+        for who, key in (("edl", "summary_edl"), ("softmax", "summary_softmax"),
+                         (findings.TIE, "summary_tie")):
+            if tally[who]:
+                sentences.append(self.t(key, items=self.t("list_sep").join(tally[who])))
+        verdict = " ".join(sentences)
+        self.values["summary_verdict"] = verdict
+        text = self.banner(verdict, size=24)
+        text.next_to(table, DOWN, buff=0.45)
+        if text.get_bottom()[1] < -3.8:
+            text.shift(UP * (-3.8 - text.get_bottom()[1]))
+
+        self.play_p(FadeIn(table.row(0)), Create(table.rule), run_time=1.0)
+        for i in range(1, len(rows)):
+            self.play_p(FadeIn(table.row(i), shift=UP * 0.1), run_time=0.8)
+            self.wait_p(1.2)
+        self.wait_p(1.5)
+        self.play_p(FadeIn(text), run_time=1.0)
+        self.wait_p(5.0)
+
+
+class DashedVMobjectRect(VGroup):
+    """A dashed outline around a rectangle (the EDL bar: told apart by more than its colour)."""
+
+    def __init__(self, rect: Rectangle, color: str) -> None:
+        super().__init__()
+        corners = [rect.get_corner(d) for d in (UP + LEFT, UP + RIGHT, DOWN + RIGHT, DOWN + LEFT)]
+        for a, b in zip(corners, corners[1:] + corners[:1]):
+            if np.linalg.norm(b - a) > 1e-6:
+                self.add(DashedLine(a, b, dash_length=0.12, color=color, stroke_width=3))
+
+
+__all__ = ["Comparison", "split_caption"]
