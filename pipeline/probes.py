@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import contract, datasets, edl, metrics
+from . import datasets, edl, metrics
 from .config import Config
 from .models import LeNet
 from .train import Kind, outputs

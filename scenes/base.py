@@ -14,7 +14,6 @@ lecture YAML and are spread over the section's real duration, sentence by senten
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any, ClassVar
 
 from manim import (DOWN, LEFT, UP, Animation, FadeOut, Mobject, Scene, TexTemplate, Text,

@@ -12,7 +12,6 @@ everywhere, so the curves survive a colour-blind viewer.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any, Sequence
 
 import numpy as np
@@ -21,7 +20,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, GrowFromEd
 
 from scenes import findings
 from scenes import toolkit as tk
-from scenes.base import LectureScene, _Keep
+from scenes.base import LectureScene
 
 MODELS = ("softmax", "edl")
 STYLE = {"softmax": "solid", "edl": "dashed"}
@@ -29,12 +28,6 @@ MARKER = {"softmax": "circle", "edl": "square"}
 #: the unrelated sets' drawing order follows the dump; these are the YAML text keys of their names
 SET_NAME_KEY = {"letters": "set_letters", "fashion": "set_fashion", "noise": "set_noise",
                 "user": "set_user"}
-
-
-def split_caption(text: str) -> list[str]:
-    """Sentences of a caption; a full stop inside a number ("0.93") does not end a sentence."""
-    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*", text.strip())
-    return [p for p in (s.strip() for s in parts) if p]
 
 
 class Comparison(LectureScene):
@@ -57,22 +50,6 @@ class Comparison(LectureScene):
         super().next_section(name, *args, **kwargs)
 
     # -- small helpers -------------------------------------------------------------------------
-    def caption(self, section: str, start: float) -> None:
-        """As the base class, but sentences split so that "0.93" stays one number (the base
-        splitter cuts after every full stop)."""
-        content = self.words.captions.get(section) if self.words else None
-        if not content:
-            return
-        content = content.format_map(_Keep(self.values))
-        elapsed = self.renderer.time - start
-        sentences = split_caption(content)
-        total = sum(len(s) for s in sentences)
-        t = start
-        for s in sentences:
-            duration = elapsed * len(s) / total
-            self.add_subcaption(s, duration=duration, offset=t - self.renderer.time)
-            t += duration
-
     def record(self, source: str, value: float) -> float:
         """Note a scene_data value drawn by a helper that does not go through ``self.number``."""
         self.shown_numbers.append((source, float(value)))
@@ -94,7 +71,7 @@ class Comparison(LectureScene):
         row = VGroup()
         for label, color, style, marker in entries:
             pts = np.array([[0, 0, 0], [0.9, 0, 0]], float)
-            sample = tk._styled_path(pts, style, color, 4)
+            sample = tk.styled_path(pts, style, color, 4)
             entry = VGroup(sample)
             if marker:
                 entry.add(tk.make_marker(marker, color, 0.16, self.theme.background)
@@ -125,7 +102,7 @@ class Comparison(LectureScene):
         if len(pts) == 1:
             line: VMobject = VMobject()
         else:
-            line = tk._styled_path(pts, style, color, width)
+            line = tk.styled_path(pts, style, color, width)
         marks = VGroup(*[tk.make_marker(marker, color, marker_size, self.theme.background).move_to(p)
                          for p in pts[::max(1, marker_every)]]) if marker else VGroup()
         return VGroup(line, marks)
@@ -653,4 +630,4 @@ class DashedVMobjectRect(VGroup):
                 self.add(DashedLine(a, b, dash_length=0.12, color=color, stroke_width=3))
 
 
-__all__ = ["Comparison", "split_caption"]
+__all__ = ["Comparison"]
