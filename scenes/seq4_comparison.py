@@ -37,6 +37,7 @@ class Comparison(LectureScene):
     sequence = "comparison"
     SECTIONS = ("accuracy", "rotated_digit", "entropy_cdfs", "rejection", "calibration",
                 "adversarial", "summary")
+    DATA = ("heldout", "rotation", "unrelated", "fgsm")
 
     def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
         super().__init__(lecture, data, **kwargs)
