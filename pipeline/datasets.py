@@ -172,13 +172,24 @@ def load_user_image(path: str | Path) -> np.ndarray:
 # Unrelated ("out-of-distribution") inputs
 # ---------------------------------------------------------------------------------------------
 
+#: Fonts the letters are drawn with: Debian's fonts-dejavu-core and fonts-urw-base35 (both in
+#: tools/system-packages.txt). A fixed list keeps the letters the same on every machine and keeps
+#: out symbol fonts (URW's D050000L is Dingbats: its "I" is a star).
+LETTER_FONTS = (
+    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf",
+    "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf",
+    "NimbusSans-Regular.otf", "NimbusSans-Bold.otf", "NimbusSans-Italic.otf",
+    "NimbusRoman-Regular.otf", "NimbusRoman-Bold.otf", "NimbusRoman-Italic.otf",
+    "NimbusMonoPS-Regular.otf", "NimbusMonoPS-Bold.otf", "C059-Roman.otf", "C059-Bold.otf",
+    "P052-Roman.otf", "P052-Bold.otf", "URWBookman-Light.otf", "URWBookman-Demi.otf",
+    "URWGothic-Book.otf", "URWGothic-Demi.otf", "Z003-MediumItalic.otf",
+)
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/opentype/urw-base35"))
+
+
 def letter_fonts() -> list[Path]:
-    """TrueType/OpenType fonts with Latin capitals found on this machine (sorted: deterministic)."""
-    roots = [Path("/usr/share/fonts"), Path.home() / ".fonts"]
-    found = sorted({p for r in roots if r.exists() for p in r.rglob("*") if
-                    p.suffix.lower() in (".ttf", ".otf")})
-    # Skip symbol/emoji fonts: they draw no Latin letters.
-    return [p for p in found if not any(k in p.name.lower() for k in ("emoji", "symbol", "math"))]
+    """The fonts of :data:`LETTER_FONTS` present on this machine, in that order."""
+    return [d / name for name in LETTER_FONTS for d in FONT_DIRS if (d / name).is_file()]
 
 
 def make_letters(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -187,7 +198,8 @@ def make_letters(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     Returns images (n, 1, 28, 28) and letter indices (0=A ... 9=J)."""
     fonts = letter_fonts()
     if not fonts:
-        raise DatasetError("no TrueType fonts found to draw letters: install fonts-dejavu-core")
+        raise DatasetError("no font found to draw letters: apt-get install fonts-dejavu-core "
+                           "fonts-urw-base35")
     rng = np.random.default_rng(seed)
     imgs = np.zeros((n, 1, 28, 28), np.float32)
     labels = rng.integers(0, len(LETTERS), size=n)
