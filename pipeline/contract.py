@@ -25,6 +25,11 @@ DEFAULT_DIR = Path(__file__).resolve().parent.parent / "scene_data"
 Grid = list[list[float]]
 
 
+def selection_label(index: Optional[int], digit: int, rule: str, nth: int) -> str:
+    """How the forward-pass digit was chosen, as ``ForwardPass.selection`` records it."""
+    return f"index {index}" if index is not None else f"digit {digit}, rule {rule}, nth {nth}"
+
+
 class ContractError(RuntimeError):
     """scene_data is missing, corrupt, or of another schema version; the message says why."""
 

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import datasets, edl, metrics
+from . import contract, datasets, edl, metrics
 from .config import Config
 from .models import LeNet
 from .train import Kind, outputs
@@ -90,10 +90,10 @@ def forward_pass(models: dict[str, LeNet], cfg: Config, x: np.ndarray, y: np.nda
         if not 0 <= sel.index < len(x):
             raise SelectionError(f"sample.index: {sel.index} is out of range: the held-out set has "
                                  f"{len(x)} digits (0..{len(x) - 1})")
-        idx, how = sel.index, f"index {sel.index}"
+        idx = sel.index
     else:
         idx = choose(sel.rule, sel.digit, sel.nth, y, so, eo)
-        how = f"digit {sel.digit}, rule {sel.rule}, nth {sel.nth}"
+    how = contract.selection_label(sel.index, sel.digit, sel.rule, sel.nth)
     m = models["softmax"]
     tr = m.trace(torch.from_numpy(x[idx:idx + 1]))
     d = {k: v[0].numpy() for k, v in tr.items() if k not in ("input", "flatten", "logits")}

@@ -132,9 +132,11 @@ class LectureScene(Scene):
                color: str | None = None, signed: bool = False, fmt: str | None = None) -> Text:
         """A number drawn from scene_data; ``source`` names its field (recorded for tests).
         ``fmt`` is a format string such as ``"{:.1%}"``; the raw value is what is recorded."""
+        from scenes.toolkit import format_number  # the toolkit imports this module
+
         self.shown_numbers.append((source, float(value)))
         fmt = fmt or f"{{:{'+' if signed else ''}.{digits}f}}"
-        return self.text(fmt.format(value), size=size, color=color)
+        return self.text(format_number(value, fmt), size=size, color=color)
 
 
 

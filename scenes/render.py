@@ -347,6 +347,23 @@ def load_data(folder: Optional[str]) -> Any:
     return contract.load_all(folder if folder is not None else contract.DEFAULT_DIR)
 
 
+def check_selection(lecture: Lecture, data: Any) -> None:
+    """Refuse scene_data probed for another digit than the lecture asks for (the Makefile
+    re-probes when the lecture's choice changes; a direct call of this driver may not)."""
+    from pipeline.contract import ContractError, selection_label
+
+    fp, rot = getattr(data, "forward_pass", None), getattr(data, "rotation", None)
+    s = lecture.sample
+    want = selection_label(s.index, s.digit, s.rule, s.nth)
+    if fp is not None and fp.selection != want:
+        raise ContractError(f"scene_data follows the digit chosen by '{fp.selection}' but the "
+                            f"lecture asks for '{want}': run `make render LECTURE=...`, which "
+                            "probes the saved models again (no retraining)")
+    if rot is not None and rot.digit != lecture.rotation.digit:
+        raise ContractError(f"scene_data rotates a {rot.digit} but the lecture asks for a "
+                            f"{lecture.rotation.digit}: run `make render LECTURE=...`")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m scenes.render", description=__doc__.split("\n")[0])
     ap.add_argument("--lecture", required=True, help="lecture YAML file")
@@ -370,6 +387,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                           "n_heldout", None)
         if heldout is not None:
             check_index(lecture, heldout)
+        check_selection(lecture, data)
     except (ContractError, LectureError) as exc:
         print(exc, file=sys.stderr)
         return 2

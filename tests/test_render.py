@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 from scenes import config, media, registry, render
+from scenes.config import load_lecture
+from tests.conftest import ROOT
 
 W, H, FPS = 160, 90, 5
 
@@ -216,3 +218,15 @@ def test_helpers() -> None:
     words = SimpleNamespace(text={"chapter_relu": "ReLU"})
     assert render.section_title("relu", words) == "ReLU"
     assert render.section_title("max_pool", words) == "Max pool"
+
+
+def test_scene_data_of_another_digit_is_refused(tiny_data, tmp_path: Path) -> None:
+    from pipeline.contract import ContractError
+    from scenes.render import check_selection
+
+    default = ROOT / "scenes" / "lectures" / "default.yaml"
+    check_selection(load_lecture(default), tiny_data)  # the tiny dump follows the default 7
+    other = tmp_path / "other.yaml"
+    other.write_text("sample:\n  digit: 3\n")
+    with pytest.raises(ContractError, match="asks for 'digit 3, rule both_correct, nth 0'"):
+        check_selection(load_lecture(other), tiny_data)
