@@ -128,15 +128,25 @@ class LectureScene(Scene):
             group.scale_to_fit_width(width)
         return group
 
-    def number(self, value: float, source: str, digits: int = 2, size: float = 28,
-               color: str | None = None, signed: bool = False, fmt: str | None = None) -> Text:
-        """A number drawn from scene_data; ``source`` names its field (recorded for tests).
-        ``fmt`` is a format string such as ``"{:.1%}"``; the raw value is what is recorded."""
+    def record(self, source: str, value: float) -> float:
+        """Note a number drawn from scene_data; ``source`` names its field or an expression over
+        the data (tests read these back)."""
+        self.shown_numbers.append((source, float(value)))
+        return float(value)
+
+    def fmt(self, value: float, source: str, fmt: Any = "{:.2f}") -> str:
+        """A scene_data number as a string (true minus sign, no -0.00), recorded."""
         from scenes.toolkit import format_number  # the toolkit imports this module
 
-        self.shown_numbers.append((source, float(value)))
+        self.record(source, value)
+        return format_number(value, fmt)
+
+    def number(self, value: float, source: str, digits: int = 2, size: float = 28,
+               color: str | None = None, signed: bool = False, fmt: str | None = None) -> Text:
+        """A number drawn from scene_data as Text; ``source`` names its field (recorded).
+        ``fmt`` is a format string such as ``"{:.1%}"``; the raw value is what is recorded."""
         fmt = fmt or f"{{:{'+' if signed else ''}.{digits}f}}"
-        return self.text(format_number(value, fmt), size=size, color=color)
+        return self.text(self.fmt(value, source, fmt), size=size, color=color)
 
 
 

@@ -63,16 +63,6 @@ class CNNForwardPass(LectureScene):
         self.parts: dict[str, Mobject] = {}
 
     # -- helpers -----------------------------------------------------------------------------
-    def record(self, source: str, value: float) -> float:
-        """Note a number drawn from scene_data; ``source`` is an expression over the data."""
-        self.shown_numbers.append((source, float(value)))
-        return float(value)
-
-    def fmt(self, value: float, source: str, fmt: tk.NumberFormat = "{:.2f}") -> str:
-        """A scene_data number as a string (true minus sign), recorded."""
-        self.record(source, value)
-        return tk.format_number(value, fmt)
-
     def num(self, value: float, source: str, fmt: tk.NumberFormat = "{:.2f}", size: float = 28,
             color: str | None = None) -> Mobject:
         return self.text(self.fmt(value, source, fmt), size=size, color=color)

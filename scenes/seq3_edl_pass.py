@@ -55,16 +55,6 @@ class EDLPass(LectureScene):
     DATA = ("training", "forward_pass", "heldout", "unrelated", "rotation")
 
     # -- helpers -----------------------------------------------------------------------------
-    def record(self, source: str, value: float) -> float:
-        """Note a number drawn from scene_data (without drawing it): for tests and audits."""
-        self.shown_numbers.append((source, float(value)))
-        return float(value)
-
-    def fmt(self, value: float, source: str, fmt: tk.NumberFormat = "{:.2f}") -> str:
-        """A scene_data number formatted for a string, recorded."""
-        self.record(source, value)
-        return tk.format_number(value, fmt)
-
     def live(self, template: str, values: dict[str, tuple[float, str]], digits: int = 2,
              size: float = 40, color: str | None = None) -> tk.LiveFormula:
         """A LiveFormula whose numbers are (value, scene_data field) pairs; all recorded."""
@@ -601,7 +591,7 @@ class EDLPass(LectureScene):
         self.play_p(*[chart.create_series(n, run_time=3.0) for n in chart.series], run_time=3.0)
         self.wait_p(1.5)
         keys = sorted({0, i_max, len(angles) - 1})
-        marker, readout = None, None
+        marker = None
         for i in keys:
             k = int(np.argmax(probs[i]))
             tile = tk.ImageTile(np.asarray(rot.images[i], float), [], size=1.6,

@@ -51,11 +51,6 @@ class Comparison(LectureScene):
         super().next_section(name, *args, **kwargs)
 
     # -- small helpers -------------------------------------------------------------------------
-    def record(self, source: str, value: float) -> float:
-        """Note a scene_data value drawn by a helper that does not go through ``self.number``."""
-        self.shown_numbers.append((source, float(value)))
-        return float(value)
-
     def pct(self, value: float, source: str, size: float = 28, color: str | None = None) -> Text:
         """A share in [0, 1] drawn as a percentage (YAML ``percent``); records the raw value."""
         self.record(source, value)
