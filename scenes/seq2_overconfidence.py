@@ -1,0 +1,718 @@
+"""Sequence 2: overconfidence problems of softmax — from the models' real outputs.
+
+Reads like the script of the video; every number comes from ``scene_data`` (the field is named
+next to each use) and every word from the ``overconfidence`` block of the lecture YAML.
+
+    from scenes.seq2_overconfidence import Overconfidence
+    Overconfidence(lecture=load_lecture("scenes/lectures/default.yaml"),
+                   data=load_all("scene_data")).render()
+
+Sections (the caption keys of ``overconfidence``): confident_mistakes, reliability,
+unrelated_inputs, rotated_digit, why_softmax.
+
+Numbers read straight from a scene_data field are recorded in ``shown_numbers`` as
+(field path, value), e.g. ``("heldout.mistakes[0].softmax.probs[0]", 0.999968)``; numbers the
+scene computes from such fields (e^z, their sum) go to ``derived_numbers`` as
+(formula over field paths, value). :func:`lookup` resolves a field path against loaded data.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Sequence
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Create, Cross, DashedLine, DashedVMobject, Dot,
+                   FadeIn, FadeOut, GrowFromEdge, Group, Indicate, LaggedStart, Line, MathTex,
+                   Mobject, Rectangle, ReplacementTransform, SurroundingRectangle, Transform,
+                   VGroup, Write)
+
+from scenes import toolkit as tk
+from scenes.base import LectureScene
+
+SET_KEYS = ("letters", "fashion", "noise", "user")
+#: most confident mistakes / unrelated examples shown as tiles
+MAX_TILES = 6
+#: in the rotation chart a class gets its own curve when its probability ever exceeds this
+CURVE_THRESHOLD = 0.2
+#: colours of the wrong classes' curves (the rotated digit's own class uses theme.softmax)
+CLASS_COLORS = (tk.GREEN, tk.VERMILION, tk.PURPLE, tk.YELLOW, tk.BLUE, tk.SKY, "#FFFFFF")
+
+_PATH_TOKEN = re.compile(r"([A-Za-z_]\w*)|\[(\d+|'[^']*'|\"[^\"]*\")\]")
+
+
+def lookup(data: Any, path: str) -> Any:
+    """The value at a field path such as ``heldout.models['softmax'].reliability[3].count``
+    (attributes, list indices and dict keys) in loaded scene data."""
+    obj = data
+    for name, index in _PATH_TOKEN.findall(path):
+        if name:
+            obj = obj[name] if isinstance(obj, dict) else getattr(obj, name)
+        elif index[0] in "'\"":
+            obj = obj[index[1:-1]]
+        else:
+            obj = obj[int(index)]
+    return obj
+
+
+def prob_digits(p: float, lo: int = 2, hi: int = 5) -> int:
+    """Decimals for a probability: ``lo``, more when it would otherwise read 1.00 (or 0.00)."""
+    d = lo
+    while d < hi and (round(p, d) >= 1.0 or (0 < p and round(p, d) <= 0.0)):
+        d += 1
+    return d
+
+
+def prob_str(p: float, hi: int = 5) -> str:
+    """A probability for the screen; one that still rounds to 1 at ``hi`` decimals but is
+    not 1 reads "> 0.99999" (never a false certainty)."""
+    d = prob_digits(p, hi=hi)
+    if p < 1.0 and round(p, d) >= 1.0:
+        return "> 0." + "9" * d
+    return tk.format_number(p, "{:.%df}" % d)
+
+
+def prob_parts(p: float) -> dict[str, str]:
+    """``{"rel": "=", "p": "0.997"}`` or ``{"rel": ">", "p": "0.99999"}`` for YAML strings
+    written as ``p {rel} {p}``."""
+    text = prob_str(p)
+    if text.startswith(">"):
+        return {"rel": ">", "p": text[2:]}
+    return {"rel": "=", "p": text}
+
+
+def prob_tex(p: float) -> str:
+    """``= 0.997`` or ``> 0.99999`` for MathTex."""
+    text = prob_str(p)
+    return text if text.startswith(">") else "= " + text
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def compact(v: float) -> str:
+    """A positive number in a bar label: 0.53, 12.4, 2.5·10⁶."""
+    if v == 0:
+        return "0"
+    if abs(v) >= 1000 or abs(v) < 0.01:
+        e = int(math.floor(math.log10(abs(v))))
+        m = v / 10 ** e
+        if round(m, 1) >= 10:
+            m, e = m / 10, e + 1
+        return f"{m:.1f}·10{str(e).translate(_SUPERSCRIPT)}"
+    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def sci_tex(v: float) -> str:
+    """A number for MathTex: 2.54 \\times 10^{6} when large, else two decimals."""
+    if abs(v) >= 1e4 or (0 < abs(v) < 0.01):
+        e = int(math.floor(math.log10(abs(v))))
+        m = v / 10 ** e
+        if round(m, 2) >= 10:
+            m, e = m / 10, e + 1
+        return rf"{m:.2f}\times 10^{{{e}}}"
+    return f"{v:.2f}"
+
+
+class Overconfidence(LectureScene):
+    """Where softmax confidence misleads: real mistakes, calibration, unrelated inputs, rotation."""
+
+    sequence = "overconfidence"
+    SECTIONS = ("confident_mistakes", "reliability", "unrelated_inputs", "rotated_digit",
+                "why_softmax")
+    DATA = ("heldout", "unrelated", "rotation")
+
+    def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
+        super().__init__(lecture, data, **kwargs)
+        #: (formula over scene_data fields, value) of numbers computed from the data
+        self.derived_numbers: list[tuple[str, float]] = []
+        #: key mobjects of each section, for tests
+        self.drawn: dict[str, Any] = {}
+        #: section -> (start, end) time in the movie, end before the fade-out
+        self.section_times: dict[str, tuple[float, float]] = {}
+
+    def caption(self, section: str, start: float) -> None:
+        self.section_times[section] = (start, self.renderer.time)
+        super().caption(section, start)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def derive(self, formula: str, value: float) -> float:
+        self.derived_numbers.append((formula, float(value)))
+        return float(value)
+
+    def small(self, key: str, size: float = 22, color: str | None = None, **values: Any) -> Mobject:
+        return self.text(self.t(key, **values), size=size, color=color or self.theme.muted)
+
+    def wrapped(self, content: str, width: float, size: float = 24,
+                color: str | None = None) -> VGroup:
+        lines = tk.wrap_text(content, width, font=self.theme.font, size=size,
+                             color=color or self.theme.text)
+        return lines.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+
+    def heading(self, content: str, size: float = 30) -> Mobject:
+        """A section heading under the title bar, left-aligned with it."""
+        h = self.text(content, size=size)
+        tk.fit_within(h, tk.FRAME_WIDTH - 1.0, 1.0)
+        h.to_edge(LEFT, buff=0.5).set_y(2.95)
+        return h
+
+    def set_name(self, key: str) -> str:
+        return self.t(f"set_{key}") if f"set_{key}" in self.words.text else key
+
+    def enabled_sets(self) -> list[tuple[int, Any]]:
+        """(index, set) of unrelated.sets this lecture shows: the unrelated.letters/fashion/noise
+        switches of the YAML; the user's images whenever the dump has them."""
+        u = self.lecture.unrelated
+        on = {"letters": u.letters, "fashion": u.fashion, "noise": u.noise, "user": True}
+        return [(i, s) for i, s in enumerate(self.data.unrelated.sets)
+                if on.get(s.key, False) and s.examples]
+
+    def prob_bars(self, probs: Sequence[float], source: str, pred: int | None,
+                  width: float = 8.0, height: float = 1.8) -> tk.BarChart10:
+        """The ten softmax probabilities of one input (``source`` = its ``...softmax`` field)."""
+        for k, p in enumerate(probs):
+            self.record(f"{source}.probs[{k}]", p)
+        return tk.BarChart10(probs, highlight=pred, width=width, height=height,
+                             bar_color=self.theme.softmax, highlight_color=self.theme.accent,
+                             font=self.theme.font, font_size=24, text_color=self.theme.text,
+                             axis_color=self.theme.muted)
+
+    @staticmethod
+    def place_below(chart: tk.BarChart10, y_top: float, gap: float = 0.45) -> None:
+        """Put ``chart`` so that a bar of its largest value (y_max) and its number end
+        ``gap`` below ``y_top``, whatever values it shows now (they may change later)."""
+        label_h = 0.4
+        top_of_full = chart.baseline.get_y() + chart.bar_height_of(chart.y_max) + label_h
+        needed = top_of_full - chart.get_bottom()[1]
+        available = y_top - gap - (-tk.FRAME_HEIGHT / 2 + 0.2)
+        if needed > available:  # shrink so that the class labels stay in the frame
+            chart.scale(available / needed)
+            top_of_full = chart.baseline.get_y() + chart.bar_height_of(chart.y_max) + label_h
+        chart.shift(UP * (y_top - gap - top_of_full))
+
+    def tile(self, image: Any, lines: Sequence[str], colors: Sequence[str],
+             size: float = 1.5) -> tk.ImageTile:
+        return tk.ImageTile(np.asarray(image, dtype=float), list(lines), size=size,
+                            font=self.theme.font, font_size=22, text_color=self.theme.text,
+                            caption_colors=list(colors), border_color=self.theme.muted,
+                            caption_width=size * 1.3)
+
+    # -- 1. the most confident mistakes --------------------------------------------------------
+    def confident_mistakes(self) -> None:
+        heldout = self.data.heldout
+        sm = heldout.models["softmax"]
+        title = self.heading(self.t("mistakes_title"))
+        summary = self.small("heldout_summary", size=24,
+                             n=int(self.record("heldout.models['softmax'].n", sm.n)),
+                             acc=self.record("heldout.models['softmax'].accuracy", sm.accuracy))
+        summary.next_to(title, DOWN, buff=0.15, aligned_edge=LEFT)
+        self.play_p(FadeIn(title), FadeIn(summary), run_time=0.8)
+        mistakes = heldout.mistakes[:MAX_TILES]  # heldout.mistakes: most confident first
+        if not mistakes:
+            note = self.text(self.t("mistakes_none"), size=30)
+            self.play_p(FadeIn(note))
+            self.wait_p(3)
+            return
+        tiles = Group()
+        for i, m in enumerate(mistakes):
+            src = f"heldout.mistakes[{i}]"
+            pred = m.softmax.pred  # heldout.mistakes[i].softmax.pred
+            p = m.softmax.probs[pred]  # = max(heldout.mistakes[i].softmax.probs)
+            self.record(f"{src}.label", m.label)
+            self.record(f"{src}.softmax.pred", pred)
+            self.record(f"{src}.softmax.probs[{pred}]", p)
+            tiles.add(self.tile(m.image, [self.t("tile_true", label=m.label),
+                                          self.t("tile_pred", pred=pred),
+                                          self.t("tile_p", **prob_parts(p))],
+                                [self.theme.text, self.theme.softmax, self.theme.softmax]))
+        tiles.arrange(RIGHT, buff=0.5, aligned_edge=UP)
+        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 2.25)
+        tiles.move_to([0, 0, 0]).align_to(summary, UP).shift(DOWN * 0.55)
+        self.play_p(LaggedStart(*[FadeIn(t, shift=UP * 0.2) for t in tiles], lag_ratio=0.25),
+                    run_time=2.0)
+        self.wait_p(2.5)
+
+        first = mistakes[0]  # heldout.mistakes[0]: the most confident mistake
+        box = SurroundingRectangle(tiles[0], color=self.theme.accent, buff=0.08)
+        label = self.text(self.t("mistake_bars", label=first.label, pred=first.softmax.pred),
+                          size=26)
+        chart = self.prob_bars(first.softmax.probs, "heldout.mistakes[0].softmax",
+                               first.softmax.pred, width=8.5, height=1.5)
+        label.next_to(tiles, DOWN, buff=0.4)
+        chart.set_x(0)
+        self.place_below(chart, label.get_bottom()[1])
+        self.drawn["mistake_chart"] = chart
+        self.drawn["mistake_tiles"] = tiles
+        self.play_p(Create(box), FadeIn(label), run_time=0.8)
+        self.play_p(LaggedStart(*[GrowFromEdge(b, DOWN) for b in chart.bars], lag_ratio=0.05),
+                    FadeIn(chart.baseline), FadeIn(chart.class_texts), run_time=1.2)
+        self.play_p(FadeIn(chart.value_texts), run_time=0.5)
+        self.wait_p(3.5)
+
+    # -- 2. reliability diagram and ECE ---------------------------------------------------------
+    def reliability(self) -> None:
+        sm = self.data.heldout.models["softmax"]
+        src = "heldout.models['softmax']"
+        bins = sm.reliability  # heldout.models.softmax.reliability: confidence vs accuracy
+        title = self.heading(self.t("rel_title", n=int(self.record(f"{src}.n", sm.n))))
+        conf = [b.confidence for b in bins]
+        acc = [b.accuracy for b in bins]
+        count = [b.count for b in bins]
+        edges = [b.lower for b in bins] + [bins[-1].upper]
+        for i, b in enumerate(bins):
+            if b.count > 0:
+                self.record(f"{src}.reliability[{i}].count", b.count)
+        ece = self.record(f"{src}.ece", sm.ece)  # heldout.models.softmax.ece
+        rd = tk.ReliabilityDiagram(conf, acc, count, ece, color=self.theme.softmax,
+                                   bin_edges=edges, width=4.6, height=4.6,
+                                   x_label=self.t("rel_x"), y_label=self.t("rel_y"),
+                                   ece_label=self.t("rel_ece_label"), gap_color=tk.VERMILION,
+                                   font=self.theme.font, font_size=24,
+                                   text_color=self.theme.text, axis_color=self.theme.muted)
+        tk.fit_within(rd, 6.4, 6.0)
+        rd.to_edge(LEFT, buff=0.9).set_y(-0.55)
+        self.drawn["reliability"] = rd
+        self.play_p(FadeIn(title), FadeIn(rd.frame), Create(rd.diagonal), run_time=1.0)
+        bars = [b for b in rd.bars if len(b.points)]
+        self.play_p(LaggedStart(*[GrowFromEdge(b, DOWN) for b in bars], lag_ratio=0.15),
+                    run_time=1.5)
+        self.play_p(FadeIn(rd.gaps), FadeIn(rd.count_texts), FadeIn(rd.ece_text), run_time=0.8)
+        self.wait_p(1.5)
+
+        x_right = rd.get_right()[0] + 0.7
+        width = tk.FRAME_WIDTH / 2 - 0.5 - x_right
+        lines: list[Mobject] = [self.wrapped(self.t("rel_ece_line", ece=ece), width, size=28)]
+        # the non-empty bin whose accuracy is furthest from its confidence
+        filled = [i for i, b in enumerate(bins) if b.count > 0]
+        gap_i = None
+        if filled:
+            gap_i = max(filled, key=lambda i: abs(bins[i].confidence - bins[i].accuracy))
+            g = bins[gap_i]
+            key = "rel_gap_over" if g.accuracy < g.confidence else "rel_gap_under"
+            vals = dict(lo=g.lower, hi=g.upper,
+                        conf=self.record(f"{src}.reliability[{gap_i}].confidence", g.confidence),
+                        acc=self.record(f"{src}.reliability[{gap_i}].accuracy", g.accuracy),
+                        count=g.count)
+            lines.append(self.wrapped(self.t(key, **vals), width, size=24))
+            top = bins[-1]  # the most confident bin
+            if top.count > 0:
+                lines.append(self.wrapped(self.t(
+                    "rel_top", count=top.count, n=sm.n, lo=top.lower,
+                    acc=self.record(f"{src}.reliability[{len(bins) - 1}].accuracy",
+                                    top.accuracy)), width, size=24))
+            self.values["rel_finding"] = self.t(
+                "rel_finding", ece=ece, gap=abs(g.confidence - g.accuracy), lo=g.lower,
+                hi=g.upper)
+        else:
+            self.values["rel_finding"] = ""
+        legend = self.wrapped(self.t("rel_legend"), width, size=20, color=self.theme.muted)
+        column = VGroup(*lines, legend).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
+        tk.fit_within(column, width, 5.6)
+        column.move_to([x_right + column.width / 2, -0.3, 0])
+        self.drawn["rel_lines"] = column
+        for i, line in enumerate(lines):
+            anims = [FadeIn(line, shift=LEFT * 0.2)]
+            if i == 1 and gap_i is not None and len(rd.gaps[gap_i].points):
+                anims.append(Indicate(rd.gaps[gap_i], color=self.theme.accent, scale_factor=1.3))
+            self.play_p(*anims, run_time=0.9)
+            self.wait_p(2.5)
+        self.play_p(FadeIn(legend), run_time=0.6)
+        self.wait_p(2.0)
+
+    # -- 3. unrelated inputs ----------------------------------------------------------------------
+    def unrelated_inputs(self) -> None:
+        sets = self.enabled_sets()
+        if not sets:
+            note = self.text(self.t("no_unrelated"), size=30)
+            self.play_p(FadeIn(note))
+            self.wait_p(2.5)
+            self.values["unrelated_finding"] = ""
+            return
+        for i, s in sets:
+            self.unrelated_page(i, s)
+        self.unrelated_summary(sets)
+
+    def unrelated_page(self, i: int, s: Any) -> None:
+        """One unrelated set: its examples as tiles, the softmax bars of each in turn."""
+        src = f"unrelated.sets[{i}]"
+        st = s.stats["softmax"]  # unrelated.sets[i].stats.softmax
+        title = self.heading(self.t("set_heading", set=self.set_name(s.key),
+                                    n=int(self.record(f"{src}.n", s.n))))
+        stats = self.text(self.t(
+            "set_stats",
+            share=self.record(f"{src}.stats['softmax'].confident_share", st.confident_share),
+            mean=self.record(f"{src}.stats['softmax'].mean_max_prob", st.mean_max_prob)),
+            size=24, color=self.theme.softmax)
+        tk.fit_within(stats, tk.FRAME_WIDTH - 1.0, 0.6)
+        stats.next_to(title, DOWN, buff=0.15, aligned_edge=LEFT)
+        examples = s.examples[:MAX_TILES]
+        tiles = Group()
+        for j, ex in enumerate(examples):
+            pred = ex.softmax.pred  # unrelated.sets[i].examples[j].softmax.pred
+            p = self.record(f"{src}.examples[{j}].softmax.probs[{pred}]", ex.softmax.probs[pred])
+            tiles.add(self.tile(ex.image, [ex.name, self.t("tile_pred", pred=pred),
+                                           self.t("tile_p", **prob_parts(p))],
+                                [self.theme.text, self.theme.softmax, self.theme.softmax],
+                                size=1.35))
+        tiles.arrange(RIGHT, buff=0.55, aligned_edge=UP)
+        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 2.2)
+        tiles.move_to([0, 0, 0]).align_to(stats, UP).shift(DOWN * 0.6)
+        self.play_p(FadeIn(title), FadeIn(stats), run_time=0.7)
+        self.play_p(LaggedStart(*[FadeIn(t, shift=UP * 0.2) for t in tiles], lag_ratio=0.2),
+                    run_time=1.4)
+        self.wait_p(1.5)
+
+        def bars_label(j: int) -> Mobject:
+            lab = self.text(self.t("bars_title", name=examples[j].name), size=24)
+            return lab.move_to([0, tiles.get_bottom()[1] - 0.4, 0])
+
+        label = bars_label(0)
+        chart = self.prob_bars(examples[0].softmax.probs, f"{src}.examples[0].softmax",
+                               examples[0].softmax.pred, width=8.5, height=1.7)
+        chart.set_x(0)
+        self.place_below(chart, label.get_bottom()[1], gap=0.35)
+        box = SurroundingRectangle(tiles[0], color=self.theme.accent, buff=0.08)
+        self.drawn[f"unrelated_chart_{s.key}"] = chart
+        self.play_p(Create(box), FadeIn(label), FadeIn(chart), run_time=0.8)
+        self.wait_p(1.2)
+        for j in range(1, len(examples)):
+            ex = examples[j]
+            for k, p in enumerate(ex.softmax.probs):
+                self.record(f"{src}.examples[{j}].softmax.probs[{k}]", p)
+            new_box = SurroundingRectangle(tiles[j], color=self.theme.accent, buff=0.08)
+            self.play_p(Transform(box, new_box), Transform(label, bars_label(j)),
+                        chart.animate_to(ex.softmax.probs, highlight=ex.softmax.pred),
+                        run_time=0.7)
+            self.wait_p(0.8)
+        self.wait_p(1.0)
+        self.play_p(*[FadeOut(m) for m in (title, stats, tiles, box, label, chart)],
+                    run_time=0.5)
+
+    def unrelated_summary(self, sets: list[tuple[int, Any]]) -> None:
+        """One line per set: how often softmax is at least 90% sure, and its mean top p."""
+        title = self.heading(self.t("summary_title"))
+        rows = [[self.t("col_set"), self.t("col_n"), self.t("col_share"), self.t("col_mean")]]
+        colors = {}
+        best = None
+        for r, (i, s) in enumerate(sets, start=1):
+            st = s.stats["softmax"]
+            src = f"unrelated.sets[{i}]"
+            share = self.record(f"{src}.stats['softmax'].confident_share", st.confident_share)
+            mean = self.record(f"{src}.stats['softmax'].mean_max_prob", st.mean_max_prob)
+            rows.append([self.set_name(s.key), str(int(self.record(f"{src}.n", s.n))),
+                         self.t("percent", value=share), tk.format_number(mean, "{:.2f}")])
+            colors[(r, 2)] = self.theme.softmax
+            colors[(r, 3)] = self.theme.softmax
+            if best is None or share > best[1]:
+                best = (s.key, share)
+        table = tk.TextTable(rows, font=self.theme.font, font_size=30,
+                             text_color=self.theme.text, header_color=self.theme.muted,
+                             rule_color=self.theme.muted, col_align="lrrr", col_buff=0.8,
+                             cell_colors=colors)
+        tk.fit_within(table, tk.FRAME_WIDTH - 1.5, 4.2)
+        table.move_to([0, 0.2, 0])
+        self.drawn["unrelated_table"] = table
+        key = "unrelated_finding" if best[1] > 0 else "unrelated_finding_none"
+        finding = self.t(key, set=self.set_name(best[0]), share=best[1])
+        self.values["unrelated_finding"] = finding
+        note = self.wrapped(finding, tk.FRAME_WIDTH - 1.5, size=26)
+        note.next_to(table, DOWN, buff=0.6)
+        self.play_p(FadeIn(title), FadeIn(table.rule), FadeIn(table.row(0)), run_time=0.7)
+        self.play_p(LaggedStart(*[FadeIn(table.row(r)) for r in range(1, len(rows))],
+                                lag_ratio=0.3), run_time=1.2)
+        self.wait_p(2.0)
+        self.play_p(FadeIn(note), run_time=0.6)
+        self.wait_p(3.0)
+
+    # -- 4. the rotated digit ---------------------------------------------------------------------
+    def rotated_digit(self) -> None:
+        rot = self.data.rotation
+        angles = np.asarray(rot.angles, dtype=float)  # rotation.angles (degrees)
+        P = np.asarray(rot.softmax_probs, dtype=float)  # rotation.softmax_probs (angle, class)
+        digit = int(rot.digit)  # rotation.digit
+        n = len(angles)
+        wrong = P.copy()
+        wrong[:, digit] = -1.0
+        i_peak, k_peak = (int(v) for v in np.unravel_index(np.argmax(wrong), wrong.shape))
+        main = [digit] + [k for k in range(10) if k != digit and P[:, k].max() > CURVE_THRESHOLD]
+        if k_peak not in main:
+            main.append(k_peak)
+        others = [k for k in range(10) if k not in main]
+        colors = {digit: self.theme.softmax}
+        palette = [c for c in CLASS_COLORS if c.upper() not in
+                   (self.theme.softmax.upper(), self.theme.edl.upper())]
+        for j, k in enumerate(k for k in main if k != digit):
+            colors[k] = palette[j % len(palette)]
+        names = {k: self.t("rot_series", k=k) for k in main}
+        span = float(angles.max() - angles.min()) or 1.0
+        step = next((st for st in (5, 10, 15, 30, 45, 60, 90) if span / st <= 6), 180)
+        x_ticks = np.arange(math.floor(angles.min() / step) * step,
+                            math.ceil(angles.max() / step) * step + step / 2, step)
+        chart = tk.LineChart(angles, {names[k]: P[:, k] for k in main},
+                             colors=[colors[k] for k in main], x_label=self.t("rot_x"),
+                             y_label=self.t("rot_y"), y_range=(0.0, 1.0), x_ticks=x_ticks,
+                             width=6.6,
+                             height=4.3, legend="right", font=self.theme.font, font_size=24,
+                             text_color=self.theme.text, axis_color=self.theme.muted)
+        chart.remove(chart.series_group)  # drawn angle by angle below
+        faint = VGroup()  # the other classes, thin and muted
+        entry = VGroup(Line(LEFT * 0.45, RIGHT * 0.45).set_stroke(self.theme.muted, 2,
+                                                                   opacity=0.6),
+                       self.text(self.t("rot_others"), size=24 * 0.85))
+        entry[1].next_to(entry[0], RIGHT, buff=0.15)
+        entry.next_to(chart.legend, DOWN, aligned_edge=LEFT, buff=0.2)
+        chart.add(entry)
+        tk.fit_within(chart, 9.6, 6.2)
+        chart.to_edge(RIGHT, buff=0.4).set_y(-0.35)
+        self.drawn["rotation_chart"] = chart
+
+        size = 2.7
+        x_img = (chart.get_left()[0] - tk.FRAME_WIDTH / 2) / 2
+        frame_box = Rectangle(width=size, height=size, stroke_color=self.theme.muted,
+                              stroke_width=2).move_to([x_img, 0.9, 0])
+
+        def image(i: int) -> Mobject:
+            # rotation.images[i]: the digit rotated by rotation.angles[i]
+            rgb = tk.colorize(np.asarray(rot.images[i], dtype=float), tk.GRAY, 0.0, 1.0)
+            return tk.image_mobject(rgb, width=size, height=size).move_to(frame_box)
+
+        def readout(i: int) -> VGroup:
+            pred = int(np.argmax(P[i]))
+            a = self.record(f"rotation.angles[{i}]", angles[i])
+            p = self.record(f"rotation.softmax_probs[{i}][{pred}]", P[i, pred])
+            g = VGroup(self.text(self.t("rot_angle", angle=a), size=34),
+                       self.text(self.t("rot_pred", pred=pred), size=28,
+                                 color=colors.get(pred, self.theme.text)),
+                       self.text(self.t("tile_p", **prob_parts(p)), size=28,
+                                 color=colors.get(pred, self.theme.text)))
+            g.arrange(DOWN, buff=0.18).next_to(frame_box, DOWN, buff=0.35)
+            return g
+
+        caption = self.text(self.t("rot_title", digit=digit), size=26, color=self.theme.muted)
+        caption.next_to(frame_box, UP, buff=0.25)
+        img, info = image(0), readout(0)
+        self.play_p(FadeIn(chart.frame), FadeIn(chart.legend), FadeIn(entry), FadeIn(caption),
+                    FadeIn(frame_box), FadeIn(img), FadeIn(info), run_time=1.0)
+        self.wait_p(1.5)
+
+        def pt(i: int, k: int) -> np.ndarray:
+            return chart.c2p(angles[i], P[i, k])
+
+        curves = VGroup()
+        for i in range(n):
+            new_img, new_info = image(i), readout(i)
+            self.remove(img, info)
+            self.add(new_img, new_info)
+            img, info = new_img, new_info
+            segs, marks = [], []
+            for k in others:
+                self.record(f"rotation.softmax_probs[{i}][{k}]", P[i, k])
+                if i > 0:
+                    segs.append(Line(pt(i - 1, k), pt(i, k)).set_stroke(self.theme.muted, 1.5,
+                                                                        opacity=0.45))
+            for k in main:
+                self.record(f"rotation.softmax_probs[{i}][{k}]", P[i, k])
+                style = chart.styles[names[k]]
+                if i > 0:
+                    segs.append(tk.styled_path(np.array([pt(i - 1, k), pt(i, k)]),
+                                               str(style["style"]), colors[k], 4))
+                marks.append(tk.make_marker(str(style["marker"]), colors[k], 0.13,
+                                            self.theme.background).move_to(pt(i, k)))
+            faint.add(*segs[:len(others) if i > 0 else 0])
+            curves.add(*segs[len(others) if i > 0 else 0:], *marks)
+            anims = [Create(s) for s in segs] + [FadeIn(m) for m in marks]
+            self.play_p(*anims, run_time=0.5)
+            self.wait_p(0.25)
+        self.drawn["rotation_curves"] = curves
+        self.wait_p(1.0)
+
+        # the angle where a wrong class gets its highest probability
+        a_peak = self.record(f"rotation.angles[{i_peak}]", angles[i_peak])
+        p_peak = self.record(f"rotation.softmax_probs[{i_peak}][{k_peak}]", P[i_peak, k_peak])
+        dot = Dot(pt(i_peak, k_peak), radius=0.1, color=self.theme.accent)
+        # the note sits above the plot, level with the y-axis title, right of it
+        note = self.text(self.t("rot_peak", angle=a_peak, k=k_peak, **prob_parts(p_peak)), size=26,
+                         color=self.theme.accent)
+        y_note = chart.frame.y_title.get_y()
+        note.move_to([chart.c2p(a_peak, 1.0)[0], y_note, 0])
+        left_limit = chart.frame.y_title.get_right()[0] + 0.3
+        right_limit = chart.legend.get_right()[0]
+        if note.get_left()[0] < left_limit:
+            note.shift(RIGHT * (left_limit - note.get_left()[0]))
+        if note.get_right()[0] > right_limit:
+            note.shift(LEFT * (note.get_right()[0] - right_limit))
+        guide = DashedLine(chart.c2p(a_peak, 0.0), [chart.c2p(a_peak, 0)[0],
+                                                     note.get_bottom()[1] - 0.08, 0],
+                           dash_length=0.08)
+        guide.set_stroke(self.theme.accent, 2)
+        new_img, new_info = image(i_peak), readout(i_peak)
+        self.play_p(Create(guide), FadeIn(dot, scale=0.5), FadeIn(note),
+                    FadeOut(img), FadeIn(new_img), FadeOut(info), FadeIn(new_info), run_time=1.0)
+        img, info = new_img, new_info
+        self.play_p(Indicate(dot, color=self.theme.accent, scale_factor=1.8), run_time=0.8)
+        self.wait_p(2.5)
+
+        preds = P.argmax(axis=1)
+        n_wrong = int(np.sum(preds != digit))
+        n_conf = int(np.sum((preds != digit) & (P.max(axis=1) >= 0.9)))
+        self.derive("count(argmax(rotation.softmax_probs[i]) != rotation.digit)", n_wrong)
+        self.derive("count(argmax != digit and max(rotation.softmax_probs[i]) >= 0.9)", n_conf)
+        summary = self.text(self.t("rot_wrong_count", n_wrong=n_wrong, n=n, n_conf=n_conf),
+                            size=26)
+        tk.fit_within(summary, tk.FRAME_WIDTH - 1.0, 0.6)
+        summary.set_y(-3.65)
+        self.drawn["rotation_summary"] = summary
+        self.play_p(FadeIn(summary), run_time=0.7)
+        self.wait_p(3.0)
+        key = "rotation_finding" if n_wrong else "rotation_finding_none"
+        self.values["rotation_finding"] = self.t(key, angle=a_peak, k=k_peak,
+                                                 p=prob_str(p_peak), n_wrong=n_wrong, n=n,
+                                                 digit=digit)
+
+    # -- 5. why: softmax always sums to one ----------------------------------------------------
+    def why_example(self) -> tuple[str, str, Any, Any]:
+        """(scene_data field, name, image, ModelOut) of the input whose softmax arithmetic is
+        shown: the letter with the highest softmax confidence; else the most confident input of
+        any shown unrelated set; else the forward pass's digit."""
+        sets = self.enabled_sets()
+        for pool in ([x for x in sets if x[1].key == "letters"], sets):
+            cands = [(f"unrelated.sets[{i}].examples[{j}]", s, ex)
+                     for i, s in pool for j, ex in enumerate(s.examples)]
+            if cands:
+                src, s, ex = max(cands, key=lambda c: max(c[2].softmax.probs))
+                return src, self.t("why_input", name=ex.name, set=self.set_name(s.key)), \
+                    ex.image, ex.softmax
+        fp = self.data.forward_pass
+        return "forward_pass", self.t("why_digit", label=fp.label), fp.image, fp.softmax
+
+    def why_softmax(self) -> None:
+        src, name, image, out = self.why_example()
+        z = np.asarray(out.logits, dtype=float)  # <src>.softmax.logits
+        probs = np.asarray(out.probs, dtype=float)  # <src>.softmax.probs
+        pred = int(out.pred)  # <src>.softmax.pred
+        src = f"{src}.softmax"
+        ez = np.exp(z - z.max()) * math.exp(z.max()) if z.max() < 700 else np.exp(z - z.max())
+        total = float(ez.sum())
+        tile = self.tile(image, [name], [self.theme.text], size=1.4)
+        tile.to_corner(UP + LEFT, buff=0.5).shift(DOWN * 0.6)
+        says = self.text(self.t("why_says", pred=pred,
+                                **prob_parts(self.record(f"{src}.probs[{pred}]", probs[pred]))),
+                         size=28, color=self.theme.softmax)
+        formula = MathTex(r"p_k = \frac{e^{z_k}}{\sum_{j=0}^{9} e^{z_j}}", font_size=46,
+                          color=self.theme.text)
+        head = VGroup(says, formula).arrange(RIGHT, buff=0.9)
+        tk.fit_within(head, tk.FRAME_WIDTH - tile.width - 1.6, 1.5)
+        head.next_to(tile, RIGHT, buff=0.6).set_y(tile.image.get_y())
+        self.play_p(FadeIn(tile), FadeIn(says), run_time=0.8)
+        self.play_p(Write(formula), run_time=1.0)
+        self.wait_p(2.0)
+
+        chart_w, chart_h = 11.0, 1.7
+        x_c, y_c, y_title = 0.0, -0.95, 0.75
+
+        def morph(old: VGroup, new: VGroup) -> None:
+            """Bars grow into the new bars; numbers and titles cross-fade (no glyph soup)."""
+            o, n_ = old[0], new[0]
+            self.play_p(ReplacementTransform(o.bars, n_.bars),
+                        FadeOut(VGroup(o.baseline, o.class_texts, o.value_texts, old[1])),
+                        FadeIn(VGroup(n_.baseline, n_.class_texts, n_.value_texts, new[1])),
+                        run_time=1.2)
+            self.remove(old)
+            self.add(new)
+
+        def titled(chart: tk.BarChart10, key: str, **values: Any) -> VGroup:
+            chart.move_to([x_c, y_c, 0])
+            t = self.text(self.t(key, **values), size=26).move_to([x_c, y_title, 0])
+            return VGroup(chart, t)
+
+        for k in range(10):
+            self.record(f"{src}.logits[{k}]", z[k])
+        logits = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=chart_w,
+                               height=chart_h, bar_color=self.theme.muted,
+                               highlight_color=self.theme.accent, number_format="{:.2f}",
+                               font=self.theme.font, font_size=24, text_color=self.theme.text,
+                               axis_color=self.theme.muted)
+        step1 = titled(logits, "why_logits")
+        self.drawn["why_logits"] = logits
+        self.play_p(FadeIn(step1), run_time=1.0)
+        self.wait_p(2.5)
+
+        for k in range(10):
+            self.derive(f"exp({src}.logits[{k}])", ez[k])
+        exps = tk.BarChart10(ez, highlight=pred, y_min=0.0, y_max=float(ez.max()) * 1.05,
+                             width=chart_w, height=chart_h, bar_color=self.theme.muted,
+                             highlight_color=self.theme.accent, number_format=compact,
+                             font=self.theme.font, font_size=24, text_color=self.theme.text,
+                             axis_color=self.theme.muted)
+        step2 = titled(exps, "why_exp")
+        morph(step1, step2)
+        self.wait_p(2.5)
+
+        for k in range(10):
+            self.record(f"{src}.probs[{k}]", probs[k])
+        pchart = tk.BarChart10(probs, highlight=pred, width=chart_w, height=chart_h,
+                               bar_color=self.theme.softmax, highlight_color=self.theme.accent,
+                               font=self.theme.font, font_size=24, text_color=self.theme.text,
+                               axis_color=self.theme.muted)
+        self.derive(f"sum(exp({src}.logits))", total)
+        step3 = titled(pchart, "why_probs", total=compact(total))
+        self.drawn["why_probs"] = pchart
+        morph(step2, step3)
+        self.wait_p(1.0)
+
+        self.record(f"{src}.logits[{pred}]", z[pred])
+        self.derive(f"exp({src}.logits[{pred}])", ez[pred])
+        # the denominator written out: the winner's term, then the next largest, then the rest
+        rest = [k for k in np.argsort(-ez) if k != pred][:2]
+        for k in rest:
+            self.derive(f"exp({src}.logits[{k}])", ez[k])
+        denominator = " + ".join([sci_tex(ez[pred])] + [sci_tex(ez[k]) for k in rest]) + r" + \dots"
+        worked = MathTex(rf"p_{{{pred}}} = \frac{{e^{{{z[pred]:.2f}}}}}{{\sum_j e^{{z_j}}}}"
+                         rf" = \frac{{{sci_tex(ez[pred])}}}{{{denominator}}}"
+                         rf" {prob_tex(probs[pred])}", font_size=40, color=self.theme.text)
+        tk.fit_within(worked, tk.FRAME_WIDTH - 1.0, 1.2)
+        worked.set_y(-3.25)
+        self.drawn["why_worked"] = worked
+        self.play_p(Write(worked), run_time=1.2)
+        self.wait_p(3.0)
+
+        # all ten share the whole: the stacked bar is always full
+        s = self.derive(f"sum({src}.probs)", float(probs.sum()))
+        shades = [self.theme.softmax, tk.rgb_to_hex((tk.hex_to_rgb(self.theme.softmax) * 0.55)
+                                                     .astype(np.uint8))]
+        parts = [(str(k), float(probs[k]), shades[k % 2]) for k in range(10)]
+        stacked = tk.StackedBar(parts, width=8.0, height=0.5, font=self.theme.font,
+                                font_size=22, text_color=self.theme.text,
+                                min_label_fraction=0.06)
+        ghost_box = DashedVMobject(Rectangle(width=1.9, height=0.5), num_dashes=24)
+        ghost_box.set_stroke(self.theme.muted, 2)
+        ghost_text = self.text(self.t("why_none"), size=22, color=self.theme.muted)
+        ghost = VGroup(ghost_box, ghost_text)
+        ghost_text.next_to(ghost_box, DOWN, buff=0.12)
+        sum_text = self.text(self.t("why_sum", s=s), size=26)
+        row = VGroup(stacked, ghost).arrange(RIGHT, buff=0.35, aligned_edge=UP)
+        ghost.align_to(stacked.segments, DOWN).shift(DOWN * 0 + UP * 0)
+        ghost_box.align_to(stacked.segments, DOWN)
+        ghost_text.next_to(ghost_box, DOWN, buff=0.12)
+        block = VGroup(row, sum_text)
+        sum_text.next_to(stacked.segments, DOWN, buff=0.2).align_to(stacked, LEFT)
+        tk.fit_within(block, tk.FRAME_WIDTH - 1.0, 1.4)
+        block.move_to([0, -3.2, 0])
+        cross = Cross(ghost_box, stroke_color=tk.VERMILION, stroke_width=5)
+        self.drawn["why_stacked"] = stacked
+        self.play_p(FadeOut(worked), run_time=0.5)
+        self.play_p(FadeIn(stacked), FadeIn(sum_text), run_time=1.0)
+        self.wait_p(1.0)
+        self.play_p(FadeIn(ghost), run_time=0.6)
+        self.play_p(Create(cross), run_time=0.6)
+        self.wait_p(1.0)
+        note = self.wrapped(self.t("why_no_room"), tk.FRAME_WIDTH - 1.0, size=24,
+                            color=self.theme.accent)
+        # the note takes the place of the chart's title
+        note.move_to(step3[1]).align_to(step3[1], DOWN)
+        self.drawn["why_note"] = note
+        self.play_p(FadeOut(step3[1]), FadeIn(note), run_time=0.8)
+        self.wait_p(3.5)
+
+
+__all__ = ["Overconfidence", "lookup", "prob_str", "prob_tex", "compact", "sci_tex"]
