@@ -9,7 +9,7 @@ For the title card and each sequence of the lecture it renders the Manim scene i
     <stem>.mp4                H.264/yuv420p, moov first, chapters embedded
     <stem>.srt, <stem>.vtt    subtitles (empty when the sequence has no captions)
     <stem>.chapters.vtt/.txt  one chapter per section (WebVTT, ffmetadata)
-    <stem>.png                thumbnail from the middle of the first section
+    <stem>.png                thumbnail: the first section's finished picture
     <stem>_sections/NN_name.mp4
     lecture.mp4 (+ .srt, .vtt, .chapters.vtt/.txt)   every sequence joined, one chapter each
     manifest.json             every file: kind, duration, resolution, bytes, scene_data used
@@ -212,8 +212,11 @@ def publish(r: Rendered, lecture: Lecture, out: Path) -> Path:
     else:
         media.atomic_write_text(srt_out, "")
     media.srt_to_vtt(srt_out, media.sidecar(final, ".vtt"))
-    first = real[0] if real else None
-    at = (first.start + first.end) / 2 if first else info["duration"] / 2
+    first = real[0] if len(real) > 1 else None
+    # The first section's finished picture: just before the stage fades out (LectureScene
+    # fades for 0.5 s x pace after every section); a single-section scene: its middle.
+    at = (max(first.start, first.end - 0.5 * lecture.pace - 0.3) if first
+          else info["duration"] / 2)
     media.thumbnail(final, media.sidecar(final, ".png"), at)
 
     folder = out / f"{stem}_sections"
