@@ -75,7 +75,10 @@ class SceneFile(Strict):
 
 # ---------------------------------------------------------------------------------------------
 class LayerRow(Strict):
-    name: str
+    key: str = Field(description=("stable id of the layer, for the lecture's wording "
+                                  "(text key layer_<key>): input, conv1, pool1, conv2, pool2, "
+                                  "flatten, fc1, fc2"))
+    name: str = Field(description="English label, e.g. 'conv1 5x5'")
     shape: list[int] = Field(description="output shape without the batch dimension")
     params: int = Field(description="learned parameters of this layer")
 
@@ -200,6 +203,9 @@ class Heldout(SceneFile):
 
 class OODExample(Strict):
     name: str = Field(description="what it is: a letter, a fashion class, 'noise', a file name")
+    label: Optional[int] = Field(description=(
+        "class index within its set (letters: 0-9 for A-J; fashion: Fashion-MNIST class 0-9, "
+        "named by the lecture's text key fashion_names); null for noise and user images"))
     image: Grid
     softmax: ModelOut
     edl: ModelOut

@@ -43,16 +43,16 @@ class LeNet(nn.Module):
         return out
 
     def layer_table(self) -> list[dict]:
-        """(name, output shape, parameter count) for the architecture overview."""
-        rows = [("input", (1, 28, 28), 0),
-                ("conv1 5x5", (20, 24, 24), _count(self.conv1)),
-                ("ReLU + max-pool 2", (20, 12, 12), 0),
-                ("conv2 5x5", (50, 8, 8), _count(self.conv2)),
-                ("ReLU + max-pool 2", (50, 4, 4), 0),
-                ("flatten", (800,), 0),
-                ("FC + ReLU", (500,), _count(self.fc1)),
-                ("FC (logits)", (self.fc2.out_features,), _count(self.fc2))]
-        return [{"name": n, "shape": list(s), "params": p} for n, s, p in rows]
+        """(key, name, output shape, parameter count) for the architecture overview."""
+        rows = [("input", "input", (1, 28, 28), 0),
+                ("conv1", "conv1 5x5", (20, 24, 24), _count(self.conv1)),
+                ("pool1", "ReLU + max-pool 2", (20, 12, 12), 0),
+                ("conv2", "conv2 5x5", (50, 8, 8), _count(self.conv2)),
+                ("pool2", "ReLU + max-pool 2", (50, 4, 4), 0),
+                ("flatten", "flatten", (800,), 0),
+                ("fc1", "FC + ReLU", (500,), _count(self.fc1)),
+                ("fc2", "FC (logits)", (self.fc2.out_features,), _count(self.fc2))]
+        return [{"key": k, "name": n, "shape": list(s), "params": p} for k, n, s, p in rows]
 
 
 def _count(m: nn.Module) -> int:

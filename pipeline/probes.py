@@ -138,23 +138,26 @@ def _mean(v: np.ndarray) -> Optional[float]:
 
 
 def unrelated_sets(cfg: Config, sel: Selection) -> tuple[list[tuple], list[str]]:
-    """(key, source, images (N,1,28,28), names) per unrelated set, and the sets skipped."""
+    """(key, source, images (N,1,28,28), names, labels) per unrelated set, and the sets skipped.
+    ``labels`` are class indices within the set (letter 0-9 for A-J, Fashion-MNIST class 0-9),
+    None for noise and user images."""
     p, seed = cfg.probe, cfg.train.seed
     sets, skipped = [], []
     imgs, lab = datasets.make_letters(p.n_letters, seed)
     sets.append(("letters", "letters A-J drawn with system fonts", imgs,
-                 [datasets.LETTERS[i] for i in lab]))
+                 [datasets.LETTERS[i] for i in lab], [int(i) for i in lab]))
     try:
         fx, fy, src = datasets.load_fashion(p.n_fashion, seed)
-        sets.append(("fashion", src, fx, [datasets.FASHION_CLASSES[i] for i in fy]))
+        sets.append(("fashion", src, fx, [datasets.FASHION_CLASSES[i] for i in fy],
+                     [int(i) for i in fy]))
     except datasets.DatasetError as exc:
         skipped.append(f"fashion: {exc}")
     sets.append(("noise", "uniform noise in [0, 1]", datasets.make_noise(p.n_noise, seed),
-                 ["noise"] * p.n_noise))
+                 ["noise"] * p.n_noise, [None] * p.n_noise))
     if sel.images:
         ux = np.stack([datasets.load_user_image(f) for f in sel.images])[:, None]
         sets.append(("user", "image files listed in the lecture", ux,
-                     [Path(f).name for f in sel.images]))
+                     [Path(f).name for f in sel.images], [None] * len(sel.images)))
     return sets, skipped
 
 
@@ -167,7 +170,7 @@ def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict, sel: Se
     out_sets: list[dict] = []
     all_scores: dict[str, list[np.ndarray]] = {k: [] for k in (
         "softmax_entropy", "softmax_max_prob", "edl_entropy", "edl_max_prob", "edl_u")}
-    for key, source, x, names in sets:
+    for key, source, x, names, labels in sets:
         outs = {k: outputs(models[k], k, torch.from_numpy(x), cfg.train) for k in KINDS}
         stats = {}
         for k in KINDS:
@@ -187,8 +190,9 @@ def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict, sel: Se
                 all_scores["edl_u"].append(outs[k]["u"])
             stats[k] = s
         n_ex = len(x) if key == "user" else min(p.n_examples, len(x))
-        examples = [{"name": names[i], "image": x[i, 0], "softmax": model_out(outs["softmax"], i),
-                     "edl": model_out(outs["edl"], i)} for i in range(n_ex)]
+        examples = [{"name": names[i], "label": labels[i], "image": x[i, 0],
+                     "softmax": model_out(outs["softmax"], i), "edl": model_out(outs["edl"], i)}
+                    for i in range(n_ex)]
         out_sets.append({"key": key, "source": source, "n": len(x), "examples": examples,
                          "stats": stats})
     held_scores = {"softmax_entropy": held_ent["softmax"], "edl_entropy": held_ent["edl"],

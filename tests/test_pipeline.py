@@ -150,3 +150,20 @@ def test_one_direction_of_data() -> None:
     code = ("import sys, pipeline.contract, scenes.config; "
             "assert 'torch' not in sys.modules and 'manim' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_layer_keys_and_unrelated_labels(tiny_data: contract.SceneData) -> None:
+    """Layers carry a stable key and unrelated examples their class index, so a lecture can
+    name them in its own language (text keys layer_<key>, fashion_names)."""
+    from pipeline import datasets
+
+    assert [layer.key for layer in tiny_data.training.layers] == [
+        "input", "conv1", "pool1", "conv2", "pool2", "flatten", "fc1", "fc2"]
+    for s in tiny_data.unrelated.sets:
+        for ex in s.examples:
+            if s.key == "letters":
+                assert datasets.LETTERS[ex.label] == ex.name
+            elif s.key == "fashion":
+                assert datasets.FASHION_CLASSES[ex.label] == ex.name
+            else:
+                assert ex.label is None
