@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowFromEdge,
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, BackgroundRectangle, Circle, Create, Dot, FadeIn, FadeOut, GrowFromEdge,
                    Group, Indicate, LaggedStart, Line, MathTex, Mobject, Rectangle,
-                   RoundedRectangle, SurroundingRectangle, VGroup, Write)
+                   ManimColor, RoundedRectangle, SurroundingRectangle, VGroup, Write,
+                   interpolate_color)
 
 from scenes import toolkit as tk
 from scenes.base import LectureScene
@@ -30,8 +31,8 @@ EVIDENCE_TEX = {
 
 #: the fit term of each ``training.edl_loss`` value (Sensoy et al. 2018, Eqs. 3-5)
 FIT_TEX = {
-    "mse": (r"\mathcal{L}^{\mathrm{fit}} = \sum_{k=1}^{K} (y_k - \hat p_k)^2"
-            r" + \frac{\hat p_k\,(1 - \hat p_k)}{S + 1}"),
+    "mse": (r"\mathcal{L}^{\mathrm{fit}} = \sum_{k=1}^{K} \left[(y_k - \hat p_k)^2"
+            r" + \frac{\hat p_k\,(1 - \hat p_k)}{S + 1}\right]"),
     "digamma": r"\mathcal{L}^{\mathrm{fit}} = \sum_{k=1}^{K} y_k \left(\psi(S) - \psi(\alpha_k)\right)",
     "log": r"\mathcal{L}^{\mathrm{fit}} = \sum_{k=1}^{K} y_k \left(\log S - \log \alpha_k\right)",
 }
@@ -40,10 +41,38 @@ FIT_TEX = {
 #: Dirichlet with more evidence shows a smaller bright corner; flat ones glow all over)
 SIMPLEX_LOG_RANGE = 150.0
 
+#: an EDL mistake on the rotated digit counts as confident when its u is below this
+CONFIDENT_U = 0.5
+
+
+#: belief masses below this share of the bar are merged into one "other b" segment
+MIN_BELIEF_LABEL = 0.025
+
 
 def table_format(value: float) -> str:
     """Table numbers: two decimals, none from 1000 on (exp evidence can reach e^10)."""
     return "{:.0f}" if abs(value) >= 1000 else "{:.2f}"
+
+
+def kl_skip(kl: dict[str, np.ndarray], epochs: np.ndarray) -> bool:
+    """Whether epoch 1 of the KL term dwarfs the rest (then the chart starts at epoch 2)."""
+    if len(epochs) < 3 or not kl:
+        return False
+    first = max(float(v[0]) for v in kl.values())
+    rest = max(float(np.max(v[1:])) for v in kl.values())
+    return first > 3.0 * max(rest, 1e-12)
+
+
+def confident_mistake(digit: int, probs: np.ndarray, u: np.ndarray) -> tuple[int | None, str]:
+    """The angle index where EDL names another digit with the lowest u, and the YAML key that
+    words it: ``rot_wrong_confident`` (u below CONFIDENT_U), ``rot_wrong_flagged`` (every
+    mistake has high u) or ``rot_never_wrong`` (index None: EDL names the digit everywhere)."""
+    probs, u = np.asarray(probs, float), np.asarray(u, float)
+    wrong = [i for i in range(len(u)) if int(np.argmax(probs[i])) != int(digit)]
+    if not wrong:
+        return None, "rot_never_wrong"
+    i = min(wrong, key=lambda j: (u[j], j))
+    return i, "rot_wrong_confident" if u[i] < CONFIDENT_U else "rot_wrong_flagged"
 
 
 class EDLPass(LectureScene):
@@ -100,7 +129,7 @@ class EDLPass(LectureScene):
         layers = self.data.training.layers  # training.layers: name, shape, params
         for i, layer in enumerate(layers):
             last = i == len(layers) - 1
-            name = self.text(layer.name, size=18, color=self.theme.text)
+            name = self.text(self.layer_name(layer), size=18, color=self.theme.text)
             shape = self.text(tk.shape_text(layer.shape), size=16, color=self.theme.muted)
             label = VGroup(name, shape).arrange(DOWN, buff=0.08)
             box = RoundedRectangle(width=max(label.width + 0.25, 1.2), height=1.0,
@@ -157,17 +186,23 @@ class EDLPass(LectureScene):
                            number_format="{:.0f}" if e.max() >= 100 else "{:.2f}",
                            font=self.theme.font,
                            font_size=20, text_color=self.theme.text, axis_color=self.theme.muted)
+        for chart in (zc, ec):  # class labels just under the lowest bar or value label
+            low = min([b.get_bottom()[1] for b in chart.bars]
+                      + [t.get_bottom()[1] for t in chart.value_texts if t.has_points()
+                         or len(t.submobjects)])
+            chart.class_texts.shift(UP * (low - 0.1 - chart.class_texts.get_top()[1]))
         for i in range(10):
             self.record(f"forward_pass.edl.logits[{i}]", z[i])
             self.record(f"forward_pass.edl.evidence[{i}]", e[i])
-        zc.move_to(LEFT * 3.65 + DOWN * 2.2)
-        ec.move_to(RIGHT * 3.65 + DOWN * 2.2)
+        zc.move_to(LEFT * 3.65 + DOWN * 2.05)
+        ec.move_to(RIGHT * 3.65 + DOWN * 2.05)
+        zc.align_to(ec, DOWN)  # both rows of class labels on one line
         top = max(zc.get_top()[1], ec.get_top()[1]) + 0.2
         zt = self.text(self.t("logits_title"), size=24)
         et = self.text(self.t("evidence_title"), size=24, color=self.theme.edl)
         for title, chart in ((zt, zc), (et, ec)):
             title.move_to([chart.get_x(), top + title.height / 2, 0])
-        y = -2.2
+        y = -2.05
         arrow = Arrow([zc.get_right()[0] - 0.1, y, 0], [ec.get_left()[0] + 0.1, y, 0], buff=0.1,
                       color=self.theme.edl, stroke_width=4)
         g_label = self.tex("g", size=36, color=self.theme.edl).next_to(arrow, UP, buff=0.08)
@@ -268,7 +303,7 @@ class EDLPass(LectureScene):
         right = VGroup(*formulas[3:]).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         block = VGroup(left, right).arrange(RIGHT, buff=1.0, aligned_edge=UP)
         block.next_to(note, DOWN, buff=0.3)
-        tk.fit_within(block, 13.0, note.get_bottom()[1] - 0.3 + 3.65)
+        tk.fit_within(block, 13.0, note.get_bottom()[1] - 0.3 + 3.3)
         block.next_to(note, DOWN, buff=0.3)
         for f in formulas:
             self.play_p(Write(f), run_time=1.0)
@@ -283,13 +318,25 @@ class EDLPass(LectureScene):
         tile = tk.ImageTile(np.asarray(image, float), [caption], size=1.3, font=self.theme.font,
                             font_size=20, text_color=self.theme.text,
                             border_color=self.theme.muted, caption_width=2.6)
-        parts = [(self.t("belief_part", k=c), float(b), self.theme.edl)
-                 for c, b in enumerate(belief)]
+        small = MIN_BELIEF_LABEL  # beliefs below this share are merged into "other b"
+        kept = [c for c, b in enumerate(belief) if float(b) >= small]
+        rest = [c for c, b in enumerate(belief) if float(b) < small]
+        parts = [(self.t("belief_part", k=c), float(belief[c]), self.theme.edl) for c in kept]
+        other = float(sum(float(belief[c]) for c in rest))
+        always = [-1]
+        if rest and other > 0:
+            parts.append((self.t("belief_other"), other,
+                          interpolate_color(ManimColor(self.theme.edl),
+                                            ManimColor(self.theme.muted), 0.6)))
+            always.append(-2)
         parts.append((self.t("u_part"), float(u), self.theme.muted))
         bar = tk.StackedBar(parts, width=9.2, height=0.6, font=self.theme.font, font_size=22,
-                            always_label=[-1])
-        for c in range(len(belief)):
-            if len(bar.labels[c].submobjects):
+                            number_format="{:.3f}", always_label=always,
+                            min_label_fraction=small)
+        for c in kept:
+            self.record(f"{src}.belief[{c}]", belief[c])
+        if rest and other > 0:  # "other b" is the sum of these stored beliefs
+            for c in rest:
                 self.record(f"{src}.belief[{c}]", belief[c])
         self.record(f"{src}.u", u)
         bar.next_to(tile.image, RIGHT, buff=0.8).align_to(tile.image, DOWN)
@@ -302,18 +349,21 @@ class EDLPass(LectureScene):
         pick = self.most_uncertain_unrelated()
         if pick is not None:
             i, j, s, ex = pick  # unrelated.sets[i].examples[j]: the most uncertain one shown
-            rows.append(self.belief_row(ex.image, self.t("bar_unrelated", name=ex.name,
+            rows.append(self.belief_row(ex.image, self.t("bar_unrelated",
+                                                         name=self.example_name(s.key, ex),
                                                          set=self.set_name(s.key)),
                                         ex.edl.belief, ex.edl.u,
                                         f"unrelated.sets[{i}].examples[{j}].edl"))
-        group = Group(*rows).arrange(DOWN, buff=0.9, aligned_edge=LEFT)
+        group = Group(*rows).arrange(DOWN, buff=1.3, aligned_edge=LEFT)
         x = max(row[0].get_right()[0] for row in rows) + 0.6  # one left edge for all bars
         for row in rows:
             row[1].shift(RIGHT * (x - row[1].segments.get_left()[0]))
-        tk.fit_within(group, 13.2, 5.8)
-        group.move_to(UP * 0.35)
-        total = self.tex(r"\sum_{k} b_k + u = 1", size=40).to_edge(DOWN, buff=0.45)
+        total = self.tex(r"\sum_{k} b_k + u = 1", size=44).move_to(UP * 2.75)
+        top, bottom = total.get_bottom()[1] - 0.5, -3.3
+        tk.fit_within(group, 13.2, top - bottom, upscale=True)
+        group.move_to([0, (top + bottom) / 2, 0])
         self.belief_rows = rows
+        self.play_p(Write(total), run_time=1.0)
         for row in rows:
             tile, bar = row
             self.play_p(FadeIn(tile), run_time=0.8)
@@ -321,8 +371,8 @@ class EDLPass(LectureScene):
                                     lag_ratio=0.08), run_time=1.5)
             self.play_p(FadeIn(bar.labels), run_time=0.8)
             self.wait_p(2.5)
-        self.play_p(Write(total), run_time=1.0)
-        self.wait_p(2.5)
+        self.play_p(Indicate(total, color=self.theme.edl), run_time=1.0)
+        self.wait_p(2.0)
 
     # -- 4. the Dirichlet on the simplex ------------------------------------------------------
     def simplex_of(self, alpha: np.ndarray, side: float) -> tk.SimplexDensity:
@@ -357,24 +407,29 @@ class EDLPass(LectureScene):
         if pick is not None:
             i, j, s, ex = pick  # unrelated.sets[i].examples[j].edl.alpha: the top three classes
             panels.append(self.simplex_panel(
-                self.t("simplex_unrelated", name=ex.name, set=self.set_name(s.key)),
+                self.t("simplex_unrelated", name=self.example_name(s.key, ex),
+                       set=self.set_name(s.key)),
                 np.asarray(ex.edl.alpha, float), ex.edl.S, ex.edl.u,
                 f"unrelated.sets[{i}].examples[{j}].edl"))
         group = Group(*panels).arrange(RIGHT, buff=1.6, aligned_edge=UP)
-        tk.fit_within(group, 13.0, 6.2)
-        group.move_to(UP * 0.35)
-        note = self.small("simplex_note", size=18).to_edge(DOWN, buff=0.3)
-        tk.fit_within(note, 13.0, 0.5)
+        tk.fit_within(group, 13.0, 5.7)
+        group.move_to(UP * (3.0 - group.height / 2))
+        key = self.t("simplex_note").split(" · ")  # the colour key, in two lines
+        half = (len(key) + 1) // 2
+        note = VGroup(*[self.text(" · ".join(part), size=20, color=self.theme.muted)
+                        for part in (key[:half], key[half:]) if part])
+        note.arrange(DOWN, buff=0.1).next_to(group, DOWN, buff=0.2)
+        tk.fit_within(note, 13.0, max(0.3, note.get_top()[1] + 3.35))
+        note.next_to(group, DOWN, buff=0.2)
         self.simplex_panels = panels
-        for p in panels:
-            self.play_p(FadeIn(p), run_time=1.2)
-            self.wait_p(2.5)
-        self.play_p(FadeIn(note), run_time=0.6)
-        self.wait_p(2.5)
+        for n, p in enumerate(panels):
+            self.play_p(FadeIn(p), *([FadeIn(note)] if n == 0 else []), run_time=1.2)
+            self.wait_p(3.0 if n == 0 else 2.5)
+        self.wait_p(1.5)
         self.simplex_sweep(group, note)
 
-    def sweep_indices(self, n_max: int = 5) -> list[int]:
-        """Rotation angles from 0° to the first angle of largest u, ordered by falling S."""
+    def sweep_indices(self, n_max: int = 3) -> list[int]:
+        """Rotation angles from 0° to the first angle of largest u, ordered as S falls."""
         u = np.asarray(self.data.rotation.edl_u, float)  # rotation.edl_u
         last = int(np.argmax(u))
         idx = sorted(range(last + 1), key=lambda i: (u[i], i))  # rising u = falling S = K/u
@@ -406,17 +461,16 @@ class EDLPass(LectureScene):
                                font=self.theme.font, font_size=24, text_color=self.theme.text,
                                border_color=self.theme.muted)
             self.record(f"rotation.angles[{i}]", rot.angles[i])
-            su = self.live(r"u = [[u:.3g]]", {"u": (u, f"rotation.edl_u[{i}]")}, size=36,
+            su = self.live(r"u = [[u:.3f]]", {"u": (u, f"rotation.edl_u[{i}]")}, size=36,
                            color=self.theme.edl)
             # S is derived: K / rotation.edl_u[i] (source written as such for the audit)
             sS = self.live(r"S = K/u = [[S:.1f]]", {"S": (S, f"K/rotation.edl_u[{i}]")},
                            size=32)
             side_panel = Group(img, su, sS).arrange(DOWN, buff=0.25)
             panel = Group(side_panel, s).arrange(RIGHT, buff=1.2).move_to(DOWN * 0.55)
-            if current is None:
-                self.play_p(FadeIn(panel), run_time=1.0)
-            else:
-                self.play_p(FadeOut(current), FadeIn(panel), run_time=1.0)
+            if current is not None:  # old out first, then new in: no text over text
+                self.play_p(FadeOut(current), run_time=0.4)
+            self.play_p(FadeIn(panel), run_time=0.7)
             current = panel
             self.wait_p(1.8 if n < len(idx) - 1 else 2.5)
 
@@ -462,8 +516,18 @@ class EDLPass(LectureScene):
                       markers=["circle", "square"], x_label=self.t("chart_epoch"),
                       width=3.3, height=2.5, legend=None, font=self.theme.font, font_size=20,
                       text_color=self.theme.text, axis_color=self.theme.muted)
+        kl = series("kl")
+        kl_note = None
+        skip = kl_skip(kl, epochs)
+        if skip:  # epoch 1 dwarfs the rest: left out of the chart, its value named instead
+            first = hist[0]["train_kl"] if "train_kl" in hist[0] else next(iter(kl.values()))[0]
+            self.record("training.history.edl[0].train_kl" if "train_kl" in hist[0]
+                        else "training.history.edl[0].heldout_kl", first)
+            kl_note = self.small("kl_skip_note", size=18, epoch=int(epochs[1]), kl=first)
+            kl = {k: v[1:] for k, v in kl.items()}
+        kl_x = epochs[1:] if skip else epochs
         charts = [tk.LineChart(epochs, series("fit"), y_label=self.t("chart_fit"), **common),
-                  tk.LineChart(epochs, series("kl"), y_label=self.t("chart_kl"), **common)]
+                  tk.LineChart(kl_x, kl, y_label=self.t("chart_kl"), **common)]
         lam = {}
         if all("train_lambda" in r for r in hist):
             for i, r in enumerate(hist):
@@ -476,10 +540,21 @@ class EDLPass(LectureScene):
                                                               "markers": ["triangle"]}))
         row = VGroup(*charts).arrange(RIGHT, buff=0.9, aligned_edge=DOWN)
         legend = charts[0].legend.copy().arrange(RIGHT, buff=0.6)
-        tk.fit_within(row, 13.2, 3.9)
-        row.to_edge(DOWN, buff=0.3)
-        legend.next_to(row, UP, buff=0.2)
-        self.play_p(FadeIn(VGroup(*[ch.frame for ch in charts])), FadeIn(legend), run_time=1.0)
+        tk.fit_within(row, 13.2, 3.6)
+        row.move_to([0, -3.35 + row.height / 2, 0])
+        notes = VGroup(legend)  # one note above each chart: legend, KL note, what t counts
+        legend.next_to(charts[0], UP, buff=0.2)
+        tk.fit_within(legend, charts[0].width, 0.5)
+        legend.next_to(charts[0], UP, buff=0.2)
+        extra = [(kl_note, charts[1])]
+        if lam:
+            extra.append((self.small("lambda_t_note", size=18), charts[2]))
+        for m, ch in extra:
+            if m is not None:
+                tk.fit_within(m, ch.width, 0.5)
+                m.next_to(ch, UP, buff=0.2)
+                notes.add(m)
+        self.play_p(FadeIn(VGroup(*[ch.frame for ch in charts])), FadeIn(notes), run_time=1.0)
         for ch in charts:
             self.play_p(*[ch.create_series(name, run_time=1.8) for name in ch.series],
                         run_time=1.8)
@@ -514,7 +589,10 @@ class EDLPass(LectureScene):
             mp = s.stats["softmax"].mean_max_prob  # unrelated.sets[i].stats.softmax.mean_max_prob
             self.record(f"unrelated.sets[{i}].stats.edl.mean_u", mu)
             self.record(f"unrelated.sets[{i}].stats.softmax.mean_max_prob", mp)
-            means = VGroup(self.text(self.t("set_mean_p", p=mp), size=26, color=self.theme.softmax),
+            self.record(f"unrelated.sets[{i}].n", s.n)  # unrelated.sets[i].n: set size
+            means = VGroup(self.text(self.t("set_mean_over", n=s.n, set=self.set_name(s.key)),
+                                     size=20, color=self.theme.muted),
+                           self.text(self.t("set_mean_p", p=mp), size=26, color=self.theme.softmax),
                            self.text(self.t("set_mean_u", u=mu), size=26, color=self.theme.edl))
             means.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
             rows.append((name, tiles_g, means))
@@ -563,8 +641,17 @@ class EDLPass(LectureScene):
         probs = np.asarray(rot.edl_probs, float)  # rotation.edl_probs (p_hat per angle)
         pmax = probs.max(axis=1)
         i_max = int(np.argmax(u))
-        self.values.update(digit=rot.digit, u_first=f"{u[0]:.2f}", angle_first=f"{angles[0]:.0f}",
-                           u_max=f"{u[i_max]:.2f}", angle_max=f"{angles[i_max]:.0f}")
+        self.values.update(digit=rot.digit, u_first=f"{u[0]:.3f}", angle_first=f"{angles[0]:.0f}",
+                           u_max=f"{u[i_max]:.3f}", angle_max=f"{angles[i_max]:.0f}")
+        i_wrong, caveat_key = confident_mistake(rot.digit, probs, u)
+        if i_wrong is None:
+            caveat = self.t(caveat_key, digit=rot.digit)
+        else:
+            k_w = int(np.argmax(probs[i_wrong]))
+            caveat = self.t(caveat_key, angle=angles[i_wrong], k=k_w, u=u[i_wrong])
+            self.record(f"rotation.angles[{i_wrong}]", angles[i_wrong])
+            self.record(f"rotation.edl_u[{i_wrong}]", u[i_wrong])
+        self.values["rot_caveat"] = caveat
         strip = Group(*[tk.image_mobject(tk.colorize(np.asarray(im, float), tk.GRAY, 0, 1),
                                          height=0.62) for im in rot.images])  # rotation.images
         strip.arrange(RIGHT, buff=0.07)
@@ -590,7 +677,11 @@ class EDLPass(LectureScene):
         self.play_p(FadeIn(chart.frame), FadeIn(chart.legend), run_time=0.8)
         self.play_p(*[chart.create_series(n, run_time=3.0) for n in chart.series], run_time=3.0)
         self.wait_p(1.5)
-        keys = sorted({0, i_max, len(angles) - 1})
+        keys = sorted({0, i_max, len(angles) - 1}
+                      | ({i_wrong} if i_wrong is not None else set()))
+        caveat_line = self.text(caveat, size=24, color=self.theme.accent)
+        tk.fit_within(caveat_line, 13.0, 0.5)
+        caveat_line.next_to(strip, DOWN, buff=0.25)
         marker = None
         for i in keys:
             k = int(np.argmax(probs[i]))
@@ -614,8 +705,25 @@ class EDLPass(LectureScene):
             else:
                 self.play_p(FadeOut(marker), FadeIn(new), run_time=0.8)
             marker = new
+            if i == i_wrong:  # the confident mistake stays marked on the chart
+                ring = Circle(radius=0.2, color=self.theme.accent, stroke_width=4).move_to(
+                    chart.point(self.t("rot_u_series"), i))
+                mark = self.text(self.t("rot_wrong_mark", angle=angles[i],
+                                        k=int(np.argmax(probs[i]))), size=20,
+                                 color=self.theme.accent)
+                mark = VGroup(BackgroundRectangle(mark, color=self.theme.background,
+                                                  fill_opacity=1.0, buff=0.05), mark)
+                mark.next_to(ring, UP, buff=0.1)
+                if mark.get_right()[0] > chart.get_right()[0]:
+                    mark.align_to(ring, RIGHT)
+                self.play_p(Create(ring), FadeIn(mark), FadeIn(caveat_line), run_time=0.8)
+                self.wait_p(3.0)
+            else:
+                self.wait_p(2.5)
+        if i_wrong is None or caveat_line not in self.mobjects:
+            self.play_p(FadeIn(caveat_line), run_time=0.6)
             self.wait_p(2.5)
         self.wait_p(1.0)
 
 
-__all__ = ["EDLPass", "EVIDENCE_TEX", "FIT_TEX", "table_format"]
+__all__ = ["EDLPass", "EVIDENCE_TEX", "FIT_TEX", "confident_mistake", "kl_skip", "table_format"]

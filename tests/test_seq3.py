@@ -236,3 +236,41 @@ def test_changed_data_changes_the_picture(rendered, tiny_data_copy, tmp_path):
                            old_scene.theme.muted, tol=40, what="u segment before")
     fc.assert_colour_close(fc.colour_at(new_frame, bar_point(scene, where)), scene.theme.edl,
                            tol=40, what="belief segment after")
+
+
+def test_confident_mistake_is_chosen_from_the_data():
+    """The rotated-digit caveat names the wrong angle with the lowest u, or says there is none."""
+    from scenes.seq3_edl_pass import CONFIDENT_U, confident_mistake
+
+    eye = np.eye(10)
+    probs = np.array([eye[1], eye[4], eye[7], eye[1]]) * 0.9 + 0.01
+    u = np.array([0.01, 0.31, 0.055, 0.02])
+    assert confident_mistake(1, probs, u) == (2, "rot_wrong_confident")  # 7 with u = 0.055
+    assert confident_mistake(1, probs, np.array([0.01, 0.9, 0.8, 0.02])) == (
+        2, "rot_wrong_flagged")  # every mistake has u above CONFIDENT_U
+    assert CONFIDENT_U == pytest.approx(0.5)
+    assert confident_mistake(1, np.array([eye[1], eye[1]]), np.array([0.1, 0.9])) == (
+        None, "rot_never_wrong")
+
+
+def test_rotated_caption_names_the_confident_mistake(rendered):
+    from scenes.seq3_edl_pass import confident_mistake
+
+    scene, _ = rendered
+    rot = scene.data.rotation
+    i, key = confident_mistake(rot.digit, np.asarray(rot.edl_probs), np.asarray(rot.edl_u))
+    caveat = scene.values["rot_caveat"]
+    if i is None:
+        assert caveat == scene.t(key, digit=rot.digit)
+    else:
+        assert f"{rot.edl_u[i]:.3f}" in caveat and f"{rot.angles[i]:.0f}" in caveat
+        assert ("rotation.edl_u[%d]" % i, pytest.approx(rot.edl_u[i])) in scene.shown_numbers
+
+
+def test_kl_skip_only_when_epoch_one_dwarfs_the_rest():
+    from scenes.seq3_edl_pass import kl_skip
+
+    epochs = np.arange(1, 6, dtype=float)
+    assert kl_skip({"train": np.array([18.0, 0.4, 0.2, 0.1, 0.05])}, epochs)
+    assert not kl_skip({"train": np.array([0.5, 0.4, 0.2, 0.1, 0.05])}, epochs)
+    assert not kl_skip({"train": np.array([18.0, 0.4])}, epochs[:2])
