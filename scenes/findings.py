@@ -264,6 +264,57 @@ def rotation(data: Any, confident: float = 0.9, uncertain: float = 0.5) -> Rotat
         edl_u_right=mean(u[~wrong]))
 
 
+@dataclass(frozen=True)
+class EdlMiss:
+    """The angle where the EDL model names a wrong digit with its lowest u (most sure of itself)."""
+
+    index: int                       # into rotation.angles
+    angle: float
+    edl_digit: int                   # argmax of rotation.edl_probs there
+    softmax_digit: int               # argmax of rotation.softmax_probs there
+    u: float                         # rotation.edl_u there
+    n_wrong: int                     # angles where EDL's argmax != digit
+
+
+def rotation_edl_miss(data: Any) -> Optional[EdlMiss]:
+    """Where EDL is wrong on the rotated digit and least uncertain about it (None if EDL names
+    the right digit at every angle)."""
+    r = data.rotation
+    edl_pred = np.asarray(r.edl_probs, float).argmax(axis=1)
+    sm_pred = np.asarray(r.softmax_probs, float).argmax(axis=1)
+    u = np.asarray(r.edl_u, float)
+    wrong = np.flatnonzero(edl_pred != int(r.digit))
+    if wrong.size == 0:
+        return None
+    i = int(wrong[np.argmin(u[wrong])])
+    return EdlMiss(index=i, angle=float(r.angles[i]), edl_digit=int(edl_pred[i]),
+                   softmax_digit=int(sm_pred[i]), u=float(u[i]), n_wrong=int(wrong.size))
+
+
+#: mean |accuracy - confidence| up to this is called neither over- nor underconfident
+CONFIDENCE_TOLERANCE = 0.005
+
+
+def confidence_gap(model: Any) -> float:
+    """Count-weighted mean of (accuracy - confidence) over the reliability bins
+    (``heldout.models.<m>.reliability``): negative = overconfident, positive = underconfident,
+    nan if every bin is empty."""
+    bins = model.reliability
+    n = np.array([b.count for b in bins], float)
+    if n.sum() <= 0:
+        return float("nan")
+    gap = np.array([b.accuracy - b.confidence for b in bins], float)
+    return float(np.sum(n * gap) / n.sum())
+
+
+def confidence_direction(model: Any, tolerance: float = CONFIDENCE_TOLERANCE) -> str:
+    """``'over'`` (confidence above accuracy on average), ``'under'`` or ``'balanced'``."""
+    g = confidence_gap(model)
+    if not np.isfinite(g) or abs(g) <= tolerance:
+        return "balanced"
+    return "under" if g > 0 else "over"
+
+
 def summary(data: Any) -> list[Verdict]:
     """The closing table, in order: accuracy, AUROC (all sets, by entropy), AUROC with EDL's u,
     ECE, accuracy at an equal share kept, accuracy under the largest FGSM perturbation."""
@@ -282,4 +333,5 @@ def tally(verdicts: list[Verdict]) -> dict[str, list[Verdict]]:
 __all__ = ["MODELS", "TIE", "TOLERANCE", "Verdict", "compare", "accuracy", "set_keys", "auroc",
            "auroc_by_set", "calibration", "kept_curve", "common_share", "accuracy_at_share",
            "rejection", "fgsm", "fgsm_strongest", "fgsm_first_edl_lead", "RotationFinding",
-           "rotation", "summary", "tally"]
+           "rotation", "EdlMiss", "rotation_edl_miss", "CONFIDENCE_TOLERANCE", "confidence_gap",
+           "confidence_direction", "summary", "tally"]

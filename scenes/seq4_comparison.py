@@ -15,14 +15,16 @@ import math
 from typing import Any, Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, GrowFromEdge, Group,
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, FadeOut, GrowFromEdge, Group,
                    Mobject, Rectangle, Text, ValueTracker, VGroup, VMobject, Write)
 
 from scenes import findings
 from scenes import toolkit as tk
-from scenes.base import LectureScene
+from scenes.base import LectureScene, join_sentences
 
 MODELS = ("softmax", "edl")
+#: lowest y of any content: about 1000 px of 1080 (the player's subtitles go below)
+BOTTOM = -3.3
 STYLE = {"softmax": "solid", "edl": "dashed"}
 MARKER = {"softmax": "circle", "edl": "square"}
 #: the unrelated sets' drawing order follows the dump; these are the YAML text keys of their names
@@ -113,9 +115,13 @@ class Comparison(LectureScene):
         """A verdict line (wrapped) at the bottom of the stage."""
         if self.section_starts:
             self.verdicts_drawn[self.section_starts[-1][0]] = content
-        group = tk.wrap_text(content, 13.0, self.theme.font, size, color or self.theme.accent,
+        # neutral colour: the verdict is about both models, not drawn in either model's colour
+        group = tk.wrap_text(content, 13.0, self.theme.font, size, color or self.theme.text,
                              max_lines=3)
-        return group.move_to([0, y, 0])
+        group.move_to([0, y + 0.3, 0])
+        if group.get_bottom()[1] < BOTTOM:  # keep the player's subtitle band free
+            group.shift(UP * (BOTTOM - group.get_bottom()[1]))
+        return group
 
     def verdict_text(self, base: str, verdict: findings.Verdict, **extra: Any) -> str:
         """The YAML sentence ``<base>_edl_wins`` / ``<base>_softmax_wins`` / ``<base>_tie``."""
@@ -140,7 +146,9 @@ class Comparison(LectureScene):
         # heldout.provenance.dataset / n_heldout: the set both models are evaluated on
         n = int(self.record("heldout.provenance.n_heldout", prov.n_heldout))
         self.values["n_heldout"] = n
-        head = self.text(self.t("heldout_set", dataset=prov.dataset, n=n), size=30,
+        ds_key = f"dataset_{prov.dataset}"  # display name from the YAML, else the raw key
+        dataset = self.t(ds_key) if ds_key in self.words.text else prov.dataset
+        head = self.text(self.t("heldout_set", dataset=dataset, n=n), size=30,
                          color=self.theme.muted).move_to([0, 2.3, 0])
         bar_len = 8.0
         rows = VGroup()
@@ -163,7 +171,7 @@ class Comparison(LectureScene):
         axis_label = self.text(self.t("accuracy_label"), size=24, color=self.theme.muted)
         axis_label.next_to(rows, DOWN, buff=0.35)
         tk.fit_within(rows, 13.4, 4.0)
-        verdict = self.verdict_text("accuracy", v)
+        verdict = self.verdict_text("accuracy", v, margin_pp=100 * v.margin)
         self.values["accuracy_verdict"] = verdict
         line = self.banner(verdict, y=-2.6, size=28)
 
@@ -174,7 +182,7 @@ class Comparison(LectureScene):
         self.play_p(*[FadeIn(r[3], shift=LEFT * 0.2) for r in rows], run_time=0.8)
         self.wait_p(2.5)
         self.play_p(FadeIn(line), run_time=1.0)
-        self.wait_p(3.0)
+        self.wait_p(4.0)
 
     # -- 2. the rotated digit ------------------------------------------------------------------
     def rotated_digit(self) -> None:
@@ -189,7 +197,7 @@ class Comparison(LectureScene):
         step = max(1, math.ceil((n - 1) / 6))
         x_ticks = list(angles[::step]) + ([] if (n - 1) % step == 0 else [angles[-1]])
         chart = self.frame_chart(x_ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("angle_label"), "",
-                                 width=10.4, height=2.9, font_size=20, y_format="{:.2f}",
+                                 width=10.4, height=2.7, font_size=20, y_format="{:.2f}",
                                  x_format=tk.tick_format(x_ticks))
         s_sm = self.model_series(chart, "softmax", angles, pmax)
         s_edl = self.model_series(chart, "edl", angles, u)
@@ -222,11 +230,27 @@ class Comparison(LectureScene):
         key = ("rotation_no_wrong" if not f.any_wrong else
                "rotation_edl_flags" if f.edl_flags_more() else "rotation_edl_misses")
         verdict = self.t(key, **vals)
+        # EDL fails too? the angle where EDL names a wrong digit with its lowest u
+        miss = findings.rotation_edl_miss(self.data)
+        ring = VGroup()
+        if miss is None:
+            verdict = join_sentences([verdict, self.t("rotation_edl_right")])
+        else:
+            i = miss.index  # rotation.edl_probs / edl_u / angles at that angle
+            self.record(f"rotation.argmax(edl_probs[{i}])", miss.edl_digit)
+            self.record(f"rotation.angles[{i}]", miss.angle)
+            verdict = join_sentences([verdict, self.t(
+                "rotation_edl_wrong", angle=miss.angle, edl_digit=miss.edl_digit,
+                softmax_digit=miss.softmax_digit, u=self.record(f"rotation.edl_u[{i}]", miss.u))])
+            ring = VGroup(Circle(radius=0.3, stroke_color=self.theme.text, stroke_width=4)
+                          .move_to(chart.c2p(miss.angle, miss.u)),
+                          Rectangle(width=size * 1.2, height=size * 1.2, stroke_color=self.theme.text,
+                                    stroke_width=4).move_to(tiles[i]))
         self.values["rotation_finding"] = verdict
         line = self.banner(verdict, y=-3.45, size=21)
-        group = Group(legend, plot, tiles, preds, says)
-        if group.get_bottom()[1] < line.get_top()[1] + 0.1:
-            shift = line.get_top()[1] + 0.1 - group.get_bottom()[1]
+        group = Group(legend, plot, tiles, preds, says, ring)
+        if group.get_bottom()[1] < line.get_top()[1] + 0.2:
+            shift = line.get_top()[1] + 0.2 - group.get_bottom()[1]
             group.shift(UP * shift)
 
         self.play_p(FadeIn(chart), FadeIn(legend), run_time=1.0)
@@ -264,8 +288,11 @@ class Comparison(LectureScene):
         probe.clear_updaters()
         for d in dots:
             d.clear_updaters()
-        self.play_p(FadeIn(line), run_time=1.0)
-        self.wait_p(3.5)
+        self.play_p(FadeOut(probe), FadeOut(dots), FadeIn(line), run_time=1.0)
+        self.wait_p(3.0)
+        if len(ring):
+            self.play_p(Create(ring), run_time=1.0)
+        self.wait_p(3.0)
 
     # -- 3. entropy CDFs and AUROC -------------------------------------------------------------
     def entropy_cdfs(self) -> None:
@@ -331,15 +358,11 @@ class Comparison(LectureScene):
         top = VGroup(legend, hint).arrange(DOWN, buff=0.15)
         v = findings.auroc(self.data, None, "entropy")
         vu = findings.auroc(self.data, None, "u")
-        comb = u.combined_auroc  # unrelated.combined_auroc
-        self.record("unrelated.combined_auroc.softmax_entropy", comb["softmax_entropy"])
-        self.record("unrelated.combined_auroc.edl_entropy", comb["edl_entropy"])
-        self.record("unrelated.combined_auroc.edl_u", comb["edl_u"])
-        all_line = self.text(self.t("auroc_all", softmax=comb["softmax_entropy"],
-                                    edl=comb["edl_entropy"], edl_u=comb["edl_u"]), size=22)
+        # unrelated.combined_auroc: the verdict line states the values (no separate line)
         verdict = self.verdict_text("auroc", v)
         if vu.winner != v.winner or vu.winner != "edl":
-            verdict += " " + self.t("auroc_u_note", edl=vu.edl)
+            self.record(vu.sources[1], vu.edl)
+            verdict = join_sentences([verdict, self.t("auroc_u_note", edl=vu.edl)])
         self.values["auroc_verdict"] = verdict
         line = self.banner(verdict, size=22)
         # layout, top to bottom
@@ -353,14 +376,14 @@ class Comparison(LectureScene):
         for c, a in zip(charts, aurocs):
             if len(a):
                 a.next_to(c, DOWN, buff=0.15)
-        bottom = VGroup(all_line, line).arrange(DOWN, buff=0.15)
+        bottom = VGroup(line)
         bottom.next_to(VGroup(row, *[a for a in aurocs if len(a)]), DOWN, buff=0.25)
         tk.fit_within(bottom, 13.4, 2.0)
         everything = VGroup(top, row, y_title, aurocs, bottom)
         if everything.height > 7.2:
             everything.scale(7.2 / everything.height)
-        if everything.get_bottom()[1] < -3.9:
-            everything.shift(UP * (-3.9 - everything.get_bottom()[1]))
+        if everything.get_bottom()[1] < BOTTOM:
+            everything.shift(UP * (BOTTOM - everything.get_bottom()[1]))
 
         self.play_p(FadeIn(top), *[FadeIn(c) for c in charts], FadeIn(y_title), run_time=1.2)
         self.wait_p(2.0)
@@ -370,10 +393,8 @@ class Comparison(LectureScene):
             self.wait_p(1.5)
         self.play_p(FadeIn(aurocs, lag_ratio=0.2), run_time=1.5)
         self.wait_p(2.5)
-        self.play_p(FadeIn(all_line), run_time=1.0)
-        self.wait_p(2.0)
         self.play_p(FadeIn(line), run_time=1.0)
-        self.wait_p(4.0)
+        self.wait_p(5.0)
 
     # -- 4. rejection by uncertainty -----------------------------------------------------------
     def rejection(self) -> None:
@@ -388,10 +409,18 @@ class Comparison(LectureScene):
         acc_ticks = acc_ticks[acc_ticks <= 1.0 + 1e-9]
         if acc_ticks[-1] < 1.0:
             acc_ticks = np.append(acc_ticks, 1.0)
+        # left: accuracy of the kept against the share kept, a scale both models share
+        # (their thresholds, u and entropy / log 10, are not comparable)
+        curve = {m: findings.kept_curve(models[m]) for m in MODELS}
+        lo_share = min([float(curve[m][0].min()) for m in MODELS if curve[m][0].size] + [1.0])
+        share_ticks = tk.nice_ticks(min(lo_share, 0.99), 1.0, 5)
+        share_ticks = share_ticks[share_ticks <= 1.0 + 1e-9]
+        if share_ticks[-1] < 1.0:
+            share_ticks = np.append(share_ticks, 1.0)
         w, hgt = 5.2, 3.3
-        left = self.frame_chart([0, 0.25, 0.5, 0.75, 1.0], acc_ticks, self.t("threshold_label"),
+        left = self.frame_chart(share_ticks, acc_ticks, self.t("kept_share_label"),
                                 self.t("kept_accuracy_label"), w, hgt, font_size=20,
-                                x_format="{:.2f}")
+                                x_format=tk.tick_format(share_ticks))
         right = self.frame_chart([0, 0.25, 0.5, 0.75, 1.0], [0, 0.25, 0.5, 0.75, 1.0],
                                  self.t("threshold_label"), self.t("kept_share_label"), w, hgt,
                                  font_size=20, x_format="{:.2f}", y_format="{:.2f}")
@@ -400,21 +429,26 @@ class Comparison(LectureScene):
         acc_series, kept_series = VGroup(), VGroup()
         for m in MODELS:
             ok = kept[m] > 0  # heldout.models.<m>.threshold_accuracy / threshold_kept
-            acc_series.add(self.model_series(left, m, thr[m][ok], acc[m][ok], marker_every=every))
+            acc_series.add(self.model_series(left, m, curve[m][0], curve[m][1],
+                                             marker_every=every))
             kept_series.add(self.model_series(right, m, thr[m], kept[m], marker_every=every))
         legend = self.model_legend()
         note = self.text(self.t("uncertainty_note"), size=22, color=self.theme.muted)
         top = VGroup(legend, note).arrange(DOWN, buff=0.15).move_to([0.6, 2.85, 0])
         v = findings.rejection(self.data)
         share = v.extra["share"]
-        share_line = DashedLine(right.c2p(0, share), right.c2p(1, share), dash_length=0.08,
-                                color=self.theme.accent, stroke_width=2.5)
-        share_text = self.text(self.t("same_share", share=share), size=18,
-                               color=self.theme.accent)
-        share_text.next_to(right.c2p(1, share), DOWN + LEFT, buff=0.08)
-        share_text.shift(RIGHT * 0.05)
-        if share_text.get_bottom()[1] < right.c2p(0, 0)[1]:
-            share_text.next_to(right.c2p(1, share), UP + LEFT, buff=0.08)
+        # the equal share kept: a grey dotted reference (not another series), labelled above
+        share_line = tk.styled_path(np.array([left.c2p(share, acc_ticks[0]),
+                                              left.c2p(share, acc_ticks[-1])]), "dotted",
+                                    self.theme.muted, 3)
+        share_text = self.text(self.t("same_share", share=share), size=17,
+                               color=self.theme.muted)
+        top_pt = left.c2p(share, acc_ticks[-1])
+        # above the plot, starting at the line (clear of the y-axis title on the left)
+        share_text.next_to(top_pt, UP, buff=0.1).align_to(top_pt + RIGHT * 0.02, LEFT)
+        limit = (left.get_right()[0] + right.get_left()[0]) / 2 + 0.3
+        if share_text.get_right()[0] > limit:
+            share_text.shift(LEFT * (share_text.get_right()[0] - limit))
         verdict = self.verdict_text("rejection", v, share=share)
         self.values["rejection_verdict"] = verdict
         line = self.banner(verdict, y=-3.5, size=24)
@@ -435,7 +469,7 @@ class Comparison(LectureScene):
         self.play_p(Create(share_line), FadeIn(share_text), run_time=1.0)
         self.wait_p(1.5)
         self.play_p(FadeIn(line), run_time=1.0)
-        self.wait_p(4.0)
+        self.wait_p(5.0)
 
     # -- 5. calibration ------------------------------------------------------------------------
     def calibration(self) -> None:
@@ -452,7 +486,8 @@ class Comparison(LectureScene):
                                        y_label=self.t("accuracy_label"),
                                        ece_label=self.t("ece_label"), font=self.theme.font,
                                        font_size=20, text_color=self.theme.text,
-                                       axis_color=self.theme.muted)
+                                       axis_color=self.theme.muted, gap_color=self.theme.muted)
+            self.place_counts(rd)
             head = VGroup(self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m])],
                                       size=26))
             head.add(rd.ece_text)  # the ECE beside the model's name, clear of the bars
@@ -460,17 +495,32 @@ class Comparison(LectureScene):
             head.next_to(rd, UP, buff=0.2)
             diagrams.add(Group(head, rd))
         diagrams.arrange(RIGHT, buff=1.6).move_to([0, 0.2, 0])
+        # key: the neutral gap boxes and the bin counts
+        swatch = Rectangle(width=0.35, height=0.22, fill_color=self.theme.muted, fill_opacity=0.3,
+                           stroke_color=self.theme.muted, stroke_width=2)
+        key = VGroup(VGroup(swatch, self.text(self.t("gap_key"), size=18, color=self.theme.muted))
+                     .arrange(RIGHT, buff=0.15),
+                     self.text(self.t("count_key"), size=18, color=self.theme.muted)
+                     ).arrange(RIGHT, buff=0.8)
+        key.next_to(diagrams, DOWN, buff=0.25)
+        diagrams.add(key)
         v = findings.calibration(self.data)
-        verdict = self.verdict_text("ece", v)
+        # over- or underconfident: count-weighted mean of accuracy - confidence per model
+        directions = []
+        for m in MODELS:
+            gap = findings.confidence_gap(models[m])
+            self.record(f"heldout.models.{m}.reliability(mean accuracy-confidence)", gap)
+            name = self.name(m)
+            directions.append(self.t(f"calib_{findings.confidence_direction(models[m])}",
+                                     model=name[:1].upper() + name[1:], pp=100 * abs(gap)))
+        verdict = join_sentences([self.verdict_text("ece", v), *directions])
         self.values["ece_verdict"] = verdict
-        line = self.banner(verdict, y=-3.5, size=24)
-        tk.fit_within(diagrams, 13.4, 6.2)
-        if diagrams.get_top()[1] > 2.95:
-            diagrams.shift(DOWN * (diagrams.get_top()[1] - 2.95))
-        if diagrams.get_bottom()[1] < line.get_top()[1] + 0.15:
-            diagrams.shift(UP * (line.get_top()[1] + 0.15 - diagrams.get_bottom()[1]))
+        line = self.banner(verdict, y=-3.5, size=22)
+        room = 2.95 - (line.get_top()[1] + 0.15)  # between the title bar and the verdict
+        tk.fit_within(diagrams, 13.4, min(6.2, room))
+        diagrams.move_to([0, 2.95 - diagrams.height / 2, 0])
 
-        for d in diagrams:
+        for d in diagrams[:2]:
             rd = d[1]
             self.play_p(FadeIn(d[0][0]), FadeIn(rd.frame), FadeIn(rd.diagonal), run_time=1.0)
             self.play_p(*[GrowFromEdge(b, DOWN) for b in rd.bars if len(b.points)],
@@ -478,8 +528,33 @@ class Comparison(LectureScene):
             self.play_p(FadeIn(rd.gaps), FadeIn(rd.count_texts), run_time=1.0)
             self.play_p(Write(rd.ece_text), run_time=0.8)
             self.wait_p(2.0)
+        self.play_p(FadeIn(key), run_time=0.8)
+        self.wait_p(1.0)
         self.play_p(FadeIn(line), run_time=1.0)
-        self.wait_p(4.0)
+        self.wait_p(6.0)
+
+    def place_counts(self, rd: tk.ReliabilityDiagram) -> None:
+        """The bin counts in one row above the plot, labelled ``n =``, staggered where
+        neighbours would touch (never on the 1.0 line)."""
+        ax = rd.axes
+        y0 = ax.c2p(0, 1)[1] + 0.2
+        prev = None
+        raised = False
+        texts = [t for t in rd.count_texts if isinstance(t, Text)]
+        for t in texts:
+            t.scale(min(1.0, 0.16 / max(t.height, 1e-6)))
+            t.set_y(y0)
+            if prev is not None and not raised and t.get_left()[0] < prev.get_right()[0] + 0.06:
+                t.set_y(y0 + 0.24)
+                raised = True
+            else:
+                raised = False
+            prev = t
+        # what the numbers are: the key under the diagrams (YAML count_key, "n = ...");
+        # the y-axis title goes above the row of counts
+        if texts and rd.frame.y_title is not None:
+            top = max(t.get_top()[1] for t in texts)
+            rd.frame.y_title.set_y(top + 0.08 + rd.frame.y_title.height / 2)
 
     # -- 6. adversarial (FGSM) -----------------------------------------------------------------
     def adversarial(self) -> None:
@@ -534,9 +609,9 @@ class Comparison(LectureScene):
         sm_h, edl_h = f.mean_entropy["softmax"], f.mean_entropy["edl"]
         i0 = int(np.argmin(eps))
         i1 = int(np.argmax(eps))
-        verdict = self.verdict_text("fgsm", v) + " " + self.t(
+        verdict = join_sentences([self.verdict_text("fgsm", v), self.t(
             "fgsm_entropy_note", sm_h0=sm_h[i0], sm_h1=sm_h[i1], edl_h0=edl_h[i0],
-            edl_h1=edl_h[i1])
+            edl_h1=edl_h[i1])])
         self.values["fgsm_verdict"] = verdict
         line = self.banner(verdict, y=-3.4, size=21)
         legend.next_to(charts, DOWN, buff=0.3)
@@ -592,19 +667,30 @@ class Comparison(LectureScene):
         table = tk.TextTable(rows, font=self.theme.font, font_size=26, text_color=self.theme.text,
                              header_color=self.theme.muted, rule_color=self.theme.muted,
                              col_align="lrrc", col_buff=0.7, row_buff=0.3, cell_colors=colors)
+        # left column: align the labels by their text origin, not by their ink (an "A" has
+        # a wider left side bearing than an "h"; ink-aligned labels look 2-3 px off)
+        bearing = []
+        for r in range(len(rows)):
+            s = rows[r][0]
+            probe = [self.text(p, size=26) for p in ("H" + s, s)]
+            bearing.append(probe[0].width - probe[1].width)
+        for r, b in enumerate(bearing):
+            cell = table.cell(r, 0)
+            if isinstance(cell, Text):
+                cell.shift(RIGHT * (b - min(bearing)))
         tk.fit_within(table, 13.0, 4.6)
         table.move_to([0, 0.75, 0])
         sentences = []
         for who, key in (("edl", "summary_edl"), ("softmax", "summary_softmax"),
                          (findings.TIE, "summary_tie")):
             if tally[who]:
-                sentences.append(self.t(key, items=self.t("list_sep").join(tally[who])))
-        verdict = " ".join(sentences)
+                sentences.append(self.t(key, items=self.join_items(tally[who])))
+        verdict = join_sentences(sentences)
         self.values["summary_verdict"] = verdict
         text = self.banner(verdict, size=24)
         text.next_to(table, DOWN, buff=0.45)
-        if text.get_bottom()[1] < -3.8:
-            text.shift(UP * (-3.8 - text.get_bottom()[1]))
+        if text.get_bottom()[1] < BOTTOM:
+            text.shift(UP * (BOTTOM - text.get_bottom()[1]))
 
         self.play_p(FadeIn(table.row(0)), Create(table.rule), run_time=1.0)
         for i in range(1, len(rows)):
@@ -612,7 +698,14 @@ class Comparison(LectureScene):
             self.wait_p(1.2)
         self.wait_p(1.5)
         self.play_p(FadeIn(text), run_time=1.0)
-        self.wait_p(5.0)
+        self.wait_p(8.0)
+
+    def join_items(self, items: Sequence[str]) -> str:
+        """``a``, ``a and on b``, ``a, on b and on c`` (YAML ``list_sep`` / ``list_last``)."""
+        items = list(items)
+        if len(items) <= 1:
+            return "".join(items)
+        return self.t("list_sep").join(items[:-1]) + self.t("list_last") + items[-1]
 
 
 class DashedVMobjectRect(VGroup):

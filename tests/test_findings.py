@@ -189,3 +189,31 @@ def test_findings_import_no_manim_or_torch() -> None:
     code = ("import sys, scenes.findings; "
             "assert 'manim' not in sys.modules and 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_rotation_edl_miss_picks_the_wrong_angle_with_the_lowest_u() -> None:
+    one, four, seven = ([0.0] * 10 for _ in range(3))
+    one[1], four[4], seven[7] = 0.9, 0.9, 0.9
+    d = make_data(rot_probs=[one, one, one, one], rot_u=[0.1, 0.9, 0.2, 0.4])
+    d.rotation.edl_probs = [one, four, seven, four]
+    miss = F.rotation_edl_miss(d)
+    assert miss is not None and miss.index == 2 and miss.edl_digit == 7
+    assert miss.angle == d.rotation.angles[2] and miss.u == pytest.approx(0.2)
+    assert miss.softmax_digit == 1 and miss.n_wrong == 3
+    d.rotation.edl_probs = [one, one, one, one]  # EDL right everywhere
+    assert F.rotation_edl_miss(d) is None
+
+
+def bins(*rows: tuple[float, float, int]) -> NS:
+    return NS(reliability=[NS(confidence=c, accuracy=a, count=n) for c, a, n in rows])
+
+
+def test_confidence_gap_and_direction_are_count_weighted() -> None:
+    over = bins((0.95, 0.90, 900), (0.5, 0.6, 10))   # mostly confidence above accuracy
+    assert F.confidence_gap(over) == pytest.approx((900 * -0.05 + 10 * 0.1) / 910)
+    assert F.confidence_direction(over) == "over"
+    under = bins((0.15, 0.5, 40), (0.99, 0.999, 800))
+    assert F.confidence_gap(under) > 0 and F.confidence_direction(under) == "under"
+    assert F.confidence_direction(bins((0.9, 0.902, 100))) == "balanced"
+    empty = bins((0.0, 0.0, 0))
+    assert math.isnan(F.confidence_gap(empty)) and F.confidence_direction(empty) == "balanced"

@@ -49,9 +49,12 @@ def before_fade(scene) -> list[tuple[str, float]]:
 def lookup(data: Any, source: str) -> float:
     """The scene_data value a ``shown_numbers`` source names, e.g. ``fgsm.accuracy.edl[2]``,
     ``unrelated.sets[0].stats.softmax.auroc_entropy``; derived values are recomputed."""
-    m = re.fullmatch(r"rotation\.argmax\(softmax_probs\[(\d+)\]\)", source)
+    m = re.fullmatch(r"rotation\.argmax\((softmax|edl)_probs\[(\d+)\]\)", source)
     if m:
-        return float(np.argmax(data.rotation.softmax_probs[int(m.group(1))]))
+        return float(np.argmax(getattr(data.rotation, f"{m.group(1)}_probs")[int(m.group(2))]))
+    m = re.fullmatch(r"heldout\.models\.(\w+)\.reliability\(mean accuracy-confidence\)", source)
+    if m:
+        return findings.confidence_gap(data.heldout.models[m.group(1)])
     m = re.fullmatch(r"heldout\.models\.(\w+)\.threshold_accuracy@threshold_kept=(.+)", source)
     if m:
         model = data.heldout.models[m.group(1)]
@@ -118,7 +121,39 @@ def test_shown_numbers_come_from_scene_data(rendered) -> None:
     for m in ("softmax", "edl"):
         assert f"heldout.models.{m}.accuracy" in sources
         assert f"heldout.models.{m}.ece" in sources
-    assert "unrelated.combined_auroc.edl_u" in sources
+    assert "unrelated.combined_auroc.edl_entropy" in sources
+    # the AUROC numbers are drawn once (in the verdict), not twice
+    assert "all unrelated sets" not in scene.verdicts_drawn["entropy_cdfs"]
+
+
+def test_rotation_verdict_says_where_edl_fails_too(rendered) -> None:
+    scene, _, data = rendered
+    words = scene.lecture.comparison.text
+    miss = findings.rotation_edl_miss(data)
+    verdict = scene.values["rotation_finding"]
+    if miss is None:
+        assert verdict.endswith(words["rotation_edl_right"])
+    else:
+        assert words["rotation_edl_wrong"].format(
+            angle=miss.angle, edl_digit=miss.edl_digit, softmax_digit=miss.softmax_digit,
+            u=miss.u) in verdict
+        assert (f"rotation.edl_u[{miss.index}]", pytest.approx(miss.u)) in scene.shown_numbers
+
+
+def test_summary_joins_its_list_and_verdicts_are_neutral(rendered) -> None:
+    scene, movie, _ = rendered
+    summary = scene.values["summary_verdict"]
+    assert ", ." not in summary and not re.search(r"\), \w+\.$", summary)
+    # the verdict lines are drawn in the text colour, not in a model's colour
+    times = dict(before_fade(scene))
+    frame = fc.frames_of(movie, [times["accuracy"]])[0]
+    r0, c0 = fc.pixel_of(frame, (-6.5, -1.9))
+    r1, c1 = fc.pixel_of(frame, (6.5, -3.4))
+    px = frame[r0:r1, c0:c1].reshape(-1, 3).astype(float)
+    inked = np.max(np.abs(px - fc.to_rgb(scene.theme.background)), axis=1) > 40
+    spread = px.max(axis=1) - px.min(axis=1)  # near-white text: small; orange: large
+    assert inked.sum() > 20
+    assert np.mean(spread[inked] > 80) < 0.05
 
 
 def test_captions_are_filled_and_keep_numbers_whole(rendered) -> None:
@@ -199,3 +234,24 @@ def test_narration_says_edl_wins_when_it_does(tiny_data_copy: Path, tmp_path: Pa
     scene, _, _ = render(tiny_data_copy, tmp_path, ["entropy_cdfs"])
     words = scene.lecture.comparison.text
     assert scene.values["auroc_verdict"] == words["auroc_edl_wins"].format(softmax=0.70, edl=0.93)
+
+
+def test_calibration_says_over_or_underconfident_from_the_bins(tiny_data_copy: Path,
+                                                               tmp_path: Path) -> None:
+    """Softmax made underconfident and EDL overconfident in the bins: the sentence follows."""
+    path = tiny_data_copy / "heldout.json"
+    raw = json.loads(path.read_text())
+    for model, delta in (("softmax", +0.2), ("edl", -0.2)):
+        for b in raw["models"][model]["reliability"]:
+            if b["count"] > 0:
+                b["accuracy"] = float(np.clip(b["confidence"] + delta, 0.0, 1.0))
+                b["confidence"] = float(b["accuracy"] - delta)
+    path.write_text(json.dumps(raw))
+    scene, _, data = render(tiny_data_copy, tmp_path, ["calibration"])
+    words = scene.lecture.comparison.text
+    verdict = scene.verdicts_drawn["calibration"]
+    gaps = {m: findings.confidence_gap(data.heldout.models[m]) for m in ("softmax", "edl")}
+    assert gaps["softmax"] > 0 > gaps["edl"]
+    assert words["calib_under"].format(model="Softmax", pp=100 * gaps["softmax"]) in verdict
+    assert words["calib_over"].format(model="EDL", pp=-100 * gaps["edl"]) in verdict
+    assert scene.values["ece_verdict"] == verdict
