@@ -28,15 +28,23 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, Cross, DashedLine, DashedVMobj
                    VGroup, Write)
 
 from scenes import toolkit as tk
-from scenes.base import LectureScene
+from scenes.base import LectureScene, _Keep, split_sentences
 
 SET_KEYS = ("letters", "fashion", "noise", "user")
 #: most confident mistakes / unrelated examples shown as tiles
 MAX_TILES = 6
 #: in the rotation chart a class gets its own curve when its probability ever exceeds this
 CURVE_THRESHOLD = 0.2
-#: colours of the wrong classes' curves (the rotated digit's own class uses theme.softmax)
-CLASS_COLORS = (tk.GREEN, tk.VERMILION, tk.PURPLE, tk.YELLOW, tk.BLUE, tk.SKY, "#FFFFFF")
+#: at most this many classes get their own curve (one line style and marker each, see
+#: tk.LINE_STYLES / tk.MARKERS); the others are drawn faint
+MAX_CURVES = min(len(tk.LINE_STYLES), len(tk.MARKERS))
+#: colours of the wrong classes' curves (the rotated digit's own class uses theme.softmax),
+#: Okabe-Ito, the ones furthest from the softmax orange first
+CLASS_COLORS = (tk.SKY, tk.GREEN, tk.YELLOW, tk.PURPLE, tk.BLUE, tk.VERMILION, "#FFFFFF")
+#: unrelated examples per set shown as tiles (and cycled through in the bar chart)
+MAX_UNRELATED_TILES = 5
+#: padding of the highlight box around a tile (and its captions)
+BOX_BUFF = 0.18
 
 _PATH_TOKEN = re.compile(r"([A-Za-z_]\w*)|\[(\d+|'[^']*'|\"[^\"]*\")\]")
 
@@ -64,10 +72,10 @@ def prob_digits(p: float, lo: int = 2, hi: int = 5) -> int:
 
 
 def prob_str(p: float, hi: int = 5) -> str:
-    """A probability for the screen; one that still rounds to 1 at ``hi`` decimals but is
-    not 1 reads "> 0.99999" (never a false certainty)."""
+    """A probability for the screen; one that still rounds to 1 at ``hi`` decimals reads
+    "> 0.99999" (never a false certainty: a stored 1.0 is a float that saturated)."""
     d = prob_digits(p, hi=hi)
-    if p < 1.0 and round(p, d) >= 1.0:
+    if round(p, d) >= 1.0:
         return "> 0." + "9" * d
     return tk.format_number(p, "{:.%df}" % d)
 
@@ -90,16 +98,17 @@ def prob_tex(p: float) -> str:
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def compact(v: float) -> str:
-    """A positive number in a bar label: 0.53, 12.4, 2.5·10⁶."""
+def compact(v: float, digits: int = 1) -> str:
+    """A positive number in a bar label: 0.53, 12.4, 2.5·10⁶ (``digits`` decimals of the
+    mantissa; 2 matches :func:`sci_tex`)."""
     if v == 0:
         return "0"
     if abs(v) >= 1000 or abs(v) < 0.01:
         e = int(math.floor(math.log10(abs(v))))
         m = v / 10 ** e
-        if round(m, 1) >= 10:
+        if round(m, digits) >= 10:
             m, e = m / 10, e + 1
-        return f"{m:.1f}·10{str(e).translate(_SUPERSCRIPT)}"
+        return f"{m:.{digits}f}·10{str(e).translate(_SUPERSCRIPT)}"
     return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
 
 
@@ -130,10 +139,33 @@ class Overconfidence(LectureScene):
         self.drawn: dict[str, Any] = {}
         #: section -> (start, end) time in the movie, end before the fade-out
         self.section_times: dict[str, tuple[float, float]] = {}
+        #: movie time at which the unrelated-inputs summary table starts
+        self.summary_start: float | None = None
+        #: movie time at which each unrelated set's page ends
+        self.page_ends: list[float] = []
 
     def caption(self, section: str, start: float) -> None:
         self.section_times[section] = (start, self.renderer.time)
-        super().caption(section, start)
+        content = self.words.captions.get(section) if self.words else None
+        finding = self.values.get("unrelated_finding", "")
+        if section != "unrelated_inputs" or not content or not finding \
+                or self.summary_start is None:
+            super().caption(section, start)
+            return
+        # the finding runs with the summary table, the sentences before it with the first set
+        # page (no subtitle stays up for the whole section)
+        sentences = split_sentences(content.format_map(_Keep(self.values)))
+        n_find = len(split_sentences(finding))
+        intro_end = self.page_ends[0] if self.page_ends else self.summary_start
+        spans = [(sentences[:-n_find], start, intro_end),
+                 (sentences[-n_find:], self.summary_start, self.renderer.time)]
+        for group, t0, t1 in spans:
+            total = sum(len(x) for x in group) or 1
+            t = t0
+            for x in group:
+                duration = (t1 - t0) * len(x) / total
+                self.add_subcaption(x, duration=duration, offset=t - self.renderer.time)
+                t += duration
 
     # -- helpers -----------------------------------------------------------------------------
     def derive(self, formula: str, value: float) -> float:
@@ -195,7 +227,19 @@ class Overconfidence(LectureScene):
         return tk.ImageTile(np.asarray(image, dtype=float), list(lines), size=size,
                             font=self.theme.font, font_size=22, text_color=self.theme.text,
                             caption_colors=list(colors), border_color=self.theme.muted,
-                            caption_width=size * 1.3)
+                            caption_width=100.0)  # scaled together in uniform_captions
+
+    @staticmethod
+    def uniform_captions(tiles: Group, width: float) -> None:
+        """One text size for the captions of a row of tiles (so that their lines share
+        baselines): the largest that fits every caption within ``width``."""
+        caps = [t.captions for t in tiles if len(t.captions)]
+        if not caps:
+            return
+        scale = min(1.0, width / max(c.width for c in caps))
+        for t in tiles:
+            if len(t.captions):
+                t.captions.scale(scale).next_to(t.image, DOWN, buff=0.12)
 
     # -- 1. the most confident mistakes --------------------------------------------------------
     def confident_mistakes(self) -> None:
@@ -225,6 +269,7 @@ class Overconfidence(LectureScene):
                                           self.t("tile_pred", pred=pred),
                                           self.t("tile_p", **prob_parts(p))],
                                 [self.theme.text, self.theme.softmax, self.theme.softmax]))
+        self.uniform_captions(tiles, tiles[0].image.width * 1.3)
         tiles.arrange(RIGHT, buff=0.5, aligned_edge=UP)
         tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 2.25)
         tiles.move_to([0, 0, 0]).align_to(summary, UP).shift(DOWN * 0.55)
@@ -233,7 +278,7 @@ class Overconfidence(LectureScene):
         self.wait_p(2.5)
 
         first = mistakes[0]  # heldout.mistakes[0]: the most confident mistake
-        box = SurroundingRectangle(tiles[0], color=self.theme.accent, buff=0.08)
+        box = SurroundingRectangle(tiles[0], color=self.theme.accent, buff=BOX_BUFF)
         label = self.text(self.t("mistake_bars", label=first.label, pred=first.softmax.pred),
                           size=26)
         chart = self.prob_bars(first.softmax.probs, "heldout.mistakes[0].softmax",
@@ -276,7 +321,8 @@ class Overconfidence(LectureScene):
         bars = [b for b in rd.bars if len(b.points)]
         self.play_p(LaggedStart(*[GrowFromEdge(b, DOWN) for b in bars], lag_ratio=0.15),
                     run_time=1.5)
-        self.play_p(FadeIn(rd.gaps), FadeIn(rd.count_texts), FadeIn(rd.ece_text), run_time=0.8)
+        rd.remove(rd.ece_text)  # the ECE is stated once, in the text beside the chart
+        self.play_p(FadeIn(rd.gaps), FadeIn(rd.count_texts), run_time=0.8)
         self.wait_p(1.5)
 
         x_right = rd.get_right()[0] + 0.7
@@ -345,25 +391,28 @@ class Overconfidence(LectureScene):
             size=24, color=self.theme.softmax)
         tk.fit_within(stats, tk.FRAME_WIDTH - 1.0, 0.6)
         stats.next_to(title, DOWN, buff=0.15, aligned_edge=LEFT)
-        examples = s.examples[:MAX_TILES]
+        examples = s.examples[:MAX_UNRELATED_TILES]
         tiles = Group()
         for j, ex in enumerate(examples):
             pred = ex.softmax.pred  # unrelated.sets[i].examples[j].softmax.pred
             p = self.record(f"{src}.examples[{j}].softmax.probs[{pred}]", ex.softmax.probs[pred])
-            tiles.add(self.tile(ex.image, [ex.name, self.t("tile_pred", pred=pred),
+            tiles.add(self.tile(ex.image, [self.example_name(s.key, ex),
+                                           self.t("tile_pred", pred=pred),
                                            self.t("tile_p", **prob_parts(p))],
                                 [self.theme.text, self.theme.softmax, self.theme.softmax],
                                 size=1.35))
+        self.uniform_captions(tiles, tiles[0].image.width * 1.3)
         tiles.arrange(RIGHT, buff=0.55, aligned_edge=UP)
         tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 2.2)
         tiles.move_to([0, 0, 0]).align_to(stats, UP).shift(DOWN * 0.6)
         self.play_p(FadeIn(title), FadeIn(stats), run_time=0.7)
         self.play_p(LaggedStart(*[FadeIn(t, shift=UP * 0.2) for t in tiles], lag_ratio=0.2),
                     run_time=1.4)
-        self.wait_p(1.5)
+        self.wait_p(1.0)
 
         def bars_label(j: int) -> Mobject:
-            lab = self.text(self.t("bars_title", name=examples[j].name), size=24)
+            name = self.example_name(s.key, examples[j])
+            lab = self.text(self.t("bars_title", name=name), size=24)
             return lab.move_to([0, tiles.get_bottom()[1] - 0.4, 0])
 
         label = bars_label(0)
@@ -371,7 +420,7 @@ class Overconfidence(LectureScene):
                                examples[0].softmax.pred, width=8.5, height=1.7)
         chart.set_x(0)
         self.place_below(chart, label.get_bottom()[1], gap=0.35)
-        box = SurroundingRectangle(tiles[0], color=self.theme.accent, buff=0.08)
+        box = SurroundingRectangle(tiles[0], color=self.theme.accent, buff=BOX_BUFF)
         self.drawn[f"unrelated_chart_{s.key}"] = chart
         self.play_p(Create(box), FadeIn(label), FadeIn(chart), run_time=0.8)
         self.wait_p(1.2)
@@ -379,17 +428,19 @@ class Overconfidence(LectureScene):
             ex = examples[j]
             for k, p in enumerate(ex.softmax.probs):
                 self.record(f"{src}.examples[{j}].softmax.probs[{k}]", p)
-            new_box = SurroundingRectangle(tiles[j], color=self.theme.accent, buff=0.08)
+            new_box = SurroundingRectangle(tiles[j], color=self.theme.accent, buff=BOX_BUFF)
             self.play_p(Transform(box, new_box), Transform(label, bars_label(j)),
                         chart.animate_to(ex.softmax.probs, highlight=ex.softmax.pred),
                         run_time=0.7)
-            self.wait_p(0.8)
-        self.wait_p(1.0)
+            self.wait_p(0.7)
+        self.wait_p(0.6)
         self.play_p(*[FadeOut(m) for m in (title, stats, tiles, box, label, chart)],
                     run_time=0.5)
+        self.page_ends.append(self.renderer.time)
 
     def unrelated_summary(self, sets: list[tuple[int, Any]]) -> None:
         """One line per set: how often softmax is at least 90% sure, and its mean top p."""
+        self.summary_start = self.renderer.time
         title = self.heading(self.t("summary_title"))
         rows = [[self.t("col_set"), self.t("col_n"), self.t("col_share"), self.t("col_mean")]]
         colors = {}
@@ -434,9 +485,12 @@ class Overconfidence(LectureScene):
         wrong = P.copy()
         wrong[:, digit] = -1.0
         i_peak, k_peak = (int(v) for v in np.unravel_index(np.argmax(wrong), wrong.shape))
-        main = [digit] + [k for k in range(10) if k != digit and P[:, k].max() > CURVE_THRESHOLD]
-        if k_peak not in main:
-            main.append(k_peak)
+        # the wrong classes that get their own curve: the peak one, then by peak probability
+        ranked = sorted((k for k in range(10) if k != digit and P[:, k].max() > CURVE_THRESHOLD),
+                        key=lambda k: -P[:, k].max())
+        if k_peak not in ranked:
+            ranked.insert(0, k_peak)
+        main = [digit] + sorted(ranked[:MAX_CURVES - 1])
         others = [k for k in range(10) if k not in main]
         colors = {digit: self.theme.softmax}
         palette = [c for c in CLASS_COLORS if c.upper() not in
@@ -465,6 +519,9 @@ class Overconfidence(LectureScene):
         tk.fit_within(chart, 9.6, 6.2)
         chart.to_edge(RIGHT, buff=0.4).set_y(-0.35)
         self.drawn["rotation_chart"] = chart
+        # class -> (colour, line style, marker) of its curve, for tests
+        self.drawn["rotation_styles"] = {k: (colors[k], chart.styles[names[k]]["style"],
+                                             chart.styles[names[k]]["marker"]) for k in main}
 
         size = 2.7
         x_img = (chart.get_left()[0] - tk.FRAME_WIDTH / 2) / 2
@@ -500,10 +557,6 @@ class Overconfidence(LectureScene):
 
         curves = VGroup()
         for i in range(n):
-            new_img, new_info = image(i), readout(i)
-            self.remove(img, info)
-            self.add(new_img, new_info)
-            img, info = new_img, new_info
             segs, marks = [], []
             for k in others:
                 self.record(f"rotation.softmax_probs[{i}][{k}]", P[i, k])
@@ -522,6 +575,11 @@ class Overconfidence(LectureScene):
             curves.add(*segs[len(others) if i > 0 else 0:], *marks)
             anims = [Create(s) for s in segs] + [FadeIn(m) for m in marks]
             self.play_p(*anims, run_time=0.5)
+            # the image and readout of this angle appear once its curve point is drawn
+            new_img, new_info = image(i), readout(i)
+            self.remove(img, info)
+            self.add(new_img, new_info)
+            img, info = new_img, new_info
             self.wait_p(0.25)
         self.drawn["rotation_curves"] = curves
         self.wait_p(1.0)
@@ -532,7 +590,7 @@ class Overconfidence(LectureScene):
         dot = Dot(pt(i_peak, k_peak), radius=0.1, color=self.theme.accent)
         # the note sits above the plot, level with the y-axis title, right of it
         note = self.text(self.t("rot_peak", angle=a_peak, k=k_peak, **prob_parts(p_peak)), size=26,
-                         color=self.theme.accent)
+                         color=colors[k_peak])  # the colour of that class's curve
         y_note = chart.frame.y_title.get_y()
         note.move_to([chart.c2p(a_peak, 1.0)[0], y_note, 0])
         left_limit = chart.frame.y_title.get_right()[0] + 0.3
@@ -544,7 +602,7 @@ class Overconfidence(LectureScene):
         guide = DashedLine(chart.c2p(a_peak, 0.0), [chart.c2p(a_peak, 0)[0],
                                                      note.get_bottom()[1] - 0.08, 0],
                            dash_length=0.08)
-        guide.set_stroke(self.theme.accent, 2)
+        guide.set_stroke(colors[k_peak], 2)
         new_img, new_info = image(i_peak), readout(i_peak)
         self.play_p(Create(guide), FadeIn(dot, scale=0.5), FadeIn(note),
                     FadeOut(img), FadeIn(new_img), FadeOut(info), FadeIn(new_info), run_time=1.0)
@@ -580,8 +638,9 @@ class Overconfidence(LectureScene):
                      for i, s in pool for j, ex in enumerate(s.examples)]
             if cands:
                 src, s, ex = max(cands, key=lambda c: max(c[2].softmax.probs))
-                return src, self.t("why_input", name=ex.name, set=self.set_name(s.key)), \
-                    ex.image, ex.softmax
+                name = self.t("why_input", name=self.example_name(s.key, ex),
+                              set=self.set_name(s.key))
+                return src, name, ex.image, ex.softmax
         fp = self.data.forward_pass
         return "forward_pass", self.t("why_digit", label=fp.label), fp.image, fp.softmax
 
@@ -594,6 +653,7 @@ class Overconfidence(LectureScene):
         ez = np.exp(z - z.max()) * math.exp(z.max()) if z.max() < 700 else np.exp(z - z.max())
         total = float(ez.sum())
         tile = self.tile(image, [name], [self.theme.text], size=1.4)
+        self.uniform_captions(Group(tile), tile.image.width * 1.3)
         tile.to_corner(UP + LEFT, buff=0.5).shift(DOWN * 0.6)
         says = self.text(self.t("why_says", pred=pred,
                                 **prob_parts(self.record(f"{src}.probs[{pred}]", probs[pred]))),
@@ -655,7 +715,7 @@ class Overconfidence(LectureScene):
                                font=self.theme.font, font_size=24, text_color=self.theme.text,
                                axis_color=self.theme.muted)
         self.derive(f"sum(exp({src}.logits))", total)
-        step3 = titled(pchart, "why_probs", total=compact(total))
+        step3 = titled(pchart, "why_probs", total=compact(total, digits=2))
         self.drawn["why_probs"] = pchart
         morph(step2, step3)
         self.wait_p(1.0)
@@ -683,7 +743,7 @@ class Overconfidence(LectureScene):
         parts = [(str(k), float(probs[k]), shades[k % 2]) for k in range(10)]
         stacked = tk.StackedBar(parts, width=8.0, height=0.5, font=self.theme.font,
                                 font_size=22, text_color=self.theme.text,
-                                min_label_fraction=0.06)
+                                min_label_fraction=1.01)  # no part labels: sum_text says it
         ghost_box = DashedVMobject(Rectangle(width=1.9, height=0.5), num_dashes=24)
         ghost_box.set_stroke(self.theme.muted, 2)
         ghost_text = self.text(self.t("why_none"), size=22, color=self.theme.muted)
@@ -711,7 +771,8 @@ class Overconfidence(LectureScene):
         # the note takes the place of the chart's title
         note.move_to(step3[1]).align_to(step3[1], DOWN)
         self.drawn["why_note"] = note
-        self.play_p(FadeOut(step3[1]), FadeIn(note), run_time=0.8)
+        self.play_p(FadeOut(step3[1]), run_time=0.4)
+        self.play_p(FadeIn(note), run_time=0.6)
         self.wait_p(3.5)
 
 

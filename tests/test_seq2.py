@@ -203,3 +203,40 @@ def test_edited_rotation_images_change_the_pixels(tiny_data_dir, tiny_data_copy,
     white = mean_colour(last_frame(tiny_data_copy, tmp_path / "b")[1], (-6.0, 1.6, -4.2, 0.2))
     assert white.min() > 200, white  # the all-white "digit" fills the image box
     assert original.mean() < 150, original  # a real digit: mostly black
+
+
+def test_probabilities_that_round_to_one_never_read_as_certain():
+    from scenes.seq2_overconfidence import compact, prob_parts, prob_str, sci_tex
+
+    assert prob_str(1.0) == "> 0.99999"  # a saturated float, not a certainty
+    assert prob_str(0.9999999) == "> 0.99999"
+    assert prob_parts(1.0) == {"rel": ">", "p": "0.99999"}
+    assert prob_str(0.99731) == "0.997"
+    # the sum in the why-heading has the precision of the worked formula
+    for v in (7.1534e6, 2.5e6, 9.996e6, 123456.0):
+        assert compact(v, digits=2).split("·")[0] == sci_tex(v).split(r"\times")[0]
+
+
+def test_rotation_curves_differ_in_colour_style_and_marker(rendered):
+    scene, _, data = rendered
+    styles = scene.drawn["rotation_styles"]
+    assert styles[int(data.rotation.digit)][0] == scene.theme.softmax
+    for i in range(3):
+        values = [s[i] for s in styles.values()]
+        assert len(set(values)) == len(values), (i, styles)
+
+
+def test_unrelated_finding_subtitle_runs_with_the_summary_table(rendered):
+    scene, _, _ = rendered
+    finding = scene.values["unrelated_finding"]
+    if not finding or scene.summary_start is None:
+        pytest.skip("no summary table")
+    first = finding.split(". ")[0]
+    subs = [s for s in scene.renderer.file_writer.subcaptions if first in s.content]
+    assert subs
+    start = subs[0].start.total_seconds()
+    assert abs(start - scene.summary_start) < 0.5, (start, scene.summary_start)
+    # the sentences before the finding run with the first set page, not the whole section
+    if scene.page_ends:
+        ends = [x.end.total_seconds() for x in scene.renderer.file_writer.subcaptions]
+        assert any(abs(e - scene.page_ends[0]) < 0.2 for e in ends), (ends, scene.page_ends)
