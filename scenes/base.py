@@ -33,6 +33,26 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in (s.strip() for s in parts) if p]
 
 
+#: sentence-ending punctuation after which Chinese/Japanese text takes no space
+_CJK_SENTENCE_END = "。！？；：，、）」』"
+
+
+def join_sentences(parts: list[str]) -> str:
+    """Sentences as one string: one space between them, none after CJK punctuation.
+
+        >>> join_sentences(["It wins.", "Good."]), join_sentences(["它赢了。", "很好。"])
+        ('It wins. Good.', '它赢了。很好。')
+    """
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and not out.endswith(tuple(_CJK_SENTENCE_END)):
+            out += " "
+        out += part
+    return out
+
+
 class _Keep(dict):
     """format_map helper: unknown ``{placeholders}`` stay as written."""
 
@@ -116,6 +136,26 @@ class LectureScene(Scene):
         """The YAML string ``<sequence>.text.<key>``, formatted with ``values``."""
         return self.words.text[key].format(**values)
 
+    def layer_name(self, layer: Any) -> str:
+        """The lecture's name of a ``training.layers`` row: text key ``layer_<key>``, else the
+        English name stored in scene_data."""
+        key = f"layer_{getattr(layer, 'key', '')}"
+        return self.t(key) if key in self.words.text else layer.name
+
+    def example_name(self, set_key: str, example: Any) -> str:
+        """The lecture's name of an unrelated example (``unrelated.sets[].examples[]``):
+        Fashion-MNIST classes from text key ``fashion_names`` ("T-shirt/top|Trouser|..."),
+        noise from ``noise_name``; letters and user file names as stored."""
+        text = self.words.text if self.words else {}
+        label = getattr(example, "label", None)
+        if set_key == "fashion" and label is not None and text.get("fashion_names"):
+            names = [n.strip() for n in text["fashion_names"].split("|")]
+            if 0 <= label < len(names) and names[label]:
+                return names[label]
+        if set_key == "noise" and text.get("noise_name"):
+            return text["noise_name"]
+        return example.name
+
     def text(self, content: str, size: float = 30, color: str | None = None, **kw: Any) -> Text:
         return Text(content, font=self.theme.font, font_size=size,
                     color=color or self.theme.text, **kw)
@@ -150,4 +190,4 @@ class LectureScene(Scene):
 
 
 
-__all__ = ["LectureScene", "TEX_TEMPLATE", "split_sentences"]
+__all__ = ["LectureScene", "TEX_TEMPLATE", "join_sentences", "split_sentences"]

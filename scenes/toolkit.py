@@ -135,6 +135,8 @@ def _wrap_paragraph(text: str, max_width: float, font: str, size: float,
     if whole.width <= max_width:
         return [text]
     n_lines = min(max_lines, math.ceil(whole.width / max_width))
+    if any(is_cjk(ch) for ch in text):
+        return _wrap_cjk(text, max_width, font, size, n_lines, max_lines)
     spaced = " " in text
     tokens = text.split(" ") if spaced else list(text)
     joiner = " " if spaced else ""
@@ -149,6 +151,96 @@ def _wrap_paragraph(text: str, max_width: float, font: str, size: float,
             else:
                 current = candidate
         lines.append(current)
+        if all(make_text(line, font, size).width <= max_width for line in lines):
+            return lines
+    return lines
+
+
+#: CJK punctuation that must not begin a line / must not end one (kinsoku shori).
+CJK_CLOSING = frozenset("，。！？；：、）」』》】〕〉”’…．")
+CJK_OPENING = frozenset("（「『《【〔〈“‘")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a Han, kana or Hangul character or CJK / full-width punctuation."""
+    o = ord(ch)
+    return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+            or 0xFE30 <= o <= 0xFE4F or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x2FFFF
+            or ch in "“”‘’…")
+
+
+def wrap_tokens(text: str) -> list[str]:
+    """Break units of mixed CJK/Latin text: a run of Latin letters, digits and punctuation stays
+    whole, each CJK character is its own unit, a run of spaces is one ``" "`` unit. Closing CJK
+    punctuation sticks to the unit before it and opening punctuation to the unit after it, so a
+    line never starts with "。" or ends with "（".
+
+        >>> wrap_tokens("平均概率仍有 70%。")
+        ['平', '均', '概', '率', '仍', '有', ' ', '70%。']
+    """
+    raw: list[str] = []
+    kind = ""
+    for ch in text:
+        k = "space" if ch.isspace() else "cjk" if is_cjk(ch) else "latin"
+        if raw and k == kind and k != "cjk":
+            raw[-1] += "" if k == "space" else ch
+        else:
+            raw.append(" " if k == "space" else ch)
+        kind = k
+    tokens: list[str] = []
+    glue_next = False
+    for tok in raw:
+        if tok in CJK_CLOSING and tokens and tokens[-1] != " ":
+            tokens[-1] += tok
+        elif glue_next and tok != " ":
+            tokens[-1] += tok
+        else:
+            tokens.append(tok)
+        glue_next = tok[-1] in CJK_OPENING
+    return tokens
+
+
+def _weight(s: str) -> float:
+    """Rough width of ``s`` in ems: a CJK character is a full em, a space 0.3, the rest 0.55."""
+    return sum(1.0 if is_cjk(ch) else 0.3 if ch == " " else 0.55 for ch in s)
+
+
+def _pack(tokens: list[str], limit: float) -> list[str]:
+    """Greedy lines of ``tokens`` whose :func:`_weight` stays within ``limit`` (a unit wider
+    than ``limit`` gets a line of its own); spaces at the ends of lines are dropped."""
+    lines: list[str] = []
+    current = ""
+    for tok in tokens:
+        if tok == " ":
+            current += " " if current else ""
+            continue
+        if current.strip() and _weight(current + tok) > limit:
+            lines.append(current.rstrip())
+            current = tok
+        else:
+            current += tok
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def _wrap_cjk(text: str, max_width: float, font: str, size: float, n_lines: int,
+              max_lines: int) -> list[str]:
+    """Balanced lines of mixed CJK/Latin text, broken between the units of :func:`wrap_tokens`:
+    for n lines, the narrowest line limit at which greedy packing still needs only n lines."""
+    tokens = wrap_tokens(text)
+    total = _weight("".join(tokens))
+    widest = max(_weight(t) for t in tokens)
+    lines: list[str] = [text]
+    for n in range(n_lines, max_lines + 1):
+        lo, hi = max(widest, total / n), total
+        for _ in range(30):  # bisect the limit; _pack(hi) always fits in n lines
+            mid = (lo + hi) / 2
+            if len(_pack(tokens, mid)) <= n:
+                hi = mid
+            else:
+                lo = mid
+        lines = _pack(tokens, hi)
         if all(make_text(line, font, size).width <= max_width for line in lines):
             return lines
     return lines
@@ -1565,6 +1657,7 @@ class TextTable(VGroup):
 __all__ = [
     "FRAME_WIDTH", "FRAME_HEIGHT", "DEFAULT_FONT", "CJK_FONT", "OKABE_ITO", "NumberFormat",
     "FMT_UNIT", "FMT_BYTE", "format_number", "make_text", "fit_within", "wrap_text",
+    "wrap_tokens", "is_cjk",
     "text_baseline", "shape_text", "hex_to_rgb", "rgb_to_hex", "contrast_text_color",
     "Colormap", "GRAY", "VIRIDIS", "MAGMA", "BLUE_WHITE_ORANGE", "diverging_colormap",
     "normalize", "symmetric_limit", "colorize", "image_mobject", "ValueCells", "PixelGrid",

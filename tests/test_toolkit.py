@@ -425,3 +425,132 @@ def test_simplex_heat_maps_render_flat_and_concentrated(tmp_path) -> None:
     centre = colour_at(frame, s.peak.point_of([1 / 3] * 3)).sum()
     assert top > centre + 150
     assert colour_at(frame, s.peak.point_of([0.1, 0.45, 0.45])).sum() < to_rgb("#303030").sum()
+
+
+# -- wrapping mixed Chinese / English text ----------------------------------------------------------
+def _old_wrap(text: str, max_width: float, font: str, size: float, max_lines: int) -> list[str]:
+    """The word wrapper as it was before CJK support: English must wrap exactly like this."""
+    text = text.strip()
+    whole = tk.make_text(text, font, size)
+    if whole.width <= max_width:
+        return [text]
+    n_lines = min(max_lines, math.ceil(whole.width / max_width))
+    tokens = text.split(" ")
+    for n in range(n_lines, max_lines + 1):
+        target = len(text) / n
+        lines, current = [], ""
+        for tok in tokens:
+            candidate = (current + " " + tok) if current else tok
+            if current and len(candidate) > target * 1.08 and len(lines) < n - 1:
+                lines.append(current)
+                current = tok
+            else:
+                current = candidate
+        lines.append(current)
+        if all(tk.make_text(line, font, size).width <= max_width for line in lines):
+            return lines
+    return lines
+
+
+def test_wrap_tokens_keep_latin_runs_whole_and_glue_cjk_punctuation() -> None:
+    assert tk.wrap_tokens("平均概率仍有 70%。") == ["平", "均", "概", "率", "仍", "有", " ", "70%。"]
+    assert tk.wrap_tokens("EDL模型（证据）给出 u = 0.93，") == [
+        "EDL", "模", "型", "（证", "据）", "给", "出", " ", "u", " ", "=", " ", "0.93，"]
+    assert tk.wrap_tokens("one  two") == ["one", " ", "two"]
+
+
+@pytest.mark.parametrize("width", [2.5, 3.0, 4.0, 5.0, 6.5])
+def test_wrap_mixed_chinese_breaks_between_characters_not_inside_terms(width: float) -> None:
+    text = ("对于这些无关的输入，softmax 模型的平均概率仍有 70%。EDL 模型的不确定度 u 平均为 0.93，"
+            "而留出数字只有 0.12。")
+    lines = tk._wrap_paragraph(text, width, tk.CJK_FONT, 30, 10)
+    assert len(lines) > 1
+    # nothing lost but spaces, and every Latin term, number and percentage stays whole
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for term in ("softmax", "70%。", "EDL", "0.93，", "0.12。"):
+        assert any(term in line for line in lines), (term, lines)
+    for line in lines:
+        assert line == line.strip()
+        assert line[0] not in tk.CJK_CLOSING, lines
+        assert tk.make_text(line, tk.CJK_FONT, 30).width <= width + 1e-6, lines
+
+
+def test_wrap_mixed_chinese_does_not_strand_a_number() -> None:
+    """The reviewer's case: broken only at the space it read "平均概率仍有 / 70%。"."""
+    text = "在无关输入上，softmax 的平均概率仍有 70%。"
+    lines = tk._wrap_paragraph(text, 5.0, tk.CJK_FONT, 30, 4)
+    assert len(lines) == 2 and lines[-1] != "70%。", lines
+    widths = [tk.make_text(line, tk.CJK_FONT, 30).width for line in lines]
+    assert max(widths) <= 5.0 and min(widths) > 0.6 * max(widths), lines  # balanced
+    group = tk.wrap_text(text, 5.0, font=tk.CJK_FONT, size=30)
+    assert len(group) == 2 and group.width <= 5.0 + 1e-6
+
+
+def test_wrap_closing_punctuation_never_starts_a_line() -> None:
+    text = "证据，证据。证据！证据？证据；证据：证据、证据）" * 3
+    for width in (1.5, 2.0, 2.7, 3.3):
+        for line in tk._wrap_paragraph(text, width, tk.CJK_FONT, 30, 12):
+            assert line[0] not in tk.CJK_CLOSING
+
+
+@pytest.mark.parametrize("text,width", [
+    ("one two three four five six seven eight nine ten " * 3, 6.0),
+    ("The softmax model still gives 70% to a digit for inputs that are not digits.", 5.0),
+    ("Evidential deep learning: a network that can say I don't know", 4.0),
+    ("supercalifragilisticexpialidocious is long", 3.0),
+])
+def test_english_wrapping_is_unchanged(text: str, width: float) -> None:
+    assert tk._wrap_paragraph(text, width, tk.DEFAULT_FONT, 30, 4) == \
+        _old_wrap(text, width, tk.DEFAULT_FONT, 30, 4)
+
+
+def test_join_sentences_spaces_only_latin_sentences() -> None:
+    from scenes.base import join_sentences
+
+    assert join_sentences(["EDL wins.", "Softmax loses."]) == "EDL wins. Softmax loses."
+    assert join_sentences(["EDL 更好。", "softmax 更差。"]) == "EDL 更好。softmax 更差。"
+    assert join_sentences(["真的吗？", "是的！", "好"]) == "真的吗？是的！好"
+    assert join_sentences(["EDL 更好。", "", "  note.  "]) == "EDL 更好。note."
+    assert join_sentences([]) == ""
+
+
+# -- names from the lecture YAML ------------------------------------------------------------------
+def _scene(sequence: str, path: str):
+    from scenes.base import LectureScene
+    from scenes.config import load_lecture
+
+    cls = type("Probe", (LectureScene,), {"sequence": sequence})
+    return cls(lecture=load_lecture(path), data=None)
+
+
+@pytest.mark.parametrize("sequence", ["overconfidence", "edl_pass"])
+def test_example_names_come_from_the_lecture(sequence: str) -> None:
+    ex = lambda name, label: SimpleNamespace(name=name, label=label)  # noqa: E731
+    en = _scene(sequence, "scenes/lectures/default.yaml")
+    zh = _scene(sequence, "scenes/lectures/zh.yaml")
+    assert en.example_name("fashion", ex("Ankle boot", 9)) == "Ankle boot"
+    assert en.example_name("fashion", ex("T-shirt/top", 0)) == "T-shirt/top"
+    assert zh.example_name("fashion", ex("Ankle boot", 9)) == "短靴"
+    assert zh.example_name("fashion", ex("Sandal", 5)) == "凉鞋"
+    assert en.example_name("noise", ex("noise", None)) == "noise"
+    assert zh.example_name("noise", ex("noise", None)) == "噪声"
+    # letters and user files stay as stored; so does a fashion example without a label
+    assert zh.example_name("letters", ex("C", 2)) == "C"
+    assert zh.example_name("user", ex("my cat.png", None)) == "my cat.png"
+    assert zh.example_name("fashion", ex("Bag", None)) == "Bag"
+    names = zh.words.text["fashion_names"].split("|")
+    assert len(names) == 10 == len(en.words.text["fashion_names"].split("|"))
+
+
+@pytest.mark.parametrize("sequence", ["cnn_forward_pass", "edl_pass"])
+def test_layer_names_come_from_the_lecture(sequence: str) -> None:
+    english = {"input": "input", "conv1": "conv1 5x5", "pool1": "ReLU + max-pool 2",
+               "conv2": "conv2 5x5", "pool2": "ReLU + max-pool 2", "flatten": "flatten",
+               "fc1": "FC + ReLU", "fc2": "FC (logits)"}  # what the English lecture showed
+    en = _scene(sequence, "scenes/lectures/default.yaml")
+    zh = _scene(sequence, "scenes/lectures/zh.yaml")
+    for key, name in english.items():
+        row = SimpleNamespace(key=key, name=name)
+        assert en.layer_name(row) == name
+        assert zh.layer_name(row) != name and zh.layer_name(row)
+    assert zh.layer_name(SimpleNamespace(key="fc1", name="FC + ReLU")) == "全连接 + ReLU"
