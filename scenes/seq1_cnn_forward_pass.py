@@ -131,6 +131,23 @@ class CNNForwardPass(LectureScene):
                            stroke_width=1.5).move_to(img)
         return Group(img, border)
 
+    @staticmethod
+    def classes_at_zero(chart: Any, values: np.ndarray, gap: float = 0.1) -> None:
+        """Class labels next to the zero line (away from their bar); value labels enlarged."""
+        y0 = chart.baseline.get_y()
+        for t, v in zip(chart.class_texts, values):
+            t.scale(0.8)
+            side = -1.0 if v >= 0 else 1.0
+            t.move_to([t.get_x(), y0 + side * (gap + t.height / 2), 0])
+        # value labels as large as the bar slots allow
+        widest = max((t.width for t in chart.value_texts), default=0.0)
+        slot = chart.baseline.width / (chart.n + 0.2 / chart.slot)
+        if widest > 0:
+            f = min(1.3, 0.95 * slot / widest)
+            for t, v in zip(chart.value_texts, values):
+                if t.width > 0:
+                    t.scale(f, about_point=t.get_bottom() if v >= 0 else t.get_top())
+
     def caption_above(self, mob: Mobject, key: str, size: float = 24, buff: float = 0.2,
                       color: str | None = None, **values: Any) -> Mobject:
         return self.label(key, size=size, color=color, **values).next_to(mob, UP, buff=buff)
@@ -205,8 +222,8 @@ class CNNForwardPass(LectureScene):
                                         c0=c0, c1=c0 + kw - 1)
         scale_note = self.caption_below(zoom, "pixels_scale", size=22)
 
-        self.play_p(FadeIn(grid), FadeIn(size_note), run_time=1.5)
-        self.wait_p(1.5)
+        self.play_p(FadeIn(grid), FadeIn(size_note), run_time=0.8)
+        self.wait_p(1.0)
         self.play_p(Create(window), run_time=0.8)
         self.play_p(TransformFromCopy(window, zoom.squares), run_time=1.5)
         self.play_p(FadeIn(zoom.labels), FadeIn(zoom_title), run_time=1.0)
@@ -231,7 +248,8 @@ class CNNForwardPass(LectureScene):
         kh, kw = patch.shape
         self.values.update(kh=kh, kw=kw)
 
-        panel = tk.MultiplyAddPanel(patch, weights, bias, cell=0.56, font=self.theme.font,
+        cell = 0.62  # larger digits; two 5x5 grids stacked still fit the height
+        panel = tk.MultiplyAddPanel(patch, weights, bias, cell=cell, font=self.theme.font,
                                     font_size=28, text_color=self.theme.text,
                                     result_color=self.theme.accent,
                                     sum_label=self.t("sum_label"), bias_label=self.t("bias_label"),
@@ -249,26 +267,32 @@ class CNNForwardPass(LectureScene):
         self.record("forward_pass.worked.value", panel.result)
 
         grid = tk.PixelGrid(image, cell=0.14, font=self.theme.font, grid_opacity=0.3)
-        grid.move_to(LEFT * 4.95 + DOWN * 0.55)
+        grid.move_to(LEFT * 5.05 + DOWN * 0.55)
         grid_title = self.caption_above(grid, "conv_input", size=22)
         window = grid.window(0, 0, kh, kw, color=self.theme.accent)
 
-        patch_cells = tk.ValueCells(patch, cell=0.56, colors=tk.colorize(patch, tk.GRAY, 0, 1),
+        patch_cells = tk.ValueCells(patch, cell=cell, colors=tk.colorize(patch, tk.GRAY, 0, 1),
                                     font=self.theme.font)
-        kernel = tk.KernelGrid(weights, cell=0.56, font=self.theme.font)
+        kernel = tk.KernelGrid(weights, cell=cell, font=self.theme.font)
         times = MathTex(r"\times", font_size=44, color=self.theme.text)
         top = VGroup(patch_cells, times, kernel).arrange(RIGHT, buff=0.3)
-        top.move_to(RIGHT * 0.55 + UP * 1.15)
-        patch_title = self.caption_above(patch_cells, "conv_patch", size=20, r=r0, c=c0)
+        top.move_to(RIGHT * 0.75).align_to(UP * 3.15, UP)
+        patch_title = self.caption_above(patch_cells, "conv_patch", size=20, buff=0.12, r=r0,
+                                         c=c0)
+        if patch_title.get_left()[0] < -2.3:  # clear of the sequence title, top left
+            patch_title.shift(RIGHT * (-2.3 - patch_title.get_left()[0]))
         self.record("forward_pass.worked.kernel", k)
-        kernel_title = self.caption_above(kernel, "conv_kernel", size=20, k=k)
-        panel.move_to(RIGHT * 1.9 + DOWN * 1.95)
+        kernel_title = self.caption_above(kernel, "conv_kernel", size=20, buff=0.12, k=k)
+        panel.move_to(RIGHT * 1.9)
+        panel.shift(UP * (top.get_bottom()[1] - 0.2 - panel.product_cells.get_top()[1]))
         if panel.get_right()[0] > 6.8:
             panel.shift(LEFT * (panel.get_right()[0] - 6.8))
+        products_title = self.label("conv_products", size=22, color=self.theme.muted)
+        products_title.next_to(panel.product_cells, LEFT, buff=0.25)
 
         self.play_p(FadeIn(grid), FadeIn(grid_title), run_time=1.0)
         self.play_p(FadeIn(kernel), FadeIn(kernel_title), run_time=1.0)
-        self.wait_p(1.5)
+        self.wait_p(1.0)
         # slide the window: along the first row, then down to the worked position
         self.play_p(Create(window), run_time=0.5)
         n_cols = image.shape[1] - kw + 1
@@ -290,8 +314,8 @@ class CNNForwardPass(LectureScene):
                                             buff=0.0, stroke_width=5))
         self.play_p(Create(marks), FadeIn(term), run_time=1.2)
         self.wait_p(2.5)
-        self.play_p(FadeIn(panel.product_cells, shift=DOWN * 0.2), term.animate.set_opacity(0),
-                    run_time=1.2)
+        self.play_p(FadeIn(panel.product_cells, shift=DOWN * 0.2), FadeIn(products_title),
+                    term.animate.set_opacity(0), run_time=1.2)
         self.remove(term)
         self.wait_p(1.5)
         for line in (panel.sum_line, panel.bias_line):
@@ -309,13 +333,19 @@ class CNNForwardPass(LectureScene):
             out.shift(LEFT * (out.get_right()[0] - 6.8))
         out_frame = Rectangle(width=out.width, height=out.height, stroke_color=self.theme.muted,
                               stroke_width=1.5).move_to(out)
-        spot = out.window(r0, c0, 1, 1, color=self.theme.accent, stroke_width=4)
+        # a box around the cell that stands out on orange and white: dark rim, light core
+        cell_box = out.window(r0, c0, 1, 1, color=self.theme.background, stroke_width=2)
+        ring = SurroundingRectangle(cell_box, buff=0.07)
+        spot = VGroup(cell_box, ring.copy().set_stroke(self.theme.background, width=7),
+                      ring.copy().set_stroke(self.theme.text, width=3))
         out_title = self.caption_above(out, "conv_map", size=20, k=k)
         self.record(f"forward_pass.conv1[{k}][{r0}][{c0}]", fmap[r0, c0])
         out_value = self.num(fmap[r0, c0], f"forward_pass.conv1[{k}][{r0}][{c0}]", "{:.3f}",
                              size=24, color=self.theme.accent).next_to(out, DOWN, buff=0.15)
         out_note = self.small("conv_map_at", size=20, r=r0, c=c0).next_to(out_value, DOWN,
                                                                          buff=0.1)
+        if out_note.get_right()[0] > 6.9:
+            out_note.shift(LEFT * (out_note.get_right()[0] - 6.9))
         self.play_p(FadeIn(out), FadeIn(out_frame), FadeIn(out_title), run_time=1.0)
         self.play_p(Create(spot), TransformFromCopy(panel.result_line[2], out_value),
                     FadeIn(out_note), run_time=1.2)
@@ -434,7 +464,8 @@ class CNNForwardPass(LectureScene):
         self.wait_p(2.0)
         self.play_p(Write(formula), GrowFromEdge(arrow, LEFT), run_time=1.2)
         self.play_p(TransformFromCopy(g1, g2), FadeIn(f2), FadeIn(t2), run_time=1.5)
-        self.play_p(Create(w2), TransformFromCopy(z1, z2), run_time=1.5)
+        self.play_p(Create(w2), TransformFromCopy(z1.squares, z2.squares), run_time=1.2)
+        self.play_p(FadeIn(z2.labels), run_time=0.6)
         if len(zeroed):
             self.play_p(Create(zeroed), run_time=0.8)
         self.play_p(FadeIn(count), run_time=0.8)
@@ -465,11 +496,12 @@ class CNNForwardPass(LectureScene):
         if not np.isclose(win_vals.max(), p[pi, pj], rtol=1e-4, atol=1e-5):
             raise ValueError(f"pool1[{k}][{pi}][{pj}] = {p[pi, pj]} is not the max of its "
                              f"window {win_vals.tolist()}: scene_data is inconsistent")
-        vmax = float(max(m.max(), 1e-6))
+        # the same colours as map k in the ReLU section: limits of forward_pass.conv1[k]
+        lim = tk.symmetric_limit(self.arr("conv1")[k])
 
-        left = tk.PixelGrid(m, cell=0.19, cmap=tk.VIRIDIS, vmin=0.0, vmax=vmax,
+        left = tk.PixelGrid(m, cell=0.19, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim, vmax=lim,
                             grid_opacity=0.25).move_to(LEFT * 4.45 + DOWN * 0.2)
-        right = tk.PixelGrid(p, cell=0.38, cmap=tk.VIRIDIS, vmin=0.0, vmax=vmax,
+        right = tk.PixelGrid(p, cell=0.38, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim, vmax=lim,
                              grid_opacity=0.35).move_to(RIGHT * 4.45 + DOWN * 0.2)
         lt = self.caption_above(left, "pool_before", size=22, k=k, h=m.shape[0], w=m.shape[1])
         rt = self.caption_above(right, "pool_after", size=22, k=k, h=p.shape[0], w=p.shape[1])
@@ -559,7 +591,6 @@ class CNNForwardPass(LectureScene):
         best_note.move_to(DOWN * 3.3)
 
         self.play_p(FadeIn(a1), FadeIn(notes[0]), run_time=1.0)
-        self.wait_p(1.0)
         self.play_p(GrowFromEdge(f1, LEFT), run_time=0.8)
         self.play_p(FadeIn(a2), FadeIn(notes[1]), run_time=1.2)
         if params_note is not None:
@@ -571,7 +602,7 @@ class CNNForwardPass(LectureScene):
                     Create(a3.tile_rect(best, color=self.theme.accent, stroke_width=3)),
                     FadeIn(best_note), run_time=1.0)
         self.mark("deeper")
-        self.wait_p(3.0)
+        self.wait_p(2.0)
 
     # -- 8. flatten, FC 500, logits ----------------------------------------------------------
     def classifier(self) -> None:
@@ -590,35 +621,34 @@ class CNNForwardPass(LectureScene):
         a_note = VGroup(self.label("cls_pool2", size=20),
                         self.small("shape", size=18, shape=tk.shape_text(pool2.shape)))
         a_note.arrange(DOWN, buff=0.08).next_to(atlas, DOWN, buff=0.2)
-        s1 = self.strip(flat, 5.6, 0.32, float(max(flat.max(), 1e-6))).move_to(LEFT * 2.95 + DOWN * 0.35)
-        s2 = self.strip(fc, 5.6, 0.32, float(max(fc.max(), 1e-6))).move_to(LEFT * 1.15 + DOWN * 0.35)
+        s1 = self.strip(flat, 5.6, 0.32, float(max(flat.max(), 1e-6))).move_to(LEFT * 3.2 + DOWN * 0.35)
+        s2 = self.strip(fc, 5.6, 0.32, float(max(fc.max(), 1e-6))).move_to(LEFT * 1.05 + DOWN * 0.35)
         t1 = self.label("cls_flatten", size=22, n=flat.size).next_to(s1, UP, buff=0.2)
         t2 = self.label("cls_fc", size=22, n=fc.size).next_to(s2, UP, buff=0.2)
-        if t2.get_left()[0] < t1.get_right()[0] + 0.2:
-            t2.shift(RIGHT * (t1.get_right()[0] + 0.2 - t2.get_left()[0]))
+        if t2.get_left()[0] < t1.get_right()[0] + 0.45:
+            t2.shift(RIGHT * (t1.get_right()[0] + 0.45 - t2.get_left()[0]))
         n_zero = int((fc <= 0).sum())  # FC units that ReLU set to zero
         self.record("sum(forward_pass.fc1 <= 0)", n_zero)
         fc_note = self.small("cls_fc_zero", size=18, n=n_zero, total=fc.size)
         fc_note.next_to(s2, RIGHT, buff=0.15).align_to(s2, DOWN)
 
-        chart = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.3, height=3.6,
+        chart = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.6, height=3.6,
                               bar_color=self.theme.muted, highlight_color=self.theme.accent,
-                              number_format="{:.1f}", font=self.theme.font, font_size=26,
+                              number_format="{:.1f}", font=self.theme.font, font_size=30,
                               text_color=self.theme.text, axis_color=self.theme.muted)
         for i in range(z.size):
             self.record(f"forward_pass.softmax.logits[{i}]", z[i])
-        chart.move_to(RIGHT * 4.05 + DOWN * 0.35)
+        chart.move_to(RIGHT * 3.95 + DOWN * 0.35)
+        self.classes_at_zero(chart, z)
         t3 = self.label("cls_logits", size=22, n=z.size).next_to(chart, UP, buff=0.3)
         fl1 = Arrow(atlas.get_right(), s1.get_left() + UP * (atlas.get_y() - s1.get_y()),
                     buff=0.15, color=self.theme.muted)
         fl2 = Arrow(s1.get_right(), s2.get_left(), buff=0.12, color=self.theme.muted)
-        fl3 = Arrow(s2.get_right() + RIGHT * 0.05, chart.get_left(), buff=0.15,
-                    color=self.theme.muted)
+        fl3 = Arrow(s2.get_right() + RIGHT * 0.05, [chart.get_left()[0], s2.get_y(), 0],
+                    buff=0.15, color=self.theme.muted)
 
-        self.play_p(FadeIn(atlas), FadeIn(a_note), run_time=1.0)
-        self.wait_p(1.0)
-        self.play_p(GrowFromEdge(fl1, LEFT), run_time=0.6)
-        self.play_p(GrowFromEdge(s1, UP), FadeIn(t1), run_time=1.5)
+        self.play_p(FadeIn(atlas), FadeIn(a_note), GrowFromEdge(fl1, LEFT),
+                    GrowFromEdge(s1, UP), FadeIn(t1), run_time=1.2)
         self.wait_p(1.5)
         self.play_p(GrowFromEdge(fl2, LEFT), run_time=0.6)
         self.play_p(GrowFromEdge(s2, UP), FadeIn(t2), run_time=1.5)
@@ -641,16 +671,17 @@ class CNNForwardPass(LectureScene):
             self.record(f"forward_pass.softmax.logits[{i}]", z[i])
             self.record(f"forward_pass.softmax.probs[{i}]", probs[i])
 
-        zc = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=4.6, height=2.9,
+        zc = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.0, height=3.0,
                            bar_color=self.theme.muted, highlight_color=self.theme.accent,
-                           number_format="{:.1f}", font=self.theme.font, font_size=22,
+                           number_format="{:.1f}", font=self.theme.font, font_size=28,
                            text_color=self.theme.text, axis_color=self.theme.muted)
-        pc = tk.BarChart10(probs, highlight=pred, y_min=0.0, y_max=1.0, width=4.6, height=2.9,
+        pc = tk.BarChart10(probs, highlight=pred, y_min=0.0, y_max=1.0, width=5.0, height=3.0,
                            bar_color=self.theme.softmax, highlight_color=self.theme.accent,
-                           number_format="{:.2f}", font=self.theme.font, font_size=22,
+                           number_format="{:.2f}", font=self.theme.font, font_size=28,
                            text_color=self.theme.text, axis_color=self.theme.muted)
-        zc.move_to(LEFT * 4.4 + UP * 0.45)
-        pc.move_to(RIGHT * 4.4 + UP * 0.45)
+        zc.move_to(LEFT * 4.25 + UP * 0.45)
+        pc.move_to(RIGHT * 4.25 + UP * 0.45)
+        self.classes_at_zero(zc, z)
         top = max(zc.get_top()[1], pc.get_top()[1]) + 0.35
         zt = self.label("sm_logits", size=24)
         pt = self.label("sm_probs", size=24, color=self.theme.softmax)
@@ -679,10 +710,11 @@ class CNNForwardPass(LectureScene):
         lines.next_to(digit, RIGHT, buff=0.4)
 
         self.play_p(FadeIn(zc), FadeIn(zt), run_time=1.2)
-        self.wait_p(1.0)
         self.play_p(Write(formula), run_time=1.5)
         self.wait_p(1.5)
-        self.play_p(GrowFromEdge(arrow, LEFT), TransformFromCopy(zc.bars, pc.bars), run_time=1.5)
+        self.play_p(GrowFromEdge(arrow, LEFT),
+                    LaggedStart(*[GrowFromEdge(b, DOWN) for b in pc.bars], lag_ratio=0.05),
+                    run_time=1.5)
         self.play_p(FadeIn(pc.baseline), FadeIn(pc.class_texts), FadeIn(pc.value_texts),
                     FadeIn(pt), FadeIn(sum_note), run_time=1.0)
         self.add(pc)
@@ -703,7 +735,7 @@ class CNNForwardPass(LectureScene):
             self.record(f"training.layers[{i}].params", layer.params)
             for d, s in enumerate(layer.shape):
                 self.record(f"training.layers[{i}].shape[{d}]", s)
-            rows.append([layer.name, tk.shape_text(layer.shape),
+            rows.append([self.layer_name(layer), tk.shape_text(layer.shape),
                          self.t("arch_count", n=int(layer.params))])
         total = int(sum(layer.params for layer in layers))
         self.record("sum([l.params for l in training.layers])", total)
@@ -717,7 +749,8 @@ class CNNForwardPass(LectureScene):
         share = layers[big].params / total if total else 0.0
         self.record(f"training.layers[{big}].params / sum([l.params for l in training.layers])",
                     share)
-        note = self.small("arch_note", size=24, color=self.theme.accent, name=layers[big].name,
+        note = self.small("arch_note", size=24, color=self.theme.accent,
+                          name=self.layer_name(layers[big]),
                           share=share).next_to(table, DOWN, buff=0.3)
         tk.fit_within(note, 12.5, 0.6)
 
@@ -772,7 +805,7 @@ class CNNForwardPass(LectureScene):
             entry = VGroup(sample, tk.make_marker(marker, color, 0.13).move_to(sample),
                            self.text(name, size=22).next_to(sample, RIGHT, buff=0.15))
             legend.add(entry)
-        legend.arrange(RIGHT, buff=0.6).move_to(UP * 2.75)
+        legend.arrange(RIGHT, buff=0.6).move_to(UP * 3.45 + RIGHT * 1.6)
         prov = self.data.training.provenance  # training.provenance: n_train, n_heldout
         last = hist[-1]
         self.record("training.provenance.n_train", prov.n_train)

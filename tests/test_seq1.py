@@ -193,3 +193,11 @@ def test_changing_scene_data_changes_the_picture(rendered, tiny_data_copy, tmp_p
     old = dict(scene.shown_numbers)[source]
     new = dict(changed.shown_numbers)[source]
     assert old == pytest.approx(image[r, c]) and new == 0.0
+
+
+def test_wording_names_the_layers_as_drawn():
+    """conv2's note names the layer on its left (pool1), and kernel sizes use ×, not x."""
+    text = load_lecture(DEFAULT).cnn_forward_pass.text
+    assert text["deeper_pool1_name"] in text["deeper_params"]
+    for key in ("layer_conv1", "layer_conv2", "fm_kernels", "pool_window"):
+        assert "×" in text[key] and not any(w.endswith("x5") for w in text[key].split()), key
