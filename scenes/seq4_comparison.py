@@ -427,8 +427,7 @@ class Comparison(LectureScene):
         charts = VGroup(left, right).arrange(RIGHT, buff=1.4)
         every = max(1, math.ceil(len(thr["edl"]) / 11))
         acc_series, kept_series = VGroup(), VGroup()
-        for m in MODELS:
-            ok = kept[m] > 0  # heldout.models.<m>.threshold_accuracy / threshold_kept
+        for m in MODELS:  # heldout.models.<m>.threshold_accuracy / threshold_kept
             acc_series.add(self.model_series(left, m, curve[m][0], curve[m][1],
                                              marker_every=every))
             kept_series.add(self.model_series(right, m, thr[m], kept[m], marker_every=every))
