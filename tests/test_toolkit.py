@@ -544,13 +544,14 @@ def test_example_names_come_from_the_lecture(sequence: str) -> None:
 
 @pytest.mark.parametrize("sequence", ["cnn_forward_pass", "edl_pass"])
 def test_layer_names_come_from_the_lecture(sequence: str) -> None:
-    english = {"input": "input", "conv1": "conv1 5x5", "pool1": "ReLU + max-pool 2",
-               "conv2": "conv2 5x5", "pool2": "ReLU + max-pool 2", "flatten": "flatten",
-               "fc1": "FC + ReLU", "fc2": "FC (logits)"}  # what the English lecture showed
+    # the English lecture's names (the pipeline stores ASCII "5x5"; the lecture prints "5×5")
+    english = {"input": "input", "conv1": "conv1 5×5", "pool1": "ReLU + max-pool 2",
+               "conv2": "conv2 5×5", "pool2": "ReLU + max-pool 2", "flatten": "flatten",
+               "fc1": "FC + ReLU", "fc2": "FC (logits)"}
     en = _scene(sequence, "scenes/lectures/default.yaml")
     zh = _scene(sequence, "scenes/lectures/zh.yaml")
     for key, name in english.items():
-        row = SimpleNamespace(key=key, name=name)
+        row = SimpleNamespace(key=key, name=name.replace("×", "x"))
         assert en.layer_name(row) == name
         assert zh.layer_name(row) != name and zh.layer_name(row)
     assert zh.layer_name(SimpleNamespace(key="fc1", name="FC + ReLU")) == "全连接 + ReLU"
