@@ -181,6 +181,22 @@ class LectureScene(Scene):
         self.record(source, value)
         return format_number(value, fmt)
 
+    def small(self, key: str, size: float = 22, color: str | None = None, **values: Any) -> Text:
+        """A YAML string in small muted type (notes, axis hints)."""
+        return self.text(self.t(key, **values), size=size, color=color or self.theme.muted)
+
+    def set_name(self, key: str) -> str:
+        """The display name of an unrelated set (text key ``set_<key>``), else its key."""
+        return self.t(f"set_{key}") if f"set_{key}" in self.words.text else key
+
+    def enabled_sets(self) -> list[tuple[int, Any]]:
+        """(index, set) of unrelated.sets this lecture shows: the unrelated.letters/fashion/noise
+        switches of the YAML; the user's images whenever the dump has them."""
+        u = self.lecture.unrelated
+        on = {"letters": u.letters, "fashion": u.fashion, "noise": u.noise, "user": True}
+        return [(i, s) for i, s in enumerate(self.data.unrelated.sets)
+                if on.get(s.key, False) and s.examples]
+
     def number(self, value: float, source: str, digits: int = 2, size: float = 28,
                color: str | None = None, signed: bool = False, fmt: str | None = None) -> Text:
         """A number drawn from scene_data as Text; ``source`` names its field (recorded).

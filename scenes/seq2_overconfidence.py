@@ -172,9 +172,6 @@ class Overconfidence(LectureScene):
         self.derived_numbers.append((formula, float(value)))
         return float(value)
 
-    def small(self, key: str, size: float = 22, color: str | None = None, **values: Any) -> Mobject:
-        return self.text(self.t(key, **values), size=size, color=color or self.theme.muted)
-
     def wrapped(self, content: str, width: float, size: float = 24,
                 color: str | None = None) -> VGroup:
         lines = tk.wrap_text(content, width, font=self.theme.font, size=size,
@@ -187,17 +184,6 @@ class Overconfidence(LectureScene):
         tk.fit_within(h, tk.FRAME_WIDTH - 1.0, 1.0)
         h.to_edge(LEFT, buff=0.5).set_y(2.95)
         return h
-
-    def set_name(self, key: str) -> str:
-        return self.t(f"set_{key}") if f"set_{key}" in self.words.text else key
-
-    def enabled_sets(self) -> list[tuple[int, Any]]:
-        """(index, set) of unrelated.sets this lecture shows: the unrelated.letters/fashion/noise
-        switches of the YAML; the user's images whenever the dump has them."""
-        u = self.lecture.unrelated
-        on = {"letters": u.letters, "fashion": u.fashion, "noise": u.noise, "user": True}
-        return [(i, s) for i, s in enumerate(self.data.unrelated.sets)
-                if on.get(s.key, False) and s.examples]
 
     def prob_bars(self, probs: Sequence[float], source: str, pred: int | None,
                   width: float = 8.0, height: float = 1.8) -> tk.BarChart10:

@@ -97,18 +97,8 @@ class EDLPass(LectureScene):
     def tex(self, tex: str, size: float = 40, color: str | None = None) -> MathTex:
         return MathTex(tex, font_size=size, color=color or self.theme.text)
 
-    def small(self, key: str, size: float = 22, color: str | None = None, **values: Any) -> Mobject:
-        return self.text(self.t(key, **values), size=size, color=color or self.theme.muted)
-
     def chart_colors(self) -> dict[str, str]:
         return {"train": self.theme.edl, "heldout": self.theme.accent}
-
-    def enabled_sets(self) -> list[tuple[int, Any]]:
-        """(index, set) of unrelated.sets that this lecture switches on (unrelated.* booleans)."""
-        on = {"letters": self.lecture.unrelated.letters, "fashion": self.lecture.unrelated.fashion,
-              "noise": self.lecture.unrelated.noise, "user": bool(self.lecture.unrelated.images)}
-        return [(i, s) for i, s in enumerate(self.data.unrelated.sets)
-                if on.get(s.key, False) and s.examples]
 
     def most_uncertain_unrelated(self) -> tuple[int, int, Any, Any] | None:
         """(set index, example index, set, example) with the largest EDL u among enabled sets."""
@@ -118,9 +108,6 @@ class EDLPass(LectureScene):
                 if ex.edl.u is not None and (best is None or ex.edl.u > best[3].edl.u):
                     best = (i, j, s, ex)
         return best
-
-    def set_name(self, key: str) -> str:
-        return self.t(f"set_{key}") if f"set_{key}" in self.words.text else key
 
     # -- 1. evidence head ---------------------------------------------------------------------
     def trunk_diagram(self) -> VGroup:
