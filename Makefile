@@ -18,7 +18,7 @@ TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline
 PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/selection.py
 SCENE_SRC := $(wildcard scenes/*.py)
 
-.PHONY: setup data render test bench results check-lecture clean FORCE
+.PHONY: setup data render test bench results sweep check-lecture clean FORCE
 
 setup: $(STAMP)
 
@@ -58,7 +58,11 @@ bench: $(STAMP)
 
 # Regenerates the results table of README.md from a real run of the three seeds.
 results: $(STAMP)
-	@$(PY) tools/update_readme.py
+	@$(PY) tools/update_readme.py results
+
+# Regenerates the evidence-function sweep table of README.md (the rule is in pipeline/sweep.py).
+sweep: $(STAMP)
+	@$(PY) tools/update_readme.py sweep
 
 clean:
 	rm -rf $(DATA)/checkpoints $(DATA)/*.json $(DATA)/.probed $(DATA)/.config.json $(DATA)/.selection.json renders/*/

@@ -6,6 +6,7 @@
     python -m pipeline probe --config scene_data/.config.json --selection scene_data/.selection.json
     python -m pipeline data  [--preset tiny] [--out DIR]      # train + probe in one go
     python -m pipeline bench [--seeds 0 1 2]                  # figures for the README
+    python -m pipeline sweep [--seeds 0 1 2]                  # choose the evidence function
 """
 from __future__ import annotations
 
@@ -76,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     with_config(p)
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--markdown", action="store_true", help="print the README results table")
+    p = sub.add_parser("sweep", help="train every EDL evidence candidate and apply the rule")
+    with_config(p)
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     args = ap.parse_args(argv)
 
     from .datasets import DatasetError
@@ -104,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
             from .bench import bench
 
             bench(cfg, args.seeds, args.out, markdown=args.markdown)
+        if args.cmd == "sweep":
+            from .sweep import sweep
+
+            text, chosen = sweep(cfg, args.seeds, progress=not args.quiet)
+            print(text)
+            print(f"\nchosen: {chosen.name if chosen else 'none (no candidate keeps the accuracy)'}")
         return 0
     except (DatasetError, ValueError, FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

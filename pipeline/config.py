@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
-Evidence = Literal["relu", "softplus", "exp"]
+Evidence = Literal["relu", "softplus", "exp", "exp_tanh"]
 EdlLoss = Literal["mse", "digamma", "log"]
 Dataset = Literal["mnist5k", "mnist"]
 
@@ -28,7 +28,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     dropout: float = 0.5
     evidence: Evidence = "exp"
-    evidence_clamp: float = 10.0  # exp evidence: logits clamped to [-c, c] so exp cannot overflow
+    evidence_clamp: float = 10.0  # exp / exp_tanh: logits clamped (hard / smooth) to [-c, c]
     edl_loss: EdlLoss = "mse"
     annealing_epochs: int = 10  # lambda_t = min(1, t / annealing_epochs)
     threads: int = 0  # 0: torch's default
@@ -45,7 +45,12 @@ class ProbeConfig:
     reliability_bins: int = 10
     rotation_step: int = 10  # degrees, 0 -> rotation_max
     rotation_max: int = 180
-    fgsm_eps: tuple[float, ...] = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+    fgsm_eps: tuple[float, ...] = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)  # FGSM and PGD
+    pgd_steps: int = 10
+    pgd_step_fraction: float = 0.25  # PGD step = eps * this, from a random start in the ball
+    bootstrap_reps: int = 1000  # resamples behind every *_ci (95% intervals)
+    min_bin_count: int = 30  # reliability bins with fewer digits never make a "largest gap"
+    rejection_share: float = 0.9  # the rejection verdict: accuracy of the 90% most certain
     entropy_grid: int = 101  # points of the empirical CDFs
     threshold_grid: int = 21  # uncertainty thresholds 0..1
 
@@ -78,7 +83,8 @@ def tiny(seed: int = 0) -> Config:
     return Config(
         train=TrainConfig(n_train=400, n_heldout=200, epochs=2, seed=seed, batch_size=64),
         probe=ProbeConfig(n_letters=60, n_fashion=60, n_noise=60, rotation_step=30,
-                          fgsm_eps=(0.0, 0.1, 0.2), entropy_grid=21, threshold_grid=11),
+                          fgsm_eps=(0.0, 0.1, 0.2), entropy_grid=21, threshold_grid=11,
+                          pgd_steps=3, bootstrap_reps=200, min_bin_count=10),
     )
 
 

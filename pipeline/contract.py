@@ -19,10 +19,11 @@ from typing import Any, ClassVar, Optional, get_args
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "scene_data"
 
 Grid = list[list[float]]
+Interval = list[float]  # a bootstrap 95% interval [lo, hi]
 
 
 def selection_label(index: Optional[int], digit: int, rule: str, nth: int) -> str:
@@ -163,6 +164,47 @@ class ForwardPass(SceneFile):
         return self
 
 
+class Diff(Strict):
+    """One metric for both models, and EDL minus softmax, each with its bootstrap interval
+    (paired: both models scored on the same resampled examples)."""
+    softmax: float
+    edl: float
+    diff: float = Field(description="edl - softmax")
+    softmax_ci: Interval = Field(description="95% bootstrap interval of the softmax value")
+    edl_ci: Interval = Field(description="95% bootstrap interval of the EDL value")
+    diff_ci: Interval = Field(description=("95% bootstrap interval of edl - softmax: a model is "
+                                           "called better only where it excludes 0"))
+
+    @model_validator(mode="after")
+    def _check(self) -> "Diff":
+        for name in ("softmax_ci", "edl_ci", "diff_ci"):
+            _expect(name, getattr(self, name), (2,))
+        return self
+
+
+class Scores(Strict):
+    """Per-example scores, one entry per example in the file's order: enough to recompute
+    accuracy, ECE, AUROC, entropy CDFs and rejection curves from scene_data alone."""
+    label: list[Optional[int]] = Field(description=(
+        "held-out: the true digit; unrelated: the class within the set (null for noise/user)"))
+    softmax_pred: list[int]
+    softmax_max_prob: list[float]
+    softmax_entropy: list[float] = Field(description="nats")
+    edl_pred: list[int]
+    edl_max_prob: list[float] = Field(description="max of p_hat")
+    edl_entropy: list[float] = Field(description="entropy of p_hat, nats")
+    edl_u: list[float] = Field(description="u = K/S (computed in float64)")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Scores":
+        n = len(self.label)
+        for name in type(self).model_fields:
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"scores.{name} has {len(getattr(self, name))} entries, "
+                                 f"label has {n}")
+        return self
+
+
 class ReliabilityBin(Strict):
     lower: float
     upper: float
@@ -173,8 +215,10 @@ class ReliabilityBin(Strict):
 
 class ModelHeldout(Strict):
     accuracy: float
+    accuracy_ci: Interval = Field(description="95% bootstrap interval")
     n: int
     ece: float = Field(description="expected calibration error over the bins")
+    ece_ci: Interval = Field(description="95% bootstrap interval")
     reliability: list[ReliabilityBin]
     mean_entropy: float
     mean_u_correct: Optional[float] = Field(None, description="EDL only")
@@ -185,6 +229,10 @@ class ModelHeldout(Strict):
         "uncertainty thresholds 0..1; uncertainty is u for EDL, entropy/log 10 for softmax"))
     threshold_accuracy: list[float] = Field(description="accuracy of the kept samples (uncertainty <= threshold); 1 when none kept")
     threshold_kept: list[float] = Field(description="share of samples kept")
+    threshold_accuracy_ci: list[Interval] = Field(description="95% bootstrap band of threshold_accuracy")
+    saturated_share: Optional[float] = Field(None, description=(
+        "EDL only: share of digits whose top evidence sits where the evidence function is flat "
+        "(derivative ~0: beyond the exp clamp, or relu at or below 0): their u cannot move"))
 
 
 class Mistake(Strict):
@@ -195,9 +243,23 @@ class Mistake(Strict):
     edl: ModelOut
 
 
+class HeldoutCompare(Strict):
+    accuracy: Diff
+    ece: Diff
+    rejection: Diff = Field(description=(
+        "accuracy of the rejection_share most certain digits (u for EDL, entropy for softmax); "
+        "tied uncertainties at the cut count with their mean accuracy"))
+    rejection_share: float = Field(description="share of digits kept for `rejection`")
+
+
 class Heldout(SceneFile):
     FILE: ClassVar[str] = "heldout.json"
     models: dict[str, ModelHeldout] = Field(description="'softmax' and 'edl'")
+    compare: HeldoutCompare = Field(description="both models on the same resampled digits")
+    min_bin_count: int = Field(description=(
+        "reliability bins with fewer digits are not used for a 'largest gap' (too noisy)"))
+    bootstrap_reps: int = Field(description="bootstrap resamples behind every *_ci")
+    scores: Scores = Field(description="per held-out digit")
     mistakes: list[Mistake] = Field(description="the softmax model's most confident held-out mistakes, most confident first")
 
 
@@ -216,18 +278,29 @@ class ModelOODStats(Strict):
     mean_entropy: float
     entropy_cdf: list[float] = Field(description="empirical CDF of entropy on Unrelated.entropy_grid")
     auroc_entropy: float = Field(description="held-out vs this set, score = entropy")
+    auroc_entropy_ci: Interval = Field(description="95% bootstrap interval")
     auroc_max_prob: float = Field(description="held-out vs this set, score = 1 - max prob")
     mean_u: Optional[float] = Field(None, description="EDL only")
     auroc_u: Optional[float] = Field(None, description="EDL only: score = u")
+    auroc_u_ci: Optional[Interval] = Field(None, description="EDL only: 95% bootstrap interval")
     confident_share: float = Field(description="share with max probability >= 0.9")
+
+
+class OODCompare(Strict):
+    auroc_entropy: Diff = Field(description="AUROC, both models scored by entropy")
+    auroc_u: Diff = Field(description="AUROC, softmax by entropy against EDL by u")
 
 
 class OODSet(Strict):
     key: str = Field(description="letters, fashion, noise or user")
     source: str
     n: int
+    class_counts: dict[str, int] = Field(description="examples per class (label) in the draw")
     examples: list[OODExample]
     stats: dict[str, ModelOODStats] = Field(description="'softmax' and 'edl'")
+    compare: OODCompare = Field(description=(
+        "held-out vs this set, paired bootstrap (few user images give wide intervals)"))
+    scores: Scores = Field(description="per example of the set")
 
 
 class Unrelated(SceneFile):
@@ -236,6 +309,10 @@ class Unrelated(SceneFile):
     heldout_cdf: dict[str, list[float]] = Field(description="per model: entropy CDF of held-out digits")
     sets: list[OODSet] = Field(description="each unrelated set, in order letters, fashion, noise, user")
     combined_auroc: dict[str, float] = Field(description="held-out vs all unrelated sets: softmax_entropy, softmax_max_prob, edl_entropy, edl_u")
+    pooled_sets: list[str] = Field(description=(
+        "the sets pooled into combined_auroc / pooled_compare (each example counts once, so a "
+        "larger set weighs more; the user's images are never pooled)"))
+    pooled_compare: OODCompare = Field(description="held-out vs the pooled sets")
     skipped: list[str] = Field(description="sets that could not be had, with the reason")
 
 
@@ -260,22 +337,52 @@ class Rotation(SceneFile):
         return self
 
 
-class FGSM(SceneFile):
-    FILE: ClassVar[str] = "fgsm.json"
-    eps: list[float] = Field(description="perturbation sizes (pixels in [0,1])")
+class Attack(Strict):
+    """One attack on both models over the eps grid, through cross-entropy on the logits."""
     accuracy: dict[str, list[float]] = Field(description="per model, held-out accuracy per eps")
+    compare: list[Diff] = Field(description="per eps: accuracy under attack, both models")
     mean_entropy: dict[str, list[float]] = Field(description="per model, mean predictive entropy per eps")
     edl_mean_u: list[float] = Field(description="EDL mean u per eps")
+    zero_grad_share: dict[str, list[float]] = Field(description=(
+        "per model and eps: share of digits whose input gradient was exactly 0 (a masked, "
+        "ineffective attack); must stay ~0"))
+
+
+class OwnLossAttack(Strict):
+    """FGSM through each model's own training loss: shown only beside the unmasked attacks,
+    to show why they are needed (the flat EDL loss gives many digits no gradient)."""
+    accuracy: dict[str, list[float]]
+    zero_grad_share: dict[str, list[float]]
+
+
+class Attacks(SceneFile):
+    FILE: ClassVar[str] = "attacks.json"
+    eps: list[float] = Field(description="perturbation sizes (pixels in [0,1]), L-inf")
+    loss: str = Field(description="the loss the attacks' gradient goes through")
+    pgd_steps: int = Field(description="PGD: steps from a random start in the eps-ball")
+    pgd_step_fraction: float = Field(description="PGD: step size as a fraction of eps")
+    fgsm: Attack = Field(description="one signed-gradient step (Goodfellow et al. 2015)")
+    pgd: Attack = Field(description="projected gradient descent (Madry et al. 2018)")
+    own_loss_fgsm: OwnLossAttack
     example_index: int = Field(description="held-out digit shown perturbed")
-    example_images: list[Grid] = Field(description="that digit perturbed against the softmax model, per eps")
+    example_images: list[Grid] = Field(description="that digit after FGSM against the softmax model, per eps")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Attacks":
+        n = len(self.eps)
+        for name in ("fgsm", "pgd"):
+            a = getattr(self, name)
+            if len(a.compare) != n or len(a.edl_mean_u) != n:
+                raise ValueError(f"{name} has results for {len(a.compare)} eps, eps has {n}")
+        return self
 
 
-FILES: tuple[type[SceneFile], ...] = (Training, ForwardPass, Heldout, Unrelated, Rotation, FGSM)
+FILES: tuple[type[SceneFile], ...] = (Training, ForwardPass, Heldout, Unrelated, Rotation, Attacks)
 
 
 class SceneData:
     """All scene_data files, validated. Attributes: training, forward_pass, heldout, unrelated,
-    rotation, fgsm."""
+    rotation, attacks."""
 
     def __init__(self, folder: Path, files: dict[str, SceneFile]) -> None:
         self.folder = folder
@@ -288,7 +395,7 @@ class SceneData:
     heldout: Heldout
     unrelated: Unrelated
     rotation: Rotation
-    fgsm: FGSM
+    attacks: Attacks
 
 
 def attr_name(cls: type[SceneFile]) -> str:
@@ -323,18 +430,24 @@ def load_all(folder: Path | str = DEFAULT_DIR) -> SceneData:
     return SceneData(folder, {attr_name(c): load(c, folder) for c in FILES})
 
 
-def _clean(obj: Any) -> Any:
-    """numpy -> plain JSON, floats rounded to 6 significant digits (files stay small and diffable)."""
+#: Fields kept at full float64 precision: per-example scores are ranked (AUROC, rejection), and
+#: rounding them to 6 digits would create ties that the models never made.
+PRECISE_FIELDS = frozenset({"scores"})
+
+
+def _clean(obj: Any, precise: bool = False) -> Any:
+    """numpy -> plain JSON, floats rounded to 6 significant digits (files stay small and
+    diffable), except below a key of :data:`PRECISE_FIELDS` (shortest exact repr)."""
     if isinstance(obj, np.ndarray):
-        return _clean(obj.tolist())
+        return _clean(obj.tolist(), precise)
     if isinstance(obj, (np.floating, float)):
-        return float(f"{float(obj):.6g}")
+        return float(obj) if precise else float(f"{float(obj):.6g}")
     if isinstance(obj, np.integer):
         return int(obj)
     if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
+        return {str(k): _clean(v, precise or k in PRECISE_FIELDS) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
+        return [_clean(v, precise) for v in obj]
     return obj
 
 
@@ -359,7 +472,8 @@ def docs() -> str:
            "Generated by `python -m pipeline.contract docs` from `pipeline/contract.py`; do not edit.",
            "Everything here is written by `make data` and read by the scenes. Each file is a JSON",
            f"object with `schema_version` ({SCHEMA_VERSION}) and `provenance`. Images are 28x28",
-           "lists of rows with values in [0, 1]. Floats keep 6 significant digits.", ""]
+           "lists of rows with values in [0, 1]. Floats keep 6 significant digits, except the",
+           "per-example `scores`, stored exactly (they are ranked).", ""]
     seen: set[type] = set()
 
     def section(model: type[BaseModel], title: str) -> None:
@@ -374,7 +488,8 @@ def docs() -> str:
             tname = re.sub(r"\b(?:[A-Za-z_]\w*\.)+(\w+)", r"\1", tname)  # drop module paths
             out.append(f"| `{name}` | {tname} | {f.description or ''} |")
             for sub in (Provenance, LayerRow, ModelOut, WorkedConv, ReliabilityBin, ModelHeldout,
-                        Mistake, OODExample, ModelOODStats, OODSet):
+                        HeldoutCompare, Diff, Scores, Mistake, OODExample, ModelOODStats,
+                        OODCompare, OODSet, Attack, OwnLossAttack):
                 if sub.__name__ in str(ann) or ann is sub:
                     nested.append(sub)
         out.append("")

@@ -195,6 +195,7 @@ def letter_fonts() -> list[Path]:
 def make_letters(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """notMNIST-like letters A-J drawn with the machine's fonts, random size, tilt and offset.
 
+    Balanced: each letter n // 10 times (the first n % 10 letters once more), in shuffled order.
     Returns images (n, 1, 28, 28) and letter indices (0=A ... 9=J)."""
     fonts = letter_fonts()
     if not fonts:
@@ -202,7 +203,7 @@ def make_letters(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
                            "fonts-urw-base35")
     rng = np.random.default_rng(seed)
     imgs = np.zeros((n, 1, 28, 28), np.float32)
-    labels = rng.integers(0, len(LETTERS), size=n)
+    labels = rng.permutation(np.arange(n) % len(LETTERS))
     for i in range(n):
         font_path = fonts[int(rng.integers(len(fonts)))]
         size = int(rng.integers(60, 90))
@@ -231,7 +232,8 @@ def _read_idx_labels(path: Path) -> np.ndarray:
 
 
 def load_fashion(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, str]:
-    """n Fashion-MNIST test images, balanced over classes when possible.
+    """n Fashion-MNIST test images, balanced over the 10 classes: n // 10 of each (the first
+    n % 10 classes one more), drawn at random within each class, in shuffled order.
 
     Debian's dataset-fashion-mnist first; torchvision's download otherwise."""
     img_path = FASHION_DIR / "t10k-images-idx3-ubyte.gz"
@@ -249,7 +251,10 @@ def load_fashion(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, str]:
                                f"downloaded ({exc}): apt-get install dataset-fashion-mnist") from exc
         x, y, source = ds.data.numpy(), ds.targets.numpy(), "torchvision.datasets.FashionMNIST"
     rng = np.random.default_rng(seed)
-    idx = rng.permutation(len(x))[:n]
+    classes = np.unique(y)
+    idx = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:n // len(classes) + (i < n % len(classes))]
+                          for i, c in enumerate(classes)])
+    idx = rng.permutation(idx)
     return (x[idx].astype(np.float32) / 255.0)[:, None], y[idx], source
 
 

@@ -9,14 +9,22 @@ import torch.nn.functional as F
 
 
 def evidence_fn(name: str, clamp: float = 10.0) -> Callable[[torch.Tensor], torch.Tensor]:
-    """Map logits to non-negative evidence: ``relu``, ``softplus`` or ``exp`` (clamped logits)."""
+    """Map logits to non-negative evidence: ``relu``, ``softplus``, ``exp`` (logits clamped to
+    [-clamp, clamp]: flat, so no gradient, beyond it) or ``exp_tanh`` (exp of a smooth clamp,
+    clamp * tanh(z / clamp): the same range, never exactly flat).
+
+        >>> evidence_fn("exp_tanh", 10.0)(torch.tensor([0.0])).item()
+        1.0
+    """
     if name == "relu":
         return F.relu
     if name == "softplus":
         return F.softplus
     if name == "exp":
         return lambda z: torch.exp(torch.clamp(z, -clamp, clamp))
-    raise ValueError(f"unknown evidence function {name!r}: choose relu, softplus or exp")
+    if name == "exp_tanh":
+        return lambda z: torch.exp(clamp * torch.tanh(z / clamp))
+    raise ValueError(f"unknown evidence function {name!r}: choose relu, softplus, exp or exp_tanh")
 
 
 def dirichlet(evidence: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -67,3 +75,14 @@ def edl_loss(alpha: torch.Tensor, y: torch.Tensor, lam: float, kind: str = "mse"
     alpha_tilde = y + (1 - y) * alpha
     kl = kl_to_uniform(alpha_tilde)
     return (fit + lam * kl).mean(), fit.mean(), kl.mean()
+
+
+def saturated(logits: torch.Tensor, name: str, clamp: float = 10.0, rel: float = 1e-6
+              ) -> torch.Tensor:
+    """Per row: is the evidence function flat at the top logit (g'(z) <= rel * g(z), or both 0)?
+    There the evidence, and so u, no longer responds to the input: beyond the exp clamp, or
+    relu at or below 0. Such rows give ties in u and zero gradients through the EDL loss."""
+    z = logits.detach().max(-1).values.clone().requires_grad_(True)
+    e = evidence_fn(name, clamp)(z)
+    (de,) = torch.autograd.grad(e.sum(), z)
+    return de <= rel * e.detach()

@@ -7,9 +7,8 @@ from typing import Optional
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from . import contract, datasets, edl, metrics
+from . import attacks, contract, datasets, edl, intervals, metrics
 from .config import Config
 from .models import LeNet
 from .train import Kind, outputs
@@ -106,31 +105,73 @@ def forward_pass(models: dict[str, LeNet], cfg: Config, x: np.ndarray, y: np.nda
     }
 
 
-def heldout(cfg: Config, x: np.ndarray, y: np.ndarray, so: dict, eo: dict) -> dict:
+def scores(so: dict, eo: dict, labels: list) -> dict:
+    """Per-example scores of both models (``contract.Scores``)."""
+    row: dict = {"label": labels}
+    for kind, out in (("softmax", so), ("edl", eo)):
+        p = out["probs"]
+        row.update({f"{kind}_pred": p.argmax(1), f"{kind}_max_prob": p.max(1),
+                    f"{kind}_entropy": metrics.entropy(p)})
+    row["edl_u"] = eo["u"]
+    return row
+
+
+def diff(a_reps: np.ndarray, b_reps: np.ndarray, a: float, b: float) -> dict:
+    """A ``contract.Diff`` from the two models' values and their paired replicates."""
+    return {"softmax": a, "edl": b, "diff": b - a, "softmax_ci": intervals.interval(a_reps),
+            "edl_ci": intervals.interval(b_reps), "diff_ci": intervals.interval(b_reps - a_reps)}
+
+
+def uncertainty(kind: str, out: dict) -> np.ndarray:
+    """What each model rejects by: u for EDL, entropy / log 10 for softmax (both in [0, 1])."""
+    return out["u"] if kind == "edl" else metrics.entropy(out["probs"]) / metrics.LOG_K
+
+
+def heldout(cfg: Config, x: np.ndarray, y: np.ndarray, so: dict, eo: dict,
+            boot: intervals.Bootstrap) -> dict:
     p = cfg.probe
     thresholds = np.linspace(0, 1, p.threshold_grid)
-    models = {}
+    idx = boot.indices(len(y))
+    models, reps = {}, {}
     for kind, out in zip(KINDS, (so, eo)):
         probs = out["probs"]
         correct = probs.argmax(1) == y
         bins, ece = metrics.reliability(probs, y, p.reliability_bins)
         ent = metrics.entropy(probs)
-        unc = out["u"] if kind == "edl" else ent / metrics.LOG_K
+        unc = uncertainty(kind, out)
         acc_t, kept_t = metrics.rejection_curve(unc, correct, thresholds)
-        row = {"accuracy": float(correct.mean()), "n": len(y), "ece": ece, "reliability": bins,
+        reps[kind] = {
+            "accuracy": intervals.mean_reps(correct, idx),
+            "ece": intervals.ece_reps(probs.max(1), correct, idx, p.reliability_bins),
+            "rejection": intervals.kept_accuracy_reps(unc, correct, idx, p.rejection_share)}
+        row = {"accuracy": float(correct.mean()),
+               "accuracy_ci": intervals.interval(reps[kind]["accuracy"]), "n": len(y),
+               "ece": ece, "ece_ci": intervals.interval(reps[kind]["ece"]), "reliability": bins,
                "mean_entropy": float(ent.mean()), "threshold": thresholds,
-               "threshold_accuracy": acc_t, "threshold_kept": kept_t}
+               "threshold_accuracy": acc_t, "threshold_kept": kept_t,
+               "threshold_accuracy_ci": intervals.band(intervals.threshold_accuracy_reps(
+                   unc, correct, idx, thresholds)),
+               "rejection": intervals.kept_accuracy(unc, correct, p.rejection_share)}
         if kind == "edl":
             ev = out["evidence"].sum(1)
+            sat = edl.saturated(torch.from_numpy(out["logits"]), cfg.train.evidence,
+                                cfg.train.evidence_clamp)
             row.update(mean_u_correct=_mean(out["u"][correct]), mean_u_wrong=_mean(out["u"][~correct]),
                        mean_evidence_correct=_mean(ev[correct]),
-                       mean_evidence_wrong=_mean(ev[~correct]))
+                       mean_evidence_wrong=_mean(ev[~correct]),
+                       saturated_share=float(sat.double().mean()))
         models[kind] = row
+    compare = {m: diff(reps["softmax"][m], reps["edl"][m], models["softmax"][m], models["edl"][m])
+               for m in ("accuracy", "ece", "rejection")}
+    for row in models.values():
+        del row["rejection"]
     wrong = np.flatnonzero(so["probs"].argmax(1) != y)
     wrong = wrong[np.argsort(-so["probs"][wrong].max(1), kind="stable")][:p.n_mistakes]
     mistakes = [{"heldout_index": int(i), "image": x[i, 0], "label": int(y[i]),
                  "softmax": model_out(so, i), "edl": model_out(eo, i)} for i in wrong]
-    return {"models": models, "mistakes": mistakes}
+    return {"models": models, "compare": {**compare, "rejection_share": p.rejection_share},
+            "min_bin_count": p.min_bin_count, "bootstrap_reps": p.bootstrap_reps,
+            "scores": scores(so, eo, [int(v) for v in y]), "mistakes": mistakes}
 
 
 def _mean(v: np.ndarray) -> Optional[float]:
@@ -161,47 +202,71 @@ def unrelated_sets(cfg: Config, sel: Selection) -> tuple[list[tuple], list[str]]
     return sets, skipped
 
 
-def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict, sel: Selection) -> dict:
+#: The OOD scores compared: (name, softmax score, EDL score), each from ``scores()`` columns.
+OOD_SCORES = (("auroc_entropy", "softmax_entropy", "edl_entropy"),
+              ("auroc_u", "softmax_entropy", "edl_u"))
+
+
+def ood_compare(held: dict, out: dict, boot: intervals.Bootstrap) -> dict:
+    """``contract.OODCompare``: AUROC of held-out vs ``out`` for both models, paired bootstrap
+    (held-out and unrelated examples resampled separately, the same draws for both models)."""
+    i_in, i_out = boot.indices(len(held["label"])), boot.indices(len(out["label"]))
+    res = {}
+    for name, sm, ed in OOD_SCORES:
+        a = intervals.auroc_reps(held[sm], out[sm], i_in, i_out)
+        b = intervals.auroc_reps(held[ed], out[ed], i_in, i_out)
+        res[name] = diff(a, b, metrics.auroc(held[sm], out[sm]), metrics.auroc(held[ed], out[ed]))
+    return res
+
+
+def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict, sel: Selection,
+              boot: intervals.Bootstrap) -> dict:
     p = cfg.probe
     grid = np.linspace(0, metrics.LOG_K, p.entropy_grid)
-    held = {"softmax": so, "edl": eo}
-    held_ent = {k: metrics.entropy(v["probs"]) for k, v in held.items()}
-    sets, skipped = unrelated_sets(cfg, sel)
+    held_sc = scores(so, eo, [None] * len(so["probs"]))
     out_sets: list[dict] = []
-    all_scores: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "softmax_entropy", "softmax_max_prob", "edl_entropy", "edl_max_prob", "edl_u")}
+    pooled: list[dict] = []
+    sets, skipped = unrelated_sets(cfg, sel)
     for key, source, x, names, labels in sets:
         outs = {k: outputs(models[k], k, torch.from_numpy(x), cfg.train) for k in KINDS}
+        sc = scores(outs["softmax"], outs["edl"], labels)
+        cmp = ood_compare(held_sc, sc, boot)
         stats = {}
         for k in KINDS:
-            probs = outs[k]["probs"]
-            ent = metrics.entropy(probs)
-            mp = probs.max(1)
+            ent, mp = sc[f"{k}_entropy"], sc[f"{k}_max_prob"]
             s = {"mean_max_prob": float(mp.mean()), "mean_entropy": float(ent.mean()),
                  "entropy_cdf": metrics.ecdf(ent, grid),
-                 "auroc_entropy": metrics.auroc(held_ent[k], ent),
-                 "auroc_max_prob": metrics.auroc(1 - held[k]["probs"].max(1), 1 - mp),
+                 "auroc_entropy": metrics.auroc(held_sc[f"{k}_entropy"], ent),
+                 "auroc_entropy_ci": cmp["auroc_entropy"][f"{k}_ci"],
+                 "auroc_max_prob": metrics.auroc(1 - held_sc[f"{k}_max_prob"], 1 - mp),
                  "confident_share": float((mp >= 0.9).mean())}
-            all_scores[f"{k}_entropy"].append(ent)
-            all_scores[f"{k}_max_prob"].append(1 - mp)
             if k == "edl":
-                s["mean_u"] = float(outs[k]["u"].mean())
-                s["auroc_u"] = metrics.auroc(held["edl"]["u"], outs[k]["u"])
-                all_scores["edl_u"].append(outs[k]["u"])
+                s["mean_u"] = float(sc["edl_u"].mean())
+                s["auroc_u"] = metrics.auroc(held_sc["edl_u"], sc["edl_u"])
+                s["auroc_u_ci"] = cmp["auroc_u"]["edl_ci"]
             stats[k] = s
         n_ex = len(x) if key == "user" else min(p.n_examples, len(x))
         examples = [{"name": names[i], "label": labels[i], "image": x[i, 0],
                      "softmax": model_out(outs["softmax"], i), "edl": model_out(outs["edl"], i)}
                     for i in range(n_ex)]
-        out_sets.append({"key": key, "source": source, "n": len(x), "examples": examples,
-                         "stats": stats})
-    held_scores = {"softmax_entropy": held_ent["softmax"], "edl_entropy": held_ent["edl"],
-                   "softmax_max_prob": 1 - so["probs"].max(1), "edl_u": eo["u"],
-                   "edl_max_prob": 1 - eo["probs"].max(1)}
-    combined = {k: metrics.auroc(held_scores[k], np.concatenate(v)) for k, v in all_scores.items()}
+        counts = {str(c): labels.count(c) for c in sorted({c for c in labels if c is not None})}
+        out_sets.append({"key": key, "source": source, "n": len(x), "class_counts": counts,
+                         "examples": examples, "stats": stats, "compare": cmp, "scores": sc})
+        if key != "user":
+            pooled.append((key, sc))
+    pool = {k: np.concatenate([sc[k] for _, sc in pooled]) for k in held_sc if k != "label"}
+    pool["label"] = [None] * len(pool["edl_u"])
+    combined = {f"{k}_{s}": metrics.auroc(held_sc[f"{k}_{s}"] if s != "max_prob"
+                                          else 1 - held_sc[f"{k}_max_prob"],
+                                          pool[f"{k}_{s}"] if s != "max_prob"
+                                          else 1 - pool[f"{k}_max_prob"])
+                for k, s in (("softmax", "entropy"), ("softmax", "max_prob"),
+                             ("edl", "entropy"), ("edl", "max_prob"), ("edl", "u"))}
     return {"entropy_grid": grid,
-            "heldout_cdf": {k: metrics.ecdf(held_ent[k], grid) for k in KINDS},
-            "sets": out_sets, "combined_auroc": combined, "skipped": skipped}
+            "heldout_cdf": {k: metrics.ecdf(held_sc[f"{k}_entropy"], grid) for k in KINDS},
+            "sets": out_sets, "combined_auroc": combined,
+            "pooled_sets": [k for k, _ in pooled], "pooled_compare": ood_compare(held_sc, pool, boot),
+            "skipped": skipped}
 
 
 def rotation(cfg: Config, models: dict[str, LeNet], x: np.ndarray, y: np.ndarray, so: dict,
@@ -217,37 +282,58 @@ def rotation(cfg: Config, models: dict[str, LeNet], x: np.ndarray, y: np.ndarray
             "edl_evidence": e["evidence"].sum(1)}
 
 
-def _fgsm_batch(model: LeNet, kind: Kind, cfg: Config, x: torch.Tensor, y: torch.Tensor,
-                eps: float) -> torch.Tensor:
-    """x + eps * sign(grad_x loss), clipped to [0, 1]; each model attacked through its own loss
-    (cross-entropy, or the EDL loss with the KL term fully on)."""
-    if eps == 0:
-        return x
-    x = x.clone().requires_grad_(True)
-    z = model(x)
-    if kind == "softmax":
-        loss = F.cross_entropy(z, y)
-    else:
-        alpha = edl.evidence_fn(cfg.train.evidence, cfg.train.evidence_clamp)(z) + 1
-        loss, _, _ = edl.edl_loss(alpha, F.one_hot(y, 10).float(), 1.0, cfg.train.edl_loss)
-    (grad,) = torch.autograd.grad(loss, x)
-    return (x + eps * grad.sign()).clamp(0, 1).detach()
+def attack(cfg: Config, models: dict[str, LeNet], x: torch.Tensor, y: torch.Tensor,
+           method: str, idx: np.ndarray) -> dict:
+    """``contract.Attack``: both models under FGSM or PGD through cross-entropy, per eps."""
+    p = cfg.probe
+    res: dict = {"accuracy": {k: [] for k in KINDS}, "mean_entropy": {k: [] for k in KINDS},
+                 "zero_grad_share": {k: [] for k in KINDS}, "edl_mean_u": [], "compare": []}
+    for eps in p.fgsm_eps:
+        correct = {}
+        for k in KINDS:
+            if method == "fgsm":
+                adv, zero = attacks.fgsm(models[k], x, y, eps)
+            else:
+                adv, zero = attacks.pgd(models[k], x, y, eps, p.pgd_steps,
+                                        eps * p.pgd_step_fraction, cfg.train.seed)
+            o = outputs(models[k], k, adv, cfg.train)
+            correct[k] = o["probs"].argmax(1) == y.numpy()
+            res["accuracy"][k].append(float(correct[k].mean()))
+            res["mean_entropy"][k].append(float(metrics.entropy(o["probs"]).mean()))
+            res["zero_grad_share"][k].append(zero)
+            if k == "edl":
+                res["edl_mean_u"].append(float(o["u"].mean()))
+        res["compare"].append(diff(intervals.mean_reps(correct["softmax"], idx),
+                                   intervals.mean_reps(correct["edl"], idx),
+                                   res["accuracy"]["softmax"][-1], res["accuracy"]["edl"][-1]))
+    return res
 
 
-def fgsm(cfg: Config, models: dict[str, LeNet], x: np.ndarray, y: np.ndarray, example: int) -> dict:
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
-    res = {"accuracy": {k: [] for k in KINDS}, "mean_entropy": {k: [] for k in KINDS}}
-    u, ex_imgs = [], []
+def own_loss_fgsm(cfg: Config, models: dict[str, LeNet], x: torch.Tensor, y: torch.Tensor
+                  ) -> dict:
+    """FGSM through each model's own loss (the masked attack), for comparison only."""
+    t = cfg.train
+    losses = {"softmax": attacks.cross_entropy,
+              "edl": attacks.edl_own_loss(t.evidence, t.evidence_clamp, t.edl_loss)}
+    res: dict = {"accuracy": {k: [] for k in KINDS}, "zero_grad_share": {k: [] for k in KINDS}}
     for eps in cfg.probe.fgsm_eps:
         for k in KINDS:
-            models[k].eval()
-            adv = _fgsm_batch(models[k], k, cfg, xt, yt, eps)
-            o = outputs(models[k], k, adv, cfg.train)
-            res["accuracy"][k].append(float((o["probs"].argmax(1) == y).mean()))
-            res["mean_entropy"][k].append(float(metrics.entropy(o["probs"]).mean()))
-            if k == "edl":
-                u.append(float(o["u"].mean()))
-            else:
-                ex_imgs.append(adv[example, 0].numpy())
-    return {"eps": list(cfg.probe.fgsm_eps), **res, "edl_mean_u": u, "example_index": example,
-            "example_images": ex_imgs}
+            adv, zero = attacks.fgsm(models[k], x, y, eps, losses[k])
+            res["accuracy"][k].append(float(attacks.correct_after(models[k], adv, y).mean()))
+            res["zero_grad_share"][k].append(zero)
+    return res
+
+
+def adversarial(cfg: Config, models: dict[str, LeNet], x: np.ndarray, y: np.ndarray,
+                example: int, boot: intervals.Bootstrap) -> dict:
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    idx = boot.indices(len(y))
+    p = cfg.probe
+    examples = [attacks.fgsm(models["softmax"], xt[example:example + 1], yt[example:example + 1],
+                             eps)[0][0, 0].numpy() for eps in p.fgsm_eps]
+    return {"eps": list(p.fgsm_eps), "loss": "cross-entropy on the logits, in float64",
+            "pgd_steps": p.pgd_steps, "pgd_step_fraction": p.pgd_step_fraction,
+            "fgsm": attack(cfg, models, xt, yt, "fgsm", idx),
+            "pgd": attack(cfg, models, xt, yt, "pgd", idx),
+            "own_loss_fgsm": own_loss_fgsm(cfg, models, xt, yt),
+            "example_index": example, "example_images": examples}

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import contract, datasets, probes
+from . import contract, datasets, intervals, probes
 from .config import Config
 from .models import LeNet
 from .train import outputs, pick_device, train_model
@@ -91,22 +91,24 @@ def probe(cfg: Config, out_dir: Path, sel: probes.Selection, progress: bool = Tr
     xt = torch.from_numpy(x)
     so = outputs(models["softmax"], "softmax", xt, cfg.train)
     eo = outputs(models["edl"], "edl", xt, cfg.train)
+    boot = intervals.Bootstrap(cfg.probe.bootstrap_reps, cfg.train.seed)
     written = []
     say("forward pass of the chosen digit")
     fp = probes.forward_pass(models, cfg, x, y, so, eo, sel)
     written.append(contract.save(contract.ForwardPass, {"provenance": prov, **fp}, out_dir))
     say("held-out metrics and confident mistakes")
     written.append(contract.save(contract.Heldout, {"provenance": prov,
-                                                    **probes.heldout(cfg, x, y, so, eo)}, out_dir))
+                                                    **probes.heldout(cfg, x, y, so, eo, boot)}, out_dir))
     say("unrelated inputs")
     written.append(contract.save(contract.Unrelated, {
-        "provenance": prov, **probes.unrelated(cfg, models, so, eo, sel)}, out_dir))
+        "provenance": prov, **probes.unrelated(cfg, models, so, eo, sel, boot)}, out_dir))
     say("rotated digit")
     written.append(contract.save(contract.Rotation, {
         "provenance": prov, **probes.rotation(cfg, models, x, y, so, eo, sel)}, out_dir))
-    say("FGSM perturbations")
-    written.append(contract.save(contract.FGSM, {
-        "provenance": prov, **probes.fgsm(cfg, models, x, y, fp["heldout_index"])}, out_dir))
+    say("adversarial perturbations (FGSM and PGD through cross-entropy)")
+    written.append(contract.save(contract.Attacks, {
+        "provenance": prov, **probes.adversarial(cfg, models, x, y, fp["heldout_index"], boot)},
+        out_dir))
     return written
 
 

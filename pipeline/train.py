@@ -1,6 +1,7 @@
 """Training of the softmax and the EDL model: seeded, deterministic, with per-epoch history."""
 from __future__ import annotations
 
+import copy
 import time
 from typing import Literal
 
@@ -30,17 +31,27 @@ def seed_everything(seed: int) -> None:
     torch.backends.cudnn.benchmark = False
 
 
+def in_precision(model: LeNet, dtype: torch.dtype) -> LeNet:
+    """``model`` itself if its weights are ``dtype`` already, else an eval-mode copy in it."""
+    if next(model.parameters()).dtype == dtype:
+        return model.eval()
+    return copy.deepcopy(model).to(dtype).eval()
+
+
 def outputs(model: LeNet, kind: Kind, x: torch.Tensor, cfg: TrainConfig,
-            batch: int = 1000) -> dict[str, np.ndarray]:
+            batch: int = 1000, dtype: torch.dtype = torch.float64) -> dict[str, np.ndarray]:
     """Eval-mode outputs for a batch of images: logits, probabilities, and for EDL the
-    Dirichlet quantities. ``probs`` is softmax for the softmax model and p_hat for EDL."""
-    model.eval()
+    Dirichlet quantities. ``probs`` is softmax for the softmax model and p_hat for EDL.
+
+    Probes run in float64: in float32 nearly-saturated evidence rounds to a handful of distinct
+    u values, and rankings by u (AUROC, rejection) would then depend on float precision."""
+    model = in_precision(model, dtype)
     dev = next(model.parameters()).device
     logits = []
     with torch.no_grad():
         for i in range(0, len(x), batch):
-            logits.append(model(x[i:i + batch].to(dev)).cpu())
-    z = torch.cat(logits) if logits else torch.zeros(0, 10)
+            logits.append(model(x[i:i + batch].to(dev, dtype)).cpu())
+    z = torch.cat(logits) if logits else torch.zeros(0, 10, dtype=dtype)
     out = {"logits": z.numpy()}
     if kind == "softmax":
         out["probs"] = F.softmax(z, -1).numpy()
@@ -64,7 +75,7 @@ def loss_fn(kind: Kind, cfg: TrainConfig, z: torch.Tensor, y: torch.Tensor, epoc
 
 def _epoch_metrics(model: LeNet, kind: Kind, cfg: TrainConfig, x: torch.Tensor, y: torch.Tensor,
                    epoch: int) -> dict[str, float]:
-    out = outputs(model, kind, x, cfg)
+    out = outputs(model, kind, x, cfg, dtype=torch.float32)  # history only: float32 is enough
     z = torch.from_numpy(out["logits"])
     loss, parts = loss_fn(kind, cfg, z, y, epoch)
     pred = out["probs"].argmax(1)

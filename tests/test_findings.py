@@ -11,29 +11,25 @@ from scenes import findings as F
 
 
 # -- constructed scene_data -----------------------------------------------------------------------
-def model(acc: float = 0.9, ece: float = 0.05, threshold=(0.0, 0.5, 1.0),
-          threshold_accuracy=(1.0, 0.95, 0.9), threshold_kept=(0.0, 0.8, 1.0)) -> NS:
-    return NS(accuracy=acc, ece=ece, threshold=list(threshold),
-              threshold_accuracy=list(threshold_accuracy), threshold_kept=list(threshold_kept))
+def diff(sm: float, edl: float, lo: float | None = None, hi: float | None = None) -> NS:
+    """A scene_data ``Diff``; the interval of edl - softmax defaults to +-0.01 around it."""
+    d = edl - sm
+    lo = d - 0.01 if lo is None else lo
+    hi = d + 0.01 if hi is None else hi
+    return NS(softmax=sm, edl=edl, diff=d, diff_ci=[lo, hi], softmax_ci=[sm, sm], edl_ci=[edl, edl])
 
 
-def stats(auroc_entropy: float, auroc_u: float | None = None) -> NS:
-    return NS(auroc_entropy=auroc_entropy, auroc_u=auroc_u)
-
-
-def make_data(sm: NS | None = None, edl: NS | None = None,
-              sets: dict[str, tuple[float, float, float]] | None = None,
-              combined: tuple[float, float, float] = (0.9, 0.9, 0.9),
-              eps=(0.0, 0.1, 0.2), acc_sm=(0.9, 0.5, 0.1), acc_edl=(0.9, 0.6, 0.4),
+def make_data(accuracy: NS | None = None, ece: NS | None = None, rejection: NS | None = None,
+              sets: dict[str, tuple[NS, NS]] | None = None, pooled: tuple[NS, NS] | None = None,
+              eps=(0.0, 0.1, 0.2), fgsm: list[NS] | None = None, pgd: list[NS] | None = None,
               digit: int = 1, rot_probs=None, rot_u=None) -> NS:
-    """``sets``: key -> (softmax auroc by entropy, EDL by entropy, EDL by u);
-    ``combined``: (softmax_entropy, edl_entropy, edl_u)."""
-    sets = sets if sets is not None else {"letters": (0.8, 0.9, 0.85)}
+    """``sets``: key -> (AUROC by entropy, AUROC EDL by u) as Diffs."""
+    sets = sets if sets is not None else {"letters": (diff(0.8, 0.9), diff(0.8, 0.85))}
+    pooled = pooled or (diff(0.9, 0.9), diff(0.9, 0.9))
     unrelated = NS(
-        sets=[NS(key=k, stats={"softmax": stats(a), "edl": stats(b, c)})
-              for k, (a, b, c) in sets.items()],
-        combined_auroc={"softmax_entropy": combined[0], "edl_entropy": combined[1],
-                        "edl_u": combined[2]})
+        sets=[NS(key=k, compare=NS(auroc_entropy=h, auroc_u=u)) for k, (h, u) in sets.items()],
+        pooled_compare=NS(auroc_entropy=pooled[0], auroc_u=pooled[1]),
+        pooled_sets=[k for k in sets if k != "user"])
     if rot_probs is None:
         one = [0.0] * 10
         one[digit] = 0.99
@@ -43,106 +39,92 @@ def make_data(sm: NS | None = None, edl: NS | None = None,
         rot_u = [0.1, 0.9, 0.8, 0.2]
     rotation = NS(digit=digit, angles=[0.0, 60.0, 120.0, 180.0][:len(rot_probs)],
                   softmax_probs=rot_probs, edl_u=rot_u)
-    return NS(heldout=NS(models={"softmax": sm or model(), "edl": edl or model()}),
-              unrelated=unrelated, rotation=rotation,
-              fgsm=NS(eps=list(eps), accuracy={"softmax": list(acc_sm), "edl": list(acc_edl)}))
+    fgsm = fgsm or [diff(0.9, 0.9), diff(0.5, 0.6), diff(0.1, 0.4)]
+    pgd = pgd or [diff(0.9, 0.9), diff(0.3, 0.3), diff(0.0, 0.01, -0.005, 0.02)]
+    zero = {"softmax": [0.0] * len(eps), "edl": [0.0] * len(eps)}
+    attacks = NS(eps=list(eps), fgsm=NS(compare=fgsm, zero_grad_share=zero),
+                 pgd=NS(compare=pgd, zero_grad_share=zero))
+    heldout = NS(compare=NS(accuracy=accuracy or diff(0.97, 0.969, -0.006, 0.004),
+                            ece=ece or diff(0.018, 0.040, 0.01, 0.03),
+                            rejection=rejection or diff(0.99, 0.995, -0.002, 0.01),
+                            rejection_share=0.9))
+    return NS(heldout=heldout, unrelated=unrelated, rotation=rotation, attacks=attacks)
 
 
 # -- Verdict ---------------------------------------------------------------------------------------
-def test_compare_higher_is_better() -> None:
-    assert F.compare("x", 0.8, 0.9, tolerance=0.01).winner == "edl"
-    assert F.compare("x", 0.9, 0.8, tolerance=0.01).winner == "softmax"
-    v = F.compare("x", 0.9, 0.8, tolerance=0.01)
-    assert v.loser == "edl" and v.margin == pytest.approx(0.1) and v.diff == pytest.approx(-0.1)
+def test_better_only_where_the_interval_excludes_zero() -> None:
+    assert F.from_diff("x", diff(0.8, 0.9, 0.05, 0.15), "a.b").winner == "edl"
+    v = F.from_diff("x", diff(0.9, 0.8, -0.15, -0.05), "a.b")
+    assert v.winner == "softmax" and v.loser == "edl"
+    assert v.margin == pytest.approx(0.1) and v.diff == pytest.approx(-0.1)
+    # a large difference whose interval still holds 0 is too close to call
+    assert F.from_diff("x", diff(0.8, 0.9, -0.01, 0.2), "a.b").winner == F.TIE
+    # a tiny difference with a tight interval is a real one
+    assert F.from_diff("x", diff(0.800, 0.803, 0.001, 0.005), "a.b").winner == "edl"
+    assert F.from_diff("x", diff(math.nan, 0.5, 0.1, 0.2), "a.b").winner == F.TIE
+    assert v.sources == ("a.b.softmax", "a.b.edl") and v.ci == (-0.15, -0.05)
+    f = v.fmt()
+    assert f["lo"] == -0.15 and f["hi"] == -0.05 and f["diff"] == pytest.approx(-0.1)
 
 
-def test_compare_lower_is_better_flips_the_winner() -> None:
-    v = F.compare("ece", 0.018, 0.040, higher_is_better=False)
-    assert v.winner == "softmax"
-    assert v.fmt()["best"] == pytest.approx(0.018) and v.fmt()["worst"] == pytest.approx(0.040)
-    assert F.compare("ece", 0.05, 0.02, higher_is_better=False).winner == "edl"
+def test_lower_is_better_flips_the_winner() -> None:
+    # ECE: EDL's is larger (interval above 0), so softmax is better
+    assert F.calibration(make_data()).winner == "softmax"
+    assert F.calibration(make_data(ece=diff(0.05, 0.02, -0.04, -0.02))).winner == "edl"
 
 
-def test_tie_within_tolerance_and_not_beyond() -> None:
-    assert F.compare("auroc", 0.930, 0.925).winner == F.TIE  # 0.005 <= 0.01
-    assert F.compare("auroc", 0.930, 0.920).winner == F.TIE  # exactly at the tolerance
-    assert F.compare("auroc", 0.930, 0.919).winner == "softmax"
-    assert F.compare("x", 0.5, 0.5, tolerance=0.0).winner == F.TIE
-    assert F.compare("x", math.nan, 0.5, tolerance=0.0).winner == F.TIE
-    assert F.compare("x", 0.5, 0.5).loser == F.TIE
-
-
-def test_default_tolerance_comes_from_the_table() -> None:
-    assert F.compare("accuracy", 0.9, 0.9).tolerance == F.TOLERANCE["accuracy"]
-    assert F.compare("unknown", 0.9, 0.9).tolerance == 0.0
-
-
-# -- metrics ---------------------------------------------------------------------------------------
 def test_accuracy_and_calibration_name_their_fields() -> None:
-    d = make_data(sm=model(acc=0.97, ece=0.02), edl=model(acc=0.95, ece=0.01))
-    a = F.accuracy(d)
-    assert (a.softmax, a.edl, a.winner) == (0.97, 0.95, "softmax")
-    assert a.sources == ("heldout.models.softmax.accuracy", "heldout.models.edl.accuracy")
-    c = F.calibration(d)
-    assert c.winner == "edl" and not c.higher_is_better
+    d = make_data()
+    assert F.accuracy(d).sources == ("heldout.compare.accuracy.softmax",
+                                     "heldout.compare.accuracy.edl")
+    assert F.accuracy(d).winner == F.TIE  # 97.0 vs 96.9 with an interval holding 0
+    assert F.calibration(d).higher_is_better is False
 
 
-def test_auroc_softmax_beats_edl() -> None:
-    d = make_data(sets={"letters": (0.95, 0.80, 0.78), "noise": (0.99, 0.70, 0.72)},
-                  combined=(0.96, 0.75, 0.74))
+def test_per_set_aurocs_come_first_and_can_split() -> None:
+    """EDL ahead on letters, softmax on Fashion-MNIST and noise, the pooled number a tie: the
+    split the pooled number used to hide."""
+    d = make_data(sets={"letters": (diff(0.822, 0.867, 0.02, 0.07), diff(0.8, 0.85)),
+                        "fashion": (diff(0.977, 0.947, -0.05, -0.01), diff(0.9, 0.9)),
+                        "noise": (diff(1.0, 0.968, -0.04, -0.02), diff(0.9, 0.9))},
+                  pooled=(diff(0.933, 0.927, -0.015, 0.004), diff(0.933, 0.916)))
     by_set = F.auroc_by_set(d)
-    assert set(by_set) == {"letters", "noise", "all"}
-    assert all(v.winner == "softmax" for v in by_set.values())
-    assert by_set["noise"].sources == ("unrelated.sets[1].stats.softmax.auroc_entropy",
-                                       "unrelated.sets[1].stats.edl.auroc_entropy")
-    u = F.auroc(d, None, "u")
-    assert u.edl == 0.74 and u.sources[1] == "unrelated.combined_auroc.edl_u"
-    assert F.auroc(d, "letters", "u").edl == 0.78
-
-
-def test_auroc_edl_wins_and_ties() -> None:
-    d = make_data(combined=(0.80, 0.95, 0.97))
-    assert F.auroc(d).winner == "edl" and F.auroc(d, edl_score="u").winner == "edl"
-    d = make_data(combined=(0.930, 0.926, 0.914))  # the default dump's shape
-    assert F.auroc(d).winner == F.TIE
-    assert F.auroc(d, edl_score="u").winner == "softmax"
+    assert list(by_set) == ["letters", "fashion", "noise", "pooled"]
+    assert [v.winner for v in by_set.values()] == ["edl", "softmax", "softmax", F.TIE]
+    assert by_set["fashion"].sources[0] == "unrelated.sets[1].compare.auroc_entropy.softmax"
+    assert F.auroc(d, None, "u").sources[1] == "unrelated.pooled_compare.auroc_u.edl"
+    rows = F.summary(d)
+    assert [v.metric for v in rows] == ["accuracy", "auroc", "auroc", "auroc", "ece",
+                                        "rejection", "fgsm"]
+    assert [v.extra.get("set") for v in rows[1:4]] == ["letters", "fashion", "noise"]
     with pytest.raises(ValueError):
-        F.auroc(d, edl_score="max_prob")
+        F.auroc(d, "letters", "max_prob")
 
 
-def test_rejection_compares_at_an_equal_share_kept() -> None:
-    # softmax keeps 90% from its first threshold on, EDL only 50%: compare where both reach 90%
-    sm = model(threshold_accuracy=[1.0, 0.99, 0.97, 0.95], threshold_kept=[0.0, 0.9, 0.95, 1.0],
-               threshold=[0, 0.3, 0.6, 1.0])
-    edl = model(threshold_accuracy=[1.0, 1.0, 0.98, 0.95], threshold_kept=[0.0, 0.5, 0.8, 1.0],
-                threshold=[0, 0.3, 0.6, 1.0])
-    d = make_data(sm=sm, edl=edl)
-    assert F.common_share(d) == pytest.approx(0.9)
-    v = F.rejection(d)
-    assert v.extra["share"] == pytest.approx(0.9)
-    assert v.softmax == pytest.approx(0.99)
-    assert v.edl == pytest.approx(0.98 + (0.95 - 0.98) * 0.5)  # halfway between 0.8 and 1.0
-    assert v.winner == "softmax"  # 0.99 vs 0.965
-    # the "1 when none kept" convention never enters
-    assert F.kept_curve(sm)[0].min() > 0
+def test_user_images_stay_out_of_the_summary() -> None:
+    d = make_data(sets={"letters": (diff(0.8, 0.9), diff(0.8, 0.9)),
+                        "user": (diff(0.5, 0.6), diff(0.5, 0.6))})
+    assert [v.extra.get("set") for v in F.summary(d) if v.metric == "auroc"] == ["letters"]
 
 
-def test_rejection_when_a_model_keeps_nothing_below_the_top() -> None:
-    sm = model(threshold_accuracy=[1.0, 1.0, 0.6], threshold_kept=[0.0, 0.0, 1.0])
-    edl = model(threshold_accuracy=[1.0, 0.9, 0.7], threshold_kept=[0.0, 0.4, 1.0])
-    d = make_data(sm=sm, edl=edl)
-    v = F.rejection(d)
-    assert v.extra["share"] == 1.0 and v.softmax == pytest.approx(0.6)
-    assert v.edl == pytest.approx(0.7) and v.winner == "edl"
+def test_rejection_reads_the_equal_share_comparison() -> None:
+    v = F.rejection(make_data())
+    assert v.extra["share"] == 0.9 and v.winner == F.TIE
+    assert v.sources[1] == "heldout.compare.rejection.edl"
 
 
-def test_fgsm_strongest_and_lead() -> None:
-    d = make_data(eps=(0.2, 0.0, 0.1), acc_sm=(0.1, 0.9, 0.5), acc_edl=(0.4, 0.9, 0.6))
-    s = F.fgsm_strongest(d)
-    assert s.extra["eps"] == 0.2 and s.winner == "edl" and s.sources[1] == "fgsm.accuracy.edl[0]"
-    assert F.fgsm_first_edl_lead(d) == 0.1
-    d = make_data(acc_sm=(0.9, 0.6, 0.5), acc_edl=(0.9, 0.5, 0.2))
-    assert F.fgsm_strongest(d).winner == "softmax" and F.fgsm_first_edl_lead(d) is None
+def test_attack_table_flips_the_verdict() -> None:
+    """The masked attack said "EDL is ahead" (39% vs 11%); the unmasked one does not."""
+    masked = make_data(fgsm=[diff(0.97, 0.97), diff(0.5, 0.6), diff(0.108, 0.391, 0.24, 0.32)])
+    honest = make_data(fgsm=[diff(0.97, 0.97), diff(0.5, 0.4), diff(0.108, 0.067, -0.07, -0.01)])
+    assert F.attack_strongest(masked).winner == "edl"
+    s = F.attack_strongest(honest)
+    assert s.winner == "softmax" and s.extra["eps"] == 0.2
+    assert s.sources[1] == "attacks.fgsm.compare[2].edl"
+    assert F.attack_strongest(honest, "pgd").winner == F.TIE
+    assert F.masked_share(honest) == 0.0
+    honest.attacks.fgsm.zero_grad_share["edl"][2] = 0.379
+    assert F.masked_share(honest) == pytest.approx(0.379)
 
 
 def test_rotation_finding() -> None:
@@ -163,24 +145,21 @@ def test_rotation_finding() -> None:
     assert not f.any_wrong and math.isnan(f.softmax_conf_wrong) and not f.edl_flags_more()
 
 
-def test_summary_and_tally_on_constructed_data() -> None:
-    d = make_data(sm=model(acc=0.97, ece=0.018), edl=model(acc=0.969, ece=0.040),
-                  combined=(0.931, 0.926, 0.914))
-    rows = F.summary(d)
-    assert [v.metric for v in rows] == ["accuracy", "auroc", "auroc", "ece", "rejection", "fgsm"]
-    t = F.tally(rows)
-    assert [v.metric for v in t["softmax"]] == ["auroc", "ece"]
-    assert [v.metric for v in t["edl"]] == ["fgsm"]
-    assert {v.metric for v in t[F.TIE]} == {"accuracy", "auroc", "rejection"}
+def test_tally_groups_by_winner() -> None:
+    t = F.tally(F.summary(make_data()))
+    assert [v.metric for v in t["softmax"]] == ["ece"]
+    assert [v.metric for v in t["edl"]] == ["auroc", "fgsm"]
+    assert {v.metric for v in t[F.TIE]} == {"accuracy", "rejection"}
 
 
 def test_verdicts_on_the_tiny_dump_name_real_fields(tiny_data) -> None:
     for v in F.summary(tiny_data):
         assert v.winner in ("softmax", "edl", F.TIE)
+        assert v.ci[0] <= v.diff + 1e-9 and v.diff - 1e-9 <= v.ci[1] or v.winner == F.TIE
     a = F.accuracy(tiny_data)
     assert a.softmax == tiny_data.heldout.models["softmax"].accuracy
     c = F.auroc(tiny_data)
-    assert c.edl == tiny_data.unrelated.combined_auroc["edl_entropy"]
+    assert c.edl == pytest.approx(tiny_data.unrelated.combined_auroc["edl_entropy"])
 
 
 def test_findings_import_no_manim_or_torch() -> None:
@@ -205,7 +184,28 @@ def test_rotation_edl_miss_picks_the_wrong_angle_with_the_lowest_u() -> None:
 
 
 def bins(*rows: tuple[float, float, int]) -> NS:
-    return NS(reliability=[NS(confidence=c, accuracy=a, count=n) for c, a, n in rows])
+    """Reliability bins (confidence, accuracy, count); edges from the confidence (tenths)."""
+    return NS(reliability=[NS(confidence=c, accuracy=a, count=n, lower=math.floor(c * 10) / 10,
+                              upper=math.floor(c * 10) / 10 + 0.1) for c, a, n in rows])
+
+
+def test_largest_gap_ignores_tiny_bins() -> None:
+    """The 0.47 gap of a bin of 5 digits is noise; the largest gap is taken among full bins."""
+    rel = bins((0.45, 0.92, 5), (0.75, 0.70, 40), (0.98, 0.985, 875))
+    assert F.largest_gap(rel, 30) == 1
+    assert F.largest_gap(rel, 1) == 0
+    assert F.largest_gap(rel, 1000) is None
+
+
+def test_gap_source_names_the_bins_behind_the_average() -> None:
+    """EDL "underconfident by 4 points": mostly 64 digits with low p_hat, while the top bin of
+    875 digits is within half a point."""
+    rel = bins((0.35, 0.80, 64), (0.75, 0.85, 61), (0.985, 0.9896, 875))
+    src = F.gap_source(rel)
+    assert src.main == 0 and src.main_count == 64 and src.main_share > 0.6
+    assert src.full == 2 and src.full_count == 875
+    assert src.full_gap == pytest.approx(0.0046)
+    assert F.gap_source(bins((0.0, 0.0, 0))) is None
 
 
 def test_confidence_gap_and_direction_are_count_weighted() -> None:

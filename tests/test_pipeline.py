@@ -39,7 +39,7 @@ def test_tiny_run_dumps_every_file_and_validates(tiny_data_dir: Path) -> None:
     assert keys[:3] == ["letters", "fashion", "noise"]
     rel = data.heldout.models["softmax"].reliability
     assert sum(b.count for b in rel) == 200
-    assert data.fgsm.eps == list(config.tiny().probe.fgsm_eps)
+    assert data.attacks.eps == list(config.tiny().probe.fgsm_eps)
 
 
 def _strip_times(folder: Path) -> dict:
@@ -98,7 +98,7 @@ def test_contract_errors(tiny_data_copy: Path) -> None:
         contract.load(contract.ForwardPass, tiny_data_copy)
 
     fp.write_text(json.dumps({**good, "schema_version": 0}))
-    with pytest.raises(contract.ContractError, match="schema_version 0.*reads 1"):
+    with pytest.raises(contract.ContractError, match=f"schema_version 0.*reads {contract.SCHEMA_VERSION}"):
         contract.load(contract.ForwardPass, tiny_data_copy)
 
     bad = {**good, "conv1": good["conv1"][:3]}
