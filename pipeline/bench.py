@@ -33,10 +33,12 @@ def figures(data: contract.SceneData) -> dict[str, float]:
     h, u = data.heldout.models, data.unrelated
     row = {"softmax_acc": h["softmax"].accuracy, "edl_acc": h["edl"].accuracy,
            "u_correct": h["edl"].mean_u_correct, "u_wrong": h["edl"].mean_u_wrong,
-           "softmax_auroc": u.combined_auroc["softmax_entropy"],
-           "edl_auroc_u": u.combined_auroc["edl_u"], "edl_auroc": u.combined_auroc["edl_entropy"]}
+           "saturated": h["edl"].saturated_share}
     for s in u.sets:
         row[f"u_{s.key}"] = s.stats["edl"].mean_u
+    for s in u.sets:  # per set: softmax by entropy / EDL by entropy / EDL by u
+        c = s.compare
+        row[f"auroc_{s.key}"] = (c.auroc_entropy.softmax, c.auroc_entropy.edl, c.auroc_u.edl)
     return row
 
 
@@ -54,20 +56,20 @@ def bench(cfg: Config, seeds: list[int], out: Path, markdown: bool = False) -> N
                   f"correct {f['u_correct']:.3f}, wrong {f['u_wrong']:.3f}, "
                   + ", ".join(f"{k[2:]} {v:.3f}" for k, v in f.items()
                               if k.startswith("u_") and k not in ("u_correct", "u_wrong"))
-                  + f"; AUROC held-out vs unrelated: softmax (entropy) {f['softmax_auroc']:.3f}, "
-                  f"EDL (entropy) {f['edl_auroc']:.3f}, EDL (u) {f['edl_auroc_u']:.3f}",
-                  flush=True)
+                  + f"; saturated {f['saturated']:.1%}; AUROC softmax (H) / EDL (H) / EDL (u): "
+                  + ", ".join(f"{k[6:]} " + " / ".join(f"{x:.3f}" for x in v)
+                              for k, v in f.items() if k.startswith("auroc_")), flush=True)
     if markdown:
         sets = [k for k in rows[0] if k.startswith("u_") and k not in ("u_correct", "u_wrong")]
+        aurocs = [k for k in rows[0] if k.startswith("auroc_")]
         head = (["seed", "train+dump s", "peak MiB", "softmax acc", "EDL acc", "EDL u correct",
-                 "EDL u wrong"] + [f"EDL u {k[2:]}" for k in sets]
-                + ["AUROC softmax (H)", "AUROC EDL (H)", "AUROC EDL (u)"])
+                 "EDL u wrong", "EDL saturated"] + [f"EDL u {k[2:]}" for k in sets]
+                + [f"AUROC {k[6:]}: softmax (H) / EDL (H) / EDL (u)" for k in aurocs])
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for r in rows:
             cells = ([str(r["seed"]), f"{r['seconds']:.0f}", f"{r['peak_mib']:.0f}",
                       f"{r['softmax_acc']:.2%}", f"{r['edl_acc']:.2%}", f"{r['u_correct']:.3f}",
-                      f"{r['u_wrong']:.3f}"] + [f"{r[k]:.3f}" for k in sets]
-                     + [f"{r['softmax_auroc']:.3f}", f"{r['edl_auroc']:.3f}",
-                        f"{r['edl_auroc_u']:.3f}"])
+                      f"{r['u_wrong']:.3f}", f"{r['saturated']:.1%}"] + [f"{r[k]:.3f}" for k in sets]
+                     + [" / ".join(f"{x:.3f}" for x in r[k]) for k in aurocs])
             print("| " + " | ".join(cells) + " |")

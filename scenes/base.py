@@ -53,6 +53,26 @@ def join_sentences(parts: list[str]) -> str:
     return out
 
 
+class _Number(float):
+    """A float that formats like a number on screen: a true minus sign, never ``-0.00``."""
+
+    def __format__(self, spec: str) -> str:
+        from scenes.toolkit import format_number  # the toolkit imports this module
+
+        return format_number(float(self), "{:" + spec + "}")
+
+
+def fill(template: str, **values: Any) -> str:
+    """``template.format(**values)`` with every float written as on screen (``−0.03``, not
+    ``-0.03``), so sentences and drawn numbers agree.
+
+        >>> fill("{d:+.2f} to {e:+.2f}", d=-0.031, e=0.004)
+        '−0.03 to +0.00'
+    """
+    return template.format(**{k: _Number(v) if isinstance(v, float) else v
+                              for k, v in values.items()})
+
+
 class _Keep(dict):
     """format_map helper: unknown ``{placeholders}`` stay as written."""
 
@@ -133,8 +153,8 @@ class LectureScene(Scene):
 
     # -- wording ---------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:
-        """The YAML string ``<sequence>.text.<key>``, formatted with ``values``."""
-        return self.words.text[key].format(**values)
+        """The YAML string ``<sequence>.text.<key>``, formatted with ``values`` (:func:`fill`)."""
+        return fill(self.words.text[key], **values)
 
     def layer_name(self, layer: Any) -> str:
         """The lecture's name of a ``training.layers`` row: text key ``layer_<key>``, else the
@@ -206,4 +226,4 @@ class LectureScene(Scene):
 
 
 
-__all__ = ["LectureScene", "TEX_TEMPLATE", "join_sentences", "split_sentences"]
+__all__ = ["LectureScene", "TEX_TEMPLATE", "fill", "join_sentences", "split_sentences"]

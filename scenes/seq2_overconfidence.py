@@ -27,6 +27,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, Cross, DashedLine, DashedVMobj
                    Mobject, Rectangle, ReplacementTransform, SurroundingRectangle, Transform,
                    VGroup, Write)
 
+from scenes import findings
 from scenes import toolkit as tk
 from scenes.base import LectureScene, _Keep, split_sentences
 
@@ -314,17 +315,17 @@ class Overconfidence(LectureScene):
         x_right = rd.get_right()[0] + 0.7
         width = tk.FRAME_WIDTH / 2 - 0.5 - x_right
         lines: list[Mobject] = [self.wrapped(self.t("rel_ece_line", ece=ece), width, size=28)]
-        # the non-empty bin whose accuracy is furthest from its confidence
-        filled = [i for i, b in enumerate(bins) if b.count > 0]
-        gap_i = None
-        if filled:
-            gap_i = max(filled, key=lambda i: abs(bins[i].confidence - bins[i].accuracy))
+        # the bin whose accuracy is furthest from its confidence, among the bins full enough
+        # to mean something (heldout.min_bin_count digits: a bin of five digits is noise)
+        min_n = int(self.record("heldout.min_bin_count", self.data.heldout.min_bin_count))
+        gap_i = findings.largest_gap(sm, min_n)
+        if gap_i is not None:
             g = bins[gap_i]
             key = "rel_gap_over" if g.accuracy < g.confidence else "rel_gap_under"
             vals = dict(lo=g.lower, hi=g.upper,
                         conf=self.record(f"{src}.reliability[{gap_i}].confidence", g.confidence),
                         acc=self.record(f"{src}.reliability[{gap_i}].accuracy", g.accuracy),
-                        count=g.count)
+                        count=g.count, min=min_n)
             lines.append(self.wrapped(self.t(key, **vals), width, size=24))
             top = bins[-1]  # the most confident bin
             if top.count > 0:
@@ -334,9 +335,9 @@ class Overconfidence(LectureScene):
                                     top.accuracy)), width, size=24))
             self.values["rel_finding"] = self.t(
                 "rel_finding", ece=ece, gap=abs(g.confidence - g.accuracy), lo=g.lower,
-                hi=g.upper)
+                hi=g.upper, count=g.count, min=min_n)
         else:
-            self.values["rel_finding"] = ""
+            self.values["rel_finding"] = self.t("rel_finding_none", ece=ece, min=min_n)
         legend = self.wrapped(self.t("rel_legend"), width, size=20, color=self.theme.muted)
         column = VGroup(*lines, legend).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         tk.fit_within(column, width, 5.6)

@@ -1,8 +1,10 @@
 """Sequence 4: the softmax model and the EDL model compared, side by side, on real data.
 
-Every curve and number comes from scene_data (heldout, rotation, unrelated, fgsm); every claim
-about which model is better is a verdict of :mod:`scenes.findings`, and its wording is picked
-from the lecture YAML by that verdict (``<metric>_edl_wins`` / ``_softmax_wins`` / ``_tie``).
+Every curve and number comes from scene_data (heldout, rotation, unrelated, attacks); every
+claim about which model is better is a verdict of :mod:`scenes.findings`: "better" only where
+the 95% bootstrap interval of the difference excludes 0, "too close to call" otherwise. Its
+wording is picked from the lecture YAML by that verdict (``<metric>_edl_wins`` /
+``_softmax_wins`` / ``_tie``), and the interval is drawn wherever the verdict is.
 The softmax model is orange and solid with circles, EDL blue and dashed with squares
 everywhere, so the curves survive a colour-blind viewer.
 
@@ -39,7 +41,7 @@ class Comparison(LectureScene):
     sequence = "comparison"
     SECTIONS = ("accuracy", "rotated_digit", "entropy_cdfs", "rejection", "calibration",
                 "adversarial", "summary")
-    DATA = ("heldout", "rotation", "unrelated", "fgsm")
+    DATA = ("heldout", "rotation", "unrelated", "attacks")
 
     def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
         super().__init__(lecture, data, **kwargs)
@@ -124,11 +126,44 @@ class Comparison(LectureScene):
         return group
 
     def verdict_text(self, base: str, verdict: findings.Verdict, **extra: Any) -> str:
-        """The YAML sentence ``<base>_edl_wins`` / ``<base>_softmax_wins`` / ``<base>_tie``."""
-        key = f"{base}_tie" if verdict.winner == findings.TIE else f"{base}_{verdict.winner}_wins"
-        for source, model in zip(verdict.sources, MODELS):  # the sentence shows both values
+        """The YAML sentence ``<base>_edl_wins`` / ``<base>_softmax_wins`` / ``<base>_tie``; it
+        states both values and the 95% interval of their difference."""
+        self.record_verdict(verdict)
+        return self.t(f"{base}_{self.outcome(verdict)}", **{**verdict.fmt(), **extra})
+
+    def record_verdict(self, verdict: findings.Verdict) -> None:
+        """Both values and the interval of the difference, as drawn or spoken."""
+        for source, model in zip(verdict.sources, MODELS):
             self.record(source, verdict.value(model))
-        return self.t(key, **{**verdict.fmt(), **extra})
+        base = verdict.sources[1].rsplit(".", 1)[0]
+        self.record(f"{base}.diff_ci[0]", verdict.ci[0])
+        self.record(f"{base}.diff_ci[1]", verdict.ci[1])
+
+    def auroc_table(self, panels: Sequence[tuple[str, str, Any, str]], size: float = 18
+                    ) -> VGroup:
+        """One column per panel: under held-out digits the row labels, under each unrelated set
+        the verdict, its AUROC (by entropy) for both models (``unrelated.sets[i].compare``),
+        EDL's by u, the difference and its 95% interval: the verdict stands with its numbers."""
+        muted = self.theme.muted
+        labels = VGroup(*[self.text(t, size=size, color=c) for t, c in (
+            (self.t("verdict_row"), muted), (self.name("softmax"), self.theme.softmax),
+            (self.name("edl"), self.theme.edl), (self.t("auroc_u_row"), self.theme.edl),
+            (self.t("diff_row"), muted), (self.t("ci_row"), muted))])
+        columns = VGroup(labels)
+        for j, (key, _, _, _) in enumerate(panels[1:]):
+            v, vu = findings.auroc(self.data, key, "entropy"), findings.auroc(self.data, key, "u")
+            base = f"unrelated.sets[{j}].compare"
+            self.record_verdict(v)
+            color = self.color(v.winner) if v.winner != findings.TIE else muted
+            columns.add(VGroup(
+                self.text(self.t(f"ahead_{v.winner}"), size=size, color=color),
+                self.number(v.softmax, f"{base}.auroc_entropy.softmax", 3, size + 2, self.theme.softmax),
+                self.number(v.edl, f"{base}.auroc_entropy.edl", 3, size + 2, self.theme.edl),
+                self.number(vu.edl, f"{base}.auroc_u.edl", 3, size, self.theme.edl),
+                self.number(self.data.unrelated.sets[j].compare.auroc_entropy.diff,
+                            f"{base}.auroc_entropy.diff", 3, size, muted, signed=True),
+                self.text(self.t("ci_cell", **v.fmt()), size=size - 1, color=muted)))
+        return columns
 
     def tile(self, image: Any, size: float) -> Group:
         """A 28x28 image (values in [0, 1]) with a thin border."""
@@ -328,42 +363,11 @@ class Comparison(LectureScene):
         row = VGroup(*[VGroup(c, s) for c, s in zip(charts, curves)]).arrange(RIGHT, buff=gap,
                                                                             aligned_edge=DOWN)
         y_title = self.text(self.t("cdf_label"), size=18, color=self.theme.text)
-        # AUROC per unrelated set: unrelated.sets[i].stats.<m>.auroc_entropy and edl.auroc_u
-        aurocs = VGroup()
-        for j, (key, _, _, src) in enumerate(panels):
-            if key == "heldout":
-                aurocs.add(VGroup())
-                continue
-            st = u.sets[j - 1].stats
-            lines = VGroup(
-                self.text(self.t("auroc_line"), size=18, color=self.theme.muted),
-                VGroup(self.text(self.name("softmax"), size=18, color=self.theme.softmax),
-                       self.number(st["softmax"].auroc_entropy, f"{src}.softmax.auroc_entropy",
-                                   digits=3, size=20, color=self.theme.softmax)
-                       ).arrange(RIGHT, buff=0.12),
-                VGroup(self.text(self.name("edl"), size=18, color=self.theme.edl),
-                       self.number(st["edl"].auroc_entropy, f"{src}.edl.auroc_entropy",
-                                   digits=3, size=20, color=self.theme.edl)
-                       ).arrange(RIGHT, buff=0.12),
-            )
-            if st["edl"].auroc_u is not None:
-                lines.add(VGroup(self.text(self.t("auroc_u_line"), size=16, color=self.theme.edl),
-                                 self.number(st["edl"].auroc_u, f"{src}.edl.auroc_u", digits=3,
-                                             size=18, color=self.theme.edl)
-                                 ).arrange(RIGHT, buff=0.12))
-            lines.arrange(DOWN, buff=0.08)
-            aurocs.add(lines)
+        aurocs = self.auroc_table(panels)
         legend = self.model_legend(size=22)
         hint = self.text(self.t("cdf_hint"), size=20, color=self.theme.muted)
         top = VGroup(legend, hint).arrange(DOWN, buff=0.15)
-        v = findings.auroc(self.data, None, "entropy")
-        vu = findings.auroc(self.data, None, "u")
-        # unrelated.combined_auroc: the verdict line states the values (no separate line)
-        verdict = self.verdict_text("auroc", v)
-        if vu.winner != v.winner or vu.winner != "edl":
-            self.record(vu.sources[1], vu.edl)
-            verdict = join_sentences([verdict, self.t("auroc_u_note", edl=vu.edl)])
-        self.values["auroc_verdict"] = verdict
+        verdict = self.auroc_verdict()
         line = self.banner(verdict, size=22)
         # layout, top to bottom
         top.move_to([0, 2.95, 0])
@@ -373,15 +377,21 @@ class Comparison(LectureScene):
         row.next_to(top, DOWN, buff=0.3)
         row.set_x(0.25)
         y_title.rotate(math.pi / 2).next_to(row, LEFT, buff=0.1).shift(DOWN * 0.3)
-        for c, a in zip(charts, aurocs):
-            if len(a):
-                a.next_to(c, DOWN, buff=0.15)
-        bottom = VGroup(line)
-        bottom.next_to(VGroup(row, *[a for a in aurocs if len(a)]), DOWN, buff=0.25)
-        tk.fit_within(bottom, 13.4, 2.0)
-        everything = VGroup(top, row, y_title, aurocs, bottom)
-        if everything.height > 7.2:
-            everything.scale(7.2 / everything.height)
+        # the AUROC table: each column under its panel, the row labels under the held-out panel
+        y0 = row.get_bottom()[1] - 0.3
+        for c, column in zip(charts, aurocs):
+            for k, cell in enumerate(column):
+                cell.move_to([c[1].axes.get_center()[0], y0 - 0.34 * k, 0])
+        for cell in aurocs[0]:
+            cell.align_to(charts[0][1].axes.get_right() + RIGHT * 0.2, RIGHT)
+        line.next_to(aurocs, DOWN, buff=0.3)
+        tk.fit_within(line, 13.4, 2.0)
+        everything = VGroup(top, row, y_title, aurocs, line)
+        top_limit = 3.3  # below the title bar
+        if everything.height > top_limit - BOTTOM:
+            everything.scale((top_limit - BOTTOM) / everything.height)
+        if everything.get_top()[1] > top_limit:
+            everything.shift(DOWN * (everything.get_top()[1] - top_limit))
         if everything.get_bottom()[1] < BOTTOM:
             everything.shift(UP * (BOTTOM - everything.get_bottom()[1]))
 
@@ -391,10 +401,39 @@ class Comparison(LectureScene):
             self.play_p(*[Create(c[m_i][0]) for c in curves],
                         *[FadeIn(c[m_i][1], lag_ratio=0.3) for c in curves], run_time=2.0)
             self.wait_p(1.5)
-        self.play_p(FadeIn(aurocs, lag_ratio=0.2), run_time=1.5)
+        self.play_p(*[FadeIn(col, lag_ratio=0.15) for col in aurocs], run_time=1.5)
         self.wait_p(2.5)
         self.play_p(FadeIn(line), run_time=1.0)
         self.wait_p(5.0)
+
+    def auroc_verdict(self) -> str:
+        """Per set first, then the pooled number and how it is pooled. On screen, short (the
+        numbers stand under each panel); spoken, every set with its values and interval."""
+        by_set = findings.auroc_by_set(self.data, "entropy")
+        pooled = by_set.pop("pooled")
+        by_set.pop("user", None)
+        groups: dict[str, list[str]] = {"edl": [], "softmax": [], findings.TIE: []}
+        spoken = []
+        for key, v in by_set.items():
+            self.record_verdict(v)
+            name = self.t(SET_NAME_KEY.get(key, key))
+            groups[v.winner].append(name)
+            spoken.append(self.t(f"auroc_set_{self.outcome(v)}", set=name, **v.fmt()))
+        shown = [self.t(f"auroc_sets_{who}", sets=self.join_items(names, "list_and"))
+                 for who, names in groups.items() if names]
+        self.record_verdict(pooled)
+        u = self.data.unrelated
+        names = [self.t(SET_NAME_KEY.get(k, k)) for k in u.pooled_sets]
+        n = sum(s.n for s in u.sets if s.key in u.pooled_sets)
+        pooled_text = self.t(f"auroc_pooled_{self.outcome(pooled)}", n=n,
+                             sets=self.join_items(names, "list_and"), **pooled.fmt())
+        self.values["auroc_verdict"] = join_sentences([*spoken, pooled_text])
+        return join_sentences([*shown, pooled_text])
+
+    @staticmethod
+    def outcome(v: findings.Verdict) -> str:
+        """The YAML key suffix of a verdict: ``edl_wins``, ``softmax_wins`` or ``tie``."""
+        return "tie" if v.winner == findings.TIE else f"{v.winner}_wins"
 
     # -- 4. rejection by uncertainty -----------------------------------------------------------
     def rejection(self) -> None:
@@ -412,7 +451,9 @@ class Comparison(LectureScene):
         # left: accuracy of the kept against the share kept, a scale both models share
         # (their thresholds, u and entropy / log 10, are not comparable)
         curve = {m: findings.kept_curve(models[m]) for m in MODELS}
-        lo_share = min([float(curve[m][0].min()) for m in MODELS if curve[m][0].size] + [1.0])
+        v = findings.rejection(self.data)
+        share = v.extra["share"]  # heldout.compare.rejection_share
+        lo_share = min([float(curve[m][0].min()) for m in MODELS if curve[m][0].size] + [share])
         share_ticks = tk.nice_ticks(min(lo_share, 0.99), 1.0, 5)
         share_ticks = share_ticks[share_ticks <= 1.0 + 1e-9]
         if share_ticks[-1] < 1.0:
@@ -434,8 +475,6 @@ class Comparison(LectureScene):
         legend = self.model_legend()
         note = self.text(self.t("uncertainty_note"), size=22, color=self.theme.muted)
         top = VGroup(legend, note).arrange(DOWN, buff=0.15).move_to([0.6, 2.85, 0])
-        v = findings.rejection(self.data)
-        share = v.extra["share"]
         # the equal share kept: a grey dotted reference (not another series), labelled above
         share_line = tk.styled_path(np.array([left.c2p(share, acc_ticks[0]),
                                               left.c2p(share, acc_ticks[-1])]), "dotted",
@@ -452,11 +491,11 @@ class Comparison(LectureScene):
         self.values["rejection_verdict"] = verdict
         line = self.banner(verdict, y=-3.5, size=24)
         body = VGroup(charts, acc_series, kept_series, share_line, share_text)
-        body.next_to(top, DOWN, buff=0.35)
+        # between the legend above and the verdict below, never over either
+        room = (top.get_bottom()[1] - 0.3) - (line.get_top()[1] + 0.15)
+        tk.fit_within(body, 13.6, room)
+        body.next_to(top, DOWN, buff=0.3)
         body.set_x(0)
-        if body.get_bottom()[1] < line.get_top()[1] + 0.15:
-            body.shift(UP * (line.get_top()[1] + 0.15 - body.get_bottom()[1]))
-        tk.fit_within(body, 13.6, 6.0)
 
         self.play_p(FadeIn(top), FadeIn(charts), run_time=1.2)
         self.wait_p(2.0)
@@ -504,17 +543,12 @@ class Comparison(LectureScene):
         key.next_to(diagrams, DOWN, buff=0.25)
         diagrams.add(key)
         v = findings.calibration(self.data)
-        # over- or underconfident: count-weighted mean of accuracy - confidence per model
-        directions = []
-        for m in MODELS:
-            gap = findings.confidence_gap(models[m])
-            self.record(f"heldout.models.{m}.reliability(mean accuracy-confidence)", gap)
-            name = self.name(m)
-            directions.append(self.t(f"calib_{findings.confidence_direction(models[m])}",
-                                     model=name[:1].upper() + name[1:], pp=100 * abs(gap)))
-        verdict = join_sentences([self.verdict_text("ece", v), *directions])
-        self.values["ece_verdict"] = verdict
-        line = self.banner(verdict, y=-3.5, size=22)
+        # over- or underconfident: count-weighted mean of accuracy - confidence per model, and
+        # which bins that average comes from (spoken; the banner keeps the ECE verdict)
+        directions = [self.calibration_direction(m) for m in MODELS]
+        ece_sentence = self.verdict_text("ece", v)
+        self.values["ece_verdict"] = join_sentences([ece_sentence, *directions])
+        line = self.banner(ece_sentence, y=-3.5, size=22)
         room = 2.95 - (line.get_top()[1] + 0.15)  # between the title bar and the verdict
         tk.fit_within(diagrams, 13.4, min(6.2, room))
         diagrams.move_to([0, 2.95 - diagrams.height / 2, 0])
@@ -531,6 +565,26 @@ class Comparison(LectureScene):
         self.wait_p(1.0)
         self.play_p(FadeIn(line), run_time=1.0)
         self.wait_p(6.0)
+
+    def calibration_direction(self, m: str) -> str:
+        """``EDL is underconfident by 4.0 points on average; 90% of that comes from the 64
+        digits with confidence 0.2-0.5; in the fullest bin (875 digits) ...``"""
+        model = self.data.heldout.models[m]
+        gap = findings.confidence_gap(model)
+        self.record(f"heldout.models.{m}.reliability(mean accuracy-confidence)", gap)
+        name = self.name(m)
+        direction = findings.confidence_direction(model)
+        sentence = self.t(f"calib_{direction}", model=name[:1].upper() + name[1:], pp=100 * abs(gap))
+        src = findings.gap_source(model)
+        if direction == "balanced" or src is None:
+            return sentence
+        rel = f"heldout.models.{m}.reliability"
+        self.record(f"{rel}[{src.main}].count", src.main_count)
+        self.record(f"{rel}[{src.full}].count", src.full_count)
+        self.record(f"{rel}[{src.full}](accuracy-confidence)", src.full_gap)
+        return join_sentences([sentence, self.t(
+            "calib_source", share=src.main_share, n=src.main_count, lo=src.main_lower,
+            hi=src.main_upper, n_full=src.full_count, full_pp=100 * src.full_gap)])
 
     def place_counts(self, rd: tk.ReliabilityDiagram) -> None:
         """The bin counts in one row above the plot, labelled ``n =``, staggered where
@@ -557,14 +611,15 @@ class Comparison(LectureScene):
 
     # -- 6. adversarial (FGSM) -----------------------------------------------------------------
     def adversarial(self) -> None:
-        f = self.data.fgsm
-        eps = np.asarray(f.eps, float)  # fgsm.eps
+        f = self.data.attacks
+        a = f.fgsm  # the lecture's attack: FGSM through cross-entropy on the logits
+        eps = np.asarray(f.eps, float)  # attacks.eps
         n = len(eps)
-        # the perturbed examples: fgsm.example_images, one per eps
+        # the perturbed examples: attacks.example_images, one per eps
         size = min(0.95, 11.0 / n - 0.25)
         tiles = Group()
         for i, img in enumerate(f.example_images):
-            self.record(f"fgsm.eps[{i}]", eps[i])
+            self.record(f"attacks.eps[{i}]", eps[i])
             t = self.tile(img, size)
             lab = self.text(self.t("eps_value", eps=eps[i]), size=16, color=self.theme.muted)
             lab.next_to(t, DOWN, buff=0.08)
@@ -572,7 +627,9 @@ class Comparison(LectureScene):
                 lab.scale_to_fit_width(size + 0.2)
             tiles.add(Group(t, lab))
         tiles.arrange(RIGHT, buff=0.25)
-        caption = self.text(self.t("fgsm_examples"), size=20, color=self.theme.muted)
+        caption = self.text(self.t("fgsm_examples", zero=self.record(
+            "attacks.fgsm.zero_grad_share(max over models, eps > 0)",
+            findings.masked_share(self.data, "fgsm"))), size=20, color=self.theme.muted)
         top = Group(caption, tiles).arrange(DOWN, buff=0.15)
         tk.fit_within(top, 12.0, 2.0)
         top.move_to([0.6, 3.15 - top.height / 2, 0])
@@ -582,7 +639,7 @@ class Comparison(LectureScene):
         acc_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
                                      self.t("fgsm_accuracy_label"), w, hgt, font_size=18,
                                      x_format=x_fmt, y_format="{:.2f}")
-        ent_all = np.concatenate([np.asarray(f.mean_entropy[m], float) for m in MODELS])
+        ent_all = np.concatenate([np.asarray(a.mean_entropy[m], float) for m in MODELS])
         ent_ticks = tk.nice_ticks(0.0, max(float(ent_all.max()), 0.1), 4)
         ent_chart = self.frame_chart(ticks, ent_ticks, self.t("eps_label"),
                                      self.t("fgsm_entropy_label"), w, hgt, font_size=18,
@@ -595,23 +652,16 @@ class Comparison(LectureScene):
         legend = self.model_legend(size=20)
         series = VGroup()
         for m in MODELS:
-            a = np.asarray(f.accuracy[m], float)  # fgsm.accuracy.<m>
-            e = np.asarray(f.mean_entropy[m], float)  # fgsm.mean_entropy.<m>
+            acc = np.asarray(a.accuracy[m], float)  # attacks.fgsm.accuracy.<m>
+            e = np.asarray(a.mean_entropy[m], float)  # attacks.fgsm.mean_entropy.<m>
             for i in range(n):
-                self.record(f"fgsm.accuracy.{m}[{i}]", a[i])
-                self.record(f"fgsm.mean_entropy.{m}[{i}]", e[i])
-            series.add(VGroup(self.model_series(acc_chart, m, eps, a),
+                self.record(f"attacks.fgsm.accuracy.{m}[{i}]", acc[i])
+                self.record(f"attacks.fgsm.mean_entropy.{m}[{i}]", e[i])
+            series.add(VGroup(self.model_series(acc_chart, m, eps, acc),
                               self.model_series(ent_chart, m, eps, e)))
-        mu = np.asarray(f.edl_mean_u, float)  # fgsm.edl_mean_u
+        mu = np.asarray(a.edl_mean_u, float)  # attacks.fgsm.edl_mean_u
         u_series = self.model_series(u_chart, "edl", eps, mu)
-        v = findings.fgsm_strongest(self.data)
-        sm_h, edl_h = f.mean_entropy["softmax"], f.mean_entropy["edl"]
-        i0 = int(np.argmin(eps))
-        i1 = int(np.argmax(eps))
-        verdict = join_sentences([self.verdict_text("fgsm", v), self.t(
-            "fgsm_entropy_note", sm_h0=sm_h[i0], sm_h1=sm_h[i1], edl_h0=edl_h[i0],
-            edl_h1=edl_h[i1])])
-        self.values["fgsm_verdict"] = verdict
+        verdict = self.attack_verdict()
         line = self.banner(verdict, y=-3.4, size=21)
         legend.next_to(charts, DOWN, buff=0.3)
         body = Group(top, charts, series, u_series, legend)
@@ -634,21 +684,57 @@ class Comparison(LectureScene):
         self.play_p(FadeIn(line), run_time=1.0)
         self.wait_p(4.5)
 
+    def attack_verdict(self) -> str:
+        """On screen: accuracy at the largest eps with its interval, and how u and entropy rise.
+        Spoken as well: the stronger PGD attack, and why no model's own loss is used."""
+        f = self.data.attacks
+        a = f.fgsm
+        v = findings.attack_strongest(self.data, "fgsm")
+        i0, i1 = int(np.argmin(f.eps)), v.extra["index"]
+        rises = a.edl_mean_u[i1] > a.edl_mean_u[i0] + 0.02
+        rise = self.t("fgsm_rise" if rises else "fgsm_no_rise", u0=self.record(f"attacks.fgsm.edl_mean_u[{i0}]", a.edl_mean_u[i0]),
+                      u1=self.record(f"attacks.fgsm.edl_mean_u[{i1}]", a.edl_mean_u[i1]),
+                      sm_h0=a.mean_entropy["softmax"][i0], sm_h1=a.mean_entropy["softmax"][i1],
+                      edl_h0=a.mean_entropy["edl"][i0], edl_h1=a.mean_entropy["edl"][i1])
+        shown = join_sentences([self.verdict_text("fgsm", v), rise])
+        pgd = findings.attack_strongest(self.data, "pgd")
+        own = f.own_loss_fgsm.zero_grad_share["edl"][i1]
+        parts = [shown, self.verdict_text("pgd", pgd, steps=f.pgd_steps)]
+        if own > 0.01:  # the masking this attack avoids, where it would have happened
+            parts.append(self.t("own_loss_note", own=self.record(
+                f"attacks.own_loss_fgsm.zero_grad_share.edl[{i1}]", own),
+                own_acc=self.record(f"attacks.own_loss_fgsm.accuracy.edl[{i1}]",
+                                    f.own_loss_fgsm.accuracy["edl"][i1])))
+        spoken = join_sentences(parts)
+        self.values["fgsm_verdict"] = spoken
+        return shown
+
     # -- 7. summary ----------------------------------------------------------------------------
     def summary_rows(self) -> list[tuple[str, str, findings.Verdict, str]]:
-        """(row key, short key, verdict, value format) of the closing table, in order."""
-        keys = [("row_accuracy", "short_accuracy", "pct"), ("row_auroc", "short_auroc", "{:.3f}"),
-                ("row_auroc_u", "short_auroc_u", "{:.3f}"), ("row_ece", "short_ece", "{:.3f}"),
-                ("row_rejection", "short_rejection", "pct2"), ("row_fgsm", "short_fgsm", "pct")]
-        return [(r, s, v, fmt) for (r, s, fmt), v in zip(keys, findings.summary(self.data))]
+        """(row label, short name, verdict, value format) of the closing table, in the order of
+        :func:`findings.summary`: per-set AUROCs come before anything pooled."""
+        labels = {"accuracy": ("row_accuracy", "short_accuracy", "pct"),
+                  "ece": ("row_ece", "short_ece", "{:.3f}"),
+                  "rejection": ("row_rejection", "short_rejection", "pct2"),
+                  "fgsm": ("row_fgsm", "short_fgsm", "pct"),
+                  "auroc": ("row_auroc_set", "short_auroc_set", "{:.3f}")}
+        out = []
+        for v in findings.summary(self.data):
+            row, short, fmt = labels[v.metric]
+            names = {}
+            if v.metric == "auroc":
+                key = v.extra["set"]
+                names = {"set": self.t(SET_NAME_KEY[key]) if key in SET_NAME_KEY else key}
+            out.append((self.t(row, **v.fmt(), **names), self.t(short, **names), v, fmt))
+        return out
 
     def summary(self) -> None:
         rows = [[self.t("col_metric"), self.name("softmax"), self.name("edl"),
-                 self.t("col_better")]]
+                 self.t("col_diff"), self.t("col_better")]]
         colors: dict[tuple[int, int], str] = {}
         tally: dict[str, list[str]] = {"edl": [], "softmax": [], findings.TIE: []}
-        for r, (row_key, short_key, v, fmt) in enumerate(self.summary_rows(), start=1):
-            cells = [self.t(row_key, **v.fmt())]
+        for r, (label, short, v, fmt) in enumerate(self.summary_rows(), start=1):
+            cells = [label]
             for c, m in enumerate(MODELS, start=1):
                 val = self.record(v.sources[c - 1], v.value(m))
                 if fmt == "pct":
@@ -658,14 +744,18 @@ class Comparison(LectureScene):
                 else:
                     cells.append(tk.format_number(val, fmt))
                 colors[(r, c)] = self.color(m)
+            self.record_verdict(v)
+            cells.append(self.t("cell_diff_pct" if fmt.startswith("pct") else "cell_diff",
+                                **v.fmt()))
+            colors[(r, 3)] = self.theme.muted
             cells.append(self.t(f"better_{v.winner}"))
-            colors[(r, 3)] = (self.color(v.winner) if v.winner != findings.TIE
+            colors[(r, 4)] = (self.color(v.winner) if v.winner != findings.TIE
                               else self.theme.muted)
             rows.append(cells)
-            tally[v.winner].append(self.t(short_key))
+            tally[v.winner].append(short)
         table = tk.TextTable(rows, font=self.theme.font, font_size=26, text_color=self.theme.text,
                              header_color=self.theme.muted, rule_color=self.theme.muted,
-                             col_align="lrrc", col_buff=0.7, row_buff=0.3, cell_colors=colors)
+                             col_align="lrrrc", col_buff=0.6, row_buff=0.26, cell_colors=colors)
         # left column: align the labels by their text origin, not by their ink (an "A" has
         # a wider left side bearing than an "h"; ink-aligned labels look 2-3 px off)
         bearing = []
@@ -699,12 +789,13 @@ class Comparison(LectureScene):
         self.play_p(FadeIn(text), run_time=1.0)
         self.wait_p(8.0)
 
-    def join_items(self, items: Sequence[str]) -> str:
-        """``a``, ``a and on b``, ``a, on b and on c`` (YAML ``list_sep`` / ``list_last``)."""
+    def join_items(self, items: Sequence[str], style: str = "list") -> str:
+        """``a``, ``a and on b``, ``a, on b and on c`` (YAML ``<style>_sep`` / ``<style>_last``;
+        ``list_and`` joins plain names: ``a, b and c``)."""
         items = list(items)
         if len(items) <= 1:
             return "".join(items)
-        return self.t("list_sep").join(items[:-1]) + self.t("list_last") + items[-1]
+        return self.t(f"{style}_sep").join(items[:-1]) + self.t(f"{style}_last") + items[-1]
 
 
 class DashedVMobjectRect(VGroup):

@@ -12,6 +12,7 @@ import pytest
 
 from pipeline import contract
 from scenes import findings
+from scenes.base import fill
 from scenes.config import load_lecture
 from tests import framecheck as fc
 from tests.conftest import ROOT
@@ -55,10 +56,13 @@ def lookup(data: Any, source: str) -> float:
     m = re.fullmatch(r"heldout\.models\.(\w+)\.reliability\(mean accuracy-confidence\)", source)
     if m:
         return findings.confidence_gap(data.heldout.models[m.group(1)])
-    m = re.fullmatch(r"heldout\.models\.(\w+)\.threshold_accuracy@threshold_kept=(.+)", source)
+    m = re.fullmatch(r"heldout\.models\.(\w+)\.reliability\[(\d+)\]\(accuracy-confidence\)", source)
     if m:
-        model = data.heldout.models[m.group(1)]
-        return findings.accuracy_at_share(model, float(m.group(2)))
+        b = data.heldout.models[m.group(1)].reliability[int(m.group(2))]
+        return b.accuracy - b.confidence
+    m = re.fullmatch(r"attacks\.(\w+)\.zero_grad_share\(max over models, eps > 0\)", source)
+    if m:
+        return findings.masked_share(data, m.group(1))
     obj: Any = data
     for part in source.split("."):
         name, *idx = re.findall(r"[^\[\]]+", part)
@@ -89,8 +93,9 @@ def test_sections_duration_and_frames(rendered) -> None:
         fc.assert_not_blank(frame, bg, min_fraction=0.04)
         # the title bar corner stays free of the stage's content except the title itself
         assert fc.ink_fraction(frame, bg, box=(-7.1, 3.95, -7.0, 3.3)) == 0.0, name
-        # a verdict line sits at the bottom of every section
-        assert fc.ink_fraction(frame, bg, box=(-6.0, -3.9, 6.0, -2.4)) > 0.01, name
+        # a verdict line sits at the bottom of every section (in the summary: under the table)
+        box = (-6.0, -2.9, 6.0, -0.6) if name == "summary" else (-6.0, -3.9, 6.0, -2.4)
+        assert fc.ink_fraction(frame, bg, box=box) > 0.01, name
     # each section looks different from the one before
     for a, b in zip(frames, frames[1:]):
         assert np.mean(np.abs(a.astype(int) - b.astype(int))) > 2
@@ -121,9 +126,17 @@ def test_shown_numbers_come_from_scene_data(rendered) -> None:
     for m in ("softmax", "edl"):
         assert f"heldout.models.{m}.accuracy" in sources
         assert f"heldout.models.{m}.ece" in sources
-    assert "unrelated.combined_auroc.edl_entropy" in sources
-    # the AUROC numbers are drawn once (in the verdict), not twice
-    assert "all unrelated sets" not in scene.verdicts_drawn["entropy_cdfs"]
+    # per set first, each with the interval of its difference; then the pooled number
+    for i, s in enumerate(data.unrelated.sets):
+        base = f"unrelated.sets[{i}].compare.auroc_entropy"
+        assert {f"{base}.softmax", f"{base}.edl", f"{base}.diff_ci[0]", f"{base}.diff_ci[1]"} <= sources
+    assert "unrelated.pooled_compare.auroc_entropy.edl" in sources
+    # every verdict drawn carries its interval
+    for name in ("accuracy", "rejection", "calibration", "adversarial"):
+        base = {"accuracy": "heldout.compare.accuracy", "rejection": "heldout.compare.rejection",
+                "calibration": "heldout.compare.ece",
+                "adversarial": f"attacks.fgsm.compare[{len(data.attacks.eps) - 1}]"}[name]
+        assert f"{base}.diff_ci[0]" in sources, name
 
 
 def test_rotation_verdict_says_where_edl_fails_too(rendered) -> None:
@@ -202,38 +215,84 @@ def test_accuracy_bar_and_number_follow_scene_data(tiny_data_dir: Path, tiny_dat
         findings.accuracy(data).winner != "edl"
 
 
-def set_auroc(folder: Path, softmax: float, edl: float, edl_u: float) -> None:
+def diff(sm: float, edl: float, lo: float, hi: float) -> dict:
+    return {"softmax": sm, "edl": edl, "diff": edl - sm, "softmax_ci": [sm - 0.02, sm + 0.02],
+            "edl_ci": [edl - 0.02, edl + 0.02], "diff_ci": [lo, hi]}
+
+
+def set_auroc(folder: Path, per_set: dict[str, dict], pooled: dict) -> None:
+    """Write per-set and pooled AUROC comparisons (by entropy) into unrelated.json."""
     path = folder / "unrelated.json"
     raw = json.loads(path.read_text())
-    raw["combined_auroc"].update(softmax_entropy=softmax, edl_entropy=edl, edl_u=edl_u)
     for s in raw["sets"]:
-        s["stats"]["softmax"]["auroc_entropy"] = softmax
-        s["stats"]["edl"]["auroc_entropy"] = edl
-        s["stats"]["edl"]["auroc_u"] = edl_u
+        if s["key"] in per_set:
+            s["compare"]["auroc_entropy"] = per_set[s["key"]]
+    raw["pooled_compare"]["auroc_entropy"] = pooled
     path.write_text(json.dumps(raw))
 
 
-def test_narration_says_softmax_wins_when_it_does(tiny_data_copy: Path, tmp_path: Path) -> None:
-    set_auroc(tiny_data_copy, softmax=0.95, edl=0.61, edl_u=0.58)
+def test_per_set_verdicts_with_intervals(tiny_data_copy: Path, tmp_path: Path) -> None:
+    """EDL wins on letters with an interval that excludes 0; softmax on Fashion-MNIST; on noise
+    the difference lies inside its interval (too close to call); pooled, too close to call."""
+    set_auroc(tiny_data_copy, {"letters": diff(0.822, 0.867, 0.021, 0.068),
+                               "fashion": diff(0.977, 0.947, -0.045, -0.016),
+                               "noise": diff(0.990, 0.984, -0.015, 0.004)},
+              diff(0.933, 0.927, -0.014, 0.003))
     scene, movie, data = render(tiny_data_copy, tmp_path, ["entropy_cdfs", "summary"])
     words = scene.lecture.comparison.text
-    expected = words["auroc_softmax_wins"].format(softmax=0.95, edl=0.61)
-    verdict = scene.values["auroc_verdict"]
-    assert verdict.startswith(expected) and "EDL tells" not in verdict
-    assert scene.verdicts_drawn["entropy_cdfs"] == verdict  # the same words on screen
+    verdict = scene.verdicts_drawn["entropy_cdfs"]
+    assert words["auroc_sets_edl"].format(sets=words["set_letters"]) in verdict
+    assert words["auroc_sets_softmax"].format(sets=words["set_fashion"]) in verdict
+    assert words["auroc_sets_tie"].format(sets=words["set_noise"]) in verdict
+    pooled = words["auroc_pooled_tie"].split("{")[0]
+    assert pooled in verdict and verdict.index(pooled) > verdict.index(words["set_noise"])
+    spoken = scene.values["auroc_verdict"]
+    assert fill(words["auroc_set_edl_wins"], set=words["set_letters"], edl=0.867, softmax=0.822,
+                lo=0.021, hi=0.068) in spoken
+    assert spoken.index(words["set_noise"]) < spoken.index(pooled)  # per set before pooled
     captions = " ".join(s.content for s in scene.renderer.file_writer.subcaptions)
-    assert expected in captions
-    softmax_sentence = words["summary_softmax"].split("{")[0]
+    assert "+0.021" in captions and "−0.045" in captions  # each set's interval is spoken too
     summary = scene.values["summary_verdict"]
-    assert softmax_sentence in summary and words["short_auroc"] in summary.split(softmax_sentence)[1]
-    assert ("unrelated.combined_auroc.softmax_entropy", pytest.approx(0.95)) in scene.shown_numbers
+    edl_part = summary.split(words["summary_softmax"].split("{")[0])[0]
+    assert words["short_auroc_set"].format(set=words["set_letters"]) in edl_part
+    assert ("unrelated.sets[0].compare.auroc_entropy.diff_ci[0]", pytest.approx(0.021)) \
+        in scene.shown_numbers
 
 
-def test_narration_says_edl_wins_when_it_does(tiny_data_copy: Path, tmp_path: Path) -> None:
-    set_auroc(tiny_data_copy, softmax=0.70, edl=0.93, edl_u=0.95)
+def test_a_difference_inside_its_interval_is_too_close_to_call(tiny_data_copy: Path,
+                                                                tmp_path: Path) -> None:
+    """A large-looking lead (0.70 vs 0.93) whose interval holds 0 is not called a win."""
+    wide = diff(0.70, 0.93, -0.05, 0.45)
+    set_auroc(tiny_data_copy, {"letters": wide, "fashion": wide, "noise": wide}, wide)
     scene, _, _ = render(tiny_data_copy, tmp_path, ["entropy_cdfs"])
     words = scene.lecture.comparison.text
-    assert scene.values["auroc_verdict"] == words["auroc_edl_wins"].format(softmax=0.70, edl=0.93)
+    verdict = scene.verdicts_drawn["entropy_cdfs"]
+    assert words["auroc_sets_edl"].split("{")[0] not in verdict
+    assert words["auroc_sets_tie"].split("{")[0] in verdict
+    assert words["auroc_pooled_tie"].split("{")[0] in verdict
+    for name in ("set_letters", "set_fashion", "set_noise"):
+        assert fill(words["auroc_set_tie"], set=words[name], softmax=0.70, edl=0.93, lo=-0.05,
+                    hi=0.45) in scene.values["auroc_verdict"]
+
+
+def test_attack_table_flips_the_verdict(tiny_data_copy: Path, tmp_path: Path) -> None:
+    """Masked numbers (EDL far ahead) against unmasked ones (softmax ahead): the words follow."""
+    path = tiny_data_copy / "attacks.json"
+    raw = json.loads(path.read_text())
+    last = len(raw["eps"]) - 1
+    verdicts = {}
+    for tag, d in (("masked", diff(0.108, 0.391, 0.24, 0.32)),
+                   ("honest", diff(0.108, 0.067, -0.07, -0.01))):
+        raw["fgsm"]["compare"][last] = d
+        path.write_text(json.dumps(raw))
+        scene, _, _ = render(tiny_data_copy, tmp_path / tag, ["adversarial"])
+        verdicts[tag] = scene.verdicts_drawn["adversarial"]
+    words = scene.lecture.comparison.text
+    eps = raw["eps"][last]
+    assert verdicts["masked"].startswith(fill(words["fgsm_edl_wins"],
+        eps=eps, edl=0.391, softmax=0.108, lo=0.24, hi=0.32))
+    assert verdicts["honest"].startswith(fill(words["fgsm_softmax_wins"],
+        eps=eps, edl=0.067, softmax=0.108, lo=-0.07, hi=-0.01))
 
 
 def test_calibration_says_over_or_underconfident_from_the_bins(tiny_data_copy: Path,
@@ -249,9 +308,11 @@ def test_calibration_says_over_or_underconfident_from_the_bins(tiny_data_copy: P
     path.write_text(json.dumps(raw))
     scene, _, data = render(tiny_data_copy, tmp_path, ["calibration"])
     words = scene.lecture.comparison.text
-    verdict = scene.verdicts_drawn["calibration"]
+    drawn = scene.verdicts_drawn["calibration"]  # on screen: the ECE verdict with its interval
+    verdict = scene.values["ece_verdict"]  # spoken: also where the gap comes from
+    assert verdict.startswith(drawn)
     gaps = {m: findings.confidence_gap(data.heldout.models[m]) for m in ("softmax", "edl")}
     assert gaps["softmax"] > 0 > gaps["edl"]
     assert words["calib_under"].format(model="Softmax", pp=100 * gaps["softmax"]) in verdict
     assert words["calib_over"].format(model="EDL", pp=-100 * gaps["edl"]) in verdict
-    assert scene.values["ece_verdict"] == verdict
+    assert words["calib_source"].split("{")[0] in verdict
