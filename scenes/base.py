@@ -62,15 +62,28 @@ class _Number(float):
         return format_number(float(self), "{:" + spec + "}")
 
 
+_HAN = r"[\u3400-\u9fff]"
+
+
+def cjk_spacing(text: str) -> str:
+    """One space between Chinese characters and Latin letters or digits, none between two
+    Chinese characters: ``在字母 A–J上`` -> ``在字母 A–J 上``, ``对 连衣裙 给出`` -> ``对连衣裙给出``."""
+    text = re.sub(rf"({_HAN}) +(?={_HAN})", r"\1", text)
+    text = re.sub(rf"({_HAN})(?=[A-Za-z0-9])", r"\1 ", text)
+    return re.sub(rf"([A-Za-z0-9])(?={_HAN})", r"\1 ", text)
+
+
 def fill(template: str, **values: Any) -> str:
     """``template.format(**values)`` with every float written as on screen (``−0.03``, not
-    ``-0.03``), so sentences and drawn numbers agree.
+    ``-0.03``), so sentences and drawn numbers agree; Chinese text gets :func:`cjk_spacing`,
+    whatever names were filled in.
 
         >>> fill("{d:+.2f} to {e:+.2f}", d=-0.031, e=0.004)
         '−0.03 to +0.00'
     """
-    return template.format(**{k: _Number(v) if isinstance(v, float) else v
+    text = template.format(**{k: _Number(v) if isinstance(v, float) else v
                               for k, v in values.items()})
+    return cjk_spacing(text) if re.search(_HAN, template) else text
 
 
 class _Keep(dict):
