@@ -306,7 +306,10 @@ function sentence(r) {
 
 function renderResult() {
   const r = state.result;
-  if (!r) return;
+  if (!r) {
+    $("sentence").textContent = w("waiting");
+    return;
+  }
   $("sentence").textContent = sentence(r);
   drawGrid($("seen"), r.input, false);
   $("softmax-pred").textContent = w("prediction") + ": " + r.softmax.prediction;
