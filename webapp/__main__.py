@@ -29,13 +29,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--renders", type=Path, default=defaults.renders)
     ap.add_argument("--lectures", type=Path, default=defaults.lectures,
                     help="folder of the lecture YAMLs (the page's wording)")
+    ap.add_argument("--torch-threads", type=int, default=1,
+                    help="threads per forward pass (default 1: see below)")
     args = ap.parse_args(argv)
     if not is_loopback(args.host):
         print(f"warning: serving on {args.host}: anyone who can reach this machine on port "
               f"{args.port} can use the platform (it has no login)", file=sys.stderr)
+    import torch
     import uvicorn
 
     from .app import create_app
+
+    # LeNet on a batch of a few images is too small to split across threads; on a busy 2-core
+    # machine torch's extra threads only fight the event loop (measured: 20x slower under load).
+    torch.set_num_threads(args.torch_threads)
 
     try:
         app = create_app(Settings(args.data, args.renders, args.lectures))

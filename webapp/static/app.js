@@ -420,6 +420,11 @@ async function start() {
   $("lang").addEventListener("click", () => {
     state.lang = state.lang === "en" ? "zh" : "en";
     localStorage.setItem("lang", state.lang);
+    const own = state.lectures.find((l) => l.language === state.lang);
+    if (own && state.lecture.language !== state.lang) {  // the lecture rendered in that language
+      state.lecture = own;
+      selectVideo(own.videos[0]);
+    }
     applyWords();
   });
   $("lecture-pick").addEventListener("change", (ev) => {
