@@ -5,7 +5,6 @@ WEBAPP_TEST_DATA=scene_data to serve the models of `make data` instead of the te
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -50,9 +49,15 @@ def serve(data: Path, renders: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def base_url(webapp_data_dir: Path, tiny_renders: Path) -> Iterator[str]:
-    data = Path(os.environ.get("WEBAPP_TEST_DATA") or webapp_data_dir)
-    yield from serve(data, tiny_renders)
+def models_dir(request: pytest.FixtureRequest) -> Path:
+    """The test's own models, or WEBAPP_TEST_DATA's (then nothing is trained)."""
+    given = os.environ.get("WEBAPP_TEST_DATA")
+    return Path(given) if given else request.getfixturevalue("webapp_data_dir")
+
+
+@pytest.fixture(scope="module")
+def base_url(models_dir: Path, tiny_renders: Path) -> Iterator[str]:
+    yield from serve(models_dir, tiny_renders)
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +81,13 @@ def page(browser, base_url: str):  # noqa: ANN001, ANN201 - Playwright objects
     assert errors == [], errors  # no JavaScript error on the page
 
 
+def pad_box(pg) -> dict:  # noqa: ANN001
+    pg.locator("#pad").scroll_into_view_if_needed()
+    return pg.locator("#pad").bounding_box()
+
+
 def draw_vertical_stroke(pg) -> None:  # noqa: ANN001
-    box = pg.locator("#pad").bounding_box()
+    box = pad_box(pg)
     x = box["x"] + box["width"] / 2
     y0, y1 = box["y"] + box["height"] * 0.15, box["y"] + box["height"] * 0.85
     pg.mouse.move(x, y0)
@@ -113,8 +123,9 @@ def test_draw_a_one_both_models_answer(page, tmp_path: Path) -> None:  # noqa: A
     assert page.locator("#rotate-strip canvas").count() == page.locator("#rotate-plot circle.edl").count() >= 7
     shot = tmp_path / "platform.png"
     page.screenshot(path=str(shot), full_page=True)
-    if os.environ.get("WEBAPP_SCREENSHOT"):
-        shutil.copy(shot, os.environ["WEBAPP_SCREENSHOT"])
+    if os.environ.get("WEBAPP_SCREENSHOT"):  # 256 colours: a small PNG for the README
+        with Image.open(shot) as img:
+            img.convert("RGB").quantize(256).save(os.environ["WEBAPP_SCREENSHOT"], optimize=True)
 
 
 def _fashion_png(path: Path) -> Path:
@@ -169,9 +180,9 @@ def test_switch_language(page) -> None:  # noqa: ANN001
     assert page.text_content("#sentence") == english
 
 
-def test_nothing_rendered_says_what_to_run(browser, webapp_data_dir: Path,  # noqa: ANN001
+def test_nothing_rendered_says_what_to_run(browser, models_dir: Path,  # noqa: ANN001
                                            tmp_path: Path) -> None:
-    for url in serve(webapp_data_dir, tmp_path / "no_renders"):
+    for url in serve(models_dir, tmp_path / "no_renders"):
         pg = browser.new_page()
         pg.goto(url)
         pg.wait_for_selector("body[data-ready='1']")
@@ -189,3 +200,31 @@ def test_bad_upload_shows_the_error(page, tmp_path: Path) -> None:  # noqa: ANN0
     draw_vertical_stroke(page)  # the server still answers
     assert 0 < wait_for_u(page) < 1
 
+
+
+def test_touch_and_pen_draw(browser, base_url: str) -> None:  # noqa: ANN001
+    """Real touch and pen input through Chrome's DevTools protocol, not synthetic DOM events."""
+    ctx = browser.new_context(viewport={"width": 800, "height": 900}, has_touch=True)
+    pg = ctx.new_page()
+    pg.goto(base_url)
+    pg.wait_for_selector("body[data-ready='1']")
+    cdp = ctx.new_cdp_session(pg)
+    box = pad_box(pg)
+    x = box["x"] + box["width"] / 2
+    ys = [box["y"] + box["height"] * (0.15 + 0.7 * i / 15) for i in range(16)]
+    for kind, y in (("touchStart", ys[0]), *(("touchMove", y) for y in ys[1:]), ("touchEnd", None)):
+        points = [] if y is None else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+    u_touch = wait_for_u(pg)
+    assert pg.text_content("#edl-pred").strip().endswith("1")
+    pg.click("#clear")
+    box = pad_box(pg)  # the click may have scrolled the page
+    ys = [box["y"] + box["height"] * (0.15 + 0.7 * i / 15) for i in range(16)]
+    x2 = box["x"] + box["width"] * 0.3
+    for kind, y in (("mousePressed", ys[0]), *(("mouseMoved", y) for y in ys[1:]),
+                    ("mouseReleased", ys[-1])):
+        cdp.send("Input.dispatchMouseEvent", {"type": kind, "x": x2, "y": y, "button": "left",
+                                              "buttons": 0 if kind == "mouseReleased" else 1,
+                                              "clickCount": 1, "pointerType": "pen", "force": 0.8})
+    assert 0 < wait_for_u(pg) < 1 and u_touch < 1
+    ctx.close()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 Grid = list[list[float]]
@@ -77,4 +78,4 @@ def _floats(values: Any) -> list[float]:
 
 def grid(a: Any, digits: int = 4) -> Grid:
     """A 2-D array as rounded lists: pixels and maps need no more precision on a page."""
-    return [[round(float(v), digits) for v in row] for row in a]
+    return np.round(np.asarray(a, dtype=np.float64), digits).tolist()

@@ -138,13 +138,13 @@ function setupPad() {
   pad.addEventListener("pointerdown", (ev) => {
     pad.setPointerCapture(ev.pointerId);
     last = padPoint(ev);
-    stroke(last, last, ev.pressure);
+    stroke(last, last, ev);
     ev.preventDefault();
   });
   pad.addEventListener("pointermove", (ev) => {
     if (!last) return;
     const p = padPoint(ev);
-    stroke(last, p, ev.pressure);
+    stroke(last, p, ev);
     last = p;
   });
   const end = () => {
@@ -156,9 +156,9 @@ function setupPad() {
   pad.addEventListener("pointercancel", end);
 }
 
-function stroke(a, b, pressure) {
-  // A pen's pressure thickens the line a little; mouse and touch report 0.5 or 0.
-  const width = 18 * (pressure > 0 && pressure !== 0.5 ? 0.6 + pressure * 0.8 : 1);
+function stroke(a, b, ev) {
+  // A pen's pressure thickens the line a little; mouse and touch draw at one width.
+  const width = ev.pointerType === "pen" && ev.pressure > 0 ? 18 * (0.6 + ev.pressure * 0.8) : 18;
   ctx.strokeStyle = "#fff";
   ctx.lineCap = "round";
   ctx.lineJoin = "round";
