@@ -44,6 +44,6 @@ async def style_css() -> Response:
 async def media(request: Request, lecture_id: str, index: int) -> FileResponse:
     """A video, subtitle, chapter or thumbnail file, with HTTP ranges (seeking needs them)."""
     found = request.app.state.platform.media(lecture_id, index)
-    if found is None:
+    if found is None or not found.path.is_file():  # a re-render may have replaced it
         raise ApiError(404, "no_such_media", f"lecture {lecture_id!r} lists no file {index}")
     return FileResponse(found.path, media_type=found.media_type)
