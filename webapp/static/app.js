@@ -271,7 +271,8 @@ function bars(el, values, pred, cls) {
 function stackedBar(el, belief, u, pred) {
   const parts = belief.map((b, k) => ({ v: b, label: "b" + k, cls: k === pred ? "pred" : "b" + (k % 2) }));
   parts.push({ v: u, label: "u", cls: "u" });
-  el.replaceChildren(...parts.filter((p) => p.v > 0.004).map((p) => {
+  // Tiny beliefs are left out; u always shows (a sliver when the model is sure).
+  el.replaceChildren(...parts.filter((p) => p.v > 0.004 || p.cls === "u").map((p) => {
     const s = document.createElement("div");
     s.className = "seg " + p.cls;
     s.style.width = (100 * p.v).toFixed(2) + "%";
@@ -281,27 +282,34 @@ function stackedBar(el, belief, u, pred) {
   }));
 }
 
+function compact(v) {
+  // evidence spans 0 to thousands: keep every cell about four characters wide
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
 function edlTable(el, e) {
-  const rows = [["k", e.alpha.map((_, k) => k)], ["e", e.evidence.map(f2)],
-                ["α", e.alpha.map(f2)], ["b", e.belief.map(f3)], ["p̂", e.probs.map(f3)]];
-  el.replaceChildren(...rows.map(([name, vals], r) => {
-    const tr = document.createElement("tr");
-    const cells = [name, ...vals].map((v, i) => {
-      const td = document.createElement(r === 0 || i === 0 ? "th" : "td");
+  // One row per class, so that large evidence never widens the card.
+  const head = ["k", "e", "α", "b", "p̂"];
+  const rows = e.alpha.map((_, k) => [k, compact(e.evidence[k]), compact(e.alpha[k]),
+                                      f3(e.belief[k]), f3(e.probs[k])]);
+  const tr = (cells, tag, cls) => {
+    const row = document.createElement("tr");
+    if (cls) row.className = cls;
+    row.append(...cells.map((v, i) => {
+      const td = document.createElement(i === 0 ? "th" : tag);
       td.textContent = v;
-      if (i - 1 === e.prediction) td.className = "pred";
       return td;
-    });
-    tr.append(...cells);
-    return tr;
-  }));
+    }));
+    return row;
+  };
+  el.replaceChildren(tr(head, "th"), ...rows.map((r, k) => tr(r, "td", k === e.prediction ? "pred" : "")));
 }
 
 function sentence(r) {
   const u = r.edl.u;
   const key = u <= 0.25 ? "sentence_sure" : u <= 0.5 ? "sentence_some" : "sentence_unsure";
   return fill(w(key), { s: r.softmax.prediction, p: f2(Math.max(...r.softmax.probs)),
-                        e: r.edl.prediction, u: f2(u) });
+                        e: r.edl.prediction, u: u < 0.1 ? f3(u) : f2(u) });
 }
 
 function renderResult() {
@@ -365,14 +373,16 @@ function renderRotation() {
   r.angles.forEach((a) => kids.push(svgEl("text", { x: x(a), y: H - B + 16, class: "tick",
                                                     "text-anchor": "middle" }, a.toFixed(0))));
   kids.push(svgEl("text", { x: (L + W - R) / 2, y: H - 6, class: "axis", "text-anchor": "middle" }, w("angle")));
-  const series = [[r.softmax_confidence, "softmax", r.softmax_prediction, -10],
-                  [r.edl_u, "edl", r.edl_prediction, 18]];
-  for (const [vals, cls, preds, dy] of series) {
+  // Each point is labelled with the digit that model names; EDL's labels go below its line
+  // except near the axis, where they would hit the tick labels.
+  const series = [[r.softmax_confidence, "softmax", r.softmax_prediction, () => -10],
+                  [r.edl_u, "edl", r.edl_prediction, (v) => (v < 0.15 ? -10 : 18)]];
+  for (const [vals, cls, preds, offset] of series) {
     const d = vals.map((v, i) => (i ? "L" : "M") + x(r.angles[i]).toFixed(1) + "," + y(v).toFixed(1)).join("");
     kids.push(svgEl("path", { d, class: "line " + cls }));
     vals.forEach((v, i) => {
       kids.push(svgEl("circle", { cx: x(r.angles[i]), cy: y(v), r: 3.5, class: "dot " + cls }));
-      kids.push(svgEl("text", { x: x(r.angles[i]), y: y(v) + dy, class: "digit " + cls,
+      kids.push(svgEl("text", { x: x(r.angles[i]), y: y(v) + offset(v), class: "digit " + cls,
                                 "text-anchor": "middle" }, preds[i]));
     });
   }
