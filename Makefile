@@ -2,6 +2,7 @@
 #   make render                      set-up, train if needed, render the default lecture
 #   make render LECTURE=my.yaml      another lecture (no retraining unless the data it needs changes)
 #   make test                        set-up and the test suite
+#   make serve [PORT=8000]           the learning platform on http://127.0.0.1:PORT/
 # Stages are real files: editing a caption re-renders, it does not retrain.
 
 SHELL   := /bin/bash
@@ -11,6 +12,8 @@ PRESET  ?= default
 SET     ?=
 QUALITY ?=
 DATA    ?= scene_data
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
 STAMP   := .venv/.setup-done
 
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
@@ -19,7 +22,7 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/select
              pipeline/attacks.py pipeline/intervals.py
 SCENE_SRC := $(wildcard scenes/*.py)
 
-.PHONY: setup data render test bench results sweep check-lecture clean FORCE
+.PHONY: setup data render test bench results sweep check-lecture clean serve bench-serve FORCE
 
 setup: $(STAMP)
 
@@ -53,6 +56,15 @@ render: check-lecture data
 
 test: $(STAMP)
 	@$(PY) -m pytest -q
+
+# The learning platform: the lecture player and both models on the student's own digit.
+# HOST=0.0.0.0 exposes it beyond this machine (it warns).
+serve: data
+	@$(PY) -m webapp --host $(HOST) --port $(PORT) --data $(DATA)
+
+# A bounded loopback load test of the platform (2,000 requests, 20 clients, 127.0.0.1 only).
+bench-serve: data
+	@$(PY) -m webapp.bench --data $(DATA)
 
 bench: $(STAMP)
 	@$(PY) -m pipeline bench --seeds 0 1 2

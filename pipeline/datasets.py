@@ -151,6 +151,15 @@ def mnist_style(img: Image.Image) -> np.ndarray:
     return np.clip(out, 0.0, 1.0)
 
 
+def mnist_style_opened(img: Image.Image) -> np.ndarray:
+    """:func:`mnist_style` of an image just opened (not decoded yet): huge files are decoded at
+    a reduced size first (the learning platform shares this with :func:`load_user_image`)."""
+    img.draft("L", (512, 512))  # JPEG: decode huge files at a reduced size
+    if img.width * img.height > 4096 * 4096:
+        img.thumbnail((2048, 2048))
+    return mnist_style(img)
+
+
 def load_user_image(path: str | Path) -> np.ndarray:
     """Read an image file of any size, mode or format into MNIST style (28x28 float32)."""
     path = Path(path)
@@ -158,10 +167,7 @@ def load_user_image(path: str | Path) -> np.ndarray:
         raise DatasetError(f"image file not found: {path}")
     try:
         with Image.open(path) as img:
-            img.draft("L", (512, 512))  # JPEG: decode huge files at a reduced size
-            if img.width * img.height > 4096 * 4096:
-                img.thumbnail((2048, 2048))
-            return mnist_style(img)
+            return mnist_style_opened(img)
     except DatasetError:
         raise
     except (OSError, ValueError, Image.DecompressionBombError) as exc:

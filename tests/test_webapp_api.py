@@ -1,0 +1,314 @@
+"""The learning platform's API with FastAPI's TestClient: numbers, bad input, media, wording."""
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline import contract
+from tests.conftest import ROOT, vertical_stroke_png
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from webapp import images  # noqa: E402
+from webapp.app import create_app  # noqa: E402
+from webapp.state import Settings  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client(webapp_data_dir: Path, tiny_renders: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(data=webapp_data_dir, renders=tiny_renders,
+                              lectures=ROOT / "scenes" / "lectures"))
+    with TestClient(app) as c:
+        yield c
+
+
+def png(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def post_image(client: TestClient, data: bytes, path: str = "/api/predict") -> dict:
+    r = client.post(path, files={"image": ("digit.png", data, "image/png")})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_health(client: TestClient) -> None:
+    r = client.get("/api/health")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ok" and r.json()["lectures"] == 1
+
+
+def test_drawn_one_both_models_and_edl_identities(client: TestClient) -> None:
+    out = post_image(client, vertical_stroke_png())
+    assert np.asarray(out["input"]).shape == (28, 28)
+    assert sum(out["softmax"]["probs"]) == pytest.approx(1.0, abs=1e-5)
+    e = out["edl"]
+    assert e["u"] == pytest.approx(10 / sum(e["alpha"]), rel=1e-5)
+    assert e["S"] == pytest.approx(sum(e["alpha"]), rel=1e-5)
+    assert sum(e["belief"]) + e["u"] == pytest.approx(1.0, abs=1e-5)
+    assert out["softmax"]["prediction"] == 1 and e["prediction"] == 1
+    assert out["conv1"] is None
+
+
+def test_raw_body_same_as_multipart(client: TestClient) -> None:
+    data = vertical_stroke_png()
+    raw = client.post("/api/predict", content=data, headers={"content-type": "image/png"})
+    assert raw.status_code == 200
+    assert raw.json() == post_image(client, data)
+
+
+def test_same_numbers_as_the_probe(client: TestClient, webapp_data_dir: Path) -> None:
+    """The fixture probed the drawn 1 as a user image: the API must give the dump's numbers."""
+    un = contract.load(contract.Unrelated, webapp_data_dir)
+    ex = [s for s in un.sets if s.key == "user"][0].examples[0]
+    out = post_image(client, (webapp_data_dir / "drawn_one.png").read_bytes())
+    assert np.allclose(out["input"], ex.image, atol=1e-4)
+    for kind, probe in (("softmax", ex.softmax), ("edl", ex.edl)):
+        got = out[kind]
+        assert got["prediction"] == probe.pred
+        assert got["entropy"] == pytest.approx(probe.entropy, rel=1e-5, abs=1e-6)
+        assert np.allclose(got["probs"], probe.probs, rtol=1e-5, atol=1e-6)
+        assert np.allclose(got["logits"], probe.logits, rtol=1e-5, atol=1e-5)
+    for field in ("evidence", "alpha", "belief"):
+        assert np.allclose(out["edl"][field], getattr(ex.edl, field), rtol=1e-5, atol=1e-6), field
+    assert out["edl"]["S"] == pytest.approx(ex.edl.S, rel=1e-5)
+    assert out["edl"]["u"] == pytest.approx(ex.edl.u, rel=1e-5)
+
+
+def test_noise_is_more_uncertain_than_a_drawn_one(client: TestClient) -> None:
+    one = post_image(client, vertical_stroke_png())
+    noise = (np.random.default_rng(0).random((28, 28)) * 255).astype(np.uint8)
+    assert post_image(client, png(noise))["edl"]["u"] > one["edl"]["u"] + 0.2
+
+
+def test_conv1_maps_on_request(client: TestClient) -> None:
+    r = client.post("/api/predict?conv1=true", files={"image": ("a.png", vertical_stroke_png())})
+    maps = np.asarray(r.json()["conv1"])
+    assert maps.shape == (20, 24, 24) and maps.min() >= 0 and maps.max() > 0
+
+
+def test_rotate_sweep_in_one_request(client: TestClient, webapp_data_dir: Path) -> None:
+    out = post_image(client, vertical_stroke_png(), "/api/rotate")
+    angles = out["angles"]
+    probe_angles = contract.load(contract.Rotation, webapp_data_dir).angles
+    assert angles == list(probe_angles) and angles[0] == 0 and angles[-1] == 180
+    n = len(angles)
+    for key in ("images", "softmax_prediction", "softmax_confidence", "edl_prediction",
+                "edl_confidence", "edl_u"):
+        assert len(out[key]) == n, key
+    one = post_image(client, vertical_stroke_png())
+    assert out["edl_u"][0] == pytest.approx(one["edl"]["u"], rel=1e-5)
+    assert out["softmax_prediction"][0] == one["softmax"]["prediction"]
+
+
+def _multipart(body: bytes, boundary: str = "b0undary") -> dict:
+    return {"content": body, "headers": {"content-type": f"multipart/form-data; boundary={boundary}"}}
+
+
+def _bomb() -> bytes:
+    """A small PNG whose header says 8000 x 6000 = 48 megapixels."""
+    buf = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+BAD = {
+    "empty body": ({"content": b"", "headers": {"content-type": "image/png"}}, 400, "empty_body"),
+    "text file": ({"files": {"image": ("notes.txt", b"just some text\n" * 20, "text/plain")}},
+                  415, "not_an_image"),
+    "text content type": ({"content": b"hello", "headers": {"content-type": "text/plain"}},
+                          415, "unsupported_content_type"),
+    "truncated png": ({"content": vertical_stroke_png()[:300],
+                       "headers": {"content-type": "image/png"}}, 422, "truncated_image"),
+    "over 10 MB": ({"content": b"\x89PNG" + b"0" * (images.MAX_BYTES + 10),
+                    "headers": {"content-type": "image/png"}}, 413, "too_large"),
+    "over 10 MB multipart": ({"files": {"image": ("big.png", b"0" * (images.MAX_BYTES + 10))}},
+                             413, "too_large"),
+    "40 megapixels": ({"content": _bomb(), "headers": {"content-type": "image/png"}},
+                      413, "too_many_pixels"),
+    "wrong field": ({"files": {"file": ("d.png", vertical_stroke_png(), "image/png")}},
+                    400, "missing_field"),
+    "no closing boundary": (_multipart(b'--b0undary\r\nContent-Disposition: form-data; '
+                                       b'name="image"\r\n\r\nabc'), 400, "malformed_multipart"),
+    "garbage multipart": (_multipart(b"this is not multipart at all"), 400, "malformed_multipart"),
+    "no boundary": ({"content": b"x", "headers": {"content-type": "multipart/form-data"}},
+                    400, "malformed_multipart"),
+}
+
+
+def _snapshot(*folders: Path) -> set[tuple[str, float]]:
+    return {(str(p), p.stat().st_mtime) for f in folders for p in Path(f).rglob("*")}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_input_is_a_4xx_json_error_and_nothing_is_written(
+        client: TestClient, case: str, webapp_data_dir: Path, tiny_renders: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    kwargs, status, code = BAD[case]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # any temporary file would land here
+    before = _snapshot(webapp_data_dir, tiny_renders)
+    r = client.post("/api/predict", **kwargs)
+    assert r.status_code == status, r.text
+    assert r.json()["error"] == code and r.json()["detail"]
+    assert _snapshot(webapp_data_dir, tiny_renders) == before
+    assert list(tmp_path.iterdir()) == []
+    assert client.get("/api/health").json()["status"] == "ok"
+
+
+def test_a_large_valid_upload_stays_in_memory(client: TestClient,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 9 MB image would be spooled to a temporary file by Starlette's form parser."""
+    def no_temp_files(*a, **k):  # noqa: ANN002, ANN003
+        raise AssertionError("a temporary file was opened")
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", no_temp_files)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_temp_files)
+    monkeypatch.setattr(tempfile, "mkstemp", no_temp_files)
+    noisy = (np.random.default_rng(1).random((1750, 1750, 3)) * 255).astype(np.uint8)
+    data = png(noisy)
+    assert 8 * 2**20 < len(data) < images.MAX_BYTES
+    assert post_image(client, data)["edl"]["u"] > 0
+
+
+def test_openapi_documents_the_response_model(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    ok = spec["paths"]["/api/predict"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"]["$ref"].endswith("/PredictResponse")
+    props = spec["components"]["schemas"]["PredictResponse"]["properties"]
+    assert {"input", "softmax", "edl"} <= set(props)
+    edl = spec["components"]["schemas"]["EdlResult"]["properties"]
+    assert {"evidence", "alpha", "S", "belief", "u", "probs", "prediction", "entropy"} <= set(edl)
+    body = spec["paths"]["/api/predict"]["post"]["requestBody"]["content"]
+    assert "image" in body["multipart/form-data"]["schema"]["properties"]
+    assert client.get("/docs").status_code == 200
+
+
+# -- lectures and media -------------------------------------------------------------------------
+def test_lectures_from_the_manifest(client: TestClient) -> None:
+    lectures = client.get("/api/lectures").json()
+    assert [lec["id"] for lec in lectures] == ["default"]
+    v = lectures[0]["videos"][0]
+    assert v["sequence"] == "cnn_forward_pass"
+    assert [c["title"] for c in v["chapters"]] == ["The task", "Pixels"]
+    assert v["subtitles"] and v["chapters_vtt"] and v["thumbnail"]
+    assert [s["title"] for s in v["sections"]] == ["Pixels"]
+    r = client.get(v["url"], headers={"range": "bytes=0-99"})
+    assert r.status_code == 206 and len(r.content) == 100  # seeking needs ranges
+    assert r.headers["content-type"] == "video/mp4"
+    vtt = client.get(v["subtitles"])
+    assert vtt.headers["content-type"].startswith("text/vtt") and "Our task" in vtt.text
+
+
+def test_media_only_what_manifests_list(client: TestClient, tiny_renders: Path) -> None:
+    manifest = tiny_renders / "default" / "manifest.json"
+    doc = json.loads(manifest.read_text())
+    secret = tiny_renders / "secret.mp4"
+    secret.write_bytes(b"not for you")
+    doc["files"] += [{"path": "../secret.mp4", "kind": "video"},
+                     {"path": str(secret), "kind": "video"},
+                     {"path": "manifest.json", "kind": "chapters"}]
+    n = len(doc["files"])
+    try:
+        manifest.write_text(json.dumps(doc))
+        client.get("/api/lectures")  # rescan
+        for i in range(n - 3, n):
+            assert client.get(f"/media/default/{i}").status_code == 404
+        for path in ("/media/default/99", "/media/../secret.mp4", "/media/default/..%2Fsecret.mp4",
+                     "/media/nope/0", "/media/default/-1"):
+            assert client.get(path).status_code in (404, 422), path
+    finally:
+        doc["files"] = doc["files"][:-3]
+        manifest.write_text(json.dumps(doc))
+        secret.unlink()
+        client.get("/api/lectures")
+
+
+def test_nothing_rendered_still_serves(webapp_data_dir: Path, tmp_path: Path) -> None:
+    app = create_app(Settings(data=webapp_data_dir, renders=tmp_path / "none"))
+    with TestClient(app) as c:
+        assert c.get("/api/lectures").json() == []
+        assert c.get("/").status_code == 200
+        assert "make render" in c.get("/api/wording").json()["en"]["render_command"]
+
+
+def test_page_has_no_external_asset(client: TestClient) -> None:
+    for path in ("/", "/static/app.js", "/static/style.css"):
+        text = client.get(path).text
+        assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+        assert "https://" not in text and "//cdn" not in text, path
+
+
+# -- wording, start-up -------------------------------------------------------------------------
+def test_wording_follows_the_lecture_yaml(client: TestClient) -> None:
+    import yaml
+
+    words = client.get("/api/wording").json()
+    en = yaml.safe_load((ROOT / "scenes/lectures/default.yaml").read_text())
+    zh = yaml.safe_load((ROOT / "scenes/lectures/zh.yaml").read_text())
+    assert words["en"]["rot_edl"] == en["comparison"]["text"]["rotation_edl_series"]
+    assert words["zh"]["rot_edl"] == zh["comparison"]["text"]["rotation_edl_series"]
+    assert words["zh"]["seq_edl_pass"] == zh["edl_pass"]["title"]
+    assert set(words["en"]) == set(words["zh"])
+
+
+def test_missing_models_say_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="make data"):
+        create_app(Settings(data=tmp_path))
+
+
+def test_public_host_warns(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
+                           webapp_data_dir: Path) -> None:
+    import uvicorn
+
+    from webapp.__main__ import is_loopback, main
+
+    import torch
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: calls.append({"threads": n}))
+    assert main(["--host", "0.0.0.0", "--port", "8123", "--data", str(webapp_data_dir)]) == 0
+    assert "warning" in capsys.readouterr().err
+    assert calls == [{"threads": 1}, {"host": "0.0.0.0", "port": 8123, "log_level": "warning"}]
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and not is_loopback("0.0.0.0")
+
+
+# -- batching -----------------------------------------------------------------------------------
+def test_concurrent_requests_share_batches() -> None:
+    from webapp.batcher import Batcher
+
+    class Slow:
+        def __init__(self) -> None:
+            self.sizes: list[int] = []
+
+        def predict(self, x: np.ndarray) -> list[dict]:
+            import time
+
+            self.sizes.append(len(x))
+            time.sleep(0.05)
+            return [{"softmax": {"id": float(v[0, 0])}} for v in x]
+
+    async def go() -> tuple[list, list[int]]:
+        slow = Slow()
+        b = Batcher(slow)  # type: ignore[arg-type]
+        await b.start()
+        jobs = [b.predict(np.full((1, 28, 28), i, np.float32)) for i in range(12)]
+        rows = await asyncio.gather(*jobs)
+        await b.stop()
+        return rows, slow.sizes
+
+    rows, sizes = asyncio.run(go())
+    assert [r[0]["softmax"]["id"] for r in rows] == list(range(12))  # each gets its own answer
+    assert sum(sizes) == 12 and len(sizes) < 12  # ... from fewer forward passes
+

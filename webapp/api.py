@@ -1,0 +1,91 @@
+"""The JSON API: predict, rotate, health, the page's wording and the rendered lectures."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import numpy as np
+from fastapi import APIRouter, Query, Request
+
+from . import images, schemas
+from .errors import ERROR_RESPONSES
+from .state import State
+from .upload import FIELD, image_bytes
+
+router = APIRouter(prefix="/api")
+
+#: How the image may be sent, for the OpenAPI docs (the body is read by :mod:`webapp.upload`).
+IMAGE_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {"type": "object", "required": [FIELD], "properties": {
+        FIELD: {"type": "string", "format": "binary",
+                "description": "any picture: PNG, JPEG, GIF, BMP, TIFF, WebP…"}}}},
+    "image/png": {"schema": {"type": "string", "format": "binary"}},
+    "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+}}}
+
+
+def _state(request: Request) -> State:
+    return request.app.state.platform
+
+
+async def _input(request: Request) -> np.ndarray:
+    """The request's image as the 28x28 input (decoding runs off the event loop)."""
+    data = await image_bytes(request)
+    return await asyncio.to_thread(images.to_mnist, data)
+
+
+@router.post("/predict", response_model=schemas.PredictResponse, responses=ERROR_RESPONSES,
+             openapi_extra=IMAGE_BODY, summary="Both models on one image")
+async def predict(request: Request, conv1: bool = Query(
+        False, description="also return the conv1 feature maps")) -> schemas.PredictResponse:
+    """Send an image (multipart field `image`, or the raw bytes with an image content type);
+    get the MNIST-style input and both models' answers, the same numbers as the pipeline's
+    probes."""
+    st = _state(request)
+    x = await _input(request)
+    row = (await st.batcher.predict(x[None]))[0]
+    maps = None
+    if conv1:
+        raw = await asyncio.to_thread(st.predictor.conv1_maps, x)
+        maps = [schemas.grid(m, 3) for m in raw]
+    return schemas.PredictResponse(input=schemas.grid(x), softmax=schemas.softmax_result(row["softmax"]),
+                                   edl=schemas.edl_result(row["edl"]), conv1=maps)
+
+
+@router.post("/rotate", response_model=schemas.RotateResponse, responses=ERROR_RESPONSES,
+             openapi_extra=IMAGE_BODY, summary="Both models on the image rotated 0°-180°")
+async def rotate(request: Request) -> schemas.RotateResponse:
+    """The same upload as /api/predict; the server rotates the 28×28 input with the pipeline's
+    own rotation at the probes' angles and answers for every angle in one batch."""
+    st = _state(request)
+    x = await _input(request)
+    angles, stack = st.predictor.rotations(x)
+    rows = await st.batcher.predict(stack)
+    sm = [r["softmax"] for r in rows]
+    ed = [r["edl"] for r in rows]
+    return schemas.RotateResponse(
+        angles=[float(a) for a in angles], images=[schemas.grid(i, 3) for i in stack],
+        softmax_prediction=[r["pred"] for r in sm],
+        softmax_confidence=[float(max(r["probs"])) for r in sm],
+        edl_prediction=[r["pred"] for r in ed], edl_confidence=[float(max(r["probs"])) for r in ed],
+        edl_u=[float(r["u"]) for r in ed])
+
+
+@router.get("/health", response_model=schemas.Health, summary="Is the server up")
+async def health(request: Request) -> schemas.Health:
+    st = _state(request)
+    return schemas.Health(status="ok", config_hash=st.predictor.cfg.hash(),
+                          lectures=len(st.lectures()))
+
+
+@router.get("/wording", summary="The page's words, English and Chinese")
+async def wording(request: Request) -> dict[str, dict[str, str]]:
+    return _state(request).wording
+
+
+@router.get("/lectures", summary="The rendered lectures and their videos")
+async def lecture_list(request: Request) -> list[dict[str, Any]]:
+    return [{"id": lec.id, "language": lec.language, "videos": lec.videos}
+            for lec in _state(request).lectures(rescan=True)]
+

@@ -1,0 +1,30 @@
+"""The FastAPI application of the learning platform (``make serve``)."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+
+from . import api, pages
+from .errors import ApiError, api_error_handler
+from .state import Settings, State
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Load both models once and build the app; ``settings`` says where to read from."""
+    state = State.load(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await state.batcher.start()
+        yield
+        await state.batcher.stop()
+
+    app = FastAPI(title="CNN and EDL learning platform", lifespan=lifespan,
+                  description="Both models of the lecture on your own image: POST /api/predict.")
+    app.state.platform = state
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app

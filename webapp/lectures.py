@@ -1,0 +1,121 @@
+"""The rendered lectures under ``renders/``, as their ``manifest.json`` files describe them.
+
+Media are addressed by (lecture folder name, position in that manifest's file list): a request
+names numbers, never a path, and only files that a manifest lists and that lie inside their
+lecture folder can be served."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+MANIFEST = "manifest.json"
+MEDIA_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".vtt": "text/vtt",
+               ".png": "image/png"}
+#: Manifest kinds the player uses (srt and ffmetadata chapters are for other players).
+SERVED_KINDS = {"video", "lecture", "section", "subtitles", "chapters", "thumbnail"}
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    path: Path
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Lecture:
+    """One rendered lecture: its public description and the files it may serve by number."""
+    id: str
+    language: str
+    files: dict[int, MediaFile]
+    videos: list[dict[str, Any]]
+
+
+def scan(renders: Path) -> list[Lecture]:
+    """Every lecture folder under ``renders`` with a readable manifest listing a video."""
+    if not renders.is_dir():
+        return []
+    found = []
+    for manifest in sorted(renders.glob(f"*/{MANIFEST}")):
+        lecture = _read(manifest)
+        if lecture is not None and lecture.videos:
+            found.append(lecture)
+    return found
+
+
+def _read(manifest: Path) -> Optional[Lecture]:
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+        entries = doc["files"]
+        if not isinstance(entries, list):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # half-written or foreign: a later scan will see the finished one
+    folder = manifest.parent
+    lecture_id = folder.name
+    files: dict[int, MediaFile] = {}
+    for i, entry in enumerate(entries):
+        media = _media(folder, entry)
+        if media is not None:
+            files[i] = media
+    urls = {i: f"/media/{lecture_id}/{i}" for i in files}
+    return Lecture(lecture_id, str(doc.get("language") or "en"), files,
+                   _videos(entries, files, urls))
+
+
+def _media(folder: Path, entry: Any) -> Optional[MediaFile]:
+    """The file of a manifest entry if it is a served kind and really inside ``folder``."""
+    if not isinstance(entry, dict) or entry.get("kind") not in SERVED_KINDS:
+        return None
+    rel = entry.get("path")
+    if not isinstance(rel, str) or not rel:
+        return None
+    path = (folder / rel).resolve()
+    media_type = MEDIA_TYPES.get(path.suffix)
+    if media_type is None or not path.is_relative_to(folder.resolve()) or not path.is_file():
+        return None
+    return MediaFile(path, media_type)
+
+
+def _videos(entries: list, files: dict[int, MediaFile], urls: dict[int, str]) -> list[dict]:
+    """The player's view: each video (whole lecture first) with its subtitle and chapter
+    tracks, chapters, thumbnail and section clips."""
+    by_path = {entries[i]["path"]: i for i in files}
+    videos = []
+    for i in files:
+        e = entries[i]
+        if e["kind"] not in ("video", "lecture"):
+            continue
+        stem = e["path"].rsplit(".", 1)[0]
+        side = {suffix: urls[by_path[stem + suffix]] for suffix in (".vtt", ".chapters.vtt", ".png")
+                if stem + suffix in by_path}
+        sections = [{"title": _section_title(entries[j]["path"]), "url": urls[j],
+                     "duration": entries[j].get("duration")}
+                    for j in files if entries[j]["kind"] == "section"
+                    and entries[j]["path"].startswith(stem + "_sections/")]
+        videos.append({"sequence": str(e.get("sequence") or stem), "url": urls[i],
+                       "duration": e.get("duration"), "chapters": _chapters(e),
+                       "subtitles": side.get(".vtt"), "chapters_vtt": side.get(".chapters.vtt"),
+                       "thumbnail": side.get(".png"), "sections": sections})
+    videos.sort(key=lambda v: v["sequence"] != "lecture")  # the whole lecture first
+    return videos
+
+
+def _chapters(entry: dict) -> list[dict]:
+    out = []
+    for c in entry.get("chapters") or []:
+        try:
+            out.append({"title": str(c["title"]), "start": float(c["start"]),
+                        "end": float(c["end"])})
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def _section_title(path: str) -> str:
+    """``01_cnn_forward_pass_sections/03_max_pool.mp4`` -> ``Max pool`` (as the render's
+    chapter titles write section names)."""
+    name = re.sub(r"^\d+_", "", path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    return name.replace("_", " ").strip().capitalize() or name

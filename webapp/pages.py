@@ -1,0 +1,49 @@
+"""The page and its two assets (held in memory), and the lecture media (by manifest number)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from .errors import ApiError
+
+router = APIRouter()
+
+ASSETS = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _read(name: str) -> bytes:
+    return (STATIC / name).read_bytes()
+
+
+#: Read once at import: the routes below serve these bytes, not files named by a request.
+PAGE = _read("index.html")
+ASSET_BYTES = {name: _read(name) for name in ASSETS}
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def index() -> HTMLResponse:
+    return HTMLResponse(PAGE)
+
+
+@router.get("/static/app.js", include_in_schema=False)
+async def app_js() -> Response:
+    return Response(ASSET_BYTES["app.js"], media_type=ASSETS["app.js"])
+
+
+@router.get("/static/style.css", include_in_schema=False)
+async def style_css() -> Response:
+    return Response(ASSET_BYTES["style.css"], media_type=ASSETS["style.css"])
+
+
+@router.get("/media/{lecture_id}/{index}", include_in_schema=False)
+async def media(request: Request, lecture_id: str, index: int) -> FileResponse:
+    """A video, subtitle, chapter or thumbnail file, with HTTP ranges (seeking needs them)."""
+    found = request.app.state.platform.media(lecture_id, index)
+    if found is None or not found.path.is_file():  # a re-render may have replaced it
+        raise ApiError(404, "no_such_media", f"lecture {lecture_id!r} lists no file {index}")
+    return FileResponse(found.path, media_type=found.media_type)
