@@ -25,7 +25,7 @@ from . import config as cfgmod
 from . import datasets
 from .models import LeNet
 from .probes import KINDS, model_out
-from .train import outputs
+from .train import in_precision, outputs
 
 CONFIG_FILE = ".config.json"  # written by `make data` (python -m pipeline config)
 TRAINING_FILE = "training.json"  # its provenance holds the same configuration
@@ -50,6 +50,9 @@ class Predictor:
 
     def __init__(self, models: dict[str, LeNet], cfg: cfgmod.Config) -> None:
         self.models = models
+        # the probes run in float64 (pipeline.train.outputs); converting once here spares a
+        # copy of each model on every request
+        self.models64 = {k: in_precision(m, torch.float64) for k, m in models.items()}
         self.cfg = cfg
         self._lock = threading.Lock()  # one forward pass at a time: torch threads stay busy
 
@@ -65,7 +68,7 @@ class Predictor:
         """One ``{"softmax": ModelOut dict, "edl": ModelOut dict}`` per image of (N, 28, 28)."""
         x = _batch(images)
         with self._lock:
-            outs = {k: outputs(self.models[k], k, x, self.cfg.train) for k in KINDS}
+            outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in KINDS}
         return [{k: model_out(outs[k], i) for k in KINDS} for i in range(len(x))]
 
     def conv1_maps(self, image: np.ndarray) -> np.ndarray:
