@@ -19,7 +19,7 @@ STAMP   := .venv/.setup-done
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
              pipeline/train.py pipeline/run.py pipeline/contract.py
 PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/selection.py \
-             pipeline/attacks.py pipeline/intervals.py
+             pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
 SCENE_SRC := $(wildcard scenes/*.py)
 
 .PHONY: setup data render test bench results sweep check-lecture clean serve bench-serve FORCE

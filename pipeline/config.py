@@ -51,6 +51,13 @@ class ProbeConfig:
     bootstrap_reps: int = 1000  # resamples behind every *_ci (95% intervals)
     min_bin_count: int = 30  # reliability bins with fewer digits never make a "largest gap"
     rejection_share: float = 0.9  # the rejection verdict: accuracy of the 90% most certain
+    actmax_steps: int = 150  # activation maximization: Adam steps per model (10 classes at once)
+    actmax_lr: float = 0.05
+    actmax_tv: float = 0.3  # total-variation weight (smooth strokes, not adversarial noise)
+    embed_heldout: int = 500  # feature-space embedding: held-out digits (the first N)
+    embed_unrelated: int = 100  # ... and the first N of each unrelated set
+    tsne_perplexity: float = 30.0
+    hist_bins: int = 30  # per-epoch weight histograms
     entropy_grid: int = 101  # points of the empirical CDFs
     threshold_grid: int = 21  # uncertainty thresholds 0..1
 
@@ -84,7 +91,8 @@ def tiny(seed: int = 0) -> Config:
         train=TrainConfig(n_train=400, n_heldout=200, epochs=2, seed=seed, batch_size=64),
         probe=ProbeConfig(n_letters=60, n_fashion=60, n_noise=60, rotation_step=30,
                           fgsm_eps=(0.0, 0.1, 0.2), entropy_grid=21, threshold_grid=11,
-                          pgd_steps=3, bootstrap_reps=200, min_bin_count=10),
+                          pgd_steps=3, bootstrap_reps=200, min_bin_count=10, actmax_steps=20,
+                          embed_heldout=100, embed_unrelated=20),
     )
 
 

@@ -84,6 +84,16 @@ class LayerRow(Strict):
     params: int = Field(description="learned parameters of this layer")
 
 
+class ModelDynamics(Strict):
+    """How one model's layers changed during its training run."""
+    layers: list[str] = Field(description="conv1, conv2, fc1, fc2")
+    edges: dict[str, list[float]] = Field(description="per layer: histogram bin edges (+- twice the largest initial weight)")
+    weight_hist: dict[str, list[list[int]]] = Field(description=(
+        "per layer: one weight histogram per epoch, index 0 = the initial weights (values "
+        "beyond the edges are counted in the end bins)"))
+    grad_norm: dict[str, list[float]] = Field(description="per layer: mean L2 norm of the weight gradient over each epoch's batches")
+
+
 class Training(SceneFile):
     FILE: ClassVar[str] = "training.json"
     layers: list[LayerRow] = Field(description="the LeNet layer table (both models share it)")
@@ -94,6 +104,7 @@ class Training(SceneFile):
         "per model ('softmax', 'edl'), one row per epoch: epoch, train_/heldout_ loss and acc; "
         "EDL rows add train_/heldout_ fit, kl, lambda, evidence_correct, evidence_wrong, "
         "u_correct, u_wrong (means over held-out predictions that are right / wrong)"))
+    dynamics: dict[str, ModelDynamics] = Field(description="per model, recorded during the normal training run")
 
     @model_validator(mode="after")
     def _check(self) -> "Training":
@@ -377,12 +388,69 @@ class Attacks(SceneFile):
         return self
 
 
-FILES: tuple[type[SceneFile], ...] = (Training, ForwardPass, Heldout, Unrelated, Rotation, Attacks)
+class Attribution(Strict):
+    """Where one model looks when it names a class."""
+    target: int = Field(description="the class explained: the model's own prediction")
+    gradcam: Grid = Field(description="Grad-CAM on conv2, upsampled to 28x28, peak 1")
+    saliency: Grid = Field(description="|d score / d pixel|, peak 1")
+
+
+class InsideInput(Strict):
+    role: str = Field(description="chosen (the forward-pass digit), mistake (softmax's most confident mistake) or unrelated")
+    name: str
+    label: Optional[int] = Field(description="the true digit; null for an unrelated input")
+    image: Grid
+    softmax: Attribution
+    edl: Attribution
+
+
+class ActMax(Strict):
+    images: list[Grid] = Field(description="per class 0-9: the optimized 28x28 input")
+    score: list[float] = Field(description="per class: the score it reaches (logit or evidence)")
+
+
+class EmbeddingModel(Strict):
+    pca: list[list[float]] = Field(description="per point: 2-D PCA of the FC 500 features")
+    pca_explained: list[float] = Field(description="variance share of the two components")
+    tsne: list[list[float]] = Field(description="per point: 2-D t-SNE (seeded, PCA start)")
+
+
+class Embedding(Strict):
+    group: list[str] = Field(description="per point: heldout, or the unrelated set's key")
+    label: list[Optional[int]] = Field(description="per point: the digit (held-out) or the class in its set (null for noise)")
+    models: dict[str, EmbeddingModel] = Field(description="'softmax' and 'edl'")
+
+
+class Inside(SceneFile):
+    FILE: ClassVar[str] = "inside.json"
+    score: dict[str, str] = Field(description="per model, what a class score is: the logit (softmax) or the evidence (EDL)")
+    inputs: list[InsideInput] = Field(description="Grad-CAM and saliency for both models")
+    activation_max: dict[str, ActMax] = Field(description="per model")
+    actmax_method: str = Field(description="optimizer, steps and regularization")
+    embedding: Embedding
+    confusion: dict[str, list[list[int]]] = Field(description="per model: 10x10 counts on held-out digits, row = true digit")
+    most_confused: dict[str, list[int]] = Field(description="per model: [true, predicted, count] of the largest off-diagonal cell")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Inside":
+        for m, c in self.confusion.items():
+            _expect(f"confusion.{m}", c, (10, 10))
+        for m, a in self.activation_max.items():
+            _expect(f"activation_max.{m}.images", a.images, (10, 28, 28))
+        n = len(self.embedding.group)
+        for m, e in self.embedding.models.items():
+            _expect(f"embedding.models.{m}.tsne", e.tsne, (n, 2))
+            _expect(f"embedding.models.{m}.pca", e.pca, (n, 2))
+        return self
+
+
+FILES: tuple[type[SceneFile], ...] = (Training, ForwardPass, Heldout, Unrelated, Rotation, Attacks,
+                                      Inside)
 
 
 class SceneData:
     """All scene_data files, validated. Attributes: training, forward_pass, heldout, unrelated,
-    rotation, attacks."""
+    rotation, attacks, inside."""
 
     def __init__(self, folder: Path, files: dict[str, SceneFile]) -> None:
         self.folder = folder
@@ -396,6 +464,7 @@ class SceneData:
     unrelated: Unrelated
     rotation: Rotation
     attacks: Attacks
+    inside: Inside
 
 
 def attr_name(cls: type[SceneFile]) -> str:
@@ -489,7 +558,8 @@ def docs() -> str:
             out.append(f"| `{name}` | {tname} | {f.description or ''} |")
             for sub in (Provenance, LayerRow, ModelOut, WorkedConv, ReliabilityBin, ModelHeldout,
                         HeldoutCompare, Diff, Scores, Mistake, OODExample, ModelOODStats,
-                        OODCompare, OODSet, Attack, OwnLossAttack):
+                        OODCompare, OODSet, Attack, OwnLossAttack, ModelDynamics, Attribution,
+                        InsideInput, ActMax, EmbeddingModel, Embedding):
                 if sub.__name__ in str(ann) or ann is sub:
                     nested.append(sub)
         out.append("")

@@ -8,7 +8,7 @@ from typing import Optional
 import numpy as np
 import torch
 
-from . import attacks, contract, datasets, edl, intervals, metrics
+from . import attacks, contract, datasets, edl, inside, intervals, metrics
 from .config import Config
 from .models import LeNet
 from .train import Kind, outputs
@@ -219,14 +219,15 @@ def ood_compare(held: dict, out: dict, boot: intervals.Bootstrap) -> dict:
     return res
 
 
-def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict, sel: Selection,
-              boot: intervals.Bootstrap) -> dict:
+def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict,
+              sets: tuple[list[tuple], list[str]], boot: intervals.Bootstrap) -> dict:
+    """``sets``: what :func:`unrelated_sets` returns."""
     p = cfg.probe
     grid = np.linspace(0, metrics.LOG_K, p.entropy_grid)
     held_sc = scores(so, eo, [None] * len(so["probs"]))
     out_sets: list[dict] = []
     pooled: list[dict] = []
-    sets, skipped = unrelated_sets(cfg, sel)
+    sets, skipped = sets
     for key, source, x, names, labels in sets:
         outs = {k: outputs(models[k], k, torch.from_numpy(x), cfg.train) for k in KINDS}
         sc = scores(outs["softmax"], outs["edl"], labels)
@@ -280,6 +281,54 @@ def rotation(cfg: Config, models: dict[str, LeNet], x: np.ndarray, y: np.ndarray
     return {"digit": sel.rotation_digit, "heldout_index": idx, "angles": angles, "images": imgs,
             "softmax_probs": s["probs"], "edl_probs": e["probs"], "edl_u": e["u"],
             "edl_evidence": e["evidence"].sum(1)}
+
+
+def attribution(models: dict[str, LeNet], cfg: Config, image: np.ndarray, outs: dict) -> dict:
+    """Grad-CAM and saliency of each model for its own prediction on one image."""
+    res = {}
+    for k in KINDS:
+        target = int(np.argmax(outs[k]["probs"]))
+        score = inside.score_fn(k, cfg.train)
+        res[k] = {"target": target, "gradcam": inside.gradcam(models[k], image, target, score),
+                  "saliency": inside.saliency(models[k], image, target, score)}
+    return res
+
+
+def inside_probe(cfg: Config, models: dict[str, LeNet], x: np.ndarray, y: np.ndarray,
+                 so: dict, eo: dict, chosen: int, sets: list[tuple]) -> dict:
+    """``contract.Inside``: attributions, activation maximization, feature space, confusion."""
+    p, seed = cfg.probe, cfg.train.seed
+    wrong = np.flatnonzero(so["probs"].argmax(1) != y)
+    picks = [("chosen", f"held-out digit {chosen}", x[chosen, 0], int(y[chosen]))]
+    if wrong.size:
+        i = int(wrong[np.argmax(so["probs"][wrong].max(1))])
+        picks.append(("mistake", f"held-out digit {i}", x[i, 0], int(y[i])))
+    key, _, ux, names, _ = sets[0]
+    picks.append(("unrelated", f"{key}: {names[0]}", ux[0, 0], None))
+    inputs = []
+    for role, name, img, label in picks:
+        outs = {k: outputs(models[k], k, torch.from_numpy(img[None, None]), cfg.train) for k in KINDS}
+        inputs.append({"role": role, "name": name, "label": label, "image": img,
+                       **attribution(models, cfg, img, outs)})
+    actmax = {}
+    for k in KINDS:
+        imgs, score = inside.maximize(models[k], inside.score_fn(k, cfg.train), p, seed)
+        actmax[k] = {"images": imgs, "score": score}
+    pts = [x[:p.embed_heldout]] + [s[2][:p.embed_unrelated] for s in sets if s[0] != "user"]
+    group = ["heldout"] * len(pts[0]) + [s[0] for s in sets if s[0] != "user"
+                                         for _ in range(min(p.embed_unrelated, len(s[2])))]
+    label = [int(v) for v in y[:p.embed_heldout]] + [s[4][i] for s in sets if s[0] != "user"
+                                                      for i in range(min(p.embed_unrelated, len(s[2])))]
+    xs = np.concatenate(pts)
+    emb = {k: inside.embed(inside.features(models[k], xs), seed, p.tsne_perplexity) for k in KINDS}
+    conf = {k: inside.confusion(y, out["probs"].argmax(1)) for k, out in (("softmax", so), ("edl", eo))}
+    return {"score": {"softmax": "logit", "edl": f"evidence ({cfg.train.evidence})"},
+            "inputs": inputs, "activation_max": actmax,
+            "actmax_method": (f"Adam lr {p.actmax_lr}, {p.actmax_steps} steps, random jitter of "
+                              f"up to 2 px, 3x3 blur every 10 steps, total variation x {p.actmax_tv}, "
+                              "pixels clamped to [0, 1]"),
+            "embedding": {"group": group, "label": label, "models": emb},
+            "confusion": conf, "most_confused": {k: list(inside.most_confused(c)) for k, c in conf.items()}}
 
 
 def attack(cfg: Config, models: dict[str, LeNet], x: torch.Tensor, y: torch.Tensor,

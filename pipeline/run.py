@@ -44,9 +44,11 @@ def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]
     device = pick_device(cfg.train.device)
     ckpt = Path(out_dir) / CHECKPOINTS
     ckpt.mkdir(parents=True, exist_ok=True)
-    histories, seconds = {}, {}
+    histories, seconds, dynamics = {}, {}, {}
     for kind in probes.KINDS:
-        model, histories[kind], seconds[kind] = train_model(kind, split, cfg.train, device, progress)
+        model, histories[kind], seconds[kind], dyn = train_model(
+            kind, split, cfg.train, device, progress, dynamics_bins=cfg.probe.hist_bins)
+        dynamics[kind] = dyn.to_dict()
         tmp = ckpt / f".{kind}.pt.tmp"
         torch.save({"kind": kind, "state_dict": model.state_dict(), "config": cfg.to_dict(),
                     "config_hash": cfg.hash(), "history": histories[kind],
@@ -56,7 +58,7 @@ def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]
         "provenance": provenance(cfg, split, seconds, device.type),
         "layers": LeNet().layer_table(), "evidence": cfg.train.evidence,
         "edl_loss": cfg.train.edl_loss, "annealing_epochs": cfg.train.annealing_epochs,
-        "history": histories}, out_dir)
+        "history": histories, "dynamics": dynamics}, out_dir)
     return seconds
 
 
@@ -100,8 +102,9 @@ def probe(cfg: Config, out_dir: Path, sel: probes.Selection, progress: bool = Tr
     written.append(contract.save(contract.Heldout, {"provenance": prov,
                                                     **probes.heldout(cfg, x, y, so, eo, boot)}, out_dir))
     say("unrelated inputs")
+    sets = probes.unrelated_sets(cfg, sel)
     written.append(contract.save(contract.Unrelated, {
-        "provenance": prov, **probes.unrelated(cfg, models, so, eo, sel, boot)}, out_dir))
+        "provenance": prov, **probes.unrelated(cfg, models, so, eo, sets, boot)}, out_dir))
     say("rotated digit")
     written.append(contract.save(contract.Rotation, {
         "provenance": prov, **probes.rotation(cfg, models, x, y, so, eo, sel)}, out_dir))
@@ -109,6 +112,10 @@ def probe(cfg: Config, out_dir: Path, sel: probes.Selection, progress: bool = Tr
     written.append(contract.save(contract.Attacks, {
         "provenance": prov, **probes.adversarial(cfg, models, x, y, fp["heldout_index"], boot)},
         out_dir))
+    say("inside the networks: Grad-CAM, saliency, activation maximization, t-SNE, confusion")
+    written.append(contract.save(contract.Inside, {
+        "provenance": prov, **probes.inside_probe(cfg, models, x, y, so, eo, fp["heldout_index"],
+                                                  sets[0])}, out_dir))
     return written
 
 

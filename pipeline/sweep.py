@@ -56,11 +56,11 @@ def run_seed(base: Config, seed: int, rows: list[Row]) -> float:
     device = pick_device(cfg.train.device)
     xh, yh = torch.from_numpy(split.x_heldout), split.y_heldout
     sets, _ = probes.unrelated_sets(cfg, probes.Selection())
-    sm, _, _ = train_model("softmax", split, cfg.train, device, progress=False)
+    sm, _, _, _ = train_model("softmax", split, cfg.train, device, progress=False)
     sm_acc = float((outputs(sm, "softmax", xh, cfg.train)["probs"].argmax(1) == yh).mean())
     for row in rows:
         t = dataclasses.replace(cfg.train, evidence=row.evidence, evidence_clamp=row.clamp)
-        model, _, _ = train_model("edl", split, t, device, progress=False)
+        model, _, _, _ = train_model("edl", split, t, device, progress=False)
         held = outputs(model, "edl", xh, t)
         row.accuracy.append(float((held["probs"].argmax(1) == yh).mean()))
         row.saturated.append(float(edl.saturated(torch.from_numpy(held["logits"]), t.evidence,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 import time
-from typing import Literal
+from typing import Literal, Optional
 
 import numpy as np
 import torch
@@ -91,9 +91,55 @@ def _epoch_metrics(model: LeNet, kind: Kind, cfg: TrainConfig, x: torch.Tensor, 
     return m
 
 
+class Dynamics:
+    """How the weights and gradients of each layer evolve during the normal training run:
+    a weight histogram per epoch (epoch 0 = the initial weights) on fixed edges (+- twice the
+    largest initial weight; values beyond land in the end bins), and the mean gradient L2 norm
+    per epoch over the batches."""
+
+    LAYERS = ("conv1", "conv2", "fc1", "fc2")
+
+    def __init__(self, model: LeNet, bins: int = 30) -> None:
+        self.edges = {}
+        for name in self.LAYERS:
+            r = 2 * float(getattr(model, name).weight.detach().abs().max())
+            self.edges[name] = np.linspace(-r, r, bins + 1)
+        self.hist: dict[str, list[np.ndarray]] = {n: [] for n in self.LAYERS}
+        self.grad_norm: dict[str, list[float]] = {n: [] for n in self.LAYERS}
+        self._sums = {n: 0.0 for n in self.LAYERS}
+        self._batches = 0
+        self.weights(model)
+
+    def weights(self, model: LeNet) -> None:
+        """Histogram the current weights (call at the end of each epoch)."""
+        for name in self.LAYERS:
+            w = getattr(model, name).weight.detach().cpu().numpy().ravel()
+            e = self.edges[name]
+            self.hist[name].append(np.histogram(np.clip(w, e[0], e[-1]), e)[0])
+
+    def gradients(self, model: LeNet) -> None:
+        """Add this batch's gradient norms (call after backward)."""
+        for name in self.LAYERS:
+            self._sums[name] += float(getattr(model, name).weight.grad.norm())
+        self._batches += 1
+
+    def end_epoch(self, model: LeNet) -> None:
+        for name in self.LAYERS:
+            self.grad_norm[name].append(self._sums[name] / max(self._batches, 1))
+            self._sums[name] = 0.0
+        self._batches = 0
+        self.weights(model)
+
+    def to_dict(self) -> dict:
+        return {"layers": list(self.LAYERS), "edges": self.edges, "weight_hist": self.hist,
+                "grad_norm": self.grad_norm}
+
+
 def train_model(kind: Kind, split: Split, cfg: TrainConfig, device: torch.device | None = None,
-                progress: bool = True) -> tuple[LeNet, list[dict], float]:
-    """Train one model; returns it (on the CPU, eval mode), its history and the seconds taken."""
+                progress: bool = True, dynamics_bins: int = 0
+                ) -> tuple[LeNet, list[dict], float, Optional[Dynamics]]:
+    """Train one model; returns it (on the CPU, eval mode), its history, the seconds taken and,
+    with ``dynamics_bins`` > 0, its :class:`Dynamics` (else None)."""
     device = device or pick_device(cfg.device)
     seed_everything(cfg.seed)
     model = LeNet(cfg.dropout).to(device)
@@ -102,6 +148,7 @@ def train_model(kind: Kind, split: Split, cfg: TrainConfig, device: torch.device
     xh, yh = torch.from_numpy(split.x_heldout), torch.from_numpy(split.y_heldout)
     xt_dev, yt_dev = xt.to(device), yt.to(device)
     gen = torch.Generator().manual_seed(cfg.seed)
+    dyn = Dynamics(model, dynamics_bins) if dynamics_bins else None
     history: list[dict] = []
     start = time.perf_counter()
     bar = tqdm(range(cfg.epochs), desc=f"training {kind:7s}", unit="epoch", disable=not progress,
@@ -114,8 +161,12 @@ def train_model(kind: Kind, split: Split, cfg: TrainConfig, device: torch.device
             loss, _ = loss_fn(kind, cfg, model(xt_dev[b]), yt_dev[b], epoch)
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            if dyn is not None:
+                dyn.gradients(model)
             opt.step()
         model.cpu()
+        if dyn is not None:
+            dyn.end_epoch(model)
         train_m = _epoch_metrics(model, kind, cfg, xt, yt, epoch)
         held_m = _epoch_metrics(model, kind, cfg, xh, yh, epoch)
         model.to(device)
@@ -125,4 +176,4 @@ def train_model(kind: Kind, split: Split, cfg: TrainConfig, device: torch.device
         history.append(row)
         bar.set_postfix(loss=f"{train_m['loss']:.3f}", heldout_acc=f"{held_m['acc']:.3f}")
     seconds = time.perf_counter() - start
-    return model.cpu().eval(), history, seconds
+    return model.cpu().eval(), history, seconds, dyn
