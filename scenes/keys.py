@@ -1,0 +1,206 @@
+"""Keys of rendered pieces: a hash of everything that determines a section's frames.
+
+A section's video is determined by
+
+- the scene code: the scene's module and every ``scenes`` module it imports;
+- the render settings, the encoder options and the pinned package versions;
+- the lecture keys the sequence reads (theme, pace, sample, rotation, unrelated inputs, its
+  title and its selection of sections) and the on-screen strings (``<sequence>.text.<key>``)
+  read while drawing this section or any section before it (a section may carry state on);
+- the scene_data files the scene declares in ``DATA`` (every file when it declares none).
+
+Captions are not part of a section's key: they only become subtitles (see
+:func:`subtitle_key`). Nothing here imports manim.
+
+    base = sequence_base(seq, lecture, settings, data_folder)
+    keys = section_keys(base, ["task", "pixels"], reads, lecture.cnn_forward_pass.text)
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from scenes import registry
+from scenes.config import Lecture, RenderSettings
+from scenes.placeholders import module_closure
+
+#: Encoder options of every rendered segment. Identical for every piece, so that sections,
+#: sequences and the lecture are joined by stream copy.
+ENCODER_OPTIONS: dict[str, str] = {"crf": "23", "preset": "medium"}
+
+#: Packages whose versions change pixels or bytes (Manim, its text and vector stack, the encoder).
+PINNED = ("manim", "manimpango", "pycairo", "av", "numpy", "pillow", "scipy")
+
+#: Bump when the meaning of a key changes.
+SCHEMA = 1
+
+#: Sentinel value of a text key that was looked up but not present.
+ABSENT = "<absent>"
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of JSON-able parts."""
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def versions() -> dict[str, str]:
+    """Installed versions of :data:`PINNED` plus the FFmpeg libraries PyAV links."""
+    out: dict[str, str] = {}
+    for name in PINNED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    try:
+        import av
+        out["ffmpeg"] = json.dumps({k: list(v) for k, v in av.library_versions.items()})
+    except Exception:  # the versions are informative; av itself is pinned above
+        pass
+    return out
+
+
+def code_digest(seq: registry.Sequence) -> str:
+    """Hash of the scene module's source and every scenes module it imports."""
+    module = str(seq.target).split(":")[0] if isinstance(seq.target, str) else None
+    if module is None:  # a class given directly (tests): its module's closure
+        module = getattr(seq.target, "__module__", "")
+    files = module_closure(module)
+    return digest(str(seq.target), [(p.name, file_digest(p)) for p in files])
+
+
+def data_files(folder: Optional[Path], names: Optional[Iterable[str]]) -> list[Path]:
+    """The scene_data files of ``names`` (``"forward_pass"`` -> .json and a .npz beside it);
+    every file of the folder when ``names`` is None."""
+    if folder is None or not folder.is_dir():
+        return []
+    if names is None:
+        return sorted(p for p in folder.iterdir() if p.suffix in (".json", ".npz"))
+    stems = {n.removesuffix(".json") for n in names}
+    return sorted(p for p in folder.iterdir() if p.stem in stems and p.suffix in (".json", ".npz"))
+
+
+def lecture_inputs(seq: registry.Sequence, lecture: Lecture) -> dict[str, Any]:
+    """The lecture keys a sequence's frames depend on, besides the text strings it reads."""
+    raw = lecture.model_dump(mode="json")
+    if seq.name == registry.TITLE.name:
+        return {k: raw[k] for k in ("language", "title_card", "theme", "pace")}
+    keep = {k: raw[k] for k in ("language", "theme", "pace", "sample", "rotation", "unrelated")}
+    keep["sections"] = (raw.get("sections") or {}).get(seq.name)
+    keep["title"] = raw[seq.name]["title"]
+    return keep
+
+
+def sequence_base(seq: registry.Sequence, lecture: Lecture, settings: RenderSettings,
+                  data_folder: Optional[Path], data_names: Optional[Sequence[str]]) -> str:
+    """The part of every section key of ``seq`` that does not depend on the section."""
+    render = {"width": settings.width, "height": settings.height, "fps": settings.fps,
+              "encoder": ENCODER_OPTIONS}
+    data = [(p.name, file_digest(p)) for p in data_files(data_folder, data_names)]
+    return digest(SCHEMA, seq.name, code_digest(seq), versions(), render,
+                  lecture_inputs(seq, lecture), data)
+
+
+def value_digest(text: Mapping[str, str], key: str) -> str:
+    return digest(text[key]) if key in text else ABSENT
+
+
+def section_keys(base: str, names: Sequence[str], reads: Mapping[str, Iterable[str]],
+                 text: Mapping[str, str]) -> list[Optional[str]]:
+    """The key of each section in ``names``: ``base``, the sections up to it and the current
+    values of the text keys read up to it (``reads[""]`` holds those read before the first
+    section). A section whose reads are unknown (never rendered), and every one after it,
+    gets None."""
+    seen: set[str] = set(reads.get("", ()))
+    out: list[Optional[str]] = []
+    for i, name in enumerate(names):
+        if name not in reads or (out and out[-1] is None):
+            out.append(None)
+            continue
+        seen |= set(reads[name])
+        out.append(digest(base, list(names[:i + 1]),
+                          sorted((k, value_digest(text, k)) for k in seen)))
+    return out
+
+
+def subtitle_key(section_keys_: Sequence[Optional[str]], captions: Mapping[str, str]) -> str:
+    """Subtitles follow the sections' timing and values, and the captions' wording."""
+    return digest(list(section_keys_), dict(captions))
+
+
+class ReadLog:
+    """The text keys a scene looks up, per section (``""``: before the first section)."""
+
+    def __init__(self) -> None:
+        self.section = ""
+        self.reads: dict[str, set[str]] = {"": set()}
+
+    def begin(self, section: str) -> None:
+        self.section = section
+        self.reads.setdefault(section, set())
+
+    def note(self, key: str) -> None:
+        self.reads.setdefault(self.section, set()).add(key)
+
+    def as_lists(self) -> dict[str, list[str]]:
+        return {k: sorted(v) for k, v in self.reads.items()}
+
+
+class RecordingDict(dict):
+    """A dict that notes every key looked up in it (``d[k]``, ``d.get(k)``, ``k in d``) in a
+    :class:`ReadLog`; iterating notes every key."""
+
+    def __init__(self, data: Mapping[str, Any], log: ReadLog) -> None:
+        super().__init__(data)
+        self.log = log
+
+    def __getitem__(self, key: str) -> Any:
+        self.log.note(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.log.note(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.log.note(key)
+        return super().__contains__(key)
+
+    def _all(self) -> None:
+        for k in super().keys():
+            self.log.note(k)
+
+    def __iter__(self):  # type: ignore[override]
+        self._all()
+        return super().__iter__()
+
+    def items(self):  # type: ignore[override]
+        self._all()
+        return super().items()
+
+    def values(self):  # type: ignore[override]
+        self._all()
+        return super().values()
+
+    def keys(self):  # type: ignore[override]
+        self._all()
+        return super().keys()
+
+
+__all__ = ["ENCODER_OPTIONS", "ReadLog", "RecordingDict", "code_digest", "data_files", "digest",
+           "file_digest", "lecture_inputs", "section_keys", "sequence_base", "subtitle_key",
+           "value_digest", "versions"]
