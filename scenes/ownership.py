@@ -43,9 +43,10 @@ def owner_of(out: Path) -> Optional[str]:
         return None
 
 
-def claim(out: Path, source: Optional[Path], force: bool = False) -> None:
+def claim(out: Path, source: Optional[Path], force: bool = False) -> bool:
     """Record ``source`` as the owner of ``out``; raise :class:`FolderTaken` when another
-    lecture owns it, or when it holds other files and no owner, unless ``force``."""
+    lecture owns it, or when it holds other files and no owner, unless ``force``.
+    Returns whether the owner changed (the manifest must then be rewritten)."""
     me = lecture_id(source)
     owner = owner_of(out)
     if not force:
@@ -56,7 +57,9 @@ def claim(out: Path, source: Optional[Path], force: bool = False) -> None:
         if owner is None and out.is_dir() and any(p.name != ".work" for p in out.iterdir()):
             raise FolderTaken(f"{out} is not empty and no lecture rendered it: choose an empty "
                               "folder for render.output_dir, or pass --force (FORCE=1)")
-    media.atomic_write_text(out / OWNER, me + "\n")
+    if not (out / OWNER).is_file() or (out / OWNER).read_text(encoding="utf-8").strip() != me:
+        media.atomic_write_text(out / OWNER, me + "\n")
+    return owner != me
 
 
 __all__ = ["FolderTaken", "claim", "lecture_id", "owner_of"]

@@ -335,7 +335,7 @@ def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = 
     settings = lecture.render.settings(quality)
     out = settings.output_dir
     work = out / WORK
-    ownership.claim(out, lecture.source_path, force)
+    new_owner = ownership.claim(out, lecture.source_path, force)
     cache = Cache(work)
     folder = getattr(data, "folder", None)
     data_folder = Path(folder) if folder else None
@@ -355,7 +355,7 @@ def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = 
                    verbose, report)
     changed = _publish_all(pieces, records, lecture, cache, out)
     joined, how = _join(lecture, out, cache, report)
-    if changed or joined or not (out / MANIFEST).exists():
+    if changed or joined or new_owner or not (out / MANIFEST).exists():
         names = {p.seq.stem: (list(p.scene_class.DATA) if getattr(p.scene_class, "DATA", None)
                               is not None else None) for p in pieces}
         for seq in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
