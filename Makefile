@@ -11,6 +11,8 @@ PRESET  ?= default
 SET     ?=
 QUALITY ?=
 DATA    ?= scene_data
+WORKERS ?=
+FORCE   ?=
 STAMP   := .venv/.setup-done
 
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
@@ -18,7 +20,7 @@ TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline
 PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/selection.py
 SCENE_SRC := $(wildcard scenes/*.py)
 
-.PHONY: setup data render test bench results check-lecture clean FORCE
+.PHONY: setup data render test bench bench-render results check-lecture clean FORCE
 
 setup: $(STAMP)
 
@@ -48,7 +50,12 @@ check-lecture: $(STAMP)
 	@$(PY) -m scenes.config check "$(LECTURE)"
 
 render: check-lecture data
-	@$(PY) -m scenes.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY))
+	@$(PY) -m scenes.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
+		$(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(FORCE)),--force)
+
+# Cold, no-op and one-caption-edit render times of the lecture, 1 and 2 workers, 1080p30 and preview.
+bench-render: data
+	@$(PY) tools/bench_render.py --lecture "$(LECTURE)" --data $(DATA)
 
 test: $(STAMP)
 	@$(PY) -m pytest -q

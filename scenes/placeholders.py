@@ -233,7 +233,7 @@ def problems(template: str, allowed: Optional[Iterable[str]]) -> list[str]:
         msg = str(exc)
         if "Single '}'" in msg:
             return ["'}' has no matching '{' (write '}}' for a literal brace)"]
-        if "expected '}'" in msg or "Single '{'" in msg:
+        if "expected '}'" in msg or "Single '{'" in msg or "unexpected '{'" in msg:
             return ["'{' has no matching '}' (write '{{' for a literal brace)"]
         return [f"bad placeholder: {msg}"]
     names = set(allowed) if allowed is not None else None
