@@ -69,7 +69,7 @@ class LectureScene(Scene):
     DATA: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
-        from scenes.keys import ReadLog, RecordingDict
+        from scenes.reads import ReadLog, RecordingDict
 
         self.lecture = lecture
         self.data = data

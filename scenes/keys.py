@@ -17,8 +17,10 @@ Captions are not part of a section's key: they only become subtitles (see
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -26,7 +28,8 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from scenes import registry
 from scenes.config import Lecture, RenderSettings
-from scenes.placeholders import module_closure
+from scenes.placeholders import module_closure, module_file
+from scenes.reads import ReadLog, RecordingDict  # noqa: F401 (re-exported)
 
 #: Encoder options of every rendered segment. Identical for every piece, so that sections,
 #: sequences and the lecture are joined by stream copy.
@@ -40,6 +43,51 @@ SCHEMA = 1
 
 #: Sentinel value of a text key that was looked up but not present.
 ABSENT = "<absent>"
+
+
+@dataclass(frozen=True)
+class SceneInfo:
+    """The class constants of a scene that decide what it renders (LectureScene)."""
+    sequence: str
+    sections: tuple[str, ...]
+    data: Optional[tuple[str, ...]]  # DATA: the scene_data files it reads; None: all
+
+
+def scene_info(seq: registry.Sequence) -> Optional[SceneInfo]:
+    """``sequence``, ``SECTIONS`` and ``DATA`` read from the scene's source with :mod:`ast`, so
+    that deciding what to reuse does not import manim; None when they are not literals in the
+    class body (then the class must be imported)."""
+    if not isinstance(seq.target, str):
+        return None
+    module, cls = seq.target.split(":")
+    path = module_file(module)
+    if path is None:
+        return None
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls), None)
+    if body is None:
+        return None
+    found: dict[str, Any] = {}
+    for st in body:
+        target = (st.targets[0] if isinstance(st, ast.Assign) and len(st.targets) == 1
+                  else st.target if isinstance(st, ast.AnnAssign) else None)
+        if isinstance(target, ast.Name) and st.value is not None:
+            try:
+                found[target.id] = ast.literal_eval(st.value)
+            except (ValueError, TypeError, SyntaxError):
+                found[target.id] = ...  # computed: unknown here
+    if "SECTIONS" not in found or found.get("SECTIONS") is ... or found.get("DATA", None) is ... \
+            or found.get("sequence", "") is ...:
+        return None
+    data = found.get("DATA")
+    return SceneInfo(str(found.get("sequence", "")), tuple(found["SECTIONS"]),
+                     tuple(data) if data is not None else None)
+
+
+def class_info(scene_class: type) -> SceneInfo:
+    data = getattr(scene_class, "DATA", None)
+    return SceneInfo(getattr(scene_class, "sequence", ""), tuple(scene_class.SECTIONS),
+                     tuple(data) if data is not None else None)
 
 
 def digest(*parts: Any) -> str:
@@ -141,66 +189,6 @@ def subtitle_key(section_keys_: Sequence[Optional[str]], captions: Mapping[str, 
     return digest(list(section_keys_), dict(captions))
 
 
-class ReadLog:
-    """The text keys a scene looks up, per section (``""``: before the first section)."""
-
-    def __init__(self) -> None:
-        self.section = ""
-        self.reads: dict[str, set[str]] = {"": set()}
-
-    def begin(self, section: str) -> None:
-        self.section = section
-        self.reads.setdefault(section, set())
-
-    def note(self, key: str) -> None:
-        self.reads.setdefault(self.section, set()).add(key)
-
-    def as_lists(self) -> dict[str, list[str]]:
-        return {k: sorted(v) for k, v in self.reads.items()}
-
-
-class RecordingDict(dict):
-    """A dict that notes every key looked up in it (``d[k]``, ``d.get(k)``, ``k in d``) in a
-    :class:`ReadLog`; iterating notes every key."""
-
-    def __init__(self, data: Mapping[str, Any], log: ReadLog) -> None:
-        super().__init__(data)
-        self.log = log
-
-    def __getitem__(self, key: str) -> Any:
-        self.log.note(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.log.note(key)
-        return super().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        if isinstance(key, str):
-            self.log.note(key)
-        return super().__contains__(key)
-
-    def _all(self) -> None:
-        for k in super().keys():
-            self.log.note(k)
-
-    def __iter__(self):  # type: ignore[override]
-        self._all()
-        return super().__iter__()
-
-    def items(self):  # type: ignore[override]
-        self._all()
-        return super().items()
-
-    def values(self):  # type: ignore[override]
-        self._all()
-        return super().values()
-
-    def keys(self):  # type: ignore[override]
-        self._all()
-        return super().keys()
-
-
-__all__ = ["ENCODER_OPTIONS", "ReadLog", "RecordingDict", "code_digest", "data_files", "digest",
+__all__ = ["ENCODER_OPTIONS", "ReadLog", "SceneInfo", "class_info", "scene_info", "RecordingDict", "code_digest", "data_files", "digest",
            "file_digest", "lecture_inputs", "section_keys", "sequence_base", "subtitle_key",
            "value_digest", "versions"]

@@ -296,7 +296,10 @@ def _signature(path: PathLike) -> tuple:
             cc = s.codec_context
             fmt = cc.pix_fmt if s.type == "video" else (cc.format.name if cc.format else None)
             size = (cc.width, cc.height) if s.type == "video" else (cc.sample_rate, cc.channels)
-            sig.append((s.type, cc.name, size, fmt, str(s.average_rate), bytes(cc.extradata or b"")))
+            # the nominal rate: the average one is estimated from timestamps and differs
+            # between clips of the same encoder settings
+            rate = s.base_rate or s.guessed_rate or s.average_rate
+            sig.append((s.type, cc.name, size, fmt, str(rate), bytes(cc.extradata or b"")))
         return tuple(sig)
 
 

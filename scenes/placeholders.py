@@ -48,28 +48,87 @@ def module_file(module: str) -> Optional[Path]:
     return Path(spec.origin)
 
 
-def local_imports(tree: ast.Module, package: str = "scenes") -> set[str]:
-    """Modules of ``package`` that a module imports (``from scenes import x``, ``import scenes.y``)."""
-    out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == package:
-                out |= {f"{package}.{a.name}" for a in node.names}
-            elif node.module.startswith(package + "."):
-                out.add(node.module)
-        elif isinstance(node, ast.Import):
-            out |= {a.name for a in node.names if a.name.startswith(package + ".")}
-    return out
+@dataclass
+class _Facts:
+    """What one walk over a source file finds (see :func:`facts`)."""
+    imports: set[str]
+    formatters: dict[str, set[str]]  # function with **values/**extra -> its own parameters
+    calls: list[tuple[str, set[str], list[ast.expr]]]  # (name, keywords, **mappings)
+    captions: set[str]  # self.values keys
+    assigned: dict[str, list[ast.expr]]
+    returns: dict[str, list[ast.expr]]
+
+
+def _called_name(call: ast.Call) -> Optional[str]:
+    f = call.func
+    return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
+
+
+def _is_self_values(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "values"
+            and isinstance(node.value, ast.Name) and node.value.id == "self")
+
+
+def _imports_of(node: ast.AST, package: str) -> set[str]:
+    if isinstance(node, ast.ImportFrom) and node.module:
+        if node.module == package:
+            return {f"{package}.{a.name}" for a in node.names}
+        if node.module.startswith(package + "."):
+            return {node.module}
+    elif isinstance(node, ast.Import):
+        return {a.name for a in node.names if a.name.startswith(package + ".")}
+    return set()
+
+
+def _visit(node: ast.AST, f: _Facts) -> None:
+    """Note what one node tells about placeholders."""
+    f.imports |= _imports_of(node, "scenes")
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if node.args.kwarg and node.args.kwarg.arg in FORMAT_KWARGS:
+            a = node.args
+            f.formatters.setdefault(node.name, set()).update(
+                p.arg for p in a.posonlyargs + a.args + a.kwonlyargs)
+        f.returns.setdefault(node.name, []).extend(
+            r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value)
+    elif isinstance(node, ast.Call):
+        name = _called_name(node) or ""
+        if name == "update" and isinstance(node.func, ast.Attribute) and _is_self_values(node.func.value):
+            f.captions |= {k.arg for k in node.keywords if k.arg}
+        f.calls.append((name, {k.arg for k in node.keywords if k.arg},
+                        [k.value for k in node.keywords if k.arg is None]))
+    elif isinstance(node, ast.Assign):
+        for t in node.targets:
+            if isinstance(t, ast.Name):
+                f.assigned.setdefault(t.id, []).append(node.value)
+                if t.id == "PLACEHOLDERS":
+                    try:
+                        f.captions |= {str(v) for v in ast.literal_eval(node.value)}
+                        f.calls.append(("", {str(v) for v in ast.literal_eval(node.value)}, []))
+                    except (ValueError, TypeError, SyntaxError):
+                        pass
+            elif isinstance(t, ast.Subscript) and _is_self_values(t.value) \
+                    and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str):
+                f.captions.add(t.slice.value)
 
 
 @lru_cache(maxsize=64)
-def _parse(path: Path, mtime: float) -> ast.Module:
-    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+def _facts(path: Path, mtime: float) -> _Facts:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    f = _Facts(set(), {}, [], set(), {}, {})
+    for node in ast.walk(tree):
+        _visit(node, f)
+    return f
 
 
-def parse(path: Path) -> ast.Module:
-    """The syntax tree of a file (cached while the file is unchanged)."""
-    return _parse(path, path.stat().st_mtime)
+def facts(path: Path) -> _Facts:
+    """The placeholder facts of a file, from one walk over its syntax tree (cached while the
+    file is unchanged)."""
+    return _facts(path, path.stat().st_mtime)
+
+
+def local_imports(path: Path) -> set[str]:
+    """Modules of ``scenes`` that a file imports."""
+    return facts(path).imports
 
 
 def module_closure(module: str) -> list[Path]:
@@ -84,21 +143,8 @@ def module_closure(module: str) -> list[Path]:
         if path is None:
             continue
         seen[name] = path
-        todo += sorted(local_imports(parse(path)) - set(seen))
+        todo += sorted(local_imports(path) - set(seen))
     return [seen[k] for k in sorted(seen)]
-
-
-def _formatters(trees: Iterable[ast.Module]) -> dict[str, set[str]]:
-    """name -> own parameter names of every function with a ``**values`` parameter."""
-    out: dict[str, set[str]] = {}
-    for tree in trees:
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.args.kwarg \
-                    and node.args.kwarg.arg in FORMAT_KWARGS:
-                a = node.args
-                own = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
-                out.setdefault(node.name, set()).update(own)
-    return out
 
 
 class _Dicts:
@@ -106,18 +152,14 @@ class _Dicts:
     literal, ``dict(a=...)``, a variable assigned one of those, or a call of a function that
     returns one. Anything else contributes no names."""
 
-    def __init__(self, trees: list[ast.Module]) -> None:
+    def __init__(self, all_facts: list[_Facts]) -> None:
         self.assigned: dict[str, list[ast.expr]] = {}
         self.returns: dict[str, list[ast.expr]] = {}
-        for tree in trees:
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Assign):
-                    for t in node.targets:
-                        if isinstance(t, ast.Name):
-                            self.assigned.setdefault(t.id, []).append(node.value)
-                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    self.returns.setdefault(node.name, []).extend(
-                        r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value)
+        for f in all_facts:
+            for k, v in f.assigned.items():
+                self.assigned.setdefault(k, []).extend(v)
+            for k, v in f.returns.items():
+                self.returns.setdefault(k, []).extend(v)
 
     def keys(self, expr: ast.expr, depth: int = 0) -> set[str]:
         if depth > 6:
@@ -142,58 +184,25 @@ class _Dicts:
         return set()
 
 
-def _called_name(call: ast.Call) -> Optional[str]:
-    f = call.func
-    return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
-
-
-def _is_self_values(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "values"
-            and isinstance(node.value, ast.Name) and node.value.id == "self")
-
-
-def _declared(tree: ast.Module) -> set[str]:
-    """Names listed in literal ``PLACEHOLDERS = (...)`` assignments."""
-    out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PLACEHOLDERS"
-                                                for t in node.targets):
-            try:
-                out |= {str(v) for v in ast.literal_eval(node.value)}
-            except (ValueError, TypeError, SyntaxError):
-                pass
-    return out
-
-
 def provided(module: str) -> Provided:
     """The placeholder names the scene module ``module`` (e.g. ``scenes.seq1_cnn_forward_pass``)
     and the scenes modules it imports provide."""
-    trees = [parse(p) for p in module_closure(module)]
-    formatters = _formatters(trees)
-    dicts = _Dicts(trees)
+    all_facts = [facts(p) for p in module_closure(module)]
+    formatters: dict[str, set[str]] = {}
+    for f in all_facts:
+        for k, v in f.formatters.items():
+            formatters.setdefault(k, set()).update(v)
+    formatters[""] = set()  # PLACEHOLDERS declarations
+    dicts = _Dicts(all_facts)
     captions: set[str] = set()
     text: set[str] = set()
-    for tree in trees:
-        extra = _declared(tree)
-        captions |= extra
-        text |= extra
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                name = _called_name(node)
-                if name == "update" and isinstance(node.func, ast.Attribute) \
-                        and _is_self_values(node.func.value):
-                    captions |= {k.arg for k in node.keywords if k.arg}
-                elif name in formatters:
-                    text |= {k.arg for k in node.keywords if k.arg} - formatters[name]
-                    for k in node.keywords:
-                        if k.arg is None:  # **mapping
-                            text |= dicts.keys(k.value)
-            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for t in targets:
-                    if isinstance(t, ast.Subscript) and _is_self_values(t.value) \
-                            and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str):
-                        captions.add(t.slice.value)
+    for f in all_facts:
+        captions |= f.captions
+        for name, keywords, mappings in f.calls:
+            if name in formatters:
+                text |= keywords - formatters[name]
+                for m in mappings:
+                    text |= dicts.keys(m)
     return Provided(frozenset(captions), frozenset(text))
 
 

@@ -98,12 +98,22 @@ def scene_class_of(seq: registry.Sequence) -> tuple[Optional[type], str]:
         raise
 
 
+def info_of(seq: registry.Sequence) -> Optional[keys.SceneInfo]:
+    """A scene's constants from its source (no manim import), else from the class itself;
+    None when the scene is not written yet."""
+    info = keys.scene_info(seq)
+    if info is not None:
+        return info
+    scene_class, _ = scene_class_of(seq)
+    return keys.class_info(scene_class) if scene_class is not None else None
+
+
 # -- pieces ---------------------------------------------------------------------------------------
 @dataclass
 class Piece:
     """One part of the lecture (title card or sequence) and what this run must do for it."""
     seq: registry.Sequence
-    scene_class: type
+    info: keys.SceneInfo
     names: list[str]  # its enabled sections, in order
     base: str  # scenes.keys.sequence_base
     record: Record  # the last good render's
@@ -124,26 +134,25 @@ def words_of(lecture: Lecture, seq: registry.Sequence) -> tuple[dict[str, str], 
     return dict(w.text), dict(w.captions)
 
 
-def enabled(scene_class: type, lecture: Lecture) -> list[str]:
+def enabled(info: keys.SceneInfo, lecture: Lecture) -> list[str]:
     """The scene's sections this lecture shows (``LectureScene.enabled_sections`` without
     making a scene)."""
-    name = getattr(scene_class, "sequence", "")
-    chosen = lecture.sections.get(name) if (lecture.sections and name) else None
-    return [s for s in scene_class.SECTIONS if not chosen or s in chosen]
+    chosen = lecture.sections.get(info.sequence) if (lecture.sections and info.sequence) else None
+    return [s for s in info.sections if not chosen or s in chosen]
 
 
-def prepare(seq: registry.Sequence, scene_class: type, lecture: Lecture, settings: RenderSettings,
-            data_folder: Optional[Path], cache: Cache) -> Piece:
+def prepare(seq: registry.Sequence, info: keys.SceneInfo, lecture: Lecture,
+            settings: RenderSettings, data_folder: Optional[Path], cache: Cache) -> Piece:
     """What has to be drawn again: sections whose key has no clip in the cache."""
-    names = enabled(scene_class, lecture)
-    base = keys.sequence_base(seq, lecture, settings, data_folder, getattr(scene_class, "DATA", None))
+    names = enabled(info, lecture)
+    base = keys.sequence_base(seq, lecture, settings, data_folder, info.data)
     record = cache.load(seq.stem)
     text, captions = words_of(lecture, seq)
     ks = keys.section_keys(base, names, record.reads(), text)
     draw = frozenset(n for n, k in zip(names, ks) if not cache.has_clip(k))
     subs_ok = not draw and record.subtitle_key == keys.subtitle_key(ks, captions) \
         and [s.name for s in record.sections] == names
-    return Piece(seq, scene_class, names, base, record, ks, draw, subs_ok)
+    return Piece(seq, info, names, base, record, ks, draw, subs_ok)
 
 
 def finish(piece: Piece, outcome: Outcome, lecture: Lecture, cache: Cache) -> Record:
@@ -341,13 +350,17 @@ def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = 
     data_folder = Path(folder) if folder else None
     report = Report()
     pieces: list[Piece] = []
+    infos: dict[str, Optional[keys.SceneInfo]] = {}
+    for seq in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
+        infos[seq.stem] = info_of(seq)
     for seq in plan(lecture, only):
-        scene_class, missing = scene_class_of(seq)
-        if scene_class is None:
+        info = infos[seq.stem]
+        if info is None:
+            missing = scene_class_of(seq)[1]
             say(f"{seq.stem} ... skipped: {missing}")
             report.skipped.append((seq.name, missing))
             continue
-        pieces.append(prepare(seq, scene_class, lecture, settings, data_folder, cache))
+        pieces.append(prepare(seq, info, lecture, settings, data_folder, cache))
     draw = sum(len(p.draw) for p in pieces)
     say(f"{draw} of {sum(len(p.names) for p in pieces)} sections to draw "
         f"({workers or workers_default()} worker(s)), into {out}")
@@ -356,13 +369,8 @@ def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = 
     changed = _publish_all(pieces, records, lecture, cache, out)
     joined, how = _join(lecture, out, cache, report)
     if changed or joined or new_owner or not (out / MANIFEST).exists():
-        names = {p.seq.stem: (list(p.scene_class.DATA) if getattr(p.scene_class, "DATA", None)
-                              is not None else None) for p in pieces}
-        for seq in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
-            if seq.stem not in names:
-                cls, _ = scene_class_of(seq)
-                names[seq.stem] = (list(cls.DATA) if cls is not None and getattr(cls, "DATA", None)
-                                   is not None else None)
+        names = {stem: (list(i.data) if i is not None and i.data is not None else None)
+                 for stem, i in infos.items()}
         report.manifest = build_manifest(lecture, out, data_folder, names, settings, how)
         say(f"manifest -> {report.manifest}")
     else:
