@@ -14,6 +14,8 @@ QUALITY ?=
 DATA    ?= scene_data
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
+WORKERS ?=
+FORCE   ?=
 STAMP   := .venv/.setup-done
 
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
@@ -22,7 +24,8 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/select
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
 SCENE_SRC := $(wildcard scenes/*.py)
 
-.PHONY: setup data render test bench results sweep check-lecture clean serve bench-serve FORCE
+.PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
+        bench-serve FORCE
 
 setup: $(STAMP)
 
@@ -52,7 +55,12 @@ check-lecture: $(STAMP)
 	@$(PY) -m scenes.config check "$(LECTURE)"
 
 render: check-lecture data
-	@$(PY) -m scenes.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY))
+	@$(PY) -m scenes.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
+		$(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(FORCE)),--force)
+
+# Cold, no-op and one-caption-edit render times of the lecture, 1 and 2 workers, 1080p30 and preview.
+bench-render: data
+	@$(PY) tools/bench_render.py --lecture "$(LECTURE)" --data $(DATA)
 
 test: $(STAMP)
 	@$(PY) -m pytest -q

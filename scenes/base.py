@@ -102,9 +102,20 @@ class LectureScene(Scene):
     DATA: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
+        from scenes.reads import ReadLog, RecordingDict
+
         self.lecture = lecture
         self.data = data
+        #: the text keys each section looks up (what its frames depend on; scenes.keys)
+        self.reads = ReadLog()
         self.words = getattr(lecture, self.sequence) if self.sequence else None
+        if self.words is not None:
+            self.words = self.words.model_copy(
+                update={"text": RecordingDict(self.words.text, self.reads)})
+        #: sections to draw; the others run with Manim's skip_animations (None: all)
+        self.render_only: frozenset[str] | None = None
+        #: section -> (start, end) in seconds of the scene's clock
+        self.section_spans: dict[str, tuple[float, float]] = {}
         self.theme = lecture.theme
         #: (scene_data field, value) of every number drawn, for tests and audits.
         self.shown_numbers: list[tuple[str, float]] = []
@@ -122,13 +133,24 @@ class LectureScene(Scene):
         self.camera.background_color = self.theme.background
         self.header = self.title_bar()
         for name in self.enabled_sections():
-            self.next_section(name)
+            self.begin_section(name)
             start = self.renderer.time
             if self.header is not None and self.header not in self.mobjects:
                 self.add(self.header)
             getattr(self, name)()
             self.caption(name, start)
             self.clear_stage()
+            self.end_section(name)
+
+    def begin_section(self, name: str) -> None:
+        """Start section ``name``: skipped (no frames) unless it is in ``render_only``."""
+        self.reads.begin(name)
+        self.section_spans[name] = (self.renderer.time, self.renderer.time)
+        skip = self.render_only is not None and name not in self.render_only
+        self.next_section(name, skip_animations=skip)
+
+    def end_section(self, name: str) -> None:
+        self.section_spans[name] = (self.section_spans[name][0], self.renderer.time)
 
     def title_bar(self) -> Mobject | None:
         if self.words is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib.util
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from scenes import registry
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "lectures" / "default.yaml"
+#: the project folder: a relative output_dir must stay inside it
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: where a lecture that names no output_dir renders: renders/<lecture file stem>/
+RENDERS = PROJECT_ROOT / "renders"
 
 #: (width, height, fps) of each quality preset.
 PRESETS: dict[str, tuple[int, int, int]] = {"preview": (854, 480, 15),
@@ -256,6 +261,41 @@ def _path(key: str, must_exist: bool) -> Any:
     return BeforeValidator(check)
 
 
+def _writable_folder(p: Path) -> Optional[str]:
+    """Why ``p`` cannot be an output folder (None when it can): it is a file, sits below a
+    file, or its nearest existing folder cannot be written."""
+    if p.exists() and not p.is_dir():
+        return f"{p} is a file, not a folder"
+    probe = p
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is a file, so {p} cannot be created"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe} cannot be written"
+    return None
+
+
+def _output_dir(v: Any, info: ValidationInfo) -> Path:
+    """render.output_dir: relative to the YAML file that names it and inside the project;
+    absolute anywhere; none: renders/<lecture file stem>/."""
+    ctx = info.context or {}
+    if v is None:
+        return (RENDERS / ctx.get("stem", "lecture")).resolve()
+    if not isinstance(v, str) or not v.strip():
+        raise ValueError(f"expected a folder path, got {_show(v)}")
+    given = Path(v).expanduser()
+    base = ctx.get("dirs", {}).get("render.output_dir") or Path.cwd()
+    p = (Path(base) / given).resolve()
+    if not given.is_absolute() and not p.is_relative_to(PROJECT_ROOT):
+        raise ValueError(f"{v!r} resolves to {p}, outside the project {PROJECT_ROOT}; "
+                         "leave output_dir out (renders/<lecture name>/), or give an absolute path")
+    why = _writable_folder(p)
+    if why:
+        raise ValueError(why)
+    return p
+
+
 def _even(v: int) -> int:
     if v % 2:
         raise ValueError(f"{v} is odd; H.264 needs an even number of pixels")
@@ -328,7 +368,8 @@ class Render(_Block):
     width: Optional[Pixels] = None
     height: Optional[Pixels] = None
     fps: Optional[Annotated[int, Field(ge=1, le=120)]] = None
-    output_dir: Annotated[Path, _path("render.output_dir", False)]
+    output_dir: Annotated[Optional[Path], BeforeValidator(_output_dir),
+                          Field(validate_default=True)] = None
 
     def settings(self, quality: Optional[str] = None) -> RenderSettings:
         """Preset of ``quality`` (default: this block's) with explicit width/height/fps on top."""
@@ -336,6 +377,7 @@ class Render(_Block):
         if q not in PRESETS:
             raise ValueError(f"unknown quality {q!r}; one of {', '.join(PRESETS)}")
         w, h, fps = PRESETS[q]
+        assert self.output_dir is not None  # the validator fills it in
         return RenderSettings(q, self.width or w, self.height or h, self.fps or fps,
                               self.output_dir)
 
@@ -487,6 +529,26 @@ def _raw_checks(data: dict, default_data: dict) -> list[tuple[KeyPath, str]]:
     return out
 
 
+def _placeholder_checks(data: dict) -> list[tuple[KeyPath, str]]:
+    """Every ``{name}`` of a sequence's captions and text must be one its scene provides
+    (scenes.placeholders), with balanced braces and a valid format spec."""
+    from scenes import placeholders
+
+    out: list[tuple[KeyPath, str]] = []
+    for name, seq in registry.SEQUENCES.items():
+        block = data.get(name)
+        module = seq.target.split(":")[0] if isinstance(seq.target, str) else ""
+        if not isinstance(block, dict) or placeholders.module_file(module) is None:
+            continue  # a scene not written yet provides nothing to check against
+        given = placeholders.provided(module)
+        for kind, allowed in (("captions", given.captions), ("text", given.text)):
+            strings = block.get(kind)
+            for key, value in (strings.items() if isinstance(strings, dict) else ()):
+                if isinstance(value, str):
+                    out += [((name, kind, key), m) for m in placeholders.problems(value, allowed)]
+    return out
+
+
 def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> Lecture:
     """Read, merge over the default file, and validate a lecture YAML.
 
@@ -512,11 +574,12 @@ def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> L
         return user, None
 
     problems: list[tuple[KeyPath, str]] = _raw_checks(merged, default.data)
+    problems += _placeholder_checks(merged)
     dirs = {k: locate(parse_key(k))[0].folder
             for k in ("title_card.logo", "unrelated.images", "render.output_dir")}
     lecture: Optional[Lecture] = None
     try:
-        lecture = Lecture.model_validate(merged, context={"dirs": dirs})
+        lecture = Lecture.model_validate(merged, context={"dirs": dirs, "stem": path.stem})
     except ValidationError as exc:
         problems += [(tuple(e["loc"]), _message(e)) for e in exc.errors()]
     for key, msg in problems:

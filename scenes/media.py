@@ -296,7 +296,10 @@ def _signature(path: PathLike) -> tuple:
             cc = s.codec_context
             fmt = cc.pix_fmt if s.type == "video" else (cc.format.name if cc.format else None)
             size = (cc.width, cc.height) if s.type == "video" else (cc.sample_rate, cc.channels)
-            sig.append((s.type, cc.name, size, fmt, str(s.average_rate), bytes(cc.extradata or b"")))
+            # the nominal rate: the average one is estimated from timestamps and differs
+            # between clips of the same encoder settings
+            rate = s.base_rate or s.guessed_rate or s.average_rate
+            sig.append((s.type, cc.name, size, fmt, str(rate), bytes(cc.extradata or b"")))
         return tuple(sig)
 
 
@@ -423,13 +426,42 @@ class JoinResult:
     subtitles: Optional[Path]
 
 
+def concat(videos: Sequence[PathLike], dst: PathLike,
+           chapter_list: Optional[Sequence[Chapter]] = None) -> dict[str, Any]:
+    """Stream-copy ``videos`` (encoded with identical parameters) back to back into ``dst``,
+    moov first, ``chapter_list`` embedded; raises ValueError when they cannot be copied.
+    Returns :func:`probe` of the result."""
+    videos = [Path(v) for v in videos]
+    if not videos:
+        raise ValueError("nothing to concatenate")
+    sigs = [_signature(v) for v in videos]
+    infos = [probe(v) for v in videos]
+    if any(s != sigs[0] for s in sigs) or not all(
+            i["codec"] == "h264" and i["pix_fmt"] == "yuv420p" for i in infos):
+        raise ValueError("the clips were not encoded with identical parameters: "
+                         + ", ".join(v.name for v, s in zip(videos, sigs) if s != sigs[0]))
+    starts = [sum(i["duration"] for i in infos[:k]) for k in range(len(infos))]
+    with atomic_path(dst) as tmp:
+        _write_copy(videos, starts, tmp, chapter_list)
+    return probe(dst)
+
+
+def packet_digests(video: PathLike) -> list[bytes]:
+    """The payload of every video packet in decoding order (equal payloads: nothing re-encoded)."""
+    import hashlib
+    with av.open(str(video)) as c:
+        return [hashlib.sha1(bytes(p)).digest() for p in _packets(c, [c.streams.video[0]])]
+
+
 def join(videos: Sequence[PathLike], dst: PathLike, chapter_titles: Sequence[str],
-         subtitles: Optional[Sequence[Optional[PathLike]]] = None) -> JoinResult:
+         subtitles: Optional[Sequence[Optional[PathLike]]] = None,
+         chapter_list: Optional[Sequence[Chapter]] = None) -> JoinResult:
     """Concatenate MP4s into ``dst`` with one chapter per input.
 
     Stream copy when all inputs share codec, size, frame rate and encoder headers; otherwise
     a re-encode at the first input's size and rate. Writes ``dst`` (chapters embedded),
-    ``<dst>.chapters.vtt`` and ``.chapters.txt`` (ffmetadata), and, when any input has
+    ``<dst>.chapters.vtt`` and ``.chapters.txt`` (ffmetadata; ``chapter_list`` replaces the
+    one-per-input chapters when given), and, when any input has
     subtitles (``subtitles``, default: the ``.srt`` beside each input), ``<dst>.srt`` and ``.vtt``.
     """
     videos = [Path(v) for v in videos]
@@ -449,6 +481,8 @@ def join(videos: Sequence[PathLike], dst: PathLike, chapter_titles: Sequence[str
         # a re-encode puts each input on the output's frame grid
         t += info["duration"] if copied else round(info["duration"] * fps) / fps
     items = [Chapter(title, s, e) for title, s, e in zip(chapter_titles, starts, starts[1:] + [t])]
+    if chapter_list is not None:  # the caller's chapters (e.g. the title card merged)
+        items = list(chapter_list)
     with atomic_path(dst) as tmp:
         if copied:
             _write_copy(videos, starts, tmp, items)
@@ -528,8 +562,8 @@ def write_manifest(path: PathLike, entries: Sequence[dict[str, Any]], **meta: An
 
 
 __all__ = ["Chapter", "Cue", "JoinResult", "Section", "atomic_copy", "atomic_path",
-           "atomic_write_bytes", "atomic_write_text", "chapters", "finalize_video",
+           "atomic_write_bytes", "atomic_write_text", "chapters", "concat", "finalize_video",
            "format_chapters_vtt", "format_ffmetadata", "format_srt", "format_vtt", "is_faststart",
-           "join", "manifest_entry", "merge_subtitles", "mp4_boxes", "parse_srt", "parse_vtt",
+           "join", "manifest_entry", "merge_subtitles", "mp4_boxes", "packet_digests", "parse_srt", "parse_vtt",
            "probe", "read_chapters", "read_sections", "scene_data_sources", "sidecar",
            "srt_to_vtt", "thumbnail", "write_manifest"]

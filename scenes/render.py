@@ -1,52 +1,46 @@
 """The render driver: lecture YAML + scene_data -> finished files in the lecture's output folder.
 
     python -m scenes.render --lecture scenes/lectures/default.yaml [--data scene_data]
-                            [--only cnn_forward_pass ...] [--quality preview|production] [-v]
+           [--only cnn_forward_pass ...] [--quality preview|production] [--workers N] [--force] [-v]
 
-For the title card and each sequence of the lecture it renders the Manim scene in
-``<output_dir>/.work`` (Manim's cache and log live there), then publishes, each file atomically:
+Incremental: every section is keyed by what determines its frames (scenes/keys.py); a section
+whose key has a clip in ``<output_dir>/.work/cache`` is reused without running Manim. Manim runs
+only for sequences with a section to draw (the others in that scene are skipped) or whose
+subtitles changed (every section skipped: no frame is drawn). Those run in worker processes,
+one per core by default (scenes/jobs.py). Finished files are stream copies of the clips
+(scenes/publish.py), each written atomically:
 
     <stem>.mp4                H.264/yuv420p, moov first, chapters embedded
     <stem>.srt, <stem>.vtt    subtitles (empty when the sequence has no captions)
     <stem>.chapters.vtt/.txt  one chapter per section (WebVTT, ffmetadata)
-    <stem>.png                thumbnail: the first section's finished picture
+    <stem>.png, <stem>.jpg    thumbnail: the first section's finished picture (JPEG 1280x720)
     <stem>_sections/NN_name.mp4
-    lecture.mp4 (+ .srt, .vtt, .chapters.vtt/.txt)   every sequence joined, one chapter each
+    lecture.mp4 (+ .srt, .vtt, .bcc.json, .chapters.vtt/.txt, .youtube.txt)  joined by stream copy
     manifest.json             every file: kind, duration, resolution, bytes, scene_data used
 
-A bad lecture file or bad scene_data stops everything before any work (exit 2); a sequence
-that fails is reported and the others still render (exit 1); a sequence whose scene class is
-not written yet is skipped with a warning.
+A bad lecture file or bad scene_data stops everything before any work (exit 2), and so does an
+output folder that belongs to another lecture (``--force`` overrides). A sequence that fails is
+reported, the others still render, and lecture.mp4 is not joined: the previous one stays (exit 1).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import time
 import traceback
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Optional, Sequence
 
-from scenes import media, registry
+from scenes import keys, media, ownership, publish, registry
+from scenes.cache import Cache, Record, SectionRecord
 from scenes.config import Lecture, LectureError, RenderSettings, check_index, load_lecture
+from scenes.jobs import Job, Outcome, run_all, workers_default
+from scenes.publish import LECTURE_STEM, section_title, sequence_title  # noqa: F401 (API)
 
 WORK = ".work"
-MANIFEST = "manifest.json"
-LECTURE_STEM = "lecture"
-
-
-@dataclass
-class Rendered:
-    """What Manim wrote for one sequence in the work folder."""
-    seq: registry.Sequence
-    video: Path
-    srt: Optional[Path]
-    sections: list[media.Section]
-    scene_data: Optional[list[str]]  # the scene class's DATA (file names), None = all files
+MANIFEST = ownership.MANIFEST
 
 
 @dataclass
@@ -74,19 +68,6 @@ def duration_text(seconds: float) -> str:
     return f"{m // 60}h{m % 60:02d}m{s:02d}s" if m >= 60 else f"{m}m{s:02d}s"
 
 
-def section_title(name: str, words: Any = None) -> str:
-    """A section's chapter title: the sequence's YAML string ``text.chapter_<name>`` when the
-    lecture has one (translations), else the name itself: 'max_pool' -> 'Max pool'."""
-    custom = getattr(words, "text", {}).get(f"chapter_{name}") if words is not None else None
-    return custom or name.replace("_", " ").strip().capitalize() or name
-
-
-def sequence_title(lecture: Lecture, seq: registry.Sequence) -> str:
-    if seq.name == registry.TITLE.name:
-        return lecture.title_card.title
-    return lecture.words(seq.name).title
-
-
 def plan(lecture: Lecture, only: Optional[Sequence[str]] = None) -> list[registry.Sequence]:
     """The title card and the lecture's sequences in order, limited to ``only`` (names or stems)."""
     jobs = [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]
@@ -98,55 +79,6 @@ def plan(lecture: Lecture, only: Optional[Sequence[str]] = None) -> list[registr
         raise LectureError(f"--only {', '.join(unknown)}: not in this lecture; choose from "
                            f"{', '.join(j.name for j in jobs)}")
     return [j for j in jobs if j.name in only or j.stem in only]
-
-
-# -- rendering ----------------------------------------------------------------------------------
-@contextmanager
-def manim_logs_to_file(verbose: bool) -> Iterator[Callable[[], None]]:
-    """Keep Manim's terminal output to errors (warnings with ``verbose``) while its full log goes
-    to the file handler it adds per scene. Yields ``adopt``, to call once the scene exists: it
-    gives that handler a plain text format (Manim's JSON formatter fails on messages with %d
-    arguments). The handler is closed afterwards: Manim never removes it, so it would also
-    receive the next scene's log."""
-    logger = logging.getLogger("manim")
-    before = list(logger.handlers)
-    levels = [h.level for h in before]
-    for h in before:
-        if not isinstance(h, logging.FileHandler):
-            h.setLevel(logging.WARNING if verbose else logging.ERROR)
-
-    def adopt() -> None:
-        for h in logger.handlers:
-            if h not in before and isinstance(h, logging.FileHandler):
-                h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(module)s: %(message)s"))
-
-    try:
-        yield adopt
-    finally:
-        for h in list(logger.handlers):
-            if h not in before:
-                logger.removeHandler(h)
-                h.close()
-        for h, level in zip(before, levels):
-            h.setLevel(level)
-
-
-def manim_options(seq: registry.Sequence, settings: RenderSettings, work: Path,
-                  verbose: bool) -> dict[str, Any]:
-    w, h = settings.width, settings.height
-    return {
-        "pixel_width": w, "pixel_height": h, "frame_rate": settings.fps,
-        # keep Manim's 8-unit frame height and match the width to the pixels: no stretching
-        "frame_height": 8.0, "frame_width": 8.0 * w / h,
-        "media_dir": str(work / "media"), "video_dir": str(work / "videos"),
-        "log_dir": str(work / "logs"), "log_to_file": True, "verbosity": "INFO",
-        "output_file": seq.stem, "save_sections": True, "disable_caching": False,
-        # Manim's default keeps 100 partial movies per scene: fewer than a long sequence has,
-        # which would make every re-render redo most animations.
-        "max_files_cached": 1000,
-        "progress_bar": "leave" if verbose else "none", "preview": False, "format": "mp4",
-        "write_to_movie": True, "save_last_frame": False, "dry_run": False,
-    }
 
 
 def scene_class_of(seq: registry.Sequence) -> tuple[Optional[type], str]:
@@ -166,87 +98,94 @@ def scene_class_of(seq: registry.Sequence) -> tuple[Optional[type], str]:
         raise
 
 
-def render_scene(seq: registry.Sequence, scene_class: type, lecture: Lecture, data: Any,
-                 settings: RenderSettings, work: Path, verbose: bool = False) -> Rendered:
-    """Render one scene with Manim into ``work``; returns where its files are."""
-    from manim import tempconfig  # here, so that checking a lecture never imports manim
-
-    videos = work / "videos"
-    # Stale outputs of an earlier run must not be taken for this run's (an .srt is only
-    # written when the scene has captions); Manim's cache of partial movies stays.
-    for stale in (videos / f"{seq.stem}.mp4", videos / f"{seq.stem}.srt",
-                  videos / "sections" / f"{seq.stem}.json"):
-        stale.unlink(missing_ok=True)
-    with manim_logs_to_file(verbose) as adopt, tempconfig(manim_options(seq, settings, work, verbose)):
-        scene = scene_class(lecture=lecture, data=data)
-        adopt()
-        scene.render()
-        plan_ = scene.renderer.file_writer.output_plan
-        video = Path(scene.renderer.file_writer.movie_file_path)
-        srt = Path(plan_.subcaption_file) if plan_.subcaption_file else None
-        index = Path(plan_.section_index) if plan_.section_index else None
-    sections = media.read_sections(index) if index is not None and index.exists() else []
-    data_files = getattr(scene_class, "DATA", None)
-    return Rendered(seq, video, srt if srt is not None and srt.exists() else None, sections,
-                    list(data_files) if data_files is not None else None)
+def info_of(seq: registry.Sequence) -> Optional[keys.SceneInfo]:
+    """A scene's constants from its source (no manim import), else from the class itself;
+    None when the scene is not written yet."""
+    info = keys.scene_info(seq)
+    if info is not None:
+        return info
+    scene_class, _ = scene_class_of(seq)
+    return keys.class_info(scene_class) if scene_class is not None else None
 
 
-def publish(r: Rendered, lecture: Lecture, out: Path) -> Path:
-    """Copy one rendered sequence into ``out`` as finished files."""
-    stem = r.seq.stem
-    final = out / f"{stem}.mp4"
-    real = [s for s in r.sections if s.end > s.start]
-    # Manim names the implicit section of a scene without next_section() "autocreated".
-    own = bool(real) and not (len(real) == 1 and real[0].name == "autocreated")
-    # One chapter per section; a single section is the whole sequence, named as such.
-    words = getattr(lecture, r.seq.name, None) if r.seq.name != registry.TITLE.name else None
-    marks = ([media.Chapter(section_title(s.name, words), s.start, s.end) for s in real]
-             if len(real) > 1 else
-             [media.Chapter(sequence_title(lecture, r.seq), 0.0, media.probe(r.video)["duration"])])
-    info = media.finalize_video(r.video, final, marks)
-    media.chapters(marks, media.sidecar(final, ".chapters.vtt"),
-                   media.sidecar(final, ".chapters.txt"))
-    srt_out = media.sidecar(final, ".srt")
-    if r.srt is not None:
-        media.atomic_copy(r.srt, srt_out)
-    else:
-        media.atomic_write_text(srt_out, "")
-    media.srt_to_vtt(srt_out, media.sidecar(final, ".vtt"))
-    first = real[0] if len(real) > 1 else None
-    # The first section's finished picture: just before the stage fades out (LectureScene
-    # fades for 0.5 s x pace after every section); a single-section scene: its middle.
-    at = (max(first.start, first.end - 0.5 * lecture.pace - 0.3) if first
-          else info["duration"] / 2)
-    media.thumbnail(final, media.sidecar(final, ".png"), at)
+# -- pieces ---------------------------------------------------------------------------------------
+@dataclass
+class Piece:
+    """One part of the lecture (title card or sequence) and what this run must do for it."""
+    seq: registry.Sequence
+    info: keys.SceneInfo
+    names: list[str]  # its enabled sections, in order
+    base: str  # scenes.keys.sequence_base
+    record: Record  # the last good render's
+    keys: list[Optional[str]]  # per section; None: unknown until rendered
+    draw: frozenset[str]  # sections Manim must draw
+    subtitles_ok: bool
 
-    folder = out / f"{stem}_sections"
-    keep: set[str] = set()
-    if own:
-        for i, s in enumerate(real, 1):
-            clip = folder / f"{i:02d}_{s.name}.mp4"
-            media.finalize_video(s.video, clip)
-            keep.add(clip.name)
-    if folder.exists():  # sections dropped from the lecture since the last render
-        for old in folder.glob("*.mp4"):
-            if old.name not in keep:
-                old.unlink()
-        if not any(folder.iterdir()):
-            folder.rmdir()
-    return final
+    @property
+    def needs_manim(self) -> bool:
+        return bool(self.draw) or not self.subtitles_ok
 
 
-def join_lecture(lecture: Lecture, out: Path) -> Optional[Path]:
-    """Join every finished sequence of the lecture found in ``out`` into ``lecture.mp4``."""
-    parts = [j for j in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]
-             if (out / f"{j.stem}.mp4").exists()]
-    if not parts:
-        return None
-    result = media.join([out / f"{j.stem}.mp4" for j in parts], out / f"{LECTURE_STEM}.mp4",
-                        [sequence_title(lecture, j) for j in parts])
-    if result.subtitles is None:  # keep the promise of subtitles beside every video
-        media.atomic_write_text(out / f"{LECTURE_STEM}.srt", "")
-        media.atomic_write_text(out / f"{LECTURE_STEM}.vtt", "WEBVTT\n\n")
-    return result.path
+def words_of(lecture: Lecture, seq: registry.Sequence) -> tuple[dict[str, str], dict[str, str]]:
+    """(text, captions) of a sequence; empty for the title card."""
+    if seq.name == registry.TITLE.name:
+        return {}, {}
+    w = lecture.words(seq.name)
+    return dict(w.text), dict(w.captions)
+
+
+def enabled(info: keys.SceneInfo, lecture: Lecture) -> list[str]:
+    """The scene's sections this lecture shows (``LectureScene.enabled_sections`` without
+    making a scene)."""
+    chosen = lecture.sections.get(info.sequence) if (lecture.sections and info.sequence) else None
+    return [s for s in info.sections if not chosen or s in chosen]
+
+
+def prepare(seq: registry.Sequence, info: keys.SceneInfo, lecture: Lecture,
+            settings: RenderSettings, data_folder: Optional[Path], cache: Cache) -> Piece:
+    """What has to be drawn again: sections whose key has no clip in the cache."""
+    names = enabled(info, lecture)
+    base = keys.sequence_base(seq, lecture, settings, data_folder, info.data)
+    record = cache.load(seq.stem)
+    text, captions = words_of(lecture, seq)
+    ks = keys.section_keys(base, names, record.reads(), text)
+    draw = frozenset(n for n, k in zip(names, ks) if not cache.has_clip(k))
+    subs_ok = not draw and record.subtitle_key == keys.subtitle_key(ks, captions) \
+        and [s.name for s in record.sections] == names
+    return Piece(seq, info, names, base, record, ks, draw, subs_ok)
+
+
+def finish(piece: Piece, outcome: Outcome, lecture: Lecture, cache: Cache) -> Record:
+    """Store what a job rendered and return the sequence's new record."""
+    text, captions = words_of(lecture, piece.seq)
+    ks = keys.section_keys(piece.base, piece.names, outcome.reads, text)
+    sections: list[SectionRecord] = []
+    for name, key in zip(piece.names, ks):
+        assert key is not None  # every section ran, so its reads are known
+        if name in outcome.clips:
+            cache.store_clip(key, outcome.clips[name])
+        if not cache.has_clip(key):
+            raise RuntimeError(f"section {name} read other text than last time; render again")
+        old = piece.record.section(name)
+        duration = (old.duration if old is not None and old.key == key and name not in outcome.clips
+                    else media.probe(cache.clip(key))["duration"])
+        sections.append(SectionRecord(name, key, outcome.reads.get(name, []), duration))
+    record = Record(prelude_reads=outcome.reads.get("", []), sections=sections,
+                    subtitle_key=keys.subtitle_key(ks, captions),
+                    cues=[asdict(c) for c in outcome.cues], published_key=None)
+    cache.save(piece.seq.stem, record)
+    return record
+
+
+def published_key(piece: Piece, record: Record, lecture: Lecture) -> str:
+    """What a sequence's finished files depend on: its clips, subtitles and chapter titles."""
+    chapters = [asdict(c) for c in publish.section_chapters(lecture, piece.seq, record)]
+    return keys.digest([s.key for s in record.sections], record.subtitle_key, chapters,
+                       lecture.pace, "publish-1")
+
+
+def published(out: Path, stem: str) -> bool:
+    return all((out / f"{stem}{ext}").exists() for ext in (".mp4", ".srt", ".vtt", ".png", ".jpg"))
 
 
 # -- manifest -----------------------------------------------------------------------------------
@@ -255,23 +194,19 @@ def _files_of(stem: str, out: Path) -> list[tuple[Path, str]]:
     video = out / f"{stem}.mp4"
     rows = [(video, "lecture" if stem == LECTURE_STEM else "video"),
             (media.sidecar(video, ".srt"), "subtitles"), (media.sidecar(video, ".vtt"), "subtitles"),
+            (media.sidecar(video, ".bcc.json"), "subtitles"),
             (media.sidecar(video, ".chapters.vtt"), "chapters"),
             (media.sidecar(video, ".chapters.txt"), "chapters"),
-            (media.sidecar(video, ".png"), "thumbnail")]
+            (media.sidecar(video, ".youtube.txt"), "chapters"),
+            (media.sidecar(video, ".png"), "thumbnail"), (media.sidecar(video, ".jpg"), "thumbnail")]
     rows += [(p, "section") for p in sorted((out / f"{stem}_sections").glob("*.mp4"))]
     return [(p, k) for p, k in rows if p.exists()]
 
 
 def build_manifest(lecture: Lecture, out: Path, data_folder: Optional[Path],
-                   fresh: dict[str, Optional[list[str]]], settings: RenderSettings) -> Path:
-    """Describe every published file. ``fresh`` maps the stems rendered in this run to their
-    scene class's DATA; the others keep what the previous manifest said about them."""
-    previous: dict[str, Any] = {}
-    try:
-        old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        previous = {e["path"]: e.get("scene_data") for e in old.get("files", [])}
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        pass
+                   data_names: dict[str, Optional[list[str]]], settings: RenderSettings,
+                   join: Optional[str]) -> Path:
+    """Describe every published file; ``data_names`` maps each stem to its scene's DATA."""
     every = media.scene_data_sources(data_folder) if data_folder is not None else []
 
     def sources(names: Optional[list[str]]) -> list[dict[str, Any]]:
@@ -283,64 +218,166 @@ def build_manifest(lecture: Lecture, out: Path, data_folder: Optional[Path],
     entries: list[dict[str, Any]] = []
     joined: list[dict[str, Any]] = []
     for job in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
+        used = sources(data_names.get(job.stem))
         for path, kind in _files_of(job.stem, out):
-            rel = path.relative_to(out).as_posix()
-            used = sources(fresh[job.stem]) if job.stem in fresh else previous.get(rel)
             entries.append(media.manifest_entry(path, kind, out, used, sequence=job.name))
-            if kind == "video":
-                joined += [s for s in used or [] if s not in joined]
+        joined += [s for s in used if s not in joined]
     for path, kind in _files_of(LECTURE_STEM, out):
         if kind != "section":
             entries.append(media.manifest_entry(path, kind, out, joined, sequence="lecture"))
     return media.write_manifest(
-        out / MANIFEST, entries, lecture=str(lecture.source_path), language=lecture.language,
+        out / MANIFEST, entries, lecture=ownership.lecture_id(lecture.source_path),
+        language=lecture.language,
         render={"quality": settings.quality, "width": settings.width, "height": settings.height,
                 "fps": settings.fps},
-        scene_data_folder=str(data_folder) if data_folder is not None else None)
+        join=join, scene_data_folder=str(data_folder) if data_folder is not None else None)
 
 
 # -- driver -------------------------------------------------------------------------------------
+def _job(piece: Piece, work: Path) -> Job:
+    """A Manim job; its weight (for scheduling) is the duration it draws, as last rendered."""
+    last = {s.name: s.duration for s in piece.record.sections}
+    weight = sum(last.get(n, 60.0) for n in piece.draw) + 1.0
+    return Job(piece.seq, piece.draw, work / "jobs" / piece.seq.stem, weight)
+
+
+def _say_outcome(i: int, n: int, piece: Piece, outcome: Outcome, seconds: float) -> None:
+    what = (f"drew {len(piece.draw)} of {len(piece.names)} section(s)" if piece.draw
+            else "subtitles only (nothing on screen changed)")
+    status = f"FAILED: {outcome.error}" if outcome.error else f"{what} in {duration_text(seconds)}"
+    say(f"[{i}/{n}] {piece.seq.stem} ... {status}")
+
+
+def _run(pieces: list[Piece], lecture: Lecture, data: Any, settings: RenderSettings, work: Path,
+         cache: Cache, workers: int, verbose: bool, report: Report) -> dict[str, Record]:
+    """Run Manim where needed; returns the new record of every piece that did not fail."""
+    records = {p.seq.stem: p.record for p in pieces if not p.needs_manim}
+    todo = [p for p in pieces if p.needs_manim]
+    n = len(pieces)
+    index = {p.seq.stem: i for i, p in enumerate(pieces, 1)}
+    for p in pieces:
+        if not p.needs_manim:
+            say(f"[{index[p.seq.stem]}/{n}] {p.seq.stem} ... unchanged, reused")
+    by_stem = {p.seq.stem: p for p in todo}
+    t0 = time.monotonic()
+
+    def done(job: Job, outcome: Outcome) -> None:
+        piece = by_stem[job.seq.stem]
+        if outcome.error is None:
+            try:
+                records[piece.seq.stem] = finish(piece, outcome, lecture, cache)
+            except Exception as exc:
+                outcome.error, outcome.trace = f"{type(exc).__name__}: {exc}", traceback.format_exc()
+        _say_outcome(index[piece.seq.stem], n, piece, outcome, time.monotonic() - t0)
+        if outcome.error is not None:
+            log = work / "logs" / f"{piece.seq.stem}.error.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(outcome.trace, encoding="utf-8")
+            print(f"    traceback: {log}", file=sys.stderr)
+            report.failed.append((piece.seq.name, outcome.error))
+        else:
+            report.rendered.append(piece.seq.name)
+
+    if todo:
+        run_all([_job(p, work) for p in todo], lecture, data, settings, workers, verbose, done)
+    order = [p.seq.name for p in pieces]  # report in the lecture's order, not the finishing one
+    report.rendered.sort(key=order.index)
+    report.failed.sort(key=lambda f: order.index(f[0]))
+    return records
+
+
+def _publish_all(pieces: list[Piece], records: dict[str, Record], lecture: Lecture, cache: Cache,
+                 out: Path) -> bool:
+    """Publish every sequence whose finished files are out of date; True if any was."""
+    changed = False
+    for p in pieces:
+        rec = records.get(p.seq.stem)
+        if rec is None:
+            continue
+        key = published_key(p, rec, lecture)
+        if rec.published_key == key and published(out, p.seq.stem):
+            continue
+        publish.publish_sequence(p.seq, rec, cache, lecture, out)
+        rec.published_key = key
+        cache.save(p.seq.stem, rec)
+        changed = True
+    return changed
+
+
+def _join(lecture: Lecture, out: Path, cache: Cache, report: Report) -> tuple[bool, Optional[str]]:
+    """Join the lecture when every part is published and something changed.
+    Returns (joined now, how the current lecture.mp4 was joined)."""
+    parts = [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]
+    state_path = cache.root / f"{LECTURE_STEM}.json"
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    if report.failed or report.skipped:
+        names = ", ".join(n for n, _ in report.failed + report.skipped)
+        say(f"lecture.mp4 not joined: {names} did not render; the previous lecture.mp4 is kept")
+        return False, state.get("join")
+    records = [cache.load(p.stem) for p in parts]
+    missing = [p.stem for p, r in zip(parts, records)
+               if r.published_key is None or not published(out, p.stem)]
+    if missing:
+        say(f"lecture.mp4 not joined: {', '.join(missing)} not rendered yet")
+        return False, state.get("join")
+    key = keys.digest([r.published_key for r in records],
+                      [publish.sequence_title(lecture, p) for p in parts], "join-1")
+    if state.get("key") == key and (out / f"{LECTURE_STEM}.mp4").exists():
+        return False, state.get("join")
+    joined = publish.join_lecture(lecture, parts, records, out)
+    how = "stream copy" if joined.copied else "re-encode"
+    media.atomic_write_text(state_path, json.dumps({"key": key, "join": how}) + "\n")
+    report.lecture_video = joined.path
+    say(f"joined {media.probe(joined.path)['duration']:.1f} s by {how} -> {joined.path}")
+    return True, how
+
+
 def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = None,
-                   quality: Optional[str] = None, verbose: bool = False) -> Report:
-    """Render, publish, join and describe the lecture. ``data`` is the scene_data bundle
-    (:func:`pipeline.contract.load_all`); its ``folder`` names where the JSON files are."""
-    jobs = plan(lecture, only)
+                   quality: Optional[str] = None, verbose: bool = False,
+                   workers: Optional[int] = None, force: bool = False) -> Report:
+    """Render what changed, publish, join and describe the lecture. ``data`` is the scene_data
+    bundle (:func:`pipeline.contract.load_all`); its ``folder`` names where the files are.
+    Raises :class:`scenes.ownership.FolderTaken` when the output folder is another lecture's."""
     settings = lecture.render.settings(quality)
     out = settings.output_dir
     work = out / WORK
-    work.mkdir(parents=True, exist_ok=True)
-    report = Report()
-    fresh: dict[str, Optional[list[str]]] = {}
-    for i, seq in enumerate(jobs, 1):
-        head = f"[{i}/{len(jobs)}] {seq.stem} ..."
-        say(head, end=" ")
-        t0 = time.monotonic()
-        try:
-            scene_class, missing = scene_class_of(seq)
-            if scene_class is None:
-                say(f"skipped: {missing}")
-                report.skipped.append((seq.name, missing))
-                continue
-            rendered = render_scene(seq, scene_class, lecture, data, settings, work, verbose)
-            final = publish(rendered, lecture, out)
-        except Exception as exc:  # one broken sequence must not cost the others
-            say(f"FAILED: {type(exc).__name__}: {exc}")
-            log = work / "logs" / f"{seq.stem}.error.log"
-            log.parent.mkdir(parents=True, exist_ok=True)
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            print(f"    traceback: {log}", file=sys.stderr)
-            report.failed.append((seq.name, f"{type(exc).__name__}: {exc}"))
-            continue
-        seconds = media.probe(final)["duration"]
-        say(f"rendered {seconds:.1f} s of video in {duration_text(time.monotonic() - t0)}")
-        report.rendered.append(seq.name)
-        fresh[seq.stem] = rendered.scene_data
-    report.lecture_video = join_lecture(lecture, out)
-    if report.lecture_video is not None:
-        say(f"joined {media.probe(report.lecture_video)['duration']:.1f} s -> {report.lecture_video}")
+    new_owner = ownership.claim(out, lecture.source_path, force)
+    cache = Cache(work)
     folder = getattr(data, "folder", None)
-    report.manifest = build_manifest(lecture, out, Path(folder) if folder else None, fresh, settings)
-    say(f"manifest -> {report.manifest}")
+    data_folder = Path(folder) if folder else None
+    report = Report()
+    pieces: list[Piece] = []
+    infos: dict[str, Optional[keys.SceneInfo]] = {}
+    for seq in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
+        infos[seq.stem] = info_of(seq)
+    for seq in plan(lecture, only):
+        info = infos[seq.stem]
+        if info is None:
+            missing = scene_class_of(seq)[1]
+            say(f"{seq.stem} ... skipped: {missing}")
+            report.skipped.append((seq.name, missing))
+            continue
+        pieces.append(prepare(seq, info, lecture, settings, data_folder, cache))
+    draw = sum(len(p.draw) for p in pieces)
+    say(f"{draw} of {sum(len(p.names) for p in pieces)} sections to draw "
+        f"({workers or workers_default()} worker(s)), into {out}")
+    records = _run(pieces, lecture, data, settings, work, cache, workers or workers_default(),
+                   verbose, report)
+    changed = _publish_all(pieces, records, lecture, cache, out)
+    joined, how = _join(lecture, out, cache, report)
+    if changed or joined or new_owner or not (out / MANIFEST).exists():
+        names = {stem: (list(i.data) if i is not None and i.data is not None else None)
+                 for stem, i in infos.items()}
+        report.manifest = build_manifest(lecture, out, data_folder, names, settings, how)
+        say(f"manifest -> {report.manifest}")
+    else:
+        report.manifest = out / MANIFEST
+        say("nothing changed")
+    cache.prune({s.key for p in cache.root.glob("*.json") if p.stem != LECTURE_STEM
+                 for s in cache.load(p.stem).sections})
     return report
 
 
@@ -374,6 +411,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--only", nargs="+", metavar="NAME", help="render only these sequences")
     ap.add_argument("--quality", choices=["preview", "production"],
                     help="override render.quality of the lecture")
+    ap.add_argument("--workers", type=int, default=None,
+                    help=f"worker processes (default: one per core, here {workers_default()})")
+    ap.add_argument("--force", action="store_true",
+                    help="render even into a folder that belongs to another lecture")
     ap.add_argument("-v", "--verbose", action="store_true", help="Manim progress bars and warnings")
     args = ap.parse_args(argv)
 
@@ -394,12 +435,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (ContractError, LectureError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    report = render_lecture(lecture, data, args.only, args.quality, args.verbose)
+    try:
+        report = render_lecture(lecture, data, args.only, args.quality, args.verbose,
+                                args.workers, args.force)
+    except ownership.FolderTaken as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if report.skipped:
         print(f"skipped (scene not written yet): {', '.join(n for n, _ in report.skipped)}",
               file=sys.stderr)
     if report.failed:
-        print(f"failed: {', '.join(n for n, _ in report.failed)}", file=sys.stderr)
+        print("failed: " + "; ".join(f"{n} ({e})" for n, e in report.failed)
+              + "; lecture.mp4 was not joined (the previous one is kept)", file=sys.stderr)
         return 1
     return 0
 

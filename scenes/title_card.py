@@ -36,11 +36,12 @@ class TitleCard(LectureScene):
 
     def construct(self) -> None:
         self.camera.background_color = self.theme.background
-        self.next_section("title")
+        self.begin_section("title")
         card = self.build_card()
         self.play_p(FadeIn(card, shift=0.2 * UP), run_time=1.2)
         self.wait_p(HOLD_SECONDS)
         self.play_p(FadeOut(card), run_time=0.8)
+        self.end_section("title")
 
     def build_card(self) -> Mobject:
         """The card's mobjects, centred and kept inside the frame."""

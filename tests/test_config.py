@@ -13,6 +13,7 @@ from scenes import config, registry
 from scenes.config import LectureError, check_index, load_lecture
 
 REPO = Path(__file__).resolve().parent.parent
+REAL_SEQUENCES = dict(registry.SEQUENCES)  # before any test replaces them
 
 
 def write(path: Path, text: str) -> Path:
@@ -28,7 +29,7 @@ def default_with_captions(tmp_path: Path) -> Path:
     data = yaml.safe_load(config.DEFAULT_PATH.read_text(encoding="utf-8"))
     data["cnn_forward_pass"]["captions"] = {"task": "The task.", "pixels": "Pixels."}
     data["cnn_forward_pass"]["text"] = {"task_intro": "Read a digit."}
-    data["render"]["output_dir"] = "renders"
+    data["render"]["output_dir"] = str(tmp_path / "renders")
     path = tmp_path / "defaults" / "default.yaml"
     path.parent.mkdir()
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -72,8 +73,8 @@ def test_empty_file_gives_all_defaults(tmp_path: Path) -> None:
     lec = load_lecture(write(tmp_path / "empty.yaml", ""))
     assert lec.model_dump(exclude={"render"}) == load_lecture(config.DEFAULT_PATH).model_dump(
         exclude={"render"})
-    # output_dir not given: relative to the default file that names it, not to the user's file
-    assert lec.render.output_dir == REPO / "renders" / "default"
+    # output_dir not given: renders/<this lecture file's name>/, never another lecture's folder
+    assert lec.render.output_dir == REPO / "renders" / "empty"
     assert lec.source_path == (tmp_path / "empty.yaml").resolve()
 
 
@@ -129,13 +130,13 @@ def test_paths_resolved_relative_to_yaml(tmp_path: Path, monkeypatch: pytest.Mon
     write(folder / "lecture.yaml", """
         title_card: {logo: img/logo.png}
         unrelated: {images: [cat.jpg]}
-        render: {output_dir: ../out}
-    """)
+        render: {output_dir: %s}
+    """ % (tmp_path / "out"))
     monkeypatch.chdir(tmp_path.parent)  # somewhere else entirely
     lec = load_lecture(folder / "lecture.yaml")
     assert lec.title_card.logo == folder / "img" / "logo.png"
     assert lec.unrelated.images == [folder / "cat.jpg"]
-    assert lec.render_settings.output_dir == tmp_path / "out"
+    assert lec.render_settings.output_dir == tmp_path / "out"  # absolute: allowed anywhere
     assert lec.render_settings.output_dir.is_absolute()
 
 
@@ -150,7 +151,7 @@ def test_captions_and_sections_allowed_from_default(tmp_path: Path, default_with
     assert lec.cnn_forward_pass.captions == {"task": "La tâche.", "pixels": "Pixels."}
     assert lec.cnn_forward_pass.text == {"task_intro": "Read a digit."}
     assert lec.sections == {"cnn_forward_pass": ["pixels"]}
-    assert lec.render_settings.output_dir == default_with_captions.parent / "renders"
+    assert lec.render_settings.output_dir == tmp_path / "renders"
 
 
 def test_line_of_and_check_index(tmp_path: Path) -> None:
@@ -323,3 +324,92 @@ def test_cli_subprocess_imports_neither_manim_nor_torch(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          timeout=60)
     assert run.stdout.strip() == "[]", run.stderr
+
+
+# -- output folders -------------------------------------------------------------------------------
+def test_relative_output_dir_outside_the_project_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "my.yaml", """
+        render:
+          output_dir: ../out
+    """)
+    with pytest.raises(LectureError) as e:
+        load_lecture(path)
+    assert f"{path}:2: render.output_dir: '../out' resolves to {tmp_path.parent / 'out'}, " \
+           "outside the project" in str(e.value)
+
+
+def test_relative_output_dir_inside_the_project_is_allowed() -> None:
+    lec = load_lecture(REPO / "scenes" / "lectures" / "zh.yaml")
+    assert lec.render_settings.output_dir == REPO / "renders" / "zh"
+
+
+def test_output_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file")
+    for value, why in ((tmp_path / "taken", "is a file, not a folder"),
+                       (tmp_path / "taken" / "below", "is a file, so")):
+        path = write(tmp_path / "my.yaml", f"""
+            language: en
+            render: {{output_dir: {value}}}
+        """)
+        with pytest.raises(LectureError, match=f"my.yaml:2: render.output_dir: .*{why}"):
+            load_lecture(path)
+
+
+def test_unwritable_output_dir_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # root may write anywhere, so the permission answer is simulated
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = config.os.access
+    monkeypatch.setattr(config.os, "access", lambda p, mode: False if Path(p) == locked else real(p, mode))
+    path = write(tmp_path / "my.yaml", f"render: {{output_dir: {locked / 'out'}}}\n")
+    with pytest.raises(LectureError, match=f"my.yaml:1: render.output_dir: {locked} cannot be written"):
+        load_lecture(path)
+
+
+# -- placeholders ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("template, message", [
+    ("{nonexistent_field} pixels", "unknown placeholder {nonexistent_field}; this scene provides"),
+    ("a grid of {h by {w}", "'{' has no matching '}'"),
+    ("a grid of h} by {w}", "'}' has no matching '{'"),
+    ("{h:.2q} by {w}", "'.2q' is not a valid format spec"),
+    ("{h.real} by {w}", "only plain names are filled in"),
+])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_bad_placeholders_are_refused_with_file_line_and_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, message: str,
+        language: str) -> None:
+    monkeypatch.setattr(registry, "SEQUENCES", REAL_SEQUENCES)
+    text = template if language == "en" else template.replace("pixels", "像素").replace(
+        "a grid of", "网格")
+    source = "scenes/lectures/default.yaml" if language == "en" else "scenes/lectures/zh.yaml"
+    lecture = tmp_path / f"{language}.yaml"
+    lecture.write_text((REPO / source).read_text(encoding="utf-8"), encoding="utf-8")
+    original = lecture.read_text(encoding="utf-8")
+    lines = original.split("\n")
+    n = next(i for i, ln in enumerate(lines) if ln.strip().startswith("pixels:") and "{h}" in ln)
+    indent = lines[n][: len(lines[n]) - len(lines[n].lstrip())]
+    lines[n] = f'{indent}pixels: "{text}"'
+    lecture.write_text("\n".join(lines).replace("output_dir: ../../renders/zh", "output_dir: null"),
+                       encoding="utf-8")
+    with pytest.raises(LectureError) as e:
+        load_lecture(lecture)
+    where = f"{lecture}:{n + 1}: cnn_forward_pass.captions.pixels: "
+    assert any(line.startswith(where) and message in line for line in str(e.value).split("\n")), \
+        str(e.value)
+
+
+def test_every_shipped_lecture_passes_the_placeholder_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "SEQUENCES", REAL_SEQUENCES)
+    for path in sorted((REPO / "scenes" / "lectures").glob("*.yaml")):
+        load_lecture(path)
+
+
+def test_placeholders_derived_from_the_scene_source() -> None:
+    from scenes import placeholders
+
+    seq1 = placeholders.provided("scenes.seq1_cnn_forward_pass")
+    assert {"h", "w", "kh", "kw", "pred", "label"} <= seq1.captions  # self.values.update(...)
+    assert {"index", "n", "r0", "c1"} <= seq1.text  # keywords of self.t/para/small(...)
+    seq4 = placeholders.provided("scenes.seq4_comparison")
+    assert {"softmax", "edl", "margin_pp"} <= seq4.text  # **verdict.fmt(), **extra
+    assert "accuracy_verdict" in seq4.captions  # self.values["accuracy_verdict"] = ...

@@ -43,9 +43,13 @@ def scene_classes() -> dict[str, type]:
             self.wait_p(0.4)
 
     class Title(LectureScene):
+        SECTIONS = ("title",)
+
         def construct(self) -> None:
             self.camera.background_color = self.theme.background
+            self.begin_section("title")
             self.play(FadeIn(Square()), run_time=1.0)
+            self.end_section("title")
 
     class Broken(LectureScene):
         sequence = "edl_pass"
@@ -69,7 +73,8 @@ def lecture_files(tmp_path: Path) -> tuple[Path, Path]:
     lecture = tmp_path / "lecture.yaml"
     lecture.write_text(
         "sequences: [cnn_forward_pass, overconfidence, edl_pass]\n"
-        f"render: {{quality: preview, width: {W}, height: {H}, fps: {FPS}, output_dir: out}}\n",
+        f"render: {{quality: preview, width: {W}, height: {H}, fps: {FPS}, "
+        f"output_dir: {tmp_path / 'out'}}}\n",
         encoding="utf-8")
     return lecture, default
 
@@ -97,30 +102,35 @@ def fake_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type]:
     return classes
 
 
+def only_dummy(lecture_yaml: Path) -> None:
+    """The lecture of ``lecture_files`` limited to the sequences that render."""
+    lecture_yaml.write_text(lecture_yaml.read_text().replace(
+        "sequences: [cnn_forward_pass, overconfidence, edl_pass]", "sequences: [cnn_forward_pass]"))
+
+
 @pytest.mark.render
 def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: Any,
                                 fake_registry: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    only_dummy(lecture_files[0])
     lecture = config.load_lecture(*lecture_files)
     out = lecture.render_settings.output_dir
     assert out == lecture_files[0].parent / "out"
 
-    report = render.render_lecture(lecture, scene_data)
+    report = render.render_lecture(lecture, scene_data, workers=1)
     printed = capsys.readouterr().out
-    assert report.rendered == ["title_card", "cnn_forward_pass"]
-    assert [n for n, _ in report.skipped] == ["overconfidence"]
-    assert report.failed == [("edl_pass", "RuntimeError: no evidence today")]
-    assert "[2/4] 01_dummy ... rendered" in printed and "s of video in" in printed
-    assert "[3/4] 02_over ... skipped" in printed and "[4/4] 03_broken ... FAILED" in printed
+    assert report.rendered == ["title_card", "cnn_forward_pass"] and report.ok
+    assert "[2/2] 01_dummy ... drew 2 of 2 section(s)" in printed
+    assert "joined" in printed and "by stream copy" in printed
     assert "INFO" not in printed  # Manim's log went to its file
-    assert list((out / ".work" / "logs").glob("*.log"))
+    assert list((out / ".work").rglob("*.log"))
 
     expected = {f"{stem}{ext}" for stem in ("00_title", "01_dummy", "lecture")
                 for ext in (".mp4", ".srt", ".vtt", ".chapters.vtt", ".chapters.txt")}
-    expected |= {"00_title.png", "01_dummy.png", "manifest.json",
-                 "01_dummy_sections/01_task.mp4", "01_dummy_sections/02_pixels.mp4"}
+    expected |= {"00_title.png", "01_dummy.png", "00_title.jpg", "01_dummy.jpg", "manifest.json",
+                 "lecture.bcc.json", "01_dummy_sections/01_task.mp4", "01_dummy_sections/02_pixels.mp4"}
     found = {p.relative_to(out).as_posix() for p in out.rglob("*")
              if p.is_file() and ".work" not in p.parts}
-    assert found == expected
+    assert found == expected  # no lecture.youtube.txt: 4 s is too short for YouTube chapters
 
     for name in ("00_title.mp4", "01_dummy.mp4", "lecture.mp4", "01_dummy_sections/01_task.mp4"):
         info = media.probe(out / name)
@@ -142,21 +152,30 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
     assert media.parse_vtt((out / "00_title.vtt").read_text()) == []
     joined = media.parse_srt((out / "lecture.srt").read_text())
     assert [c.start for c in joined] == pytest.approx([c.start + title for c in cues])
+    bcc = json.loads((out / "lecture.bcc.json").read_text())
+    assert [b["content"] for b in bcc["body"]] == [c.text for c in joined]
+    assert bcc["body"][0]["from"] == pytest.approx(joined[0].start, abs=1e-3)
 
     chapters = media.parse_vtt((out / "01_dummy.chapters.vtt").read_text())
     assert [c.text for c in chapters] == ["Task", "Pixels"]
     assert [c.title for c in media.read_chapters(out / "01_dummy.mp4")] == ["Task", "Pixels"]
-    assert [c.title for c in media.read_chapters(out / "00_title.mp4")] == [  # no sections
+    assert [c.title for c in media.read_chapters(out / "00_title.mp4")] == [  # one section
         lecture.title_card.title]
-    assert [c.title for c in media.read_chapters(out / "lecture.mp4")] == [
-        lecture.title_card.title, lecture.cnn_forward_pass.title]
+    # the 1 s title card is merged into the first chapter (YouTube ignores chapters < 10 s)
+    assert [(c.title, c.start) for c in media.read_chapters(out / "lecture.mp4")] == [
+        (lecture.cnn_forward_pass.title, 0.0)]
 
     png = (out / "01_dummy.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == W
+    from PIL import Image
+    with Image.open(out / "01_dummy.jpg") as jpg:
+        assert (jpg.format, jpg.size) == ("JPEG", (1280, 720))
+    assert (out / "01_dummy.jpg").stat().st_size <= 2 * 1024 * 1024
 
     manifest = json.loads((out / "manifest.json").read_text())
     rows = {f["path"]: f for f in manifest["files"]}
     assert set(rows) == expected - {"manifest.json"}
+    assert manifest["lecture"] == str(lecture_files[0].resolve()) and manifest["join"] == "stream copy"
     assert rows["01_dummy.mp4"]["duration"] == pytest.approx(seq)
     assert rows["01_dummy.mp4"]["resolution"] == f"{W}x{H}"
     assert rows["01_dummy.mp4"]["bytes"] == (out / "01_dummy.mp4").stat().st_size
@@ -167,16 +186,36 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
     assert rows["01_dummy.mp4"]["chapters"][1]["start"] == pytest.approx(clips[0], abs=0.01)
     assert rows["lecture.mp4"]["kind"] == "lecture"
     assert manifest["render"] == {"quality": "preview", "width": W, "height": H, "fps": FPS}
-
-    # Rendering one sequence again keeps the others' files and their manifest rows.
-    title_bytes = (out / "00_title.mp4").read_bytes()
-    again = render.render_lecture(lecture, scene_data, only=["cnn_forward_pass"])
-    assert again.rendered == ["cnn_forward_pass"]
-    assert (out / "00_title.mp4").read_bytes() == title_bytes
-    rows2 = {f["path"]: f for f in json.loads((out / "manifest.json").read_text())["files"]}
-    assert set(rows2) == set(rows)
-    assert rows2["00_title.mp4"]["scene_data"] == rows["00_title.mp4"]["scene_data"]
     assert not [p for p in out.rglob(".*.tmp*")]  # no temporary files left behind
+
+
+@pytest.mark.render
+def test_failed_sequence_keeps_the_good_lecture(lecture_files: tuple[Path, Path], scene_data: Any,
+                                                fake_registry: dict,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    lecture_yaml, default = lecture_files
+    only_dummy(lecture_yaml)
+    lecture = config.load_lecture(lecture_yaml, default)
+    render.render_lecture(lecture, scene_data, workers=1)
+    out = lecture.render_settings.output_dir
+    good = (out / "lecture.mp4").read_bytes()
+    good_srt = (out / "lecture.srt").read_text()
+
+    # now with a sequence that fails and one whose scene is not written
+    lecture_yaml.write_text(lecture_yaml.read_text().replace(
+        "sequences: [cnn_forward_pass]", "sequences: [cnn_forward_pass, overconfidence, edl_pass]"))
+    broken = config.load_lecture(lecture_yaml, default)
+    capsys.readouterr()
+    report = render.render_lecture(broken, scene_data, workers=2)
+    printed = capsys.readouterr().out
+    assert report.failed == [("edl_pass", "RuntimeError: no evidence today")]
+    assert [n for n, _ in report.skipped] == ["overconfidence"]
+    assert "03_broken ... FAILED: RuntimeError: no evidence today" in printed
+    assert "lecture.mp4 not joined" in printed
+    assert (out / "lecture.mp4").read_bytes() == good  # not rejoined without the failed part
+    assert (out / "lecture.srt").read_text() == good_srt
+    assert not (out / "03_broken.mp4").exists()
+    assert (out / ".work" / "logs" / "03_broken.error.log").read_text().count("no evidence today")
 
 
 def test_cli_refuses_bad_lecture_before_any_work(tmp_path: Path,
@@ -185,7 +224,7 @@ def test_cli_refuses_bad_lecture_before_any_work(tmp_path: Path,
     out.mkdir()
     (out / "01_cnn_forward_pass.mp4").write_bytes(b"a good render")
     bad = tmp_path / "bad.yaml"
-    bad.write_text("render:\n  output_dir: out\n  quality: ultra\n")
+    bad.write_text(f"render:\n  output_dir: {out}\n  quality: ultra\n")
     assert render.main(["--lecture", str(bad), "--data", str(tmp_path)]) == 2
     assert f"{bad}:3: render.quality: 'ultra' is not one of preview, production" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["01_cnn_forward_pass.mp4"]
@@ -194,7 +233,7 @@ def test_cli_refuses_bad_lecture_before_any_work(tmp_path: Path,
 
 def test_cli_refuses_bad_scene_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lecture = tmp_path / "l.yaml"
-    lecture.write_text("render: {output_dir: out}\n")
+    lecture.write_text(f"render: {{output_dir: {tmp_path / 'out'}}}\n")
     empty = tmp_path / "scene_data"
     empty.mkdir()
     assert render.main(["--lecture", str(lecture), "--data", str(empty)]) == 2
@@ -204,7 +243,7 @@ def test_cli_refuses_bad_scene_data(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_cli_refuses_unknown_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lecture = tmp_path / "l.yaml"
-    lecture.write_text("sequences: [edl_pass]\nrender: {output_dir: out}\n")
+    lecture.write_text(f"sequences: [edl_pass]\nrender: {{output_dir: {tmp_path / 'out'}}}\n")
     assert render.main(["--lecture", str(lecture), "--only", "comparison"]) == 2
     assert "--only comparison: not in this lecture" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
