@@ -39,7 +39,7 @@ from manim import (
     Write,
 )
 
-from scenes import toolkit as tk
+from scenes import visuals as tk
 from scenes.base import LectureScene
 
 
@@ -189,7 +189,7 @@ class CNNForwardPass(LectureScene):
                     LaggedStart(*[FadeIn(c) for c in classes], lag_ratio=0.1), FadeIn(classes_note),
                     run_time=1.5)
         br, bc = np.unravel_index(int(np.argmax(image)), image.shape)  # the brightest pixel
-        probe = tk._image_cell_center(digit[0], image.shape[0], image.shape[1], br, bc)
+        probe = tk.image_cell_center(digit[0], image.shape[0], image.shape[1], br, bc)
         self.mark("task", [(probe, tk.GRAY.hex(float(image[br, bc])))])
         self.wait_p(2.5)
 
@@ -249,8 +249,8 @@ class CNNForwardPass(LectureScene):
         self.values.update(kh=kh, kw=kw)
 
         cell = 0.62  # larger digits; two 5x5 grids stacked still fit the height
-        panel = tk.MultiplyAddPanel(patch, weights, bias, cell=cell, font=self.theme.font,
-                                    font_size=28, text_color=self.theme.text,
+        panel = tk.MultiplyAddPanel(patch, weights, bias, cell=cell, theme=self.theme,
+                                    font_size=28,
                                     result_color=self.theme.accent,
                                     sum_label=self.t("sum_label"), bias_label=self.t("bias_label"),
                                     result_label=self.t("result_label"))
@@ -634,8 +634,7 @@ class CNNForwardPass(LectureScene):
 
         chart = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.6, height=3.6,
                               bar_color=self.theme.muted, highlight_color=self.theme.accent,
-                              number_format="{:.1f}", font=self.theme.font, font_size=30,
-                              text_color=self.theme.text, axis_color=self.theme.muted)
+                              number_format="{:.1f}", theme=self.theme, font_size=30)
         for i in range(z.size):
             self.record(f"forward_pass.softmax.logits[{i}]", z[i])
         chart.move_to(RIGHT * 3.95 + DOWN * 0.35)
@@ -673,12 +672,10 @@ class CNNForwardPass(LectureScene):
 
         zc = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.0, height=3.0,
                            bar_color=self.theme.muted, highlight_color=self.theme.accent,
-                           number_format="{:.1f}", font=self.theme.font, font_size=28,
-                           text_color=self.theme.text, axis_color=self.theme.muted)
+                           number_format="{:.1f}", theme=self.theme, font_size=28)
         pc = tk.BarChart10(probs, highlight=pred, y_min=0.0, y_max=1.0, width=5.0, height=3.0,
                            bar_color=self.theme.softmax, highlight_color=self.theme.accent,
-                           number_format="{:.2f}", font=self.theme.font, font_size=28,
-                           text_color=self.theme.text, axis_color=self.theme.muted)
+                           number_format="{:.2f}", theme=self.theme, font_size=28)
         zc.move_to(LEFT * 4.25 + UP * 0.45)
         pc.move_to(RIGHT * 4.25 + UP * 0.45)
         self.classes_at_zero(zc, z)
@@ -779,7 +776,7 @@ class CNNForwardPass(LectureScene):
         styles, markers = ["solid", "dashed"], ["circle", "square"]
         # whole epochs on the x axis: about five round ticks, never fractions of an epoch
         first, last = int(epochs.min()), int(epochs.max())
-        step = max(1, int(tk._nice_ceil(max(1, last - first) / 5)))
+        step = max(1, int(tk.nice_step(max(1, last - first) / 5)))
         x_ticks = np.arange(first - first % step if first % step else first, last + step, step)
         x_ticks = x_ticks[x_ticks <= max(last, first + 1)]
         if x_ticks[-1] < last or len(x_ticks) < 2:
@@ -788,8 +785,8 @@ class CNNForwardPass(LectureScene):
         lo = float(np.floor(all_acc.min() * 10) / 10)
         all_loss = np.concatenate([np.asarray(v, float) for v in loss.values()])
         common = {"colors": colors, "styles": styles, "markers": markers, "width": 5.0, "height": 3.6,
-                      "x_label": self.t("chart_epoch"), "legend": None, "font": self.theme.font,
-                      "font_size": 22, "text_color": self.theme.text, "axis_color": self.theme.muted,
+                      "x_label": self.t("chart_epoch"), "legend": None, "theme": self.theme,
+                      "font_size": 22,
                       "x_ticks": x_ticks, "x_format": "{:.0f}"}
         lc = tk.LineChart(epochs, loss, y_label=self.t("chart_loss"),
                           y_range=(0.0, float(all_loss.max())), **common)

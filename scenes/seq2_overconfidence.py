@@ -28,7 +28,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, Cross, DashedLine, DashedVMobj
                    VGroup, Write)
 
 from scenes import findings
-from scenes import toolkit as tk
+from scenes import visuals as tk
 from scenes.base import LectureScene, _Keep, split_sentences
 
 SET_KEYS = ("letters", "fashion", "noise", "user")
@@ -299,8 +299,7 @@ class Overconfidence(LectureScene):
                                    bin_edges=edges, width=4.6, height=4.6,
                                    x_label=self.t("rel_x"), y_label=self.t("rel_y"),
                                    ece_label=self.t("rel_ece_label"), gap_color=tk.VERMILION,
-                                   font=self.theme.font, font_size=24,
-                                   text_color=self.theme.text, axis_color=self.theme.muted)
+                                   theme=self.theme, font_size=24)
         tk.fit_within(rd, 6.4, 6.0)
         rd.to_edge(LEFT, buff=0.9).set_y(-0.55)
         self.drawn["reliability"] = rd
@@ -493,8 +492,7 @@ class Overconfidence(LectureScene):
                              colors=[colors[k] for k in main], x_label=self.t("rot_x"),
                              y_label=self.t("rot_y"), y_range=(0.0, 1.0), x_ticks=x_ticks,
                              width=6.6,
-                             height=4.3, legend="right", font=self.theme.font, font_size=24,
-                             text_color=self.theme.text, axis_color=self.theme.muted)
+                             height=4.3, legend="right", theme=self.theme, font_size=24)
         chart.remove(chart.series_group)  # drawn angle by angle below
         faint = VGroup()  # the other classes, thin and muted
         entry = VGroup(Line(LEFT * 0.45, RIGHT * 0.45).set_stroke(self.theme.muted, 2,
@@ -728,8 +726,8 @@ class Overconfidence(LectureScene):
         shades = [self.theme.softmax, tk.rgb_to_hex((tk.hex_to_rgb(self.theme.softmax) * 0.55)
                                                      .astype(np.uint8))]
         parts = [(str(k), float(probs[k]), shades[k % 2]) for k in range(10)]
-        stacked = tk.StackedBar(parts, width=8.0, height=0.5, font=self.theme.font,
-                                font_size=22, text_color=self.theme.text,
+        stacked = tk.StackedBar(parts, width=8.0, height=0.5, theme=self.theme,
+                                font_size=22,
                                 min_label_fraction=1.01)  # no part labels: sum_text says it
         ghost_box = DashedVMobject(Rectangle(width=1.9, height=0.5), num_dashes=24)
         ghost_box.set_stroke(self.theme.muted, 2)

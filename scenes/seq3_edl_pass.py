@@ -19,7 +19,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, BackgroundRectangle, Circle, Cr
                    ManimColor, RoundedRectangle, SurroundingRectangle, VGroup, Write,
                    interpolate_color)
 
-from scenes import toolkit as tk
+from scenes import visuals as tk
 from scenes.base import LectureScene
 
 #: the evidence function g of each ``training.evidence`` value, typeset
@@ -166,13 +166,12 @@ class EDLPass(LectureScene):
         k = int(np.argmax(e))
         zc = tk.BarChart10(z, highlight=k, y_min=None, y_max=None, width=6.0, height=2.4,
                            bar_color=self.theme.muted, highlight_color=self.theme.edl,
-                           number_format="{:.1f}", font=self.theme.font, font_size=20,
-                           text_color=self.theme.text, axis_color=self.theme.muted)
+                           number_format="{:.1f}", theme=self.theme, font_size=20)
         ec = tk.BarChart10(e, highlight=k, y_min=0.0, y_max=None, width=6.0, height=2.4,
                            bar_color=self.theme.muted, highlight_color=self.theme.edl,
                            number_format="{:.0f}" if e.max() >= 100 else "{:.2f}",
-                           font=self.theme.font,
-                           font_size=20, text_color=self.theme.text, axis_color=self.theme.muted)
+                           theme=self.theme,
+                           font_size=20, axis_color=self.theme.muted)
         for chart in (zc, ec):  # class labels just under the lowest bar or value label
             low = min([b.get_bottom()[1] for b in chart.bars]
                       + [t.get_bottom()[1] for t in chart.value_texts if t.has_points()
@@ -302,8 +301,8 @@ class EDLPass(LectureScene):
     def belief_row(self, image: Any, caption: str, belief: Sequence[float], u: float,
                    src: str) -> Any:
         """An input tile and its stacked bar b_0..b_9 + u (src: the ModelOut's field path)."""
-        tile = tk.ImageTile(np.asarray(image, float), [caption], size=1.3, font=self.theme.font,
-                            font_size=20, text_color=self.theme.text,
+        tile = tk.ImageTile(np.asarray(image, float), [caption], size=1.3, theme=self.theme,
+                            font_size=20,
                             border_color=self.theme.muted, caption_width=2.6)
         small = MIN_BELIEF_LABEL  # beliefs below this share are merged into "other b"
         kept = [c for c, b in enumerate(belief) if float(b) >= small]
@@ -501,8 +500,7 @@ class EDLPass(LectureScene):
 
         common = dict(colors=[c["train"], c["heldout"]], styles=["solid", "dashed"],
                       markers=["circle", "square"], x_label=self.t("chart_epoch"),
-                      width=3.3, height=2.5, legend=None, font=self.theme.font, font_size=20,
-                      text_color=self.theme.text, axis_color=self.theme.muted)
+                      width=3.3, height=2.5, legend=None, theme=self.theme, font_size=20)
         kl = series("kl")
         kl_note = None
         skip = kl_skip(kl, epochs)
@@ -656,8 +654,7 @@ class EDLPass(LectureScene):
                              markers=["circle", "square"], x_label=self.t("rot_x"),
                              x_ticks=ticks, y_range=(0.0, 1.0), width=7.2, height=3.7,
                              legend="top",
-                             font=self.theme.font, font_size=22, text_color=self.theme.text,
-                             axis_color=self.theme.muted)
+                             theme=self.theme, font_size=22)
         chart.move_to(LEFT * 2.3 + DOWN * 1.05)
         self.play_p(LaggedStart(*[FadeIn(m) for m in strip], lag_ratio=0.05), FadeIn(frames),
                     run_time=1.5)

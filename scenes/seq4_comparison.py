@@ -21,7 +21,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, Fa
                    Mobject, Rectangle, Text, ValueTracker, VGroup, VMobject, Write)
 
 from scenes import findings
-from scenes import toolkit as tk
+from scenes import visuals as tk
 from scenes.base import LectureScene, join_sentences
 
 MODELS = ("softmax", "edl")
@@ -90,8 +90,7 @@ class Comparison(LectureScene):
         """Empty labelled axes (series are added with :meth:`series`)."""
         return tk.LineChart(np.asarray(x_ticks, float)[:1], {}, x_label=x_label, y_label=y_label,
                             x_ticks=x_ticks, y_ticks=y_ticks, width=width, height=height,
-                            legend=None, font=self.theme.font, font_size=font_size,
-                            text_color=self.theme.text, axis_color=self.theme.muted,
+                            legend=None, theme=self.theme, font_size=font_size,
                             x_format=x_format, y_format=y_format)
 
     def series(self, chart: tk.LineChart, x: Sequence[float], y: Sequence[float], color: str,
@@ -522,9 +521,8 @@ class Comparison(LectureScene):
                                        width=4.3, height=4.3,
                                        x_label=self.t("confidence_label"),
                                        y_label=self.t("accuracy_label"),
-                                       ece_label=self.t("ece_label"), font=self.theme.font,
-                                       font_size=20, text_color=self.theme.text,
-                                       axis_color=self.theme.muted, gap_color=self.theme.muted)
+                                       ece_label=self.t("ece_label"), theme=self.theme,
+                                       font_size=20, gap_color=self.theme.muted)
             self.place_counts(rd)
             head = VGroup(self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m])],
                                       size=26))
