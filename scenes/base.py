@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from manim import DOWN, LEFT, UP, Animation, FadeOut, Mobject, Scene, Text, VGroup, config
 
 from scenes.visuals.formulas import TEX_TEMPLATE
+from scenes.values import resolve
 from scenes.visuals.text import format_number
 
 
@@ -181,6 +182,15 @@ class LectureScene(Scene):
         if width is not None and group.width > width:
             group.scale_to_fit_width(width)
         return group
+
+    def value(self, source: str) -> float:
+        """The scene_data number that ``source`` names (:func:`scenes.values.resolve`), recorded
+        in the same step: the one way to put a number from the data on screen.
+
+            s = self.value("forward_pass.edl.S")
+            p = self.value(f"rotation.edl_probs[{i}][{k}]")
+        """
+        return self.record(source, resolve(self.data, source))
 
     def record(self, source: str, value: float) -> float:
         """Note a number drawn from scene_data; ``source`` names its field or an expression over

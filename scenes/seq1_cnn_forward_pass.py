@@ -161,7 +161,7 @@ class CNNForwardPass(LectureScene):
         image = self.arr("image")  # forward_pass.image: the chosen held-out digit, 28x28 in [0,1]
         idx = int(self.fp.heldout_index)  # forward_pass.heldout_index
         n_classes = len(self.fp.softmax.probs)  # forward_pass.softmax.probs: one per class
-        self.record("forward_pass.heldout_index", idx)
+        self.value("forward_pass.heldout_index")
         self.record("len(forward_pass.softmax.probs)", n_classes)
 
         question = self.label("task_question", size=34).move_to(UP * 2.6)
@@ -214,10 +214,10 @@ class CNNForwardPass(LectureScene):
         for i in range(kh):
             for j in range(kw):
                 # forward_pass.image[r][c]: the pixel values written in the zoom
-                self.record(f"forward_pass.image[{r0 + i}][{c0 + j}]", image[r0 + i, c0 + j])
+                self.value(f"forward_pass.image[{r0 + i}][{c0 + j}]")
         zoom.move_to(RIGHT * 3.6 + DOWN * 0.1)
-        self.record("forward_pass.worked.row", r0)
-        self.record("forward_pass.worked.col", c0)
+        self.value("forward_pass.worked.row")
+        self.value("forward_pass.worked.col")
         zoom_title = self.caption_above(zoom, "pixels_zoom", size=24, r0=r0, r1=r0 + kh - 1,
                                         c0=c0, c1=c0 + kw - 1)
         scale_note = self.caption_below(zoom, "pixels_scale", size=22)
@@ -258,12 +258,12 @@ class CNNForwardPass(LectureScene):
         panel.check(fmap[r0, c0])  # ... and the real feature-map value
         for i in range(kh):
             for j in range(kw):
-                self.record(f"forward_pass.worked.patch[{i}][{j}]", patch[i, j])
-                self.record(f"forward_pass.worked.weights[{i}][{j}]", weights[i, j])
+                self.value(f"forward_pass.worked.patch[{i}][{j}]")
+                self.value(f"forward_pass.worked.weights[{i}][{j}]")
                 self.record(f"forward_pass.worked.patch[{i}][{j}] * forward_pass.worked.weights[{i}][{j}]",
                             panel.products[i, j])
         self.record("sum(forward_pass.worked.patch * forward_pass.worked.weights)", panel.total)
-        self.record("forward_pass.worked.bias", bias)
+        self.value("forward_pass.worked.bias")
         self.record("forward_pass.worked.value", panel.result)
 
         grid = tk.PixelGrid(image, cell=0.14, font=self.theme.font, grid_opacity=0.3)
@@ -281,7 +281,7 @@ class CNNForwardPass(LectureScene):
                                          c=c0)
         if patch_title.get_left()[0] < -2.3:  # clear of the sequence title, top left
             patch_title.shift(RIGHT * (-2.3 - patch_title.get_left()[0]))
-        self.record("forward_pass.worked.kernel", k)
+        self.value("forward_pass.worked.kernel")
         kernel_title = self.caption_above(kernel, "conv_kernel", size=20, buff=0.12, k=k)
         panel.move_to(RIGHT * 1.9)
         panel.shift(UP * (top.get_bottom()[1] - 0.2 - panel.product_cells.get_top()[1]))
@@ -339,7 +339,7 @@ class CNNForwardPass(LectureScene):
         spot = VGroup(cell_box, ring.copy().set_stroke(self.theme.background, width=7),
                       ring.copy().set_stroke(self.theme.text, width=3))
         out_title = self.caption_above(out, "conv_map", size=20, k=k)
-        self.record(f"forward_pass.conv1[{k}][{r0}][{c0}]", fmap[r0, c0])
+        self.value(f"forward_pass.conv1[{k}][{r0}][{c0}]")
         out_value = self.num(fmap[r0, c0], f"forward_pass.conv1[{k}][{r0}][{c0}]", "{:.3f}",
                              size=24, color=self.theme.accent).next_to(out, DOWN, buff=0.15)
         out_note = self.small("conv_map_at", size=20, r=r0, c=c0).next_to(out_value, DOWN,
@@ -436,7 +436,7 @@ class CNNForwardPass(LectureScene):
                                      font=self.theme.font)
             for i in range(s):
                 for j in range(s):
-                    self.record(f"{src}[{k}][{zr + i}][{zc + j}]", values[zr + i, zc + j])
+                    self.value(f"{src}[{k}][{zr + i}][{zc + j}]")
             zoom.move_to(RIGHT * x + DOWN * 2.35)
             return grid, frame, title, win, zoom
 
@@ -449,7 +449,7 @@ class CNNForwardPass(LectureScene):
         arrow = Arrow(LEFT * 1.6 + UP * 0.8, RIGHT * 1.6 + UP * 0.8, color=self.theme.accent)
         n_neg = int((before < 0).sum())  # values of forward_pass.conv1[k] below zero
         self.record(f"sum(forward_pass.conv1[{k}] < 0)", n_neg)
-        self.record(f"forward_pass.conv1[{k}].size", before.size)
+        self.value(f"forward_pass.conv1[{k}].size")
         count = VGroup(*[self.text(line, size=24) for line in
                          self.t("relu_count", n=n_neg, total=before.size).split("\n")])
         count.arrange(DOWN, buff=0.12).move_to(DOWN * 2.35)
@@ -514,14 +514,14 @@ class CNNForwardPass(LectureScene):
                                  font=self.theme.font).move_to(UP * 0.9)
         for a in range(f):
             for b in range(f):
-                self.record(f"forward_pass.relu1[{k}][{pi * f + a}][{pj * f + b}]", win_vals[a, b])
+                self.value(f"forward_pass.relu1[{k}][{pi * f + a}][{pj * f + b}]")
         ai, bi = np.unravel_index(int(np.argmax(win_vals)), win_vals.shape)
         best = SurroundingRectangle(zoom.square(ai, bi), color=self.theme.accent, buff=0,
                                     stroke_width=6)
         result = tk.ValueCells(np.array([[p[pi, pj]]]), cell=0.95,
                                colors=right.rgb[pi:pi + 1, pj:pj + 1], number_format="{:.2f}",
                                font=self.theme.font).move_to(DOWN * 1.6)
-        self.record(f"forward_pass.pool1[{k}][{pi}][{pj}]", p[pi, pj])
+        self.value(f"forward_pass.pool1[{k}][{pi}][{pj}]")
         down = Arrow(zoom.get_bottom(), result.get_top(), buff=0.12, color=self.theme.accent)
         max_label = self.label("pool_max", size=26, color=self.theme.accent).next_to(down, RIGHT,
                                                                                     buff=0.15)
@@ -580,7 +580,7 @@ class CNNForwardPass(LectureScene):
         params_note = None
         if li is not None:
             params = int(self.data.training.layers[li].params)  # training.layers[li].params
-            self.record(f"training.layers[{li}].params", params)
+            self.value(f"training.layers[{li}].params")
             params_note = self.small("deeper_params", size=24, color=self.theme.text,
                                      params=params, n1=n1, n2=n2).move_to(DOWN * 2.6)
             tk.fit_within(params_note, 13.0, 1.0)
@@ -612,7 +612,7 @@ class CNNForwardPass(LectureScene):
         z = np.asarray(self.fp.softmax.logits, float)  # forward_pass.softmax.logits
         pred = int(self.fp.softmax.pred)  # forward_pass.softmax.pred
         self.values.update(flat=flat.size, hidden=fc.size, classes=z.size)
-        self.record("forward_pass.pool2.size", flat.size)
+        self.value("forward_pass.pool2.size")
         self.record("len(forward_pass.fc1)", fc.size)
         self.record("len(forward_pass.softmax.logits)", z.size)
 
@@ -636,7 +636,7 @@ class CNNForwardPass(LectureScene):
                               bar_color=self.theme.muted, highlight_color=self.theme.accent,
                               number_format="{:.1f}", theme=self.theme, font_size=30)
         for i in range(z.size):
-            self.record(f"forward_pass.softmax.logits[{i}]", z[i])
+            self.value(f"forward_pass.softmax.logits[{i}]")
         chart.move_to(RIGHT * 3.95 + DOWN * 0.35)
         self.classes_at_zero(chart, z)
         t3 = self.label("cls_logits", size=22, n=z.size).next_to(chart, UP, buff=0.3)
@@ -667,8 +667,8 @@ class CNNForwardPass(LectureScene):
         p = float(probs[pred])
         self.values.update(pred=pred, label=label, p=f"{p:.3f}")
         for i in range(z.size):
-            self.record(f"forward_pass.softmax.logits[{i}]", z[i])
-            self.record(f"forward_pass.softmax.probs[{i}]", probs[i])
+            self.value(f"forward_pass.softmax.logits[{i}]")
+            self.value(f"forward_pass.softmax.probs[{i}]")
 
         zc = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.0, height=3.0,
                            bar_color=self.theme.muted, highlight_color=self.theme.accent,
@@ -693,9 +693,9 @@ class CNNForwardPass(LectureScene):
         sum_note.next_to(arrow, DOWN, buff=0.2)
 
         digit = self.gray(self.arr("image"), 1.3).move_to(LEFT * 4.4 + DOWN * 2.85)
-        self.record("forward_pass.label", label)
-        self.record("forward_pass.softmax.pred", pred)
-        self.record(f"forward_pass.softmax.probs[{pred}]", p)
+        self.value("forward_pass.label")
+        self.value("forward_pass.softmax.pred")
+        self.value(f"forward_pass.softmax.probs[{pred}]")
         verdict_key = "sm_correct" if pred == label else "sm_wrong"  # chosen from the data
         lines = VGroup(self.label("sm_label", size=26, label=label),
                        self.label("sm_pred", size=26, color=self.theme.accent, pred=pred,
@@ -729,9 +729,9 @@ class CNNForwardPass(LectureScene):
         layers = self.data.training.layers  # training.layers: name, shape, params
         rows = [[self.t("arch_layer"), self.t("arch_shape"), self.t("arch_params")]]
         for i, layer in enumerate(layers):
-            self.record(f"training.layers[{i}].params", layer.params)
+            self.value(f"training.layers[{i}].params")
             for d, s in enumerate(layer.shape):
-                self.record(f"training.layers[{i}].shape[{d}]", s)
+                self.value(f"training.layers[{i}].shape[{d}]")
             rows.append([self.layer_name(layer), tk.shape_text(layer.shape),
                          self.t("arch_count", n=int(layer.params))])
         total = int(sum(layer.params for layer in layers))
@@ -771,7 +771,7 @@ class CNNForwardPass(LectureScene):
                names[1]: [row["heldout_acc"] for row in hist]}
         for i, row in enumerate(hist):
             for key in ("epoch", "train_loss", "heldout_loss", "train_acc", "heldout_acc"):
-                self.record(f"training.history['softmax'][{i}]['{key}']", row[key])
+                self.value(f"training.history['softmax'][{i}]['{key}']")
         colors = [self.theme.softmax, self.theme.text]
         styles, markers = ["solid", "dashed"], ["circle", "square"]
         # whole epochs on the x axis: about five round ticks, never fractions of an epoch
@@ -805,11 +805,10 @@ class CNNForwardPass(LectureScene):
         legend.arrange(RIGHT, buff=0.6).move_to(UP * 3.45 + RIGHT * 1.6)
         prov = self.data.training.provenance  # training.provenance: n_train, n_heldout
         last = hist[-1]
-        self.record("training.provenance.n_train", prov.n_train)
-        self.record("training.provenance.n_heldout", prov.n_heldout)
+        self.value("training.provenance.n_train")
+        self.value("training.provenance.n_heldout")
         self.record("len(training.history['softmax'])", len(hist))
-        self.record(f"training.history['softmax'][{len(hist) - 1}]['heldout_acc']",
-                    last["heldout_acc"])
+        self.value(f"training.history['softmax'][{len(hist) - 1}]['heldout_acc']")
         note = self.small("train_note", size=22, color=self.theme.text, n_train=prov.n_train,
                           n_heldout=prov.n_heldout, epochs=len(hist), acc=last["heldout_acc"])
         tk.fit_within(note, 13.0, 0.6)

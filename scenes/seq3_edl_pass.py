@@ -178,8 +178,8 @@ class EDLPass(LectureScene):
                          or len(t.submobjects)])
             chart.class_texts.shift(UP * (low - 0.1 - chart.class_texts.get_top()[1]))
         for i in range(10):
-            self.record(f"forward_pass.edl.logits[{i}]", z[i])
-            self.record(f"forward_pass.edl.evidence[{i}]", e[i])
+            self.value(f"forward_pass.edl.logits[{i}]")
+            self.value(f"forward_pass.edl.evidence[{i}]")
         zc.move_to(LEFT * 3.65 + DOWN * 2.05)
         ec.move_to(RIGHT * 3.65 + DOWN * 2.05)
         zc.align_to(ec, DOWN)  # both rows of class labels on one line
@@ -320,11 +320,11 @@ class EDLPass(LectureScene):
                             number_format="{:.3f}", always_label=always,
                             min_label_fraction=small)
         for c in kept:
-            self.record(f"{src}.belief[{c}]", belief[c])
+            self.value(f"{src}.belief[{c}]")
         if rest and other > 0:  # "other b" is the sum of these stored beliefs
             for c in rest:
-                self.record(f"{src}.belief[{c}]", belief[c])
-        self.record(f"{src}.u", u)
+                self.value(f"{src}.belief[{c}]")
+        self.value(f"{src}.u")
         bar.next_to(tile.image, RIGHT, buff=0.8).align_to(tile.image, DOWN)
         return Group(tile, bar)
 
@@ -446,7 +446,7 @@ class EDLPass(LectureScene):
                                [self.t("sweep_angle", angle=float(rot.angles[i]))], size=1.6,
                                font=self.theme.font, font_size=24, text_color=self.theme.text,
                                border_color=self.theme.muted)
-            self.record(f"rotation.angles[{i}]", rot.angles[i])
+            self.value(f"rotation.angles[{i}]")
             su = self.live(r"u = [[u:.3f]]", {"u": (u, f"rotation.edl_u[{i}]")}, size=36,
                            color=self.theme.edl)
             # S is derived: K / rotation.edl_u[i] (source written as such for the audit)
@@ -494,7 +494,7 @@ class EDLPass(LectureScene):
                 col = f"{part}_{key}"
                 if all(col in r for r in hist):
                     for i, r in enumerate(hist):
-                        self.record(f"training.history.edl[{i}].{col}", r[col])
+                        self.value(f"training.history.edl[{i}].{col}")
                     out[names[part]] = np.array([r[col] for r in hist], float)
             return out
 
@@ -516,7 +516,7 @@ class EDLPass(LectureScene):
         lam = {}
         if all("train_lambda" in r for r in hist):
             for i, r in enumerate(hist):
-                self.record(f"training.history.edl[{i}].train_lambda", r["train_lambda"])
+                self.value(f"training.history.edl[{i}].train_lambda")
             lam = {self.t("chart_lambda"): np.array([r["train_lambda"] for r in hist], float)}
             charts.append(tk.LineChart(epochs, lam, y_label=self.t("chart_lambda"),
                                        y_range=(0.0, 1.0), **{**common,
@@ -562,8 +562,8 @@ class EDLPass(LectureScene):
                 p = float(np.max(ex.softmax.probs))
                 kp = int(np.argmax(ex.softmax.probs))
                 src = f"unrelated.sets[{i}].examples[{j}]"
-                self.record(f"{src}.softmax.probs[{kp}]", p)
-                self.record(f"{src}.edl.u", ex.edl.u)
+                self.value(f"{src}.softmax.probs[{kp}]")
+                self.value(f"{src}.edl.u")
                 tiles.append(tk.ImageTile(np.asarray(ex.image, float),
                                           [self.t("tile_softmax", p=p), self.t("tile_u", u=ex.edl.u)],
                                           size=1.15, font=self.theme.font, font_size=26,
@@ -572,9 +572,9 @@ class EDLPass(LectureScene):
             tiles_g = Group(*tiles).arrange(RIGHT, buff=0.3, aligned_edge=UP)
             mu = s.stats["edl"].mean_u  # unrelated.sets[i].stats.edl.mean_u
             mp = s.stats["softmax"].mean_max_prob  # unrelated.sets[i].stats.softmax.mean_max_prob
-            self.record(f"unrelated.sets[{i}].stats.edl.mean_u", mu)
-            self.record(f"unrelated.sets[{i}].stats.softmax.mean_max_prob", mp)
-            self.record(f"unrelated.sets[{i}].n", s.n)  # unrelated.sets[i].n: set size
+            self.value(f"unrelated.sets[{i}].stats.edl.mean_u")
+            self.value(f"unrelated.sets[{i}].stats.softmax.mean_max_prob")
+            self.value(f"unrelated.sets[{i}].n")  # unrelated.sets[i].n: set size
             means = VGroup(self.text(self.t("set_mean_over", n=s.n, set=self.set_name(s.key)),
                                      size=20, color=self.theme.muted),
                            self.text(self.t("set_mean_p", p=mp), size=26, color=self.theme.softmax),
@@ -593,8 +593,8 @@ class EDLPass(LectureScene):
         hm = self.data.heldout.models["edl"]  # heldout.models.edl.mean_u_correct / _wrong
         foot = VGroup()
         if hm.mean_u_correct is not None and hm.mean_u_wrong is not None:
-            self.record("heldout.models.edl.mean_u_correct", hm.mean_u_correct)
-            self.record("heldout.models.edl.mean_u_wrong", hm.mean_u_wrong)
+            self.value("heldout.models.edl.mean_u_correct")
+            self.value("heldout.models.edl.mean_u_wrong")
             foot.add(self.text(self.t("heldout_line", c=hm.mean_u_correct, w=hm.mean_u_wrong),
                                size=24, color=self.theme.edl))
             higher = all(s.stats["edl"].mean_u is not None
@@ -634,8 +634,8 @@ class EDLPass(LectureScene):
         else:
             k_w = int(np.argmax(probs[i_wrong]))
             caveat = self.t(caveat_key, angle=angles[i_wrong], k=k_w, u=u[i_wrong])
-            self.record(f"rotation.angles[{i_wrong}]", angles[i_wrong])
-            self.record(f"rotation.edl_u[{i_wrong}]", u[i_wrong])
+            self.value(f"rotation.angles[{i_wrong}]")
+            self.value(f"rotation.edl_u[{i_wrong}]")
         self.values["rot_caveat"] = caveat
         strip = Group(*[tk.image_mobject(tk.colorize(np.asarray(im, float), tk.GRAY, 0, 1),
                                          height=0.62) for im in rot.images])  # rotation.images
@@ -645,8 +645,8 @@ class EDLPass(LectureScene):
         frames = VGroup(*[Rectangle(width=m.width, height=m.height, stroke_width=1,
                                     stroke_color=self.theme.muted).move_to(m) for m in strip])
         for i in range(len(angles)):
-            self.record(f"rotation.edl_u[{i}]", u[i])
-            self.record(f"rotation.edl_probs[{i}][{int(np.argmax(probs[i]))}]", pmax[i])
+            self.value(f"rotation.edl_u[{i}]")
+            self.value(f"rotation.edl_probs[{i}][{int(np.argmax(probs[i]))}]")
         step = max(1, int(np.ceil((len(angles) - 1) / 6)))
         ticks = list(angles[::step]) + ([angles[-1]] if (len(angles) - 1) % step else [])
         chart = tk.LineChart(angles, {self.t("rot_u_series"): u, self.t("rot_p_series"): pmax},
@@ -677,7 +677,7 @@ class EDLPass(LectureScene):
                 self.text(self.t("rot_p", p=pmax[i]), size=24),
                 self.text(self.t("rot_u", u=u[i]), size=28, color=self.theme.edl),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-            self.record(f"rotation.angles[{i}]", angles[i])
+            self.value(f"rotation.angles[{i}]")
             panel = Group(tile, lines).arrange(DOWN, buff=0.3)
             panel.move_to(RIGHT * 4.9 + DOWN * 0.75)
             box = SurroundingRectangle(strip[i], color=self.theme.edl, buff=0.04, stroke_width=4)

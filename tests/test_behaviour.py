@@ -52,3 +52,15 @@ def test_numbers_and_durations_match_the_snapshot(name, tiny_data, tmp_path):
     for section, frame in log.frames.items():
         fc.assert_matches_control(frame, SNAPSHOT / f"{name}.{section}.npz", tol=24,
                                   max_bad_fraction=0.002)
+
+
+@pytest.mark.parametrize("name", list(SEQUENCES))
+def test_every_number_of_the_snapshot_resolves_to_scene_data(name, tiny_data):
+    """The one resolver (scenes.values.resolve) reads back every number the snapshot recorded,
+    in all the source formats the scenes have written."""
+    from scenes.values import resolve
+
+    want = json.loads((SNAPSHOT / f"{name}.json").read_text(encoding="utf-8"))
+    bad = [(src, val, resolve(tiny_data, src)) for s in want.values() for src, val in s["numbers"]
+           if not math.isclose(resolve(tiny_data, src), val, rel_tol=1e-6, abs_tol=1e-7)]
+    assert not bad, bad[:5]
