@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from manim import DOWN, ORIGIN, RIGHT, UP, Animation, Line, Rectangle, Transform, VGroup, VMobject
 
-from scenes.visuals.theme import ACCENT, DEFAULT_FONT, MUTED, NumberFormat, SKY, TEXT
+from scenes.visuals.theme import ThemeLike, ACCENT, DEFAULT_FONT, MUTED, NumberFormat, SKY, TEXT
 from scenes.visuals.text import format_number, make_text
 from scenes.visuals.ticks import nice_step
 
@@ -36,8 +36,11 @@ class BarChart10(VGroup):
                  highlight_color: str = ACCENT, value_labels: bool = True,
                  number_format: NumberFormat = "{:.2f}", font: str = DEFAULT_FONT,
                  font_size: float = 22, text_color: str = TEXT, axis_color: str = MUTED,
-                 bar_fill: float = 0.7) -> None:
+                 bar_fill: float = 0.7,
+                 theme: ThemeLike | None = None) -> None:
         super().__init__()
+        if theme is not None:  # the lecture's font and colours in one object
+            font, text_color, axis_color = theme.font, theme.text, theme.muted
         vals = np.asarray(values, dtype=float)
         self.n = len(vals)
         self.labels_text = list(labels) if labels is not None else [str(i) for i in range(self.n)]

@@ -35,8 +35,10 @@ class StackedBar(VGroup):
                  height: float = 0.6, font: str = DEFAULT_FONT, font_size: float = 22,
                  number_format: NumberFormat = "{:.2f}", text_color: str | None = None,
                  outline: str = BACKGROUND, min_label_fraction: float = 0.025,
-                 always_label: Sequence[int] = (), tolerance: float = 1e-2) -> None:
+                 always_label: Sequence[int] = (), tolerance: float = 1e-2,
+                 theme: ThemeLike | None = None) -> None:
         super().__init__()
+        font, text_color = (theme.font, theme.text) if theme else (font, text_color)
         self.parts = list(parts)
         self.values = np.array([float(v) for _, v, _ in self.parts])
         if np.any(self.values < -1e-9):

@@ -13,7 +13,7 @@ import numpy as np
 from manim import (RIGHT, UP, Group, Line, Rectangle, Square, Text,
                    VGroup)
 
-from scenes.visuals.theme import ACCENT, DEFAULT_FONT, MINUS, MUTED, NumberFormat, TEXT
+from scenes.visuals.theme import ThemeLike, ACCENT, DEFAULT_FONT, MINUS, MUTED, NumberFormat, TEXT
 from scenes.visuals.text import FMT_UNIT, format_number, make_text, text_baseline
 from scenes.visuals.colours import BLUE_WHITE_ORANGE, Colormap, GRAY, image_cell_center, colorize, contrast_text_color, image_mobject, rgb_to_hex, symmetric_limit
 
@@ -204,8 +204,10 @@ class MultiplyAddPanel(VGroup):
                  result_color: str = ACCENT, product_format: NumberFormat = "{:.2f}",
                  number_format: NumberFormat = "{:.3f}", sum_label: str = "Σ x·w",
                  bias_label: str = "b", result_label: str = "Σ x·w + b",
-                 cmap: Colormap | None = None) -> None:
+                 cmap: Colormap | None = None,
+                 theme: ThemeLike | None = None) -> None:
         super().__init__()
+        font, text_color = (theme.font, theme.text) if theme else (font, text_color)
         patch = np.asarray(patch, dtype=float)
         weights = np.asarray(weights, dtype=float)
         if patch.shape != weights.shape:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from manim import DOWN, RIGHT, UP, Group, Line, Rectangle, Text, VGroup, VMobject
 
-from scenes.visuals.theme import ACCENT, DEFAULT_FONT, MUTED, TEXT
+from scenes.visuals.theme import ThemeLike, ACCENT, DEFAULT_FONT, MUTED, TEXT
 from scenes.visuals.text import make_text, text_baseline
 from scenes.visuals.colours import Colormap, GRAY, colorize, image_mobject
 
@@ -26,8 +26,10 @@ class ImageTile(Group):
                  cmap: Colormap = GRAY, vmin: float = 0.0, vmax: float = 1.0,
                  font: str = DEFAULT_FONT, font_size: float = 20, text_color: str = TEXT,
                  caption_colors: Sequence[str] | None = None, border_color: str = MUTED,
-                 caption_width: float | None = None) -> None:
+                 caption_width: float | None = None,
+                 theme: ThemeLike | None = None) -> None:
         super().__init__()
+        font, text_color = (theme.font, theme.text) if theme else (font, text_color)
         values = np.asarray(values, dtype=float)
         self.values = values
         self.image = image_mobject(colorize(values, cmap, vmin, vmax), height=size)
