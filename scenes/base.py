@@ -16,14 +16,11 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from manim import (DOWN, LEFT, UP, Animation, FadeOut, Mobject, Scene, TexTemplate, Text,
-                   VGroup, config)
+from manim import DOWN, LEFT, UP, Animation, FadeOut, Mobject, Scene, Text, VGroup, config
 
-#: MathTex through a plain ``article`` so only texlive-latex-base and dvisvgm are needed.
-TEX_TEMPLATE = TexTemplate(
-    documentclass=r"\documentclass[12pt]{article}",
-    preamble=r"\usepackage{amsmath}\usepackage{amssymb}\pagestyle{empty}",
-)
+from scenes.visuals.formulas import TEX_TEMPLATE
+from scenes.values import resolve
+from scenes.visuals.text import format_number
 
 
 def split_sentences(text: str) -> list[str]:
@@ -57,8 +54,6 @@ class _Number(float):
     """A float that formats like a number on screen: a true minus sign, never ``-0.00``."""
 
     def __format__(self, spec: str) -> str:
-        from scenes.toolkit import format_number  # the toolkit imports this module
-
         return format_number(float(self), "{:" + spec + "}")
 
 
@@ -223,6 +218,15 @@ class LectureScene(Scene):
             group.scale_to_fit_width(width)
         return group
 
+    def value(self, source: str) -> float:
+        """The scene_data number that ``source`` names (:func:`scenes.values.resolve`), recorded
+        in the same step: the one way to put a number from the data on screen.
+
+            s = self.value("forward_pass.edl.S")
+            p = self.value(f"rotation.edl_probs[{i}][{k}]")
+        """
+        return self.record(source, resolve(self.data, source))
+
     def record(self, source: str, value: float) -> float:
         """Note a number drawn from scene_data; ``source`` names its field or an expression over
         the data (tests read these back)."""
@@ -231,8 +235,6 @@ class LectureScene(Scene):
 
     def fmt(self, value: float, source: str, fmt: Any = "{:.2f}") -> str:
         """A scene_data number as a string (true minus sign, no -0.00), recorded."""
-        from scenes.toolkit import format_number  # the toolkit imports this module
-
         self.record(source, value)
         return format_number(value, fmt)
 

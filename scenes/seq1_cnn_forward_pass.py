@@ -39,7 +39,7 @@ from manim import (
     Write,
 )
 
-from scenes import toolkit as tk
+from scenes import visuals as tk
 from scenes.base import LectureScene
 
 
@@ -161,7 +161,7 @@ class CNNForwardPass(LectureScene):
         image = self.arr("image")  # forward_pass.image: the chosen held-out digit, 28x28 in [0,1]
         idx = int(self.fp.heldout_index)  # forward_pass.heldout_index
         n_classes = len(self.fp.softmax.probs)  # forward_pass.softmax.probs: one per class
-        self.record("forward_pass.heldout_index", idx)
+        self.value("forward_pass.heldout_index")
         self.record("len(forward_pass.softmax.probs)", n_classes)
 
         question = self.label("task_question", size=34).move_to(UP * 2.6)
@@ -189,7 +189,7 @@ class CNNForwardPass(LectureScene):
                     LaggedStart(*[FadeIn(c) for c in classes], lag_ratio=0.1), FadeIn(classes_note),
                     run_time=1.5)
         br, bc = np.unravel_index(int(np.argmax(image)), image.shape)  # the brightest pixel
-        probe = tk._image_cell_center(digit[0], image.shape[0], image.shape[1], br, bc)
+        probe = tk.image_cell_center(digit[0], image.shape[0], image.shape[1], br, bc)
         self.mark("task", [(probe, tk.GRAY.hex(float(image[br, bc])))])
         self.wait_p(2.5)
 
@@ -214,10 +214,10 @@ class CNNForwardPass(LectureScene):
         for i in range(kh):
             for j in range(kw):
                 # forward_pass.image[r][c]: the pixel values written in the zoom
-                self.record(f"forward_pass.image[{r0 + i}][{c0 + j}]", image[r0 + i, c0 + j])
+                self.value(f"forward_pass.image[{r0 + i}][{c0 + j}]")
         zoom.move_to(RIGHT * 3.6 + DOWN * 0.1)
-        self.record("forward_pass.worked.row", r0)
-        self.record("forward_pass.worked.col", c0)
+        self.value("forward_pass.worked.row")
+        self.value("forward_pass.worked.col")
         zoom_title = self.caption_above(zoom, "pixels_zoom", size=24, r0=r0, r1=r0 + kh - 1,
                                         c0=c0, c1=c0 + kw - 1)
         scale_note = self.caption_below(zoom, "pixels_scale", size=22)
@@ -249,8 +249,8 @@ class CNNForwardPass(LectureScene):
         self.values.update(kh=kh, kw=kw)
 
         cell = 0.62  # larger digits; two 5x5 grids stacked still fit the height
-        panel = tk.MultiplyAddPanel(patch, weights, bias, cell=cell, font=self.theme.font,
-                                    font_size=28, text_color=self.theme.text,
+        panel = tk.MultiplyAddPanel(patch, weights, bias, cell=cell, theme=self.theme,
+                                    font_size=28,
                                     result_color=self.theme.accent,
                                     sum_label=self.t("sum_label"), bias_label=self.t("bias_label"),
                                     result_label=self.t("result_label"))
@@ -258,12 +258,12 @@ class CNNForwardPass(LectureScene):
         panel.check(fmap[r0, c0])  # ... and the real feature-map value
         for i in range(kh):
             for j in range(kw):
-                self.record(f"forward_pass.worked.patch[{i}][{j}]", patch[i, j])
-                self.record(f"forward_pass.worked.weights[{i}][{j}]", weights[i, j])
+                self.value(f"forward_pass.worked.patch[{i}][{j}]")
+                self.value(f"forward_pass.worked.weights[{i}][{j}]")
                 self.record(f"forward_pass.worked.patch[{i}][{j}] * forward_pass.worked.weights[{i}][{j}]",
                             panel.products[i, j])
         self.record("sum(forward_pass.worked.patch * forward_pass.worked.weights)", panel.total)
-        self.record("forward_pass.worked.bias", bias)
+        self.value("forward_pass.worked.bias")
         self.record("forward_pass.worked.value", panel.result)
 
         grid = tk.PixelGrid(image, cell=0.14, font=self.theme.font, grid_opacity=0.3)
@@ -281,7 +281,7 @@ class CNNForwardPass(LectureScene):
                                          c=c0)
         if patch_title.get_left()[0] < -2.3:  # clear of the sequence title, top left
             patch_title.shift(RIGHT * (-2.3 - patch_title.get_left()[0]))
-        self.record("forward_pass.worked.kernel", k)
+        self.value("forward_pass.worked.kernel")
         kernel_title = self.caption_above(kernel, "conv_kernel", size=20, buff=0.12, k=k)
         panel.move_to(RIGHT * 1.9)
         panel.shift(UP * (top.get_bottom()[1] - 0.2 - panel.product_cells.get_top()[1]))
@@ -339,7 +339,7 @@ class CNNForwardPass(LectureScene):
         spot = VGroup(cell_box, ring.copy().set_stroke(self.theme.background, width=7),
                       ring.copy().set_stroke(self.theme.text, width=3))
         out_title = self.caption_above(out, "conv_map", size=20, k=k)
-        self.record(f"forward_pass.conv1[{k}][{r0}][{c0}]", fmap[r0, c0])
+        self.value(f"forward_pass.conv1[{k}][{r0}][{c0}]")
         out_value = self.num(fmap[r0, c0], f"forward_pass.conv1[{k}][{r0}][{c0}]", "{:.3f}",
                              size=24, color=self.theme.accent).next_to(out, DOWN, buff=0.15)
         out_note = self.small("conv_map_at", size=20, r=r0, c=c0).next_to(out_value, DOWN,
@@ -436,7 +436,7 @@ class CNNForwardPass(LectureScene):
                                      font=self.theme.font)
             for i in range(s):
                 for j in range(s):
-                    self.record(f"{src}[{k}][{zr + i}][{zc + j}]", values[zr + i, zc + j])
+                    self.value(f"{src}[{k}][{zr + i}][{zc + j}]")
             zoom.move_to(RIGHT * x + DOWN * 2.35)
             return grid, frame, title, win, zoom
 
@@ -449,7 +449,7 @@ class CNNForwardPass(LectureScene):
         arrow = Arrow(LEFT * 1.6 + UP * 0.8, RIGHT * 1.6 + UP * 0.8, color=self.theme.accent)
         n_neg = int((before < 0).sum())  # values of forward_pass.conv1[k] below zero
         self.record(f"sum(forward_pass.conv1[{k}] < 0)", n_neg)
-        self.record(f"forward_pass.conv1[{k}].size", before.size)
+        self.value(f"forward_pass.conv1[{k}].size")
         count = VGroup(*[self.text(line, size=24) for line in
                          self.t("relu_count", n=n_neg, total=before.size).split("\n")])
         count.arrange(DOWN, buff=0.12).move_to(DOWN * 2.35)
@@ -514,14 +514,14 @@ class CNNForwardPass(LectureScene):
                                  font=self.theme.font).move_to(UP * 0.9)
         for a in range(f):
             for b in range(f):
-                self.record(f"forward_pass.relu1[{k}][{pi * f + a}][{pj * f + b}]", win_vals[a, b])
+                self.value(f"forward_pass.relu1[{k}][{pi * f + a}][{pj * f + b}]")
         ai, bi = np.unravel_index(int(np.argmax(win_vals)), win_vals.shape)
         best = SurroundingRectangle(zoom.square(ai, bi), color=self.theme.accent, buff=0,
                                     stroke_width=6)
         result = tk.ValueCells(np.array([[p[pi, pj]]]), cell=0.95,
                                colors=right.rgb[pi:pi + 1, pj:pj + 1], number_format="{:.2f}",
                                font=self.theme.font).move_to(DOWN * 1.6)
-        self.record(f"forward_pass.pool1[{k}][{pi}][{pj}]", p[pi, pj])
+        self.value(f"forward_pass.pool1[{k}][{pi}][{pj}]")
         down = Arrow(zoom.get_bottom(), result.get_top(), buff=0.12, color=self.theme.accent)
         max_label = self.label("pool_max", size=26, color=self.theme.accent).next_to(down, RIGHT,
                                                                                     buff=0.15)
@@ -580,7 +580,7 @@ class CNNForwardPass(LectureScene):
         params_note = None
         if li is not None:
             params = int(self.data.training.layers[li].params)  # training.layers[li].params
-            self.record(f"training.layers[{li}].params", params)
+            self.value(f"training.layers[{li}].params")
             params_note = self.small("deeper_params", size=24, color=self.theme.text,
                                      params=params, n1=n1, n2=n2).move_to(DOWN * 2.6)
             tk.fit_within(params_note, 13.0, 1.0)
@@ -612,7 +612,7 @@ class CNNForwardPass(LectureScene):
         z = np.asarray(self.fp.softmax.logits, float)  # forward_pass.softmax.logits
         pred = int(self.fp.softmax.pred)  # forward_pass.softmax.pred
         self.values.update(flat=flat.size, hidden=fc.size, classes=z.size)
-        self.record("forward_pass.pool2.size", flat.size)
+        self.value("forward_pass.pool2.size")
         self.record("len(forward_pass.fc1)", fc.size)
         self.record("len(forward_pass.softmax.logits)", z.size)
 
@@ -634,10 +634,9 @@ class CNNForwardPass(LectureScene):
 
         chart = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.6, height=3.6,
                               bar_color=self.theme.muted, highlight_color=self.theme.accent,
-                              number_format="{:.1f}", font=self.theme.font, font_size=30,
-                              text_color=self.theme.text, axis_color=self.theme.muted)
+                              number_format="{:.1f}", theme=self.theme, font_size=30)
         for i in range(z.size):
-            self.record(f"forward_pass.softmax.logits[{i}]", z[i])
+            self.value(f"forward_pass.softmax.logits[{i}]")
         chart.move_to(RIGHT * 3.95 + DOWN * 0.35)
         self.classes_at_zero(chart, z)
         t3 = self.label("cls_logits", size=22, n=z.size).next_to(chart, UP, buff=0.3)
@@ -668,17 +667,15 @@ class CNNForwardPass(LectureScene):
         p = float(probs[pred])
         self.values.update(pred=pred, label=label, p=f"{p:.3f}")
         for i in range(z.size):
-            self.record(f"forward_pass.softmax.logits[{i}]", z[i])
-            self.record(f"forward_pass.softmax.probs[{i}]", probs[i])
+            self.value(f"forward_pass.softmax.logits[{i}]")
+            self.value(f"forward_pass.softmax.probs[{i}]")
 
         zc = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.0, height=3.0,
                            bar_color=self.theme.muted, highlight_color=self.theme.accent,
-                           number_format="{:.1f}", font=self.theme.font, font_size=28,
-                           text_color=self.theme.text, axis_color=self.theme.muted)
+                           number_format="{:.1f}", theme=self.theme, font_size=28)
         pc = tk.BarChart10(probs, highlight=pred, y_min=0.0, y_max=1.0, width=5.0, height=3.0,
                            bar_color=self.theme.softmax, highlight_color=self.theme.accent,
-                           number_format="{:.2f}", font=self.theme.font, font_size=28,
-                           text_color=self.theme.text, axis_color=self.theme.muted)
+                           number_format="{:.2f}", theme=self.theme, font_size=28)
         zc.move_to(LEFT * 4.25 + UP * 0.45)
         pc.move_to(RIGHT * 4.25 + UP * 0.45)
         self.classes_at_zero(zc, z)
@@ -696,9 +693,9 @@ class CNNForwardPass(LectureScene):
         sum_note.next_to(arrow, DOWN, buff=0.2)
 
         digit = self.gray(self.arr("image"), 1.3).move_to(LEFT * 4.4 + DOWN * 2.85)
-        self.record("forward_pass.label", label)
-        self.record("forward_pass.softmax.pred", pred)
-        self.record(f"forward_pass.softmax.probs[{pred}]", p)
+        self.value("forward_pass.label")
+        self.value("forward_pass.softmax.pred")
+        self.value(f"forward_pass.softmax.probs[{pred}]")
         verdict_key = "sm_correct" if pred == label else "sm_wrong"  # chosen from the data
         lines = VGroup(self.label("sm_label", size=26, label=label),
                        self.label("sm_pred", size=26, color=self.theme.accent, pred=pred,
@@ -732,9 +729,9 @@ class CNNForwardPass(LectureScene):
         layers = self.data.training.layers  # training.layers: name, shape, params
         rows = [[self.t("arch_layer"), self.t("arch_shape"), self.t("arch_params")]]
         for i, layer in enumerate(layers):
-            self.record(f"training.layers[{i}].params", layer.params)
+            self.value(f"training.layers[{i}].params")
             for d, s in enumerate(layer.shape):
-                self.record(f"training.layers[{i}].shape[{d}]", s)
+                self.value(f"training.layers[{i}].shape[{d}]")
             rows.append([self.layer_name(layer), tk.shape_text(layer.shape),
                          self.t("arch_count", n=int(layer.params))])
         total = int(sum(layer.params for layer in layers))
@@ -774,12 +771,12 @@ class CNNForwardPass(LectureScene):
                names[1]: [row["heldout_acc"] for row in hist]}
         for i, row in enumerate(hist):
             for key in ("epoch", "train_loss", "heldout_loss", "train_acc", "heldout_acc"):
-                self.record(f"training.history['softmax'][{i}]['{key}']", row[key])
+                self.value(f"training.history['softmax'][{i}]['{key}']")
         colors = [self.theme.softmax, self.theme.text]
         styles, markers = ["solid", "dashed"], ["circle", "square"]
         # whole epochs on the x axis: about five round ticks, never fractions of an epoch
         first, last = int(epochs.min()), int(epochs.max())
-        step = max(1, int(tk._nice_ceil(max(1, last - first) / 5)))
+        step = max(1, int(tk.nice_step(max(1, last - first) / 5)))
         x_ticks = np.arange(first - first % step if first % step else first, last + step, step)
         x_ticks = x_ticks[x_ticks <= max(last, first + 1)]
         if x_ticks[-1] < last or len(x_ticks) < 2:
@@ -788,8 +785,8 @@ class CNNForwardPass(LectureScene):
         lo = float(np.floor(all_acc.min() * 10) / 10)
         all_loss = np.concatenate([np.asarray(v, float) for v in loss.values()])
         common = {"colors": colors, "styles": styles, "markers": markers, "width": 5.0, "height": 3.6,
-                      "x_label": self.t("chart_epoch"), "legend": None, "font": self.theme.font,
-                      "font_size": 22, "text_color": self.theme.text, "axis_color": self.theme.muted,
+                      "x_label": self.t("chart_epoch"), "legend": None, "theme": self.theme,
+                      "font_size": 22,
                       "x_ticks": x_ticks, "x_format": "{:.0f}"}
         lc = tk.LineChart(epochs, loss, y_label=self.t("chart_loss"),
                           y_range=(0.0, float(all_loss.max())), **common)
@@ -808,11 +805,10 @@ class CNNForwardPass(LectureScene):
         legend.arrange(RIGHT, buff=0.6).move_to(UP * 3.45 + RIGHT * 1.6)
         prov = self.data.training.provenance  # training.provenance: n_train, n_heldout
         last = hist[-1]
-        self.record("training.provenance.n_train", prov.n_train)
-        self.record("training.provenance.n_heldout", prov.n_heldout)
+        self.value("training.provenance.n_train")
+        self.value("training.provenance.n_heldout")
         self.record("len(training.history['softmax'])", len(hist))
-        self.record(f"training.history['softmax'][{len(hist) - 1}]['heldout_acc']",
-                    last["heldout_acc"])
+        self.value(f"training.history['softmax'][{len(hist) - 1}]['heldout_acc']")
         note = self.small("train_note", size=22, color=self.theme.text, n_train=prov.n_train,
                           n_heldout=prov.n_heldout, epochs=len(hist), acc=last["heldout_acc"])
         tk.fit_within(note, 13.0, 0.6)

@@ -13,12 +13,11 @@ unrelated_inputs, rotated_digit, why_softmax.
 Numbers read straight from a scene_data field are recorded in ``shown_numbers`` as
 (field path, value), e.g. ``("heldout.mistakes[0].softmax.probs[0]", 0.999968)``; numbers the
 scene computes from such fields (e^z, their sum) go to ``derived_numbers`` as
-(formula over field paths, value). :func:`lookup` resolves a field path against loaded data.
+(formula over field paths, value). :func:`scenes.values.resolve` resolves a field path against loaded data.
 """
 from __future__ import annotations
 
 import math
-import re
 from typing import Any, Sequence
 
 import numpy as np
@@ -28,7 +27,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, Cross, DashedLine, DashedVMobj
                    VGroup, Write)
 
 from scenes import findings
-from scenes import toolkit as tk
+from scenes import visuals as tk
 from scenes.base import LectureScene, _Keep, split_sentences
 
 SET_KEYS = ("letters", "fashion", "noise", "user")
@@ -47,21 +46,6 @@ MAX_UNRELATED_TILES = 5
 #: padding of the highlight box around a tile (and its captions)
 BOX_BUFF = 0.18
 
-_PATH_TOKEN = re.compile(r"([A-Za-z_]\w*)|\[(\d+|'[^']*'|\"[^\"]*\")\]")
-
-
-def lookup(data: Any, path: str) -> Any:
-    """The value at a field path such as ``heldout.models['softmax'].reliability[3].count``
-    (attributes, list indices and dict keys) in loaded scene data."""
-    obj = data
-    for name, index in _PATH_TOKEN.findall(path):
-        if name:
-            obj = obj[name] if isinstance(obj, dict) else getattr(obj, name)
-        elif index[0] in "'\"":
-            obj = obj[index[1:-1]]
-        else:
-            obj = obj[int(index)]
-    return obj
 
 
 def prob_digits(p: float, lo: int = 2, hi: int = 5) -> int:
@@ -190,7 +174,7 @@ class Overconfidence(LectureScene):
                   width: float = 8.0, height: float = 1.8) -> tk.BarChart10:
         """The ten softmax probabilities of one input (``source`` = its ``...softmax`` field)."""
         for k, p in enumerate(probs):
-            self.record(f"{source}.probs[{k}]", p)
+            self.value(f"{source}.probs[{k}]")
         return tk.BarChart10(probs, highlight=pred, width=width, height=height,
                              bar_color=self.theme.softmax, highlight_color=self.theme.accent,
                              font=self.theme.font, font_size=24, text_color=self.theme.text,
@@ -231,11 +215,10 @@ class Overconfidence(LectureScene):
     # -- 1. the most confident mistakes --------------------------------------------------------
     def confident_mistakes(self) -> None:
         heldout = self.data.heldout
-        sm = heldout.models["softmax"]
         title = self.heading(self.t("mistakes_title"))
         summary = self.small("heldout_summary", size=24,
-                             n=int(self.record("heldout.models['softmax'].n", sm.n)),
-                             acc=self.record("heldout.models['softmax'].accuracy", sm.accuracy))
+                             n=int(self.value("heldout.models['softmax'].n")),
+                             acc=self.value("heldout.models['softmax'].accuracy"))
         summary.next_to(title, DOWN, buff=0.15, aligned_edge=LEFT)
         self.play_p(FadeIn(title), FadeIn(summary), run_time=0.8)
         mistakes = heldout.mistakes[:MAX_TILES]  # heldout.mistakes: most confident first
@@ -249,9 +232,9 @@ class Overconfidence(LectureScene):
             src = f"heldout.mistakes[{i}]"
             pred = m.softmax.pred  # heldout.mistakes[i].softmax.pred
             p = m.softmax.probs[pred]  # = max(heldout.mistakes[i].softmax.probs)
-            self.record(f"{src}.label", m.label)
-            self.record(f"{src}.softmax.pred", pred)
-            self.record(f"{src}.softmax.probs[{pred}]", p)
+            self.value(f"{src}.label")
+            self.value(f"{src}.softmax.pred")
+            self.value(f"{src}.softmax.probs[{pred}]")
             tiles.add(self.tile(m.image, [self.t("tile_true", label=m.label),
                                           self.t("tile_pred", pred=pred),
                                           self.t("tile_p", **prob_parts(p))],
@@ -286,21 +269,20 @@ class Overconfidence(LectureScene):
         sm = self.data.heldout.models["softmax"]
         src = "heldout.models['softmax']"
         bins = sm.reliability  # heldout.models.softmax.reliability: confidence vs accuracy
-        title = self.heading(self.t("rel_title", n=int(self.record(f"{src}.n", sm.n))))
+        title = self.heading(self.t("rel_title", n=int(self.value(f"{src}.n"))))
         conf = [b.confidence for b in bins]
         acc = [b.accuracy for b in bins]
         count = [b.count for b in bins]
         edges = [b.lower for b in bins] + [bins[-1].upper]
         for i, b in enumerate(bins):
             if b.count > 0:
-                self.record(f"{src}.reliability[{i}].count", b.count)
-        ece = self.record(f"{src}.ece", sm.ece)  # heldout.models.softmax.ece
+                self.value(f"{src}.reliability[{i}].count")
+        ece = self.value(f"{src}.ece")  # heldout.models.softmax.ece
         rd = tk.ReliabilityDiagram(conf, acc, count, ece, color=self.theme.softmax,
                                    bin_edges=edges, width=4.6, height=4.6,
                                    x_label=self.t("rel_x"), y_label=self.t("rel_y"),
                                    ece_label=self.t("rel_ece_label"), gap_color=tk.VERMILION,
-                                   font=self.theme.font, font_size=24,
-                                   text_color=self.theme.text, axis_color=self.theme.muted)
+                                   theme=self.theme, font_size=24)
         tk.fit_within(rd, 6.4, 6.0)
         rd.to_edge(LEFT, buff=0.9).set_y(-0.55)
         self.drawn["reliability"] = rd
@@ -317,22 +299,21 @@ class Overconfidence(LectureScene):
         lines: list[Mobject] = [self.wrapped(self.t("rel_ece_line", ece=ece), width, size=28)]
         # the bin whose accuracy is furthest from its confidence, among the bins full enough
         # to mean something (heldout.min_bin_count digits: a bin of five digits is noise)
-        min_n = int(self.record("heldout.min_bin_count", self.data.heldout.min_bin_count))
+        min_n = int(self.value("heldout.min_bin_count"))
         gap_i = findings.largest_gap(sm, min_n)
         if gap_i is not None:
             g = bins[gap_i]
             key = "rel_gap_over" if g.accuracy < g.confidence else "rel_gap_under"
             vals = dict(lo=g.lower, hi=g.upper,
-                        conf=self.record(f"{src}.reliability[{gap_i}].confidence", g.confidence),
-                        acc=self.record(f"{src}.reliability[{gap_i}].accuracy", g.accuracy),
+                        conf=self.value(f"{src}.reliability[{gap_i}].confidence"),
+                        acc=self.value(f"{src}.reliability[{gap_i}].accuracy"),
                         count=g.count, min=min_n)
             lines.append(self.wrapped(self.t(key, **vals), width, size=24))
             top = bins[-1]  # the most confident bin
             if top.count > 0:
                 lines.append(self.wrapped(self.t(
                     "rel_top", count=top.count, n=sm.n, lo=top.lower,
-                    acc=self.record(f"{src}.reliability[{len(bins) - 1}].accuracy",
-                                    top.accuracy)), width, size=24))
+                    acc=self.value(f"{src}.reliability[{len(bins) - 1}].accuracy")), width, size=24))
             self.values["rel_finding"] = self.t(
                 "rel_finding", ece=ece, gap=abs(g.confidence - g.accuracy), lo=g.lower,
                 hi=g.upper, count=g.count, min=min_n)
@@ -368,13 +349,12 @@ class Overconfidence(LectureScene):
     def unrelated_page(self, i: int, s: Any) -> None:
         """One unrelated set: its examples as tiles, the softmax bars of each in turn."""
         src = f"unrelated.sets[{i}]"
-        st = s.stats["softmax"]  # unrelated.sets[i].stats.softmax
         title = self.heading(self.t("set_heading", set=self.set_name(s.key),
-                                    n=int(self.record(f"{src}.n", s.n))))
+                                    n=int(self.value(f"{src}.n"))))
         stats = self.text(self.t(
             "set_stats",
-            share=self.record(f"{src}.stats['softmax'].confident_share", st.confident_share),
-            mean=self.record(f"{src}.stats['softmax'].mean_max_prob", st.mean_max_prob)),
+            share=self.value(f"{src}.stats['softmax'].confident_share"),
+            mean=self.value(f"{src}.stats['softmax'].mean_max_prob")),
             size=24, color=self.theme.softmax)
         tk.fit_within(stats, tk.FRAME_WIDTH - 1.0, 0.6)
         stats.next_to(title, DOWN, buff=0.15, aligned_edge=LEFT)
@@ -382,7 +362,7 @@ class Overconfidence(LectureScene):
         tiles = Group()
         for j, ex in enumerate(examples):
             pred = ex.softmax.pred  # unrelated.sets[i].examples[j].softmax.pred
-            p = self.record(f"{src}.examples[{j}].softmax.probs[{pred}]", ex.softmax.probs[pred])
+            p = self.value(f"{src}.examples[{j}].softmax.probs[{pred}]")
             tiles.add(self.tile(ex.image, [self.example_name(s.key, ex),
                                            self.t("tile_pred", pred=pred),
                                            self.t("tile_p", **prob_parts(p))],
@@ -414,7 +394,7 @@ class Overconfidence(LectureScene):
         for j in range(1, len(examples)):
             ex = examples[j]
             for k, p in enumerate(ex.softmax.probs):
-                self.record(f"{src}.examples[{j}].softmax.probs[{k}]", p)
+                self.value(f"{src}.examples[{j}].softmax.probs[{k}]")
             new_box = SurroundingRectangle(tiles[j], color=self.theme.accent, buff=BOX_BUFF)
             self.play_p(Transform(box, new_box), Transform(label, bars_label(j)),
                         chart.animate_to(ex.softmax.probs, highlight=ex.softmax.pred),
@@ -433,11 +413,10 @@ class Overconfidence(LectureScene):
         colors = {}
         best = None
         for r, (i, s) in enumerate(sets, start=1):
-            st = s.stats["softmax"]
             src = f"unrelated.sets[{i}]"
-            share = self.record(f"{src}.stats['softmax'].confident_share", st.confident_share)
-            mean = self.record(f"{src}.stats['softmax'].mean_max_prob", st.mean_max_prob)
-            rows.append([self.set_name(s.key), str(int(self.record(f"{src}.n", s.n))),
+            share = self.value(f"{src}.stats['softmax'].confident_share")
+            mean = self.value(f"{src}.stats['softmax'].mean_max_prob")
+            rows.append([self.set_name(s.key), str(int(self.value(f"{src}.n"))),
                          self.t("percent", value=share), tk.format_number(mean, "{:.2f}")])
             colors[(r, 2)] = self.theme.softmax
             colors[(r, 3)] = self.theme.softmax
@@ -493,8 +472,7 @@ class Overconfidence(LectureScene):
                              colors=[colors[k] for k in main], x_label=self.t("rot_x"),
                              y_label=self.t("rot_y"), y_range=(0.0, 1.0), x_ticks=x_ticks,
                              width=6.6,
-                             height=4.3, legend="right", font=self.theme.font, font_size=24,
-                             text_color=self.theme.text, axis_color=self.theme.muted)
+                             height=4.3, legend="right", theme=self.theme, font_size=24)
         chart.remove(chart.series_group)  # drawn angle by angle below
         faint = VGroup()  # the other classes, thin and muted
         entry = VGroup(Line(LEFT * 0.45, RIGHT * 0.45).set_stroke(self.theme.muted, 2,
@@ -522,8 +500,8 @@ class Overconfidence(LectureScene):
 
         def readout(i: int) -> VGroup:
             pred = int(np.argmax(P[i]))
-            a = self.record(f"rotation.angles[{i}]", angles[i])
-            p = self.record(f"rotation.softmax_probs[{i}][{pred}]", P[i, pred])
+            a = self.value(f"rotation.angles[{i}]")
+            p = self.value(f"rotation.softmax_probs[{i}][{pred}]")
             g = VGroup(self.text(self.t("rot_angle", angle=a), size=34),
                        self.text(self.t("rot_pred", pred=pred), size=28,
                                  color=colors.get(pred, self.theme.text)),
@@ -546,12 +524,12 @@ class Overconfidence(LectureScene):
         for i in range(n):
             segs, marks = [], []
             for k in others:
-                self.record(f"rotation.softmax_probs[{i}][{k}]", P[i, k])
+                self.value(f"rotation.softmax_probs[{i}][{k}]")
                 if i > 0:
                     segs.append(Line(pt(i - 1, k), pt(i, k)).set_stroke(self.theme.muted, 1.5,
                                                                         opacity=0.45))
             for k in main:
-                self.record(f"rotation.softmax_probs[{i}][{k}]", P[i, k])
+                self.value(f"rotation.softmax_probs[{i}][{k}]")
                 style = chart.styles[names[k]]
                 if i > 0:
                     segs.append(tk.styled_path(np.array([pt(i - 1, k), pt(i, k)]),
@@ -572,8 +550,8 @@ class Overconfidence(LectureScene):
         self.wait_p(1.0)
 
         # the angle where a wrong class gets its highest probability
-        a_peak = self.record(f"rotation.angles[{i_peak}]", angles[i_peak])
-        p_peak = self.record(f"rotation.softmax_probs[{i_peak}][{k_peak}]", P[i_peak, k_peak])
+        a_peak = self.value(f"rotation.angles[{i_peak}]")
+        p_peak = self.value(f"rotation.softmax_probs[{i_peak}][{k_peak}]")
         dot = Dot(pt(i_peak, k_peak), radius=0.1, color=self.theme.accent)
         # the note sits above the plot, level with the y-axis title, right of it
         note = self.text(self.t("rot_peak", angle=a_peak, k=k_peak, **prob_parts(p_peak)), size=26,
@@ -643,7 +621,7 @@ class Overconfidence(LectureScene):
         self.uniform_captions(Group(tile), tile.image.width * 1.3)
         tile.to_corner(UP + LEFT, buff=0.5).shift(DOWN * 0.6)
         says = self.text(self.t("why_says", pred=pred,
-                                **prob_parts(self.record(f"{src}.probs[{pred}]", probs[pred]))),
+                                **prob_parts(self.value(f"{src}.probs[{pred}]"))),
                          size=28, color=self.theme.softmax)
         formula = MathTex(r"p_k = \frac{e^{z_k}}{\sum_{j=0}^{9} e^{z_j}}", font_size=46,
                           color=self.theme.text)
@@ -673,7 +651,7 @@ class Overconfidence(LectureScene):
             return VGroup(chart, t)
 
         for k in range(10):
-            self.record(f"{src}.logits[{k}]", z[k])
+            self.value(f"{src}.logits[{k}]")
         logits = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=chart_w,
                                height=chart_h, bar_color=self.theme.muted,
                                highlight_color=self.theme.accent, number_format="{:.2f}",
@@ -696,7 +674,7 @@ class Overconfidence(LectureScene):
         self.wait_p(2.5)
 
         for k in range(10):
-            self.record(f"{src}.probs[{k}]", probs[k])
+            self.value(f"{src}.probs[{k}]")
         pchart = tk.BarChart10(probs, highlight=pred, width=chart_w, height=chart_h,
                                bar_color=self.theme.softmax, highlight_color=self.theme.accent,
                                font=self.theme.font, font_size=24, text_color=self.theme.text,
@@ -707,7 +685,7 @@ class Overconfidence(LectureScene):
         morph(step2, step3)
         self.wait_p(1.0)
 
-        self.record(f"{src}.logits[{pred}]", z[pred])
+        self.value(f"{src}.logits[{pred}]")
         self.derive(f"exp({src}.logits[{pred}])", ez[pred])
         # the denominator written out: the winner's term, then the next largest, then the rest
         rest = [k for k in np.argsort(-ez) if k != pred][:2]
@@ -728,8 +706,8 @@ class Overconfidence(LectureScene):
         shades = [self.theme.softmax, tk.rgb_to_hex((tk.hex_to_rgb(self.theme.softmax) * 0.55)
                                                      .astype(np.uint8))]
         parts = [(str(k), float(probs[k]), shades[k % 2]) for k in range(10)]
-        stacked = tk.StackedBar(parts, width=8.0, height=0.5, font=self.theme.font,
-                                font_size=22, text_color=self.theme.text,
+        stacked = tk.StackedBar(parts, width=8.0, height=0.5, theme=self.theme,
+                                font_size=22,
                                 min_label_fraction=1.01)  # no part labels: sum_text says it
         ghost_box = DashedVMobject(Rectangle(width=1.9, height=0.5), num_dashes=24)
         ghost_box.set_stroke(self.theme.muted, 2)
@@ -763,4 +741,4 @@ class Overconfidence(LectureScene):
         self.wait_p(3.5)
 
 
-__all__ = ["Overconfidence", "lookup", "prob_str", "prob_tex", "compact", "sci_tex"]
+__all__ = ["Overconfidence", "prob_str", "prob_tex", "compact", "sci_tex"]

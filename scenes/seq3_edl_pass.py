@@ -19,7 +19,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, BackgroundRectangle, Circle, Cr
                    ManimColor, RoundedRectangle, SurroundingRectangle, VGroup, Write,
                    interpolate_color)
 
-from scenes import toolkit as tk
+from scenes import visuals as tk
 from scenes.base import LectureScene
 
 #: the evidence function g of each ``training.evidence`` value, typeset
@@ -166,21 +166,20 @@ class EDLPass(LectureScene):
         k = int(np.argmax(e))
         zc = tk.BarChart10(z, highlight=k, y_min=None, y_max=None, width=6.0, height=2.4,
                            bar_color=self.theme.muted, highlight_color=self.theme.edl,
-                           number_format="{:.1f}", font=self.theme.font, font_size=20,
-                           text_color=self.theme.text, axis_color=self.theme.muted)
+                           number_format="{:.1f}", theme=self.theme, font_size=20)
         ec = tk.BarChart10(e, highlight=k, y_min=0.0, y_max=None, width=6.0, height=2.4,
                            bar_color=self.theme.muted, highlight_color=self.theme.edl,
                            number_format="{:.0f}" if e.max() >= 100 else "{:.2f}",
-                           font=self.theme.font,
-                           font_size=20, text_color=self.theme.text, axis_color=self.theme.muted)
+                           theme=self.theme,
+                           font_size=20, axis_color=self.theme.muted)
         for chart in (zc, ec):  # class labels just under the lowest bar or value label
             low = min([b.get_bottom()[1] for b in chart.bars]
                       + [t.get_bottom()[1] for t in chart.value_texts if t.has_points()
                          or len(t.submobjects)])
             chart.class_texts.shift(UP * (low - 0.1 - chart.class_texts.get_top()[1]))
         for i in range(10):
-            self.record(f"forward_pass.edl.logits[{i}]", z[i])
-            self.record(f"forward_pass.edl.evidence[{i}]", e[i])
+            self.value(f"forward_pass.edl.logits[{i}]")
+            self.value(f"forward_pass.edl.evidence[{i}]")
         zc.move_to(LEFT * 3.65 + DOWN * 2.05)
         ec.move_to(RIGHT * 3.65 + DOWN * 2.05)
         zc.align_to(ec, DOWN)  # both rows of class labels on one line
@@ -302,8 +301,8 @@ class EDLPass(LectureScene):
     def belief_row(self, image: Any, caption: str, belief: Sequence[float], u: float,
                    src: str) -> Any:
         """An input tile and its stacked bar b_0..b_9 + u (src: the ModelOut's field path)."""
-        tile = tk.ImageTile(np.asarray(image, float), [caption], size=1.3, font=self.theme.font,
-                            font_size=20, text_color=self.theme.text,
+        tile = tk.ImageTile(np.asarray(image, float), [caption], size=1.3, theme=self.theme,
+                            font_size=20,
                             border_color=self.theme.muted, caption_width=2.6)
         small = MIN_BELIEF_LABEL  # beliefs below this share are merged into "other b"
         kept = [c for c, b in enumerate(belief) if float(b) >= small]
@@ -321,11 +320,11 @@ class EDLPass(LectureScene):
                             number_format="{:.3f}", always_label=always,
                             min_label_fraction=small)
         for c in kept:
-            self.record(f"{src}.belief[{c}]", belief[c])
+            self.value(f"{src}.belief[{c}]")
         if rest and other > 0:  # "other b" is the sum of these stored beliefs
             for c in rest:
-                self.record(f"{src}.belief[{c}]", belief[c])
-        self.record(f"{src}.u", u)
+                self.value(f"{src}.belief[{c}]")
+        self.value(f"{src}.u")
         bar.next_to(tile.image, RIGHT, buff=0.8).align_to(tile.image, DOWN)
         return Group(tile, bar)
 
@@ -447,7 +446,7 @@ class EDLPass(LectureScene):
                                [self.t("sweep_angle", angle=float(rot.angles[i]))], size=1.6,
                                font=self.theme.font, font_size=24, text_color=self.theme.text,
                                border_color=self.theme.muted)
-            self.record(f"rotation.angles[{i}]", rot.angles[i])
+            self.value(f"rotation.angles[{i}]")
             su = self.live(r"u = [[u:.3f]]", {"u": (u, f"rotation.edl_u[{i}]")}, size=36,
                            color=self.theme.edl)
             # S is derived: K / rotation.edl_u[i] (source written as such for the audit)
@@ -495,14 +494,13 @@ class EDLPass(LectureScene):
                 col = f"{part}_{key}"
                 if all(col in r for r in hist):
                     for i, r in enumerate(hist):
-                        self.record(f"training.history.edl[{i}].{col}", r[col])
+                        self.value(f"training.history.edl[{i}].{col}")
                     out[names[part]] = np.array([r[col] for r in hist], float)
             return out
 
         common = dict(colors=[c["train"], c["heldout"]], styles=["solid", "dashed"],
                       markers=["circle", "square"], x_label=self.t("chart_epoch"),
-                      width=3.3, height=2.5, legend=None, font=self.theme.font, font_size=20,
-                      text_color=self.theme.text, axis_color=self.theme.muted)
+                      width=3.3, height=2.5, legend=None, theme=self.theme, font_size=20)
         kl = series("kl")
         kl_note = None
         skip = kl_skip(kl, epochs)
@@ -518,7 +516,7 @@ class EDLPass(LectureScene):
         lam = {}
         if all("train_lambda" in r for r in hist):
             for i, r in enumerate(hist):
-                self.record(f"training.history.edl[{i}].train_lambda", r["train_lambda"])
+                self.value(f"training.history.edl[{i}].train_lambda")
             lam = {self.t("chart_lambda"): np.array([r["train_lambda"] for r in hist], float)}
             charts.append(tk.LineChart(epochs, lam, y_label=self.t("chart_lambda"),
                                        y_range=(0.0, 1.0), **{**common,
@@ -564,8 +562,8 @@ class EDLPass(LectureScene):
                 p = float(np.max(ex.softmax.probs))
                 kp = int(np.argmax(ex.softmax.probs))
                 src = f"unrelated.sets[{i}].examples[{j}]"
-                self.record(f"{src}.softmax.probs[{kp}]", p)
-                self.record(f"{src}.edl.u", ex.edl.u)
+                self.value(f"{src}.softmax.probs[{kp}]")
+                self.value(f"{src}.edl.u")
                 tiles.append(tk.ImageTile(np.asarray(ex.image, float),
                                           [self.t("tile_softmax", p=p), self.t("tile_u", u=ex.edl.u)],
                                           size=1.15, font=self.theme.font, font_size=26,
@@ -574,9 +572,9 @@ class EDLPass(LectureScene):
             tiles_g = Group(*tiles).arrange(RIGHT, buff=0.3, aligned_edge=UP)
             mu = s.stats["edl"].mean_u  # unrelated.sets[i].stats.edl.mean_u
             mp = s.stats["softmax"].mean_max_prob  # unrelated.sets[i].stats.softmax.mean_max_prob
-            self.record(f"unrelated.sets[{i}].stats.edl.mean_u", mu)
-            self.record(f"unrelated.sets[{i}].stats.softmax.mean_max_prob", mp)
-            self.record(f"unrelated.sets[{i}].n", s.n)  # unrelated.sets[i].n: set size
+            self.value(f"unrelated.sets[{i}].stats.edl.mean_u")
+            self.value(f"unrelated.sets[{i}].stats.softmax.mean_max_prob")
+            self.value(f"unrelated.sets[{i}].n")  # unrelated.sets[i].n: set size
             means = VGroup(self.text(self.t("set_mean_over", n=s.n, set=self.set_name(s.key)),
                                      size=20, color=self.theme.muted),
                            self.text(self.t("set_mean_p", p=mp), size=26, color=self.theme.softmax),
@@ -595,8 +593,8 @@ class EDLPass(LectureScene):
         hm = self.data.heldout.models["edl"]  # heldout.models.edl.mean_u_correct / _wrong
         foot = VGroup()
         if hm.mean_u_correct is not None and hm.mean_u_wrong is not None:
-            self.record("heldout.models.edl.mean_u_correct", hm.mean_u_correct)
-            self.record("heldout.models.edl.mean_u_wrong", hm.mean_u_wrong)
+            self.value("heldout.models.edl.mean_u_correct")
+            self.value("heldout.models.edl.mean_u_wrong")
             foot.add(self.text(self.t("heldout_line", c=hm.mean_u_correct, w=hm.mean_u_wrong),
                                size=24, color=self.theme.edl))
             higher = all(s.stats["edl"].mean_u is not None
@@ -636,8 +634,8 @@ class EDLPass(LectureScene):
         else:
             k_w = int(np.argmax(probs[i_wrong]))
             caveat = self.t(caveat_key, angle=angles[i_wrong], k=k_w, u=u[i_wrong])
-            self.record(f"rotation.angles[{i_wrong}]", angles[i_wrong])
-            self.record(f"rotation.edl_u[{i_wrong}]", u[i_wrong])
+            self.value(f"rotation.angles[{i_wrong}]")
+            self.value(f"rotation.edl_u[{i_wrong}]")
         self.values["rot_caveat"] = caveat
         strip = Group(*[tk.image_mobject(tk.colorize(np.asarray(im, float), tk.GRAY, 0, 1),
                                          height=0.62) for im in rot.images])  # rotation.images
@@ -647,8 +645,8 @@ class EDLPass(LectureScene):
         frames = VGroup(*[Rectangle(width=m.width, height=m.height, stroke_width=1,
                                     stroke_color=self.theme.muted).move_to(m) for m in strip])
         for i in range(len(angles)):
-            self.record(f"rotation.edl_u[{i}]", u[i])
-            self.record(f"rotation.edl_probs[{i}][{int(np.argmax(probs[i]))}]", pmax[i])
+            self.value(f"rotation.edl_u[{i}]")
+            self.value(f"rotation.edl_probs[{i}][{int(np.argmax(probs[i]))}]")
         step = max(1, int(np.ceil((len(angles) - 1) / 6)))
         ticks = list(angles[::step]) + ([angles[-1]] if (len(angles) - 1) % step else [])
         chart = tk.LineChart(angles, {self.t("rot_u_series"): u, self.t("rot_p_series"): pmax},
@@ -656,8 +654,7 @@ class EDLPass(LectureScene):
                              markers=["circle", "square"], x_label=self.t("rot_x"),
                              x_ticks=ticks, y_range=(0.0, 1.0), width=7.2, height=3.7,
                              legend="top",
-                             font=self.theme.font, font_size=22, text_color=self.theme.text,
-                             axis_color=self.theme.muted)
+                             theme=self.theme, font_size=22)
         chart.move_to(LEFT * 2.3 + DOWN * 1.05)
         self.play_p(LaggedStart(*[FadeIn(m) for m in strip], lag_ratio=0.05), FadeIn(frames),
                     run_time=1.5)
@@ -680,7 +677,7 @@ class EDLPass(LectureScene):
                 self.text(self.t("rot_p", p=pmax[i]), size=24),
                 self.text(self.t("rot_u", u=u[i]), size=28, color=self.theme.edl),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-            self.record(f"rotation.angles[{i}]", angles[i])
+            self.value(f"rotation.angles[{i}]")
             panel = Group(tile, lines).arrange(DOWN, buff=0.3)
             panel.move_to(RIGHT * 4.9 + DOWN * 0.75)
             box = SurroundingRectangle(strip[i], color=self.theme.edl, buff=0.04, stroke_width=4)

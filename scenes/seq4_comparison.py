@@ -21,7 +21,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, Fa
                    Mobject, Rectangle, Text, ValueTracker, VGroup, VMobject, Write)
 
 from scenes import findings
-from scenes import toolkit as tk
+from scenes import visuals as tk
 from scenes.base import LectureScene, join_sentences
 
 MODELS = ("softmax", "edl")
@@ -90,8 +90,7 @@ class Comparison(LectureScene):
         """Empty labelled axes (series are added with :meth:`series`)."""
         return tk.LineChart(np.asarray(x_ticks, float)[:1], {}, x_label=x_label, y_label=y_label,
                             x_ticks=x_ticks, y_ticks=y_ticks, width=width, height=height,
-                            legend=None, font=self.theme.font, font_size=font_size,
-                            text_color=self.theme.text, axis_color=self.theme.muted,
+                            legend=None, theme=self.theme, font_size=font_size,
                             x_format=x_format, y_format=y_format)
 
     def series(self, chart: tk.LineChart, x: Sequence[float], y: Sequence[float], color: str,
@@ -136,8 +135,8 @@ class Comparison(LectureScene):
         for source, model in zip(verdict.sources, MODELS):
             self.record(source, verdict.value(model))
         base = verdict.sources[1].rsplit(".", 1)[0]
-        self.record(f"{base}.diff_ci[0]", verdict.ci[0])
-        self.record(f"{base}.diff_ci[1]", verdict.ci[1])
+        self.value(f"{base}.diff_ci[0]")
+        self.value(f"{base}.diff_ci[1]")
 
     def auroc_table(self, panels: Sequence[tuple[str, str, Any, str]], size: float = 18
                     ) -> VGroup:
@@ -179,7 +178,7 @@ class Comparison(LectureScene):
         prov = h.provenance
         v = findings.accuracy(self.data)
         # heldout.provenance.dataset / n_heldout: the set both models are evaluated on
-        n = int(self.record("heldout.provenance.n_heldout", prov.n_heldout))
+        n = int(self.value("heldout.provenance.n_heldout"))
         self.values["n_heldout"] = n
         ds_key = f"dataset_{prov.dataset}"  # display name from the YAML, else the raw key
         dataset = self.t(ds_key) if ds_key in self.words.text else prov.dataset
@@ -228,7 +227,7 @@ class Comparison(LectureScene):
         u = np.asarray(r.edl_u, float)  # rotation.edl_u
         n = len(angles)
         for i in range(n):
-            self.record(f"rotation.edl_u[{i}]", u[i])
+            self.value(f"rotation.edl_u[{i}]")
         step = max(1, math.ceil((n - 1) / 6))
         x_ticks = list(angles[::step]) + ([] if (n - 1) % step == 0 else [angles[-1]])
         chart = self.frame_chart(x_ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("angle_label"), "",
@@ -273,10 +272,10 @@ class Comparison(LectureScene):
         else:
             i = miss.index  # rotation.edl_probs / edl_u / angles at that angle
             self.record(f"rotation.argmax(edl_probs[{i}])", miss.edl_digit)
-            self.record(f"rotation.angles[{i}]", miss.angle)
+            self.value(f"rotation.angles[{i}]")
             verdict = join_sentences([verdict, self.t(
                 "rotation_edl_wrong", angle=miss.angle, edl_digit=miss.edl_digit,
-                softmax_digit=miss.softmax_digit, u=self.record(f"rotation.edl_u[{i}]", miss.u))])
+                softmax_digit=miss.softmax_digit, u=self.value(f"rotation.edl_u[{i}]"))])
             ring = VGroup(Circle(radius=0.3, stroke_color=self.theme.text, stroke_width=4)
                           .move_to(chart.c2p(miss.angle, miss.u)),
                           Rectangle(width=size * 1.2, height=size * 1.2, stroke_color=self.theme.text,
@@ -515,16 +514,15 @@ class Comparison(LectureScene):
         diagrams = Group()
         for m in MODELS:
             bins = models[m].reliability  # heldout.models.<m>.reliability
-            ece = self.record(f"heldout.models.{m}.ece", models[m].ece)
+            ece = self.value(f"heldout.models.{m}.ece")
             rd = tk.ReliabilityDiagram([b.confidence for b in bins], [b.accuracy for b in bins],
                                        [b.count for b in bins], ece, color=self.color(m),
                                        bin_edges=[bins[0].lower] + [b.upper for b in bins],
                                        width=4.3, height=4.3,
                                        x_label=self.t("confidence_label"),
                                        y_label=self.t("accuracy_label"),
-                                       ece_label=self.t("ece_label"), font=self.theme.font,
-                                       font_size=20, text_color=self.theme.text,
-                                       axis_color=self.theme.muted, gap_color=self.theme.muted)
+                                       ece_label=self.t("ece_label"), theme=self.theme,
+                                       font_size=20, gap_color=self.theme.muted)
             self.place_counts(rd)
             head = VGroup(self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m])],
                                       size=26))
@@ -579,8 +577,8 @@ class Comparison(LectureScene):
         if direction == "balanced" or src is None:
             return sentence
         rel = f"heldout.models.{m}.reliability"
-        self.record(f"{rel}[{src.main}].count", src.main_count)
-        self.record(f"{rel}[{src.full}].count", src.full_count)
+        self.value(f"{rel}[{src.main}].count")
+        self.value(f"{rel}[{src.full}].count")
         self.record(f"{rel}[{src.full}](accuracy-confidence)", src.full_gap)
         return join_sentences([sentence, self.t(
             "calib_source", share=src.main_share, n=src.main_count, lo=src.main_lower,
@@ -619,7 +617,7 @@ class Comparison(LectureScene):
         size = min(0.95, 11.0 / n - 0.25)
         tiles = Group()
         for i, img in enumerate(f.example_images):
-            self.record(f"attacks.eps[{i}]", eps[i])
+            self.value(f"attacks.eps[{i}]")
             t = self.tile(img, size)
             lab = self.text(self.t("eps_value", eps=eps[i]), size=16, color=self.theme.muted)
             lab.next_to(t, DOWN, buff=0.08)
@@ -655,8 +653,8 @@ class Comparison(LectureScene):
             acc = np.asarray(a.accuracy[m], float)  # attacks.fgsm.accuracy.<m>
             e = np.asarray(a.mean_entropy[m], float)  # attacks.fgsm.mean_entropy.<m>
             for i in range(n):
-                self.record(f"attacks.fgsm.accuracy.{m}[{i}]", acc[i])
-                self.record(f"attacks.fgsm.mean_entropy.{m}[{i}]", e[i])
+                self.value(f"attacks.fgsm.accuracy.{m}[{i}]")
+                self.value(f"attacks.fgsm.mean_entropy.{m}[{i}]")
             series.add(VGroup(self.model_series(acc_chart, m, eps, acc),
                               self.model_series(ent_chart, m, eps, e)))
         mu = np.asarray(a.edl_mean_u, float)  # attacks.fgsm.edl_mean_u
@@ -692,8 +690,8 @@ class Comparison(LectureScene):
         v = findings.attack_strongest(self.data, "fgsm")
         i0, i1 = int(np.argmin(f.eps)), v.extra["index"]
         rises = a.edl_mean_u[i1] > a.edl_mean_u[i0] + 0.02
-        rise = self.t("fgsm_rise" if rises else "fgsm_no_rise", u0=self.record(f"attacks.fgsm.edl_mean_u[{i0}]", a.edl_mean_u[i0]),
-                      u1=self.record(f"attacks.fgsm.edl_mean_u[{i1}]", a.edl_mean_u[i1]),
+        rise = self.t("fgsm_rise" if rises else "fgsm_no_rise", u0=self.value(f"attacks.fgsm.edl_mean_u[{i0}]"),
+                      u1=self.value(f"attacks.fgsm.edl_mean_u[{i1}]"),
                       sm_h0=a.mean_entropy["softmax"][i0], sm_h1=a.mean_entropy["softmax"][i1],
                       edl_h0=a.mean_entropy["edl"][i0], edl_h1=a.mean_entropy["edl"][i1])
         shown = join_sentences([self.verdict_text("fgsm", v), rise])
@@ -701,10 +699,8 @@ class Comparison(LectureScene):
         own = f.own_loss_fgsm.zero_grad_share["edl"][i1]
         parts = [shown, self.verdict_text("pgd", pgd, steps=f.pgd_steps)]
         if own > 0.01:  # the masking this attack avoids, where it would have happened
-            parts.append(self.t("own_loss_note", own=self.record(
-                f"attacks.own_loss_fgsm.zero_grad_share.edl[{i1}]", own),
-                own_acc=self.record(f"attacks.own_loss_fgsm.accuracy.edl[{i1}]",
-                                    f.own_loss_fgsm.accuracy["edl"][i1])))
+            parts.append(self.t("own_loss_note", own=self.value(f"attacks.own_loss_fgsm.zero_grad_share.edl[{i1}]"),
+                own_acc=self.value(f"attacks.own_loss_fgsm.accuracy.edl[{i1}]")))
         spoken = join_sentences(parts)
         self.values["fgsm_verdict"] = spoken
         return shown

@@ -17,7 +17,7 @@ from typing import Any
 from manim import DOWN, UP, FadeIn, FadeOut, Group, ImageMobject, Line, Mobject
 
 from scenes.base import LectureScene
-from scenes.toolkit import FRAME_HEIGHT, FRAME_WIDTH, fit_within, wrap_text
+from scenes.visuals import FRAME_HEIGHT, FRAME_WIDTH, fit_within, wrap_text
 
 #: Seconds the card stays fully visible (times the lecture's pace).
 HOLD_SECONDS = 3.0

@@ -8,15 +8,14 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
-from pydantic import BaseModel
 
 from pipeline.contract import load_all
 from scenes.base import _Keep
 from scenes.config import load_lecture
+from scenes.values import resolve
 from tests.framecheck import (
     colour_at,
     colour_distance,
@@ -31,46 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "scenes" / "lectures" / "default.yaml"
 EXAMPLE = ROOT / "scenes" / "lectures" / "example_digit3.yaml"
 SIZE, FPS = (480, 270), 4
-
-
-# -- evaluating the recorded sources ----------------------------------------------------------
-class _View:
-    """Attribute/index access over scene_data objects; numeric lists become numpy arrays."""
-
-    def __init__(self, obj: Any) -> None:
-        self._obj = obj
-
-    def __getattr__(self, name: str) -> Any:
-        obj = self._obj
-        return _wrap(obj[name] if isinstance(obj, dict) else getattr(obj, name))
-
-    def __getitem__(self, key: Any) -> Any:
-        return _wrap(self._obj[key])
-
-    def __iter__(self):
-        return (_wrap(x) for x in self._obj)
-
-    def __len__(self) -> int:
-        return len(self._obj)
-
-
-def _wrap(value: Any) -> Any:
-    if isinstance(value, (BaseModel, dict)):
-        return _View(value)
-    if isinstance(value, list):
-        try:
-            return np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            return _View(value)
-    return value
-
-
-def evaluate(source: str, data: Any) -> float:
-    """The value a recorded source expression names, looked up in the loaded scene_data."""
-    names = {"forward_pass": _View(data.forward_pass), "training": _View(data.training),
-             "sum": np.sum, "max": np.max, "min": np.min, "abs": np.abs, "argmax": np.argmax,
-             "len": len, "__builtins__": {}}
-    return float(eval(source, names))
 
 
 # -- fixtures ---------------------------------------------------------------------------------
@@ -142,7 +101,7 @@ def test_shown_numbers_trace_to_scene_data(rendered, tiny_data):
                    "training.history['softmax'][0]['heldout_acc']", "training.layers[1].params"):
         assert needed in sources, needed
     for source, value in scene.shown_numbers:
-        real = evaluate(source, tiny_data)
+        real = resolve(tiny_data, source)
         assert math.isclose(value, real, rel_tol=1e-6, abs_tol=1e-7), (source, value, real)
 
 

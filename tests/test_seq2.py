@@ -89,7 +89,7 @@ def test_rotation_image_is_on_the_left_and_chart_on_the_right(rendered):
 
 
 def test_shown_numbers_are_the_scene_data_values(rendered):
-    from scenes.seq2_overconfidence import lookup
+    from scenes.values import read, resolve
 
     scene, _, data = rendered
     assert len(scene.shown_numbers) > 100
@@ -101,16 +101,16 @@ def test_shown_numbers_are_the_scene_data_values(rendered):
     assert any(re.match(r"unrelated\.sets\[\d+\]\.examples\[\d+\]\.softmax\.logits", s)
                for s in sources)
     for source, value in scene.shown_numbers:
-        truth = float(lookup(data, source))
+        truth = resolve(data, source)
         assert math.isclose(truth, value, rel_tol=1e-9, abs_tol=1e-12), (source, truth, value)
     # e^z and their sum, computed from the logits the why-section shows
     for formula, value in scene.derived_numbers:
         m = re.fullmatch(r"exp\((.+)\)", formula)
         if m:
-            assert math.isclose(math.exp(float(lookup(data, m.group(1)))), value, rel_tol=1e-9)
+            assert math.isclose(math.exp(resolve(data, m.group(1))), value, rel_tol=1e-9)
         m = re.fullmatch(r"sum\(exp\((.+\.logits)\)\)", formula)
         if m:
-            z = np.asarray(lookup(data, m.group(1)), float)
+            z = np.asarray(read(data, m.group(1)), float)
             assert math.isclose(float(np.exp(z).sum()), value, rel_tol=1e-9)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -19,24 +18,10 @@ from tests import framecheck as fc
 pytestmark = pytest.mark.render
 
 
+from scenes.values import resolve  # noqa: E402  (the one resolver)
+
+
 # -- helpers -------------------------------------------------------------------------------------
-def resolve(data: Any, source: str) -> float:
-    """The scene_data value a ``shown_numbers`` source names, e.g.
-    ``unrelated.sets[2].examples[0].edl.u`` or ``training.history.edl[3].train_fit``;
-    ``K/rotation.edl_u[4]`` is the Dirichlet strength S = K/u rebuilt from a stored u."""
-    if source.startswith("K/"):  # a derived number: S = K / u (K = number of classes)
-        return len(data.forward_pass.edl.alpha) / resolve(data, source[2:])
-    obj: Any = data
-    for token in source.split("."):
-        m = re.fullmatch(r"(\w+)((?:\[\d+\])*)", token)
-        assert m, f"cannot parse {token!r} of {source!r}"
-        name, idx = m.group(1), m.group(2)
-        obj = obj[name] if isinstance(obj, dict) else getattr(obj, name)
-        for i in re.findall(r"\[(\d+)\]", idx):
-            obj = obj[int(i)]
-    return float(obj)
-
-
 def lecture(sections: list[str] | None = None):
     from scenes.config import load_lecture
 

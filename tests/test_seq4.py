@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ from pipeline import contract
 from scenes import findings
 from scenes.base import fill
 from scenes.config import load_lecture
+from scenes.values import resolve
 from tests import framecheck as fc
 from tests.conftest import ROOT
 
@@ -45,31 +45,6 @@ def before_fade(scene) -> list[tuple[str, float]]:
     starts = scene.section_starts + [("end", scene.renderer.time)]
     pace = scene.lecture.pace
     return [(name, nxt - 0.5 * pace - 0.3) for (name, _), (_, nxt) in zip(starts, starts[1:])]
-
-
-def lookup(data: Any, source: str) -> float:
-    """The scene_data value a ``shown_numbers`` source names, e.g. ``fgsm.accuracy.edl[2]``,
-    ``unrelated.sets[0].stats.softmax.auroc_entropy``; derived values are recomputed."""
-    m = re.fullmatch(r"rotation\.argmax\((softmax|edl)_probs\[(\d+)\]\)", source)
-    if m:
-        return float(np.argmax(getattr(data.rotation, f"{m.group(1)}_probs")[int(m.group(2))]))
-    m = re.fullmatch(r"heldout\.models\.(\w+)\.reliability\(mean accuracy-confidence\)", source)
-    if m:
-        return findings.confidence_gap(data.heldout.models[m.group(1)])
-    m = re.fullmatch(r"heldout\.models\.(\w+)\.reliability\[(\d+)\]\(accuracy-confidence\)", source)
-    if m:
-        b = data.heldout.models[m.group(1)].reliability[int(m.group(2))]
-        return b.accuracy - b.confidence
-    m = re.fullmatch(r"attacks\.(\w+)\.zero_grad_share\(max over models, eps > 0\)", source)
-    if m:
-        return findings.masked_share(data, m.group(1))
-    obj: Any = data
-    for part in source.split("."):
-        name, *idx = re.findall(r"[^\[\]]+", part)
-        obj = obj[name] if isinstance(obj, dict) else getattr(obj, name)
-        for i in idx:
-            obj = obj[int(i)]
-    return float(obj)
 
 
 # -- the whole sequence ----------------------------------------------------------------------------
@@ -121,7 +96,7 @@ def test_shown_numbers_come_from_scene_data(rendered) -> None:
     scene, _, data = rendered
     assert len(scene.shown_numbers) > 50
     for source, value in scene.shown_numbers:
-        assert lookup(data, source) == pytest.approx(value, rel=1e-6, abs=1e-9), source
+        assert resolve(data, source) == pytest.approx(value, rel=1e-6, abs=1e-9), source
     sources = {s for s, _ in scene.shown_numbers}
     for m in ("softmax", "edl"):
         assert f"heldout.models.{m}.accuracy" in sources

@@ -1,0 +1,43 @@
+"""Round axis ticks, one rule for every chart.
+
+    nice_ticks(0, 0.93)      # array([0. , 0.2, 0.4, 0.6, 0.8, 1. ])
+    nice_step(13 / 5)        # 5.0
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def nice_step(x: float) -> float:
+    """The smallest 1/2/2.5/5 x 10^k that is >= x (1.0 for 0)."""
+    if x <= 0:
+        return 1.0
+    k = math.floor(math.log10(x))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * 10 ** k >= x - 1e-12:
+            return m * 10 ** k
+    return 10 ** (k + 1)
+
+
+def tick_format(ticks: Sequence[float] | np.ndarray) -> str:
+    """One format for all tick labels, with just enough decimals: 0, 0.25, 0.5 -> ``{:.2f}``."""
+    for d in range(0, 5):
+        if np.allclose(np.round(np.asarray(ticks, float), d), ticks, atol=1e-9):
+            return "{:.%df}" % d
+    return "{:.4g}"
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
+    """About ``n`` round tick values covering lo..hi."""
+    if hi <= lo:
+        hi = lo + 1.0
+    step = nice_step((hi - lo) / max(1, n - 1))
+    start = math.floor(lo / step + 1e-9) * step
+    stop = math.ceil(hi / step - 1e-9) * step
+    return np.round(np.arange(start, stop + step / 2, step), 10)
+
+
+__all__ = ["nice_step", "tick_format", "nice_ticks"]

@@ -1,0 +1,98 @@
+"""One harness for every sequence: render it quietly from the tiny dump and log, per section,
+the numbers drawn, the duration and (for chosen sections) the last frame before the fade-out.
+
+    from tests.harness import observe
+    log = observe("edl_pass", lecture, data, tmp_path, frames={"belief_bar"})
+    log.sections["belief_bar"].numbers     # [(source, value), ...] in drawing order
+    log.sections["belief_bar"].duration    # seconds (sum of the section's run times)
+    log.frames["belief_bar"]               # (480, 854, 3) uint8, before the closing fade
+
+Rendering skips animations (nothing is encoded), so a whole sequence takes seconds, not minutes;
+``renderer.time`` still advances by every play's run time, so durations are the real ones.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scenes.registry import SEQUENCES
+from tests import framecheck as fc
+
+#: preview quality (manim -ql is 854x480): the size control frames are compared at
+PREVIEW = (854, 480)
+
+
+@dataclass
+class SectionLog:
+    numbers: list[tuple[str, float]] = field(default_factory=list)
+    duration: float = 0.0
+    mobjects: list[Any] = field(default_factory=list)  # what stood on stage before the fade-out
+
+
+@dataclass
+class SequenceLog:
+    scene: Any
+    sections: dict[str, SectionLog]
+    frames: dict[str, np.ndarray]
+
+
+def observed(cls: type, frames: set[str]) -> type:
+    """``cls`` with hooks that log each section (numbers, duration, stage, chosen frames)."""
+
+    class Observed(cls):  # type: ignore[misc, valid-type]
+        def construct(self) -> None:
+            self.section_log: dict[str, SectionLog] = {}
+            self.frame_log: dict[str, np.ndarray] = {}
+            self._current: str | None = None
+            super().construct()
+            self._close()
+
+        def _close(self) -> None:
+            if self._current is not None:
+                log = self.section_log[self._current]
+                log.numbers = list(self.shown_numbers[self._n0:])
+                log.duration = self.renderer.time - self._t0
+
+        def next_section(self, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
+            self._close()
+            super().next_section(name, *args, **kwargs)
+            self._current, self._t0, self._n0 = name, self.renderer.time, len(self.shown_numbers)
+            self.section_log[name] = SectionLog()
+
+        def clear_stage(self) -> None:
+            name = self._current
+            if name is not None:
+                self.section_log[name].mobjects = [m for m in self.mobjects]
+                if name in frames:
+                    self.renderer.update_frame(self, ignore_skipping=True)
+                    self.frame_log[name] = np.array(self.renderer.get_frame())[..., :3].copy()
+            super().clear_stage()
+
+    Observed.__name__ = cls.__name__
+    return Observed
+
+
+def observe(sequence: str, lecture: Any, data: Any, tmp_dir: str | os.PathLike[str],
+            frames: set[str] = frozenset(), size: tuple[int, int] = PREVIEW) -> SequenceLog:
+    """Render ``sequence`` (a registry name) skipping animations and return its log."""
+    cls = observed(SEQUENCES[sequence].scene_class(), set(frames))
+    with fc.tiny_render(tmp_dir, size, fps=15, save_last_frame=False, write_to_movie=False,
+                        skip_animations=True):
+        scene = cls(lecture=lecture, data=data)
+        scene.render()
+    return SequenceLog(scene, scene.section_log, scene.frame_log)
+
+
+#: where the behaviour snapshot lives (numbers and durations of the default lecture, sample frames)
+SNAPSHOT = Path(__file__).resolve().parent / "snapshot"
+#: one or two sections per sequence whose last frame is kept as control data
+FRAME_SAMPLE: dict[str, set[str]] = {
+    "cnn_forward_pass": {"convolution", "softmax"},
+    "overconfidence": {"rotated_digit"},
+    "edl_pass": {"belief_bar"},
+    "comparison": {"calibration"},
+}

@@ -1,0 +1,66 @@
+"""Behaviour unchanged: the default lecture draws the same numbers, section by section, for the
+same durations as the snapshot taken before the architecture change, and sample frames match
+their control data at preview quality.
+
+Re-take the snapshot (only when a change of behaviour is intended) with
+``BEHAVIOUR_UPDATE=1 .venv/bin/python -m pytest -q tests/test_behaviour.py``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+
+from scenes.config import load_lecture
+from scenes.registry import SEQUENCES
+from tests import framecheck as fc
+from tests.conftest import ROOT
+from tests.harness import FRAME_SAMPLE, SNAPSHOT, observe
+
+pytestmark = pytest.mark.render
+
+LECTURE = ROOT / "scenes" / "lectures" / "default.yaml"
+UPDATE = os.environ.get("BEHAVIOUR_UPDATE") == "1"
+
+
+@pytest.mark.parametrize("name", list(SEQUENCES))
+def test_numbers_and_durations_match_the_snapshot(name, tiny_data, tmp_path):
+    log = observe(name, load_lecture(LECTURE), tiny_data, tmp_path, frames=FRAME_SAMPLE[name])
+    got = {s: {"duration": round(v.duration, 9), "numbers": [[src, val] for src, val in v.numbers]}
+           for s, v in log.sections.items()}
+    path = SNAPSHOT / f"{name}.json"
+    if UPDATE:
+        SNAPSHOT.mkdir(exist_ok=True)
+        path.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        for section, frame in log.frames.items():
+            np.savez_compressed(SNAPSHOT / f"{name}.{section}.npz", frame=frame)
+        return
+    want = json.loads(path.read_text(encoding="utf-8"))
+    assert list(got) == list(want), "sections differ"
+    for section, w in want.items():
+        g = got[section]
+        assert g["duration"] == pytest.approx(w["duration"], abs=1e-6), f"{section}: duration"
+        gv = [v for _, v in g["numbers"]]
+        wv = [v for _, v in w["numbers"]]
+        assert len(gv) == len(wv), f"{section}: {len(gv)} numbers drawn, snapshot has {len(wv)}"
+        bad = [(i, a, b) for i, (a, b) in enumerate(zip(gv, wv))
+               if not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)]
+        assert not bad, f"{section}: numbers differ (index, now, snapshot): {bad[:5]}"
+    for section, frame in log.frames.items():
+        fc.assert_matches_control(frame, SNAPSHOT / f"{name}.{section}.npz", tol=24,
+                                  max_bad_fraction=0.002)
+
+
+@pytest.mark.parametrize("name", list(SEQUENCES))
+def test_every_number_of_the_snapshot_resolves_to_scene_data(name, tiny_data):
+    """The one resolver (scenes.values.resolve) reads back every number the snapshot recorded,
+    in all the source formats the scenes have written."""
+    from scenes.values import resolve
+
+    want = json.loads((SNAPSHOT / f"{name}.json").read_text(encoding="utf-8"))
+    bad = [(src, val, resolve(tiny_data, src)) for s in want.values() for src, val in s["numbers"]
+           if not math.isclose(resolve(tiny_data, src), val, rel_tol=1e-6, abs_tol=1e-7)]
+    assert not bad, bad[:5]
