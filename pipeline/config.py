@@ -28,7 +28,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     dropout: float = 0.5
     evidence: Evidence = "exp"
-    evidence_clamp: float = 10.0  # exp / exp_tanh: logits clamped (hard / smooth) to [-c, c]
+    evidence_clamp: float = 20.0  # exp / exp_tanh: logits clamped (hard / smooth) to [-c, c]; 20 by `make sweep`
     edl_loss: EdlLoss = "mse"
     annealing_epochs: int = 10  # lambda_t = min(1, t / annealing_epochs)
     threads: int = 0  # 0: torch's default

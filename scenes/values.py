@@ -94,7 +94,7 @@ def read(data: Any, source: str) -> Any:
     numpy array (``read(data, "forward_pass.softmax.logits")``)."""
     names: dict[str, Any] = {name: _View(getattr(data, name)) for name in
                              ("forward_pass", "training", "heldout", "unrelated", "rotation",
-                              "attacks") if hasattr(data, name)}
+                              "attacks", "inside") if hasattr(data, name)}
     names.update(_FUNCTIONS)
     names["__builtins__"] = {}
     return eval(source, names)  # noqa: S307 - paths written in this repository
