@@ -37,8 +37,19 @@ class Provided:
     text: frozenset[str]
 
 
+_ROOT = Path(__file__).resolve().parent.parent
+
+
 def module_file(module: str) -> Optional[Path]:
-    """The source file of a module, without importing it (None when it does not exist)."""
+    """The source file of a module, without importing it (None when it does not exist).
+    The project's own modules are found by path: ``find_spec`` would import their parent
+    packages (``scenes.visuals`` imports manim)."""
+    if module.split(".")[0] == "scenes":
+        base = _ROOT.joinpath(*module.split("."))
+        for path in (base.with_suffix(".py"), base / "__init__.py"):
+            if path.is_file():
+                return path
+        return None
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):

@@ -441,7 +441,9 @@ class Comparison(LectureScene):
         acc = {m: np.asarray(models[m].threshold_accuracy, float) for m in MODELS}
         kept = {m: np.asarray(models[m].threshold_kept, float) for m in MODELS}
         # accuracy is only measured where something is kept (it reads 1 by convention otherwise)
-        shown_acc = np.concatenate([acc[m][kept[m] > 0] for m in MODELS] + [np.ones(1)])
+        v = findings.rejection(self.data)
+        shown_acc = np.concatenate([acc[m][kept[m] > 0] for m in MODELS]
+                                   + [np.ones(1), [v.softmax, v.edl]])
         lo = float(shown_acc.min())
         acc_ticks = tk.nice_ticks(lo, 1.0, 5)
         acc_ticks = acc_ticks[acc_ticks <= 1.0 + 1e-9]
@@ -450,7 +452,6 @@ class Comparison(LectureScene):
         # left: accuracy of the kept against the share kept, a scale both models share
         # (their thresholds, u and entropy / log 10, are not comparable)
         curve = {m: findings.kept_curve(models[m]) for m in MODELS}
-        v = findings.rejection(self.data)
         share = v.extra["share"]  # heldout.compare.rejection_share
         lo_share = min([float(curve[m][0].min()) for m in MODELS if curve[m][0].size] + [share])
         share_ticks = tk.nice_ticks(min(lo_share, 0.99), 1.0, 5)
@@ -489,7 +490,10 @@ class Comparison(LectureScene):
         verdict = self.verdict_text("rejection", v, share=share)
         self.values["rejection_verdict"] = verdict
         line = self.banner(verdict, y=-3.5, size=24)
-        body = VGroup(charts, acc_series, kept_series, share_line, share_text)
+        # the verdict's two values, measured exactly at that share (heldout.compare.rejection)
+        at_share = VGroup(*[tk.make_marker(MARKER[m], self.color(m), 0.2, self.theme.text)
+                            .move_to(left.c2p(share, v.value(m))) for m in MODELS])
+        body = VGroup(charts, acc_series, kept_series, share_line, share_text, at_share)
         # between the legend above and the verdict below, never over either
         room = (top.get_bottom()[1] - 0.3) - (line.get_top()[1] + 0.15)
         tk.fit_within(body, 13.6, room)
@@ -503,7 +507,7 @@ class Comparison(LectureScene):
                         Create(kept_series[i][0]), FadeIn(kept_series[i][1], lag_ratio=0.3),
                         run_time=2.0)
             self.wait_p(1.5)
-        self.play_p(Create(share_line), FadeIn(share_text), run_time=1.0)
+        self.play_p(Create(share_line), FadeIn(share_text), FadeIn(at_share), run_time=1.0)
         self.wait_p(1.5)
         self.play_p(FadeIn(line), run_time=1.0)
         self.wait_p(5.0)
@@ -666,8 +670,9 @@ class Comparison(LectureScene):
         tk.fit_within(body, 13.6, 7.0)
         if body.get_bottom()[1] < line.get_top()[1] + 0.25:
             body.shift(UP * (line.get_top()[1] + 0.25 - body.get_bottom()[1]))
-        if body.get_top()[1] > 3.35:
-            body.scale((3.35 - line.get_top()[1] - 0.25) / body.height)
+        top_limit = 3.15  # clear of the title bar, which the centred caption row spans
+        if body.get_top()[1] > top_limit:
+            body.scale((top_limit - line.get_top()[1] - 0.25) / body.height)
             body.next_to(line, UP, buff=0.25)
 
         self.play_p(FadeIn(caption), FadeIn(tiles, lag_ratio=0.15), run_time=2.0)
