@@ -202,6 +202,12 @@ def unrelated_sets(cfg: Config, sel: Selection) -> tuple[list[tuple], list[str]]
     return sets, skipped
 
 
+def ood_score(sc: dict, name: str) -> np.ndarray:
+    """A ``scores()`` column as an OOD score, higher meaning more likely unrelated: entropy and
+    u as they are, max probability as 1 - max probability."""
+    return 1 - sc[name] if name.endswith("_max_prob") else sc[name]
+
+
 #: The OOD scores compared: (name, softmax score, EDL score), each from ``scores()`` columns.
 OOD_SCORES = (("auroc_entropy", "softmax_entropy", "edl_entropy"),
               ("auroc_u", "softmax_entropy", "edl_u"))
@@ -239,7 +245,8 @@ def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict,
                  "entropy_cdf": metrics.ecdf(ent, grid),
                  "auroc_entropy": metrics.auroc(held_sc[f"{k}_entropy"], ent),
                  "auroc_entropy_ci": cmp["auroc_entropy"][f"{k}_ci"],
-                 "auroc_max_prob": metrics.auroc(1 - held_sc[f"{k}_max_prob"], 1 - mp),
+                 "auroc_max_prob": metrics.auroc(ood_score(held_sc, f"{k}_max_prob"),
+                                                 ood_score(sc, f"{k}_max_prob")),
                  "confident_share": float((mp >= 0.9).mean())}
             if k == "edl":
                 s["mean_u"] = float(sc["edl_u"].mean())
@@ -257,12 +264,9 @@ def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict,
             pooled.append((key, sc))
     pool = {k: np.concatenate([sc[k] for _, sc in pooled]) for k in held_sc if k != "label"}
     pool["label"] = [None] * len(pool["edl_u"])
-    combined = {f"{k}_{s}": metrics.auroc(held_sc[f"{k}_{s}"] if s != "max_prob"
-                                          else 1 - held_sc[f"{k}_max_prob"],
-                                          pool[f"{k}_{s}"] if s != "max_prob"
-                                          else 1 - pool[f"{k}_max_prob"])
-                for k, s in (("softmax", "entropy"), ("softmax", "max_prob"),
-                             ("edl", "entropy"), ("edl", "max_prob"), ("edl", "u"))}
+    combined = {name: metrics.auroc(ood_score(held_sc, name), ood_score(pool, name))
+                for name in ("softmax_entropy", "softmax_max_prob", "edl_entropy",
+                             "edl_max_prob", "edl_u")}
     return {"entropy_grid": grid,
             "heldout_cdf": {k: metrics.ecdf(held_sc[f"{k}_entropy"], grid) for k in KINDS},
             "sets": out_sets, "combined_auroc": combined,
