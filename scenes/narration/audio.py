@@ -18,6 +18,7 @@ from typing import Any, Iterator, Optional, Sequence
 
 import av
 import numpy as np
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import lfilter, resample_poly
 
 #: the sample rate of every track (AAC-LC 48 kHz in every MP4)
@@ -50,17 +51,20 @@ def from_wav_bytes(data: bytes) -> np.ndarray:
     return resample(x.reshape(-1, ch).mean(axis=1), rate)
 
 
-def decode(path: str | Path) -> np.ndarray:
-    """Any audio file PyAV reads (WAV, MP3, M4A/AAC, FLAC...) as mono float32 at :data:`RATE`."""
+def decode(path: str | Path, channels: int = 1) -> np.ndarray:
+    """Any audio file PyAV reads (WAV, MP3, M4A/AAC, FLAC...) at :data:`RATE`: mono float32
+    (n,), or (n, 2) with ``channels=2`` (to measure a finished video's track as it plays)."""
+    layout = "mono" if channels == 1 else "stereo"
     chunks: list[np.ndarray] = []
     with av.open(str(path)) as c:
         if not c.streams.audio:
             raise ValueError(f"{path} has no audio stream")
-        res = av.AudioResampler(format="flt", layout="mono", rate=RATE)
+        res = av.AudioResampler(format="flt", layout=layout, rate=RATE)
         for frame in c.decode(c.streams.audio[0]):
             chunks += [f.to_ndarray().reshape(-1) for f in res.resample(frame)]
         chunks += [f.to_ndarray().reshape(-1) for f in res.resample(None)]
-    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+    flat = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+    return flat if channels == 1 else flat.reshape(-1, 2)  # packed flt: L R L R ...
 
 
 def write_wav(path: str | Path, samples: np.ndarray) -> Path:
@@ -114,20 +118,35 @@ def loudness(samples: np.ndarray) -> float:
     return float(-0.691 + 10 * np.log10(z.mean()))
 
 
-def normalize(samples: np.ndarray, target: float = TARGET_LUFS) -> np.ndarray:
-    """Mono speech scaled so that its stereo version measures ``target`` LUFS, its peak kept
-    at or below -1 dBFS (which may leave it quieter). Speech too short to measure is scaled
-    by its RMS as if it were a block of its own."""
-    if not len(samples) or not np.any(samples):
-        return samples.astype(np.float32)
+def limit(samples: np.ndarray, ceiling: float = PEAK, window: float = 0.005) -> np.ndarray:
+    """Peaks brought down to ``ceiling`` by a gain that dips smoothly around them (a
+    look-ahead limiter over ``window`` seconds), the rest untouched."""
+    need = np.minimum(1.0, ceiling / (np.abs(samples) + 1e-12))
+    if need.min() >= 1.0:
+        return samples
+    n = max(1, int(window * RATE))
+    gain = uniform_filter1d(minimum_filter1d(need, size=2 * n + 1), size=n)
+    return (samples * np.minimum(gain, need)).astype(np.float32)
+
+
+def _measure(samples: np.ndarray) -> float:
+    """Loudness of mono speech played as stereo; speech under one 400 ms block is measured
+    by its mean square as if it were one."""
     measured = loudness(stereo(samples))
     if not np.isfinite(measured):
         measured = -0.691 + 10 * np.log10(2 * float(np.mean(samples.astype(np.float64) ** 2)))
-    gain = 10 ** ((target - measured) / 20)
-    peak = float(np.max(np.abs(samples))) * gain
-    if peak > PEAK:
-        gain *= PEAK / peak
-    return (samples * gain).astype(np.float32)
+    return measured
+
+
+def normalize(samples: np.ndarray, target: float = TARGET_LUFS) -> np.ndarray:
+    """Mono speech scaled so that its stereo version measures ``target`` LUFS, peaks limited
+    to -1 dBFS (:func:`limit`; a few rounds, since limiting lowers the loudness a little)."""
+    x = samples.astype(np.float32)
+    if not len(x) or not np.any(x):
+        return x
+    for _ in range(3):
+        x = limit(x * np.float32(10 ** ((target - _measure(x)) / 20)))
+    return x
 
 
 # -- the track of one video ---------------------------------------------------------------------
@@ -195,5 +214,5 @@ def interleave(video: Iterator[Any], audio: Sequence[Any]) -> Iterator[Any]:
 
 
 __all__ = ["BITRATE", "PEAK", "RATE", "TARGET_LUFS", "add_aac_stream", "decode", "encode_aac",
-           "from_wav_bytes", "interleave", "loudness", "mix", "normalize", "read_wav",
+           "from_wav_bytes", "interleave", "limit", "loudness", "mix", "normalize", "read_wav",
            "resample", "rms_per_second", "samples_for", "stereo", "write_wav"]
