@@ -79,6 +79,13 @@ class LectureScene(Scene):
         self.shown_numbers: list[tuple[str, float]] = []
         #: values a section computes from scene_data for ``{placeholders}`` in its caption
         self.values: dict[str, Any] = {}
+        #: narration (scenes/narration), set by the job: per section its speech (duration and
+        #: sentence times) and the factor on its run times that paces it to that speech
+        self.speech: dict[str, Any] = {}
+        self.stretch: dict[str, float] = {}
+        self._stretch = 1.0
+        #: per section: the words its narrator says (narration text or caption, filled in)
+        self.spoken: dict[str, str] = {}
         config.tex_template = TEX_TEMPLATE
         super().__init__(**kwargs)
 
@@ -95,8 +102,10 @@ class LectureScene(Scene):
             start = self.renderer.time
             if self.header is not None and self.header not in self.mobjects:
                 self.add(self.header)
+            self._stretch = self.stretch.get(name, 1.0)
             getattr(self, name)()
             self.caption(name, start)
+            self._stretch = 1.0
             self.clear_stage()
             self.end_section(name)
 
@@ -123,8 +132,17 @@ class LectureScene(Scene):
             self.play(*[FadeOut(m) for m in rest], run_time=0.5 * self.lecture.pace)
 
     def caption(self, section: str, start: float) -> None:
-        """Subtitles for the section that just ended, sentence by sentence over its duration."""
+        """Subtitles for the section that just ended, sentence by sentence over its duration;
+        with narration, the picture is held until the speech ends and the cues follow it."""
         content = self.words.captions.get(section) if self.words else None
+        said = (self.words.narration.get(section) if self.words else None) or content
+        if said:
+            self.spoken[section] = said.format_map(_Keep(self.values))
+        speech = self.speech.get(section)
+        if speech is not None:
+            self.hold_for_speech(start, speech)
+            self.cue_speech(start, speech)
+            return
         if not content:
             return
         content = content.format_map(_Keep(self.values))
@@ -137,12 +155,27 @@ class LectureScene(Scene):
             self.add_subcaption(s, duration=duration, offset=t - self.renderer.time)
             t += duration
 
+    def hold_for_speech(self, start: float, speech: Any) -> None:
+        """Keep the picture until the speech that started at ``start`` has ended (plus a
+        short tail): a section never ends before its narrator does."""
+        from scenes.narration.timing import remaining
+
+        rest = remaining(self.renderer.time - start, speech.duration)
+        if rest > 0:
+            self.wait(rest)
+
+    def cue_speech(self, start: float, speech: Any) -> None:
+        """One subtitle per spoken sentence, on the speech's clock (it starts at ``start``)."""
+        for text, a, b in speech.sentences:
+            self.add_subcaption(text, duration=b - a, offset=start + a - self.renderer.time)
+
     # -- pace ------------------------------------------------------------------------------
     def play_p(self, *animations: Animation | Any, run_time: float = 1.0, **kwargs: Any) -> None:
-        self.play(*animations, run_time=run_time * self.lecture.pace, **kwargs)
+        """Play at the lecture's pace (and slower in a section paced to longer speech)."""
+        self.play(*animations, run_time=run_time * self.lecture.pace * self._stretch, **kwargs)
 
     def wait_p(self, seconds: float = 1.0) -> None:
-        self.wait(seconds * self.lecture.pace)
+        self.wait(seconds * self.lecture.pace * self._stretch)
 
     # -- wording ---------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:

@@ -193,7 +193,7 @@ def declared_sections(sequence: str) -> Optional[tuple[str, ...]]:
     """The literal ``SECTIONS`` of a sequence's scene class (or module), read from its source
     with :mod:`ast` so that manim is not imported; None when the file or constant is missing."""
     seq = registry.SEQUENCES.get(sequence)
-    if seq is None:
+    if seq is None or not isinstance(seq.target, str):
         return None
     module, cls = seq.target.split(":")
     try:
@@ -587,7 +587,7 @@ def _narration_checks(data: dict, default_data: dict) -> list[tuple[KeyPath, str
     for seq in registry.SEQUENCES:
         block = data.get(seq)
         texts = block.get("narration") if isinstance(block, dict) else None
-        if not isinstance(texts, dict):
+        if not isinstance(texts, dict) or not texts:
             continue
         allowed = section_names(seq, default_data)
         out += [((seq, "narration", k), f"unknown section {k!r} of {seq}; {_allowed(allowed, k)}")

@@ -25,13 +25,17 @@ def speech_of(store: SpeechStore, section: Any) -> Optional[np.ndarray]:
     return speech.samples
 
 
-def sequence_track(store: SpeechStore, sections: Sequence[Any]) -> Optional[np.ndarray]:
-    """One track for sections played back to back (each starts with its speech), at the
-    EBU R128 target loudness; None when no section is narrated."""
+def sequence_track(store: SpeechStore, sections: Sequence[Any]) -> np.ndarray:
+    """One track for sections played back to back (each starts with its speech, a section
+    without words is silent), at the EBU R128 target loudness."""
     speech = [speech_of(store, s) for s in sections]
-    if all(x is None for x in speech):
-        return None
     return audio.normalize(audio.mix([(s.duration, x) for s, x in zip(sections, speech)]))
 
 
-__all__ = ["sequence_track", "speech_of"]
+def narrated_track(lecture: Any, store: SpeechStore, sections: Sequence[Any]) -> Optional[np.ndarray]:
+    """The track of a video of ``sections``: None when the lecture is silent (no audio
+    stream at all), else :func:`sequence_track` (every MP4 of a narrated lecture has one)."""
+    return sequence_track(store, sections) if lecture.narration.on else None
+
+
+__all__ = ["narrated_track", "sequence_track", "speech_of"]
