@@ -8,7 +8,9 @@ from typing import Optional
 import numpy as np
 import torch
 
-from . import attacks, contract, datasets, edl, inside, intervals, metrics
+from contract import scene_data as contract
+
+from . import attacks, datasets, edl, inside, intervals, metrics
 from .config import Config
 from .models import LeNet
 from .train import Kind, outputs

@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import contract, datasets, intervals, probes
+from contract import scene_data as contract
+
+from . import datasets, intervals, probes
 from .config import Config
 from .models import LeNet
 from .train import outputs, pick_device, train_model

@@ -52,7 +52,7 @@ class _Keep(dict):
 
 
 class LectureScene(Scene):
-    """A lecture sequence rendered from a :class:`scenes.config.Lecture` and scene_data."""
+    """A lecture sequence rendered from a :class:`contract.lecture.Lecture` and scene_data."""
 
     sequence: ClassVar[str] = ""
     SECTIONS: ClassVar[tuple[str, ...]] = ()  # keep a literal tuple: the config reads it with ast

@@ -11,7 +11,7 @@ data says, also where EDL does not win.
     v.softmax, v.edl, v.ci                   # the two values, the 95% interval of edl - softmax
     rows = findings.summary(data)            # every verdict of the closing table, in order
 
-Every function takes the loaded :class:`pipeline.contract.SceneData` (or anything with the same
+Every function takes the loaded :class:`contract.scene_data.SceneData` (or anything with the same
 attributes) and names the scene_data fields its values come from (``Verdict.sources``).
 """
 from __future__ import annotations

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Sequence
 
-from scenes import media, registry
-from scenes.config import Lecture, RenderSettings
+from contract import sequences as registry
+from scenes import media
+from contract.lecture import Lecture, RenderSettings
 from scenes.keys import ENCODER_OPTIONS
 
 

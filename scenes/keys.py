@@ -26,8 +26,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from scenes import registry
-from scenes.config import Lecture, RenderSettings
+from contract import sequences as registry
+from contract.lecture import Lecture, RenderSettings
 from scenes.placeholders import module_closure, module_file
 from scenes.reads import ReadLog, RecordingDict  # noqa: F401 (re-exported)
 

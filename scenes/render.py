@@ -33,10 +33,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from scenes import keys, media, ownership, publish, registry
+from contract import sequences as registry
+from scenes import keys, media, ownership, publish
 from scenes.cache import Cache, Record, SectionRecord
-from scenes.config import (Issue, Lecture, LectureError, RenderSettings, check_index,
-                           load_lecture)
+from contract.lecture import (Issue, Lecture, LectureError, RenderSettings, check_index,
+                              load_lecture)
 from scenes.narration import narrator
 from scenes.narration.store import SpeechStore
 from scenes.jobs import Job, Outcome, run_all, workers_default
@@ -363,7 +364,7 @@ def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = 
                    quality: Optional[str] = None, verbose: bool = False,
                    workers: Optional[int] = None, force: bool = False) -> Report:
     """Render what changed, publish, join and describe the lecture. ``data`` is the scene_data
-    bundle (:func:`pipeline.contract.load_all`); its ``folder`` names where the files are.
+    bundle (:func:`contract.scene_data.load_all`); its ``folder`` names where the files are.
     Raises :class:`scenes.ownership.FolderTaken` when the output folder is another lecture's."""
     settings = lecture.render.settings(quality)
     out = settings.output_dir
@@ -409,15 +410,15 @@ def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = 
 
 
 def load_data(folder: Optional[str]) -> Any:
-    """The validated scene_data bundle (raises pipeline.contract.ContractError)."""
-    from pipeline import contract
+    """The validated scene_data bundle (raises contract.scene_data.ContractError)."""
+    from contract import scene_data as contract
     return contract.load_all(folder if folder is not None else contract.DEFAULT_DIR)
 
 
 def check_selection(lecture: Lecture, data: Any) -> None:
     """Refuse scene_data probed for another digit than the lecture asks for (the Makefile
     re-probes when the lecture's choice changes; a direct call of this driver may not)."""
-    from pipeline.contract import ContractError, selection_label
+    from contract.scene_data import ContractError, selection_label
 
     fp, rot = getattr(data, "forward_pass", None), getattr(data, "rotation", None)
     s = lecture.sample
@@ -451,7 +452,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except LectureError as exc:
         print(exc, file=sys.stderr)
         return 2
-    from pipeline.contract import ContractError
+    from contract.scene_data import ContractError
     try:
         data = load_data(args.data)
         heldout = getattr(getattr(getattr(data, "forward_pass", None), "provenance", None),

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from scenes.registry import SEQUENCES
+from contract.sequences import SEQUENCES
 from tests import framecheck as fc
 
 #: preview quality (manim -ql is 854x480): the size control frames are compared at

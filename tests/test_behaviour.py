@@ -14,8 +14,8 @@ import os
 import numpy as np
 import pytest
 
-from scenes.config import load_lecture
-from scenes.registry import SEQUENCES
+from contract.lecture import load_lecture
+from contract.sequences import SEQUENCES
 from tests import framecheck as fc
 from tests.conftest import ROOT
 from tests.harness import FRAME_SAMPLE, SNAPSHOT, observe

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scenes import config, registry
-from scenes.config import LectureError, check_index, load_lecture
+from contract import lecture as config, sequences as registry
+from contract.lecture import LectureError, check_index, load_lecture
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_SEQUENCES = dict(registry.SEQUENCES)  # before any test replaces them
@@ -315,11 +315,11 @@ def test_cli_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_subprocess_imports_neither_manim_nor_torch(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.yaml", "pace: 0\n")
-    run = subprocess.run([sys.executable, "-m", "scenes.config", "check", str(bad)], cwd=REPO,
+    run = subprocess.run([sys.executable, "-m", "contract.lecture", "check", str(bad)], cwd=REPO,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2, run.stderr
     assert run.stderr == f"{bad}:1: pace: 0 is out of range: must be >= 0.25\n"
-    code = ("import sys, scenes.config as c; c.load_lecture(c.DEFAULT_PATH); "
+    code = ("import sys, contract.lecture as c; c.load_lecture(c.DEFAULT_PATH); "
             "print(sorted(m for m in ('manim', 'torch') if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          timeout=60)

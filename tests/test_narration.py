@@ -16,7 +16,8 @@ import av
 import numpy as np
 import pytest
 
-from scenes import config, keys, media, render
+from contract import lecture as config
+from scenes import keys, media, render
 from scenes.narration import audio, engines, narrator, text, timing
 from scenes.narration.__main__ import format_script
 from scenes.narration.transcript import Part, Passage, format_transcript
@@ -362,7 +363,7 @@ def run_skipped(scene_class: type, lecture: Any, data: Any, tmp: Path,
 @pytest.mark.render
 def test_a_real_section_with_8s_of_speech_lasts_8s_and_cues_inside(tiny_data: Any, tmp_path: Path) -> None:
     from scenes.narration.plan import FADE
-    from scenes.registry import SEQUENCES
+    from contract.sequences import SEQUENCES
 
     lecture = config.load_lecture(config.DEFAULT_PATH)
     cls = SEQUENCES["cnn_forward_pass"].scene_class()

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.contract import load_all
+from contract.scene_data import load_all
 from scenes.base import _Keep
-from scenes.config import load_lecture
+from contract.lecture import load_lecture
 from scenes.values import resolve
 from tests.framecheck import (
     colour_at,

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import contract
+from contract import scene_data as contract
 from scenes import findings
 from scenes.base import fill
-from scenes.config import load_lecture
+from contract.lecture import load_lecture
 from scenes.values import resolve
 from tests import framecheck as fc
 from tests.conftest import ROOT

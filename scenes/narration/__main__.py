@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from scenes.config import Lecture, LectureError, load_lecture
+from contract.lecture import Lecture, LectureError, load_lecture
 from scenes.narration.narrator import expected_recording
 from scenes.narration.transcript import clock
 
@@ -24,7 +24,7 @@ def section_rows(lecture: Lecture, data: Any) -> list[tuple[str, list[tuple[str,
     silent timing pass of each scene (no frame drawn)."""
     from manim import tempconfig
 
-    from scenes import registry
+    from contract import sequences as registry
     from scenes.jobs import timing_pass
     from scenes.publish import sequence_title
     from scenes.render import enabled, info_of

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
-from scenes.config import Lecture
+from contract.lecture import Lecture
 from scenes.narration import audio
 from scenes.narration.engines import (Engine, NarrationError, Speech, find_recording,
                                       make_engine, recording_name, spread)

@@ -10,7 +10,7 @@ import re
 from typing import Any, Optional
 
 from scenes.wording import cjk_spacing, join_sentences, split_sentences
-from scenes.config import Lecture
+from contract.lecture import Lecture
 
 #: the title card's only section
 TITLE_SECTION = "title"

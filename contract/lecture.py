@@ -8,7 +8,7 @@ the file, line and key that caused it::
     >>> lecture.theme.background, lecture.render_settings.width
     ('#111318', 1920)
 
-    $ python -m scenes.config check my.yaml
+    $ python -m contract.lecture check my.yaml
     my.yaml:42: render.quality: 'ultra' is not one of preview, production
 
 This module imports neither manim nor torch: the pipeline and the Makefile use it too.
@@ -31,11 +31,11 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       PrivateAttr, ValidationError, ValidationInfo)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from scenes import registry
+from contract import sequences as registry
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "lectures" / "default.yaml"
 #: the project folder: a relative output_dir must stay inside it
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = PROJECT_ROOT / "scenes" / "lectures" / "default.yaml"
 #: where a lecture that names no output_dir renders: renders/<lecture file stem>/
 RENDERS = PROJECT_ROOT / "renders"
 
@@ -691,7 +691,7 @@ def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> L
 def main(argv: Optional[list[str]] = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) < 1 or args[0] != "check":
-        print("usage: python -m scenes.config check [PATH ...]", file=sys.stderr)
+        print("usage: python -m contract.lecture check [PATH ...]", file=sys.stderr)
         return 2
     status = 0
     for p in args[1:] or [str(DEFAULT_PATH)]:
