@@ -7,7 +7,7 @@ card's words. Pure functions of the lecture (no manim), also for ``make narratio
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Optional
 
 from scenes.wording import cjk_spacing, join_sentences, split_sentences
 from contract.lecture import Lecture
