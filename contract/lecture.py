@@ -666,6 +666,9 @@ def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> L
     dirs = {k: locate(parse_key(k))[0].folder
             for k in ("title_card.logo", "unrelated.images", "render.output_dir",
                       "narration.voice", "narration.recordings")}
+    # recordings belong to the lecture: the default "recordings" folder is next to its file
+    dirs["narration.recordings"] = locate(("narration", "recordings"))[0].folder \
+        if ("narration", "recordings") in user.lines else user.folder
     problems: list[tuple[KeyPath, str]] = _raw_checks(merged, default.data)
     problems += _placeholder_checks(merged)
     problems += _voice_file_check(merged, dirs["narration.voice"])

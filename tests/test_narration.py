@@ -389,3 +389,11 @@ def test_a_real_section_with_8s_of_speech_lasts_8s_and_cues_inside(tiny_data: An
     assert [c[0] for c in relu] == ["ReLU keeps positive values.", "Negatives become zero."]
     assert relu[0][1] == pytest.approx(a2) and relu[1][2] == pytest.approx(a2 + 8.0)
     assert all(a2 - 1e-3 <= s and e <= b2 + 1e-3 for _, s, e in relu)  # timedelta: microseconds
+
+
+def test_recordings_folder_is_next_to_the_lecture_file(tmp_path: Path) -> None:
+    p = tmp_path / "l.yaml"
+    p.write_text("narration: {engine: recorded}\n")
+    assert config.load_lecture(p).narration.recordings == tmp_path / "recordings"
+    p.write_text("narration: {engine: recorded, recordings: ../voice}\n")
+    assert config.load_lecture(p).narration.recordings == tmp_path.parent / "voice"
