@@ -15,9 +15,7 @@ This module imports neither manim nor torch: the pipeline and the Makefile use i
 """
 from __future__ import annotations
 
-import ast
 import difflib
-import importlib.util
 import os
 import re
 import shutil
@@ -28,7 +26,7 @@ from typing import Annotated, Any, Iterable, Literal, Optional, Union
 
 import yaml
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      PrivateAttr, ValidationError, ValidationInfo)
+                      PrivateAttr, ValidationError, ValidationInfo, create_model)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from contract import sequences as registry
@@ -188,45 +186,12 @@ def _merge(default: Any, user: Any, path: KeyPath, src: _Source, issues: list[Is
     return merged
 
 
-# -- section names without importing manim -----------------------------------------------------
-def declared_sections(sequence: str) -> Optional[tuple[str, ...]]:
-    """The literal ``SECTIONS`` of a sequence's scene class (or module), read from its source
-    with :mod:`ast` so that manim is not imported; None when the file or constant is missing."""
-    seq = registry.SEQUENCES.get(sequence)
-    if seq is None or not isinstance(seq.target, str):
-        return None
-    module, cls = seq.target.split(":")
-    try:
-        spec = importlib.util.find_spec(module)
-        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
-            return None
-        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-    except (ImportError, ValueError, OSError, SyntaxError):
-        return None
-
-    def find(body: list[ast.stmt]) -> Optional[tuple[str, ...]]:
-        for st in body:
-            target = (st.targets[0] if isinstance(st, ast.Assign) and len(st.targets) == 1
-                      else st.target if isinstance(st, ast.AnnAssign) else None)
-            if isinstance(target, ast.Name) and target.id == "SECTIONS" and st.value is not None:
-                try:  # only a literal; anything computed needs an import to know
-                    return tuple(str(v) for v in ast.literal_eval(st.value))
-                except (ValueError, TypeError, SyntaxError):
-                    return None
-        return None
-
-    for st in tree.body:
-        if isinstance(st, ast.ClassDef) and st.name == cls:
-            found = find(st.body)
-            if found is not None:
-                return found
-    return find(tree.body)
-
-
+# -- section names ------------------------------------------------------------------------------
 def section_names(sequence: str, default_data: dict) -> tuple[str, ...]:
-    """Every section a lecture may select for ``sequence``: the scene's literal ``SECTIONS``
-    plus the caption keys the default file lists for it."""
-    names = list(declared_sections(sequence) or ())
+    """Every section a lecture may select for ``sequence``: the registry's sections plus the
+    caption keys the default file lists for it."""
+    seq = registry.SEQUENCES.get(sequence)
+    names = list(seq.sections if seq is not None else ())
     block = default_data.get(sequence)
     captions = block.get("captions") if isinstance(block, dict) else None
     for key in captions or {}:
@@ -439,8 +404,8 @@ class SequenceWords(_Block):
     narration: Annotated[dict[str, str], _empty_if_null(dict)] = {}
 
 
-class Lecture(_Block):
-    """A validated lecture. Attribute names follow the YAML keys."""
+class LectureBase(_Block):
+    """A validated lecture without its wording blocks (see :data:`Lecture`)."""
     language: str
     title_card: TitleCard
     sample: Sample
@@ -453,10 +418,6 @@ class Lecture(_Block):
     pace: Annotated[float, Field(ge=0.25, le=4.0)] = 1.0
     narration: Narration
     render: Render
-    cnn_forward_pass: SequenceWords
-    overconfidence: SequenceWords
-    edl_pass: SequenceWords
-    comparison: SequenceWords
 
     _source_path: Optional[Path] = PrivateAttr(default=None)
     _where: dict[KeyPath, tuple[str, int]] = PrivateAttr(default_factory=dict)
@@ -490,6 +451,15 @@ class Lecture(_Block):
         """A :class:`LectureError` pointing at ``key``, for checks made after loading."""
         file, line = self.where(key)
         return LectureError([Issue(file, line, key, message)])
+
+
+#: A validated lecture. Attribute names follow the YAML keys, and each registered sequence
+#: (:data:`contract.sequences.SEQUENCES`) has its wording block under its name:
+#: ``lecture.edl_pass.captions["belief_bar"]``.
+Lecture = create_model("Lecture", __base__=LectureBase,
+                       __doc__="A validated lecture: LectureBase's keys plus one SequenceWords "
+                               "block per registered sequence.",
+                       **{name: (SequenceWords, ...) for name in registry.SEQUENCES})
 
 
 def check_index(lecture: Lecture, heldout_size: int) -> None:

@@ -14,13 +14,17 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, ClassVar, Optional, get_args
+from typing import Any, ClassVar, Literal, Optional, get_args
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 SCHEMA_VERSION = 2
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "scene_data"
+
+#: the two models, in the order every file and picture lists them
+Kind = Literal["softmax", "edl"]
+MODELS: tuple[Kind, Kind] = ("softmax", "edl")
 
 Grid = list[list[float]]
 Interval = list[float]  # a bootstrap 95% interval [lo, hi]
@@ -108,7 +112,7 @@ class Training(SceneFile):
 
     @model_validator(mode="after")
     def _check(self) -> "Training":
-        for m in ("softmax", "edl"):
+        for m in MODELS:
             if not self.history.get(m):
                 raise ValueError(f"history.{m} is empty")
         return self

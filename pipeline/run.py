@@ -47,7 +47,7 @@ def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]
     ckpt = Path(out_dir) / CHECKPOINTS
     ckpt.mkdir(parents=True, exist_ok=True)
     histories, seconds, dynamics = {}, {}, {}
-    for kind in probes.KINDS:
+    for kind in contract.MODELS:
         model, histories[kind], seconds[kind], dyn = train_model(
             kind, split, cfg.train, device, progress, dynamics_bins=cfg.probe.hist_bins)
         dynamics[kind] = dyn.to_dict()
@@ -66,7 +66,7 @@ def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]
 
 def load_models(cfg: Config, out_dir: Path) -> tuple[dict[str, LeNet], dict[str, float], str]:
     models, seconds, device = {}, {}, "cpu"
-    for kind in probes.KINDS:
+    for kind in contract.MODELS:
         path = Path(out_dir) / CHECKPOINTS / f"{kind}.pt"
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: run `make data` (it trains the models)")

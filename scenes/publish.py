@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from contract import sequences as registry
+from contract.lecture import Lecture
 from scenes import media, upload
 from scenes.cache import Cache, Record
-from contract.lecture import Lecture
 from scenes.narration.store import SpeechStore
 from scenes.narration.tracks import narrated_track, sequence_track
 from scenes.narration.transcript import Part, Passage, format_transcript

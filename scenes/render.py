@@ -34,10 +34,11 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from contract import sequences as registry
-from scenes import keys, media, ownership, publish
-from scenes.cache import Cache, Record, SectionRecord
 from contract.lecture import (Issue, Lecture, LectureError, RenderSettings, check_index,
                               load_lecture)
+from contract.scene_data import SceneData
+from scenes import keys, media, ownership, publish
+from scenes.cache import Cache, Record, SectionRecord
 from scenes.narration import narrator
 from scenes.narration.store import SpeechStore
 from scenes.jobs import Job, Outcome, run_all, workers_default
@@ -273,7 +274,7 @@ def _say_outcome(i: int, n: int, piece: Piece, outcome: Outcome, seconds: float)
     say(f"[{i}/{n}] {piece.seq.stem} ... {status}")
 
 
-def _run(pieces: list[Piece], lecture: Lecture, data: Any, settings: RenderSettings, work: Path,
+def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: RenderSettings, work: Path,
          cache: Cache, workers: int, verbose: bool, report: Report) -> dict[str, Record]:
     """Run Manim where needed; returns the new record of every piece that did not fail."""
     records = {p.seq.stem: p.record for p in pieces if not p.needs_manim}
@@ -360,7 +361,7 @@ def _join(lecture: Lecture, out: Path, cache: Cache, report: Report) -> tuple[bo
     return True, how
 
 
-def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = None,
+def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[str]] = None,
                    quality: Optional[str] = None, verbose: bool = False,
                    workers: Optional[int] = None, force: bool = False) -> Report:
     """Render what changed, publish, join and describe the lecture. ``data`` is the scene_data
@@ -415,7 +416,7 @@ def load_data(folder: Optional[str]) -> Any:
     return contract.load_all(folder if folder is not None else contract.DEFAULT_DIR)
 
 
-def check_selection(lecture: Lecture, data: Any) -> None:
+def check_selection(lecture: Lecture, data: SceneData) -> None:
     """Refuse scene_data probed for another digit than the lecture asks for (the Makefile
     re-probes when the lecture's choice changes; a direct call of this driver may not)."""
     from contract.scene_data import ContractError, selection_label

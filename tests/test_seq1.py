@@ -53,13 +53,6 @@ def rendered(tiny_data, tmp_path_factory):
 
 
 # -- tests ------------------------------------------------------------------------------------
-def test_sections_are_the_caption_keys():
-    from scenes.seq1_cnn_forward_pass import CNNForwardPass
-
-    lec = load_lecture(DEFAULT)
-    assert tuple(lec.cnn_forward_pass.captions) == CNNForwardPass.SECTIONS
-
-
 def test_example_lecture_loads():
     lec, default = load_lecture(EXAMPLE), load_lecture(DEFAULT)
     assert lec.sequences == ["cnn_forward_pass"]
