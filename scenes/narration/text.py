@@ -32,10 +32,11 @@ def title_words(lecture: Lecture) -> str:
     """The title card said aloud: ``title_card.narration``, else course, title, lecturer and
     institution as sentences (line breaks in the title read as spaces)."""
     tc = lecture.title_card
-    if tc.narration:
-        return tc.narration
+    said_instead = getattr(tc, "narration", None)  # test doubles of a lecture may lack it
+    if said_instead:
+        return said_instead
     parts = [tc.course, tc.title, tc.lecturer, tc.institution]
-    stop = "。" if lecture.language.startswith("zh") else "."
+    stop = "。" if getattr(lecture, "language", "en").startswith("zh") else "."
     said = [re.sub(r"\s*\n\s*", " " if stop == "." else "", p).strip() for p in parts if p]
     return join_sentences([p if p.endswith(tuple(".!?。！？")) else p + stop for p in said])
 
