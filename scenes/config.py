@@ -406,6 +406,7 @@ class Lecture(_Block):
     overconfidence: SequenceWords
     edl_pass: SequenceWords
     comparison: SequenceWords
+    inside_network: SequenceWords
 
     _source_path: Optional[Path] = PrivateAttr(default=None)
     _where: dict[KeyPath, tuple[str, int]] = PrivateAttr(default_factory=dict)

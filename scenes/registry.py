@@ -22,4 +22,5 @@ SEQUENCES: dict[str, Sequence] = {s.name: s for s in (
     Sequence("overconfidence", "02_overconfidence", "scenes.seq2_overconfidence:Overconfidence"),
     Sequence("edl_pass", "03_edl_pass", "scenes.seq3_edl_pass:EDLPass"),
     Sequence("comparison", "04_comparison", "scenes.seq4_comparison:Comparison"),
+    Sequence("inside_network", "05_inside_network", "scenes.seq5_inside:InsideNetwork"),
 )}
