@@ -320,9 +320,9 @@ class InsideNetwork(LectureScene):
             rgba = tk.scatter_image(pts[idx], colors, shapes, 760, r, limits=limits)
             return tk.image_mobject(rgba, width=side, height=side, nearest=False)
 
-        dots = layer_image(digits, [DIGIT_DOT] * len(digits), ["circle"] * len(digits), 4.0)
+        dots = layer_image(digits, [DIGIT_DOT] * len(digits), ["circle"] * len(digits), 6.0)
         unrelated = layer_image(others, [SET_STYLE[e.group[i]][0] for i in others],
-                                [SET_STYLE[e.group[i]][1] for i in others], 7.0)
+                                [SET_STYLE[e.group[i]][1] for i in others], 8.0)
         frame = Rectangle(width=side, height=side, stroke_color=self.theme.muted, stroke_width=1.5)
         frame.move_to(dots)
         title = self.text(self.t("tsne_title", model=self.name(m)), size=24,

@@ -95,4 +95,5 @@ FRAME_SAMPLE: dict[str, set[str]] = {
     "overconfidence": {"rotated_digit"},
     "edl_pass": {"belief_bar"},
     "comparison": {"calibration"},
+    "inside_network": {"confusion"},
 }
