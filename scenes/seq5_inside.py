@@ -16,12 +16,11 @@ import re
 from typing import Any
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, Group, Mobject, Rectangle, VGroup,
-                   Write)
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Group, Mobject, Rectangle, VGroup
 
 from scenes import findings
 from scenes import visuals as tk
-from scenes.base import LectureScene, _Keep, join_sentences
+from scenes.base import LectureScene, _Keep, join_sentences, split_sentences
 
 MODELS = ("softmax", "edl")
 #: lowest y of any content: 86% of the frame height (the player's subtitles go below)
@@ -49,6 +48,20 @@ def reading_seconds(text: str) -> float:
     return cjk / READING_RATE["cjk"] + (len(text) - cjk) / READING_RATE["latin"]
 
 
+def caption_seconds(text: str) -> float:
+    """The shortest section that shows every sentence of ``text`` for its reading time, given
+    that :meth:`LectureScene.caption` gives each sentence a share of the section proportional
+    to its length in characters (a short Chinese sentence gets less time than it needs to be
+    read unless the whole section is long enough).
+
+        >>> round(caption_seconds("One. Two."), 2), round(caption_seconds("好。Long Latin text."), 2)
+        (0.53, 3.0)
+    """
+    sentences = split_sentences(text)
+    total = sum(len(s) for s in sentences)
+    return max((reading_seconds(s) * total / len(s) for s in sentences), default=0.0)
+
+
 class InsideNetwork(LectureScene):
     """Grad-CAM and saliency, activation maximization, training dynamics, the feature space and
     the confusion matrices, softmax and EDL side by side."""
@@ -66,7 +79,7 @@ class InsideNetwork(LectureScene):
         """Hold the finished picture until the caption can be read, then lay out its cues."""
         content = self.words.captions.get(section) if self.words else None
         if content:
-            need = reading_seconds(content.format_map(_Keep(self.values))) + 0.5
+            need = caption_seconds(content.format_map(_Keep(self.values))) + 0.5
             extra = need - (self.renderer.time - start)
             if extra > 0:
                 self.wait(extra)
@@ -125,8 +138,9 @@ class InsideNetwork(LectureScene):
         self.play_p(FadeIn(header[0]), *[FadeIn(Group(r[0], r[1])) for r in rows], run_time=1.0)
         self.wait_p(1.0)
         for j, m in enumerate(MODELS):
-            self.play_p(FadeIn(header[1 + j]), *[FadeIn(r[2 + j]) for r in rows],
-                        FadeIn(legend) if j == 0 else FadeIn(Group()), run_time=1.2)
+            extra = [FadeIn(legend)] if j == 0 else []  # the colour bar comes with the first map
+            self.play_p(FadeIn(header[1 + j]), *[FadeIn(r[2 + j]) for r in rows], *extra,
+                        run_time=1.2)
             self.wait_p(1.5)
         self.wait_p(2.0)
 
@@ -445,4 +459,4 @@ class InsideNetwork(LectureScene):
         return join_sentences([text, *ties, self.t("confused_totals", e1=s.errors, e2=e.errors)])
 
 
-__all__ = ["InsideNetwork", "reading_seconds"]
+__all__ = ["InsideNetwork", "caption_seconds", "reading_seconds"]
