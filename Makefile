@@ -19,7 +19,7 @@ FORCE   ?=
 STAMP   := .venv/.setup-done
 
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
-             pipeline/train.py pipeline/run.py pipeline/contract.py
+             pipeline/train.py pipeline/run.py contract/scene_data.py
 PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/selection.py \
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
 SCENE_SRC := $(wildcard scenes/*.py)
@@ -52,7 +52,7 @@ $(DATA)/.probed: $(DATA)/training.json $(DATA)/.selection.json $(PROBE_SRC)
 data: $(DATA)/.probed
 
 check-lecture: $(STAMP)
-	@$(PY) -m scenes.config check "$(LECTURE)"
+	@$(PY) -m contract.lecture check "$(LECTURE)"
 
 render: check-lecture data
 	@$(PY) -m scenes.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \

@@ -1,13 +1,14 @@
 """The base class of every lecture sequence: sections, captions, pace, theme and wording.
 
-A sequence subclass lists its storyboard in ``SECTIONS``; each name is also a method that draws
-that part of the story on an empty stage (the sequence title stays). Captions come from the
-lecture YAML and are spread over the section's real duration, sentence by sentence.
+A sequence's storyboard is declared once, in :mod:`contract.sequences` (its name, sections and
+the scene_data files it reads); the subclass named there gets ``sequence``, ``SECTIONS`` and
+``DATA`` from that entry, and has one method per section that draws that part of the story on
+an empty stage (the sequence title stays). Captions come from the lecture YAML and are spread
+over the section's real duration, sentence by sentence.
 
-    class MySequence(LectureScene):
-        sequence = "cnn_forward_pass"
-        SECTIONS = ("task", "pixels")
-
+    # contract/sequences.py: Sequence("my_part", "05_my_part", "scenes.seq5_my_part:MyPart",
+    #                                 ("task", "pixels"), ("forward_pass",))
+    class MyPart(LectureScene):
         def task(self) -> None:
             self.play_p(Write(self.para("task_intro")))
 """
@@ -18,6 +19,9 @@ from typing import Any, ClassVar
 
 from manim import DOWN, LEFT, UP, Animation, FadeOut, Mobject, Scene, Text, VGroup, config
 
+from contract import sequences
+from contract.lecture import Lecture
+from contract.scene_data import SceneData
 from scenes.visuals.formulas import TEX_TEMPLATE
 from scenes.values import resolve
 from scenes.visuals.text import format_number
@@ -89,14 +93,24 @@ class _Keep(dict):
 
 
 class LectureScene(Scene):
-    """A lecture sequence rendered from a :class:`scenes.config.Lecture` and scene_data."""
+    """A lecture sequence rendered from a :class:`contract.lecture.Lecture` and scene_data."""
 
+    #: the lecture's wording block for this sequence ("" for the title card)
     sequence: ClassVar[str] = ""
-    SECTIONS: ClassVar[tuple[str, ...]] = ()  # keep a literal tuple: the config reads it with ast
+    SECTIONS: ClassVar[tuple[str, ...]] = ()
     #: the scene_data files this sequence reads (for the manifest); None = all of them
     DATA: ClassVar[tuple[str, ...] | None] = None
 
-    def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Take ``sequence``, ``SECTIONS`` and ``DATA`` from the registry entry naming this class
+        (a class that no entry names, e.g. a test's, keeps its own)."""
+        super().__init_subclass__(**kwargs)
+        entry = sequences.entry_for(f"{cls.__module__}:{cls.__qualname__}")
+        if entry is not None:
+            cls.SECTIONS, cls.DATA = entry.sections, entry.data
+            cls.sequence = entry.name if entry.name in sequences.SEQUENCES else ""
+
+    def __init__(self, lecture: Lecture, data: SceneData, **kwargs: Any) -> None:
         from scenes.reads import ReadLog, RecordingDict
 
         self.lecture = lecture

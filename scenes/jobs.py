@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Sequence
 
-from scenes import media, registry
-from scenes.config import Lecture, RenderSettings
+from contract import sequences as registry
+from contract.lecture import Lecture, RenderSettings
+from contract.scene_data import SceneData
+from scenes import media
 from scenes.keys import ENCODER_OPTIONS
 
 
@@ -112,7 +114,7 @@ def _clean(work: Path, stem: str) -> None:
             p.unlink()
 
 
-def run_job(job: Job, lecture: Lecture, data: Any, settings: RenderSettings,
+def run_job(job: Job, lecture: Lecture, data: SceneData, settings: RenderSettings,
             verbose: bool = False) -> Outcome:
     """Render one job in this process."""
     from manim import tempconfig  # here: checking a lecture never imports manim
@@ -155,7 +157,7 @@ def _run_shared(index: int) -> Outcome:
     return run_job(s["jobs"][index], s["lecture"], s["data"], s["settings"], s["verbose"])
 
 
-def run_all(jobs: Sequence[Job], lecture: Lecture, data: Any, settings: RenderSettings,
+def run_all(jobs: Sequence[Job], lecture: Lecture, data: SceneData, settings: RenderSettings,
             workers: int, verbose: bool = False,
             done: Optional[Callable[[Job, Outcome], None]] = None) -> list[Outcome]:
     """Run ``jobs`` (largest first) on ``workers`` processes; ``done`` is called in this process

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from scenes import media, registry, upload
+from contract import sequences as registry
+from contract.lecture import Lecture
+from scenes import media, upload
 from scenes.cache import Cache, Record
-from scenes.config import Lecture
 
 LECTURE_STEM = "lecture"
 

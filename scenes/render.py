@@ -33,9 +33,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from scenes import keys, media, ownership, publish, registry
+from contract import sequences as registry
+from contract.lecture import Lecture, LectureError, RenderSettings, check_index, load_lecture
+from contract.scene_data import SceneData
+from scenes import keys, media, ownership, publish
 from scenes.cache import Cache, Record, SectionRecord
-from scenes.config import Lecture, LectureError, RenderSettings, check_index, load_lecture
 from scenes.jobs import Job, Outcome, run_all, workers_default
 from scenes.publish import LECTURE_STEM, section_title, sequence_title  # noqa: F401 (API)
 
@@ -248,7 +250,7 @@ def _say_outcome(i: int, n: int, piece: Piece, outcome: Outcome, seconds: float)
     say(f"[{i}/{n}] {piece.seq.stem} ... {status}")
 
 
-def _run(pieces: list[Piece], lecture: Lecture, data: Any, settings: RenderSettings, work: Path,
+def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: RenderSettings, work: Path,
          cache: Cache, workers: int, verbose: bool, report: Report) -> dict[str, Record]:
     """Run Manim where needed; returns the new record of every piece that did not fail."""
     records = {p.seq.stem: p.record for p in pieces if not p.needs_manim}
@@ -335,11 +337,11 @@ def _join(lecture: Lecture, out: Path, cache: Cache, report: Report) -> tuple[bo
     return True, how
 
 
-def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = None,
+def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[str]] = None,
                    quality: Optional[str] = None, verbose: bool = False,
                    workers: Optional[int] = None, force: bool = False) -> Report:
     """Render what changed, publish, join and describe the lecture. ``data`` is the scene_data
-    bundle (:func:`pipeline.contract.load_all`); its ``folder`` names where the files are.
+    bundle (:func:`contract.scene_data.load_all`); its ``folder`` names where the files are.
     Raises :class:`scenes.ownership.FolderTaken` when the output folder is another lecture's."""
     settings = lecture.render.settings(quality)
     out = settings.output_dir
@@ -382,15 +384,15 @@ def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = 
 
 
 def load_data(folder: Optional[str]) -> Any:
-    """The validated scene_data bundle (raises pipeline.contract.ContractError)."""
-    from pipeline import contract
+    """The validated scene_data bundle (raises contract.scene_data.ContractError)."""
+    from contract import scene_data as contract
     return contract.load_all(folder if folder is not None else contract.DEFAULT_DIR)
 
 
-def check_selection(lecture: Lecture, data: Any) -> None:
+def check_selection(lecture: Lecture, data: SceneData) -> None:
     """Refuse scene_data probed for another digit than the lecture asks for (the Makefile
     re-probes when the lecture's choice changes; a direct call of this driver may not)."""
-    from pipeline.contract import ContractError, selection_label
+    from contract.scene_data import ContractError, selection_label
 
     fp, rot = getattr(data, "forward_pass", None), getattr(data, "rotation", None)
     s = lecture.sample
@@ -424,7 +426,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except LectureError as exc:
         print(exc, file=sys.stderr)
         return 2
-    from pipeline.contract import ContractError
+    from contract.scene_data import ContractError
     try:
         data = load_data(args.data)
         heldout = getattr(getattr(getattr(data, "forward_pass", None), "provenance", None),

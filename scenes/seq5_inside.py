@@ -66,10 +66,6 @@ class InsideNetwork(LectureScene):
     """Grad-CAM and saliency, activation maximization, training dynamics, the feature space and
     the confusion matrices, softmax and EDL side by side."""
 
-    sequence = "inside_network"
-    SECTIONS = ("gradcam", "activation_maximization", "training_dynamics", "feature_space",
-                "confusion")
-    DATA = ("inside", "training")
     #: names filled into text strings through ``**mapping`` (invisible to the source scan)
     PLACEHOLDERS = ("t", "p", "n", "t2", "p2", "n2", "k", "e1", "e2", "sm", "edl", "sm_set",
                     "edl_set", "set", "a0", "a1", "b0", "b1", "layer")

@@ -26,10 +26,6 @@ HOLD_SECONDS = 3.0
 class TitleCard(LectureScene):
     """Shows the title card on the theme background for a few seconds (one section, "title")."""
 
-    sequence = ""
-    SECTIONS = ("title",)
-    #: scene_data files it reads (none: everything comes from the lecture YAML)
-    DATA: tuple[str, ...] = ()
 
     def __init__(self, lecture: Any, data: Any = None, **kwargs: Any) -> None:
         super().__init__(lecture, data, **kwargs)

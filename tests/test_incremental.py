@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from scenes import config, jobs, media, ownership, render
+from contract import lecture as config
+from scenes import jobs, media, ownership, render
 from tests.conftest import ROOT
 from tests.test_render import fake_registry, lecture_files, only_dummy, scene_data  # noqa: F401
 

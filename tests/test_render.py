@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from scenes import config, media, registry, render
-from scenes.config import load_lecture
+from contract import lecture as config, sequences as registry
+from scenes import media, render
+from contract.lecture import load_lecture
 from tests.conftest import ROOT
 
 W, H, FPS = 160, 90, 5
@@ -260,7 +261,7 @@ def test_helpers() -> None:
 
 
 def test_scene_data_of_another_digit_is_refused(tiny_data, tmp_path: Path) -> None:
-    from pipeline.contract import ContractError
+    from contract.scene_data import ContractError
     from scenes.render import check_selection
 
     default = ROOT / "scenes" / "lectures" / "default.yaml"

@@ -14,10 +14,10 @@ from types import SimpleNamespace as NS
 import numpy as np
 import pytest
 
-from pipeline import contract
+from contract import scene_data as contract
 from scenes import findings as F
 from scenes.base import _Keep, split_sentences
-from scenes.config import load_lecture
+from contract.lecture import load_lecture
 from scenes.values import resolve
 from tests.conftest import ROOT
 from tests.harness import observe

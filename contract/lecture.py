@@ -8,16 +8,14 @@ the file, line and key that caused it::
     >>> lecture.theme.background, lecture.render_settings.width
     ('#111318', 1920)
 
-    $ python -m scenes.config check my.yaml
+    $ python -m contract.lecture check my.yaml
     my.yaml:42: render.quality: 'ultra' is not one of preview, production
 
 This module imports neither manim nor torch: the pipeline and the Makefile use it too.
 """
 from __future__ import annotations
 
-import ast
 import difflib
-import importlib.util
 import os
 import re
 import sys
@@ -27,14 +25,14 @@ from typing import Annotated, Any, Iterable, Literal, Optional, Union
 
 import yaml
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      PrivateAttr, ValidationError, ValidationInfo)
+                      PrivateAttr, ValidationError, ValidationInfo, create_model)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from scenes import registry
+from contract import sequences as registry
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "lectures" / "default.yaml"
 #: the project folder: a relative output_dir must stay inside it
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = PROJECT_ROOT / "scenes" / "lectures" / "default.yaml"
 #: where a lecture that names no output_dir renders: renders/<lecture file stem>/
 RENDERS = PROJECT_ROOT / "renders"
 
@@ -184,45 +182,12 @@ def _merge(default: Any, user: Any, path: KeyPath, src: _Source, issues: list[Is
     return merged
 
 
-# -- section names without importing manim -----------------------------------------------------
-def declared_sections(sequence: str) -> Optional[tuple[str, ...]]:
-    """The literal ``SECTIONS`` of a sequence's scene class (or module), read from its source
-    with :mod:`ast` so that manim is not imported; None when the file or constant is missing."""
-    seq = registry.SEQUENCES.get(sequence)
-    if seq is None:
-        return None
-    module, cls = seq.target.split(":")
-    try:
-        spec = importlib.util.find_spec(module)
-        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
-            return None
-        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-    except (ImportError, ValueError, OSError, SyntaxError):
-        return None
-
-    def find(body: list[ast.stmt]) -> Optional[tuple[str, ...]]:
-        for st in body:
-            target = (st.targets[0] if isinstance(st, ast.Assign) and len(st.targets) == 1
-                      else st.target if isinstance(st, ast.AnnAssign) else None)
-            if isinstance(target, ast.Name) and target.id == "SECTIONS" and st.value is not None:
-                try:  # only a literal; anything computed needs an import to know
-                    return tuple(str(v) for v in ast.literal_eval(st.value))
-                except (ValueError, TypeError, SyntaxError):
-                    return None
-        return None
-
-    for st in tree.body:
-        if isinstance(st, ast.ClassDef) and st.name == cls:
-            found = find(st.body)
-            if found is not None:
-                return found
-    return find(tree.body)
-
-
+# -- section names ------------------------------------------------------------------------------
 def section_names(sequence: str, default_data: dict) -> tuple[str, ...]:
-    """Every section a lecture may select for ``sequence``: the scene's literal ``SECTIONS``
-    plus the caption keys the default file lists for it."""
-    names = list(declared_sections(sequence) or ())
+    """Every section a lecture may select for ``sequence``: the registry's sections plus the
+    caption keys the default file lists for it."""
+    seq = registry.SEQUENCES.get(sequence)
+    names = list(seq.sections if seq is not None else ())
     block = default_data.get(sequence)
     captions = block.get("captions") if isinstance(block, dict) else None
     for key in captions or {}:
@@ -389,8 +354,8 @@ class SequenceWords(_Block):
     text: Annotated[dict[str, str], _empty_if_null(dict)] = {}
 
 
-class Lecture(_Block):
-    """A validated lecture. Attribute names follow the YAML keys."""
+class LectureBase(_Block):
+    """A validated lecture without its wording blocks (see :data:`Lecture`)."""
     language: str
     title_card: TitleCard
     sample: Sample
@@ -402,11 +367,6 @@ class Lecture(_Block):
     theme: Theme
     pace: Annotated[float, Field(ge=0.25, le=4.0)] = 1.0
     render: Render
-    cnn_forward_pass: SequenceWords
-    overconfidence: SequenceWords
-    edl_pass: SequenceWords
-    comparison: SequenceWords
-    inside_network: SequenceWords
 
     _source_path: Optional[Path] = PrivateAttr(default=None)
     _where: dict[KeyPath, tuple[str, int]] = PrivateAttr(default_factory=dict)
@@ -440,6 +400,15 @@ class Lecture(_Block):
         """A :class:`LectureError` pointing at ``key``, for checks made after loading."""
         file, line = self.where(key)
         return LectureError([Issue(file, line, key, message)])
+
+
+#: A validated lecture. Attribute names follow the YAML keys, and each registered sequence
+#: (:data:`contract.sequences.SEQUENCES`) has its wording block under its name:
+#: ``lecture.edl_pass.captions["belief_bar"]``.
+Lecture = create_model("Lecture", __base__=LectureBase,
+                       __doc__="A validated lecture: LectureBase's keys plus one SequenceWords "
+                               "block per registered sequence.",
+                       **{name: (SequenceWords, ...) for name in registry.SEQUENCES})
 
 
 def check_index(lecture: Lecture, heldout_size: int) -> None:
@@ -600,7 +569,7 @@ def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> L
 def main(argv: Optional[list[str]] = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) < 1 or args[0] != "check":
-        print("usage: python -m scenes.config check [PATH ...]", file=sys.stderr)
+        print("usage: python -m contract.lecture check [PATH ...]", file=sys.stderr)
         return 2
     status = 0
     for p in args[1:] or [str(DEFAULT_PATH)]:
