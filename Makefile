@@ -25,7 +25,7 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/select
 SCENE_SRC := $(wildcard scenes/*.py)
 
 .PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
-        bench-serve FORCE
+        bench-serve narration-script FORCE
 
 setup: $(STAMP)
 
@@ -57,6 +57,10 @@ check-lecture: $(STAMP)
 render: check-lecture data
 	@$(PY) -m scenes.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(FORCE)),--force)
+
+# The words to record for narration.engine: recorded, with each section's current length.
+narration-script: check-lecture data
+	@$(PY) -m scenes.narration script --lecture "$(LECTURE)" --data $(DATA)
 
 # Cold, no-op and one-caption-edit render times of the lecture, 1 and 2 workers, 1080p30 and preview.
 bench-render: data

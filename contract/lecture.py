@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,7 +150,10 @@ def _read(path: Path, name: str) -> tuple[_Source, list[Issue]]:
 
 
 # -- merge over the default file ----------------------------------------------------------------
-FREE_FORM: frozenset[KeyPath] = frozenset({("sections",)})
+#: places whose keys the default file does not list: section selections, and per-section
+#: narration texts (their names are checked by :func:`_raw_checks`)
+FREE_FORM: frozenset[KeyPath] = frozenset({("sections",)} | {
+    (name, "narration") for name in registry.SEQUENCES})
 
 
 def _allowed(keys: Iterable[str], wrong: str) -> str:
@@ -284,6 +288,50 @@ class TitleCard(_Block):
     lecturer: str
     institution: str
     logo: Optional[Annotated[Path, _path("title_card.logo", True)]] = None
+    #: what the narrator says over the card; None: course, title, lecturer, institution
+    narration: Optional[str] = None
+
+
+#: The narration engines: none (silent), espeak (draft), piper (voice file), recorded (own voice).
+ENGINES = ("none", "espeak", "piper", "recorded")
+
+
+def _folder(key: str) -> Any:
+    """A folder path relative to the YAML file that named it (need not exist yet)."""
+
+    def check(v: Any, info: ValidationInfo) -> Path:
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError(f"expected a folder path, got {_show(v)}")
+        base = ((info.context or {}).get("dirs", {}).get(key)) or Path.cwd()
+        return (Path(base) / Path(v).expanduser()).resolve()
+
+    return BeforeValidator(check)
+
+
+def _voice(v: Any, info: ValidationInfo) -> Optional[str]:
+    """narration.voice: an espeak voice name as written, or a voice file (``.onnx`` or a path
+    with a slash) resolved relative to the YAML file that names it."""
+    if v is None:
+        return None
+    if not isinstance(v, str) or not v.strip():
+        raise ValueError(f"expected a voice name or a voice file path, got {_show(v)}")
+    if v.endswith(".onnx") or "/" in v:
+        base = ((info.context or {}).get("dirs", {}).get("narration.voice")) or Path.cwd()
+        return str((Path(base) / Path(v).expanduser()).resolve())
+    return v
+
+
+class Narration(_Block):
+    """A voice over every section (scenes/narration); ``engine: none`` keeps videos silent."""
+    engine: Literal["none", "espeak", "piper", "recorded"] = "none"
+    voice: Annotated[Optional[str], BeforeValidator(_voice)] = None
+    speed: Annotated[float, Field(ge=0.5, le=2.0)] = 1.0
+    recordings: Annotated[Path, _folder("narration.recordings"),
+                          Field(validate_default=True)] = Path("recordings")
+
+    @property
+    def on(self) -> bool:
+        return self.engine != "none"
 
 
 class Sample(_Block):
@@ -352,6 +400,8 @@ class SequenceWords(_Block):
     title: str
     captions: Annotated[dict[str, str], _empty_if_null(dict)] = {}
     text: Annotated[dict[str, str], _empty_if_null(dict)] = {}
+    #: what the narrator says per section, where it should differ from the caption
+    narration: Annotated[dict[str, str], _empty_if_null(dict)] = {}
 
 
 class LectureBase(_Block):
@@ -366,6 +416,7 @@ class LectureBase(_Block):
                         _empty_if_null(dict)] = {}
     theme: Theme
     pace: Annotated[float, Field(ge=0.25, le=4.0)] = 1.0
+    narration: Narration
     render: Render
 
     _source_path: Optional[Path] = PrivateAttr(default=None)
@@ -496,7 +547,45 @@ def _raw_checks(data: dict, default_data: dict) -> list[tuple[KeyPath, str]]:
                 if isinstance(name, str) and name not in allowed:
                     out.append((("sections", seq, i),
                                 f"unknown section {name!r} of {seq}; {_allowed(allowed, name)}"))
+    out += _narration_checks(data, default_data)
     return out
+
+
+def _narration_checks(data: dict, default_data: dict) -> list[tuple[KeyPath, str]]:
+    """Per-section narration texts name real sections; the chosen engine can run."""
+    out: list[tuple[KeyPath, str]] = []
+    for seq in registry.SEQUENCES:
+        block = data.get(seq)
+        texts = block.get("narration") if isinstance(block, dict) else None
+        if not isinstance(texts, dict) or not texts:
+            continue
+        allowed = section_names(seq, default_data)
+        out += [((seq, "narration", k), f"unknown section {k!r} of {seq}; {_allowed(allowed, k)}")
+                for k in texts if k not in allowed]
+    n = data.get("narration")
+    if not isinstance(n, dict):
+        return out
+    engine, voice = n.get("engine"), n.get("voice")
+    if engine == "espeak" and shutil.which("espeak-ng") is None:
+        out.append((("narration", "engine"), "espeak needs the espeak-ng program, which is not "
+                    "installed (Debian: apt-get install espeak-ng)"))
+    if engine == "piper" and not voice:
+        out.append((("narration", "voice"), "piper needs a voice model file: "
+                    "voice: path/to/voice.onnx (with its .onnx.json beside it)"))
+    return out
+
+
+def _voice_file_check(data: dict, folder: Path) -> list[tuple[KeyPath, str]]:
+    """piper's voice file (relative to the YAML that names it) must exist: nothing is
+    downloaded at run time."""
+    n = data.get("narration")
+    if not isinstance(n, dict) or n.get("engine") != "piper" or not isinstance(n.get("voice"), str):
+        return []
+    path = (folder / Path(n["voice"]).expanduser()).resolve()
+    if path.is_file():
+        return []
+    return [(("narration", "voice"), f"no such voice file: {path} (piper reads a voice model "
+             "you provide; nothing is downloaded)")]
 
 
 def _placeholder_checks(data: dict) -> list[tuple[KeyPath, str]]:
@@ -511,7 +600,8 @@ def _placeholder_checks(data: dict) -> list[tuple[KeyPath, str]]:
         if not isinstance(block, dict) or placeholders.module_file(module) is None:
             continue  # a scene not written yet provides nothing to check against
         given = placeholders.provided(module)
-        for kind, allowed in (("captions", given.captions), ("text", given.text)):
+        for kind, allowed in (("captions", given.captions), ("text", given.text),
+                              ("narration", given.captions)):
             strings = block.get(kind)
             for key, value in (strings.items() if isinstance(strings, dict) else ()):
                 if isinstance(value, str):
@@ -543,10 +633,15 @@ def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> L
                     return src, src.lines[key[:n]]
         return user, None
 
+    dirs = {k: locate(parse_key(k))[0].folder
+            for k in ("title_card.logo", "unrelated.images", "render.output_dir",
+                      "narration.voice", "narration.recordings")}
+    # recordings belong to the lecture: the default "recordings" folder is next to its file
+    dirs["narration.recordings"] = locate(("narration", "recordings"))[0].folder \
+        if ("narration", "recordings") in user.lines else user.folder
     problems: list[tuple[KeyPath, str]] = _raw_checks(merged, default.data)
     problems += _placeholder_checks(merged)
-    dirs = {k: locate(parse_key(k))[0].folder
-            for k in ("title_card.logo", "unrelated.images", "render.output_dir")}
+    problems += _voice_file_check(merged, dirs["narration.voice"])
     lecture: Optional[Lecture] = None
     try:
         lecture = Lecture.model_validate(merged, context={"dirs": dirs, "stem": path.stem})

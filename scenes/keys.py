@@ -145,11 +145,12 @@ def value_digest(text: Mapping[str, str], key: str) -> str:
 
 
 def section_keys(base: str, names: Sequence[str], reads: Mapping[str, Iterable[str]],
-                 text: Mapping[str, str]) -> list[Optional[str]]:
+                 text: Mapping[str, str],
+                 narration: Optional[Mapping[str, str]] = None) -> list[Optional[str]]:
     """The key of each section in ``names``: ``base``, the sections up to it and the current
     values of the text keys read up to it (``reads[""]`` holds those read before the first
-    section). A section whose reads are unknown (never rendered), and every one after it,
-    gets None."""
+    section), and its narration key when it is narrated (its speech sets its length). A
+    section whose reads are unknown (never rendered), and every one after it, gets None."""
     seen: set[str] = set(reads.get("", ()))
     out: list[Optional[str]] = []
     for i, name in enumerate(names):
@@ -157,8 +158,10 @@ def section_keys(base: str, names: Sequence[str], reads: Mapping[str, Iterable[s
             out.append(None)
             continue
         seen |= set(reads[name])
-        out.append(digest(base, list(names[:i + 1]),
-                          sorted((k, value_digest(text, k)) for k in seen)))
+        spoken = (narration or {}).get(name)
+        parts: tuple[Any, ...] = (base, list(names[:i + 1]),
+                                  sorted((k, value_digest(text, k)) for k in seen))
+        out.append(digest(*parts, spoken) if spoken else digest(*parts))
     return out
 
 

@@ -67,7 +67,8 @@ def test_reuse_caption_edit_and_text_edit(lecture_files: tuple[Path, Path], scen
     assert drawn == [("01_dummy", frozenset())]
     after = digests(out)
     changed = {k for k in after if after[k] != first[k]}
-    assert changed == {"01_dummy.srt", "01_dummy.vtt", "lecture.srt", "lecture.vtt", "lecture.bcc.json"}
+    assert changed == {"01_dummy.srt", "01_dummy.vtt", "lecture.srt", "lecture.vtt", "lecture.bcc.json",
+                       "lecture.transcript.md"}
     assert media.parse_srt((out / "01_dummy.srt").read_text())[-1].text == "Then a round circle."
 
     # a scene_data file the dummy declares (DATA): all its sections are drawn again; the
