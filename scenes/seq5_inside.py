@@ -72,9 +72,10 @@ class InsideNetwork(LectureScene):
 
     # -- shared helpers --------------------------------------------------------------------
     def caption(self, section: str, start: float) -> None:
-        """Hold the finished picture until the caption can be read, then lay out its cues."""
+        """Hold the finished picture until the caption can be read, then lay out its cues
+        (with narration, the speech sets the section's length and its cues instead)."""
         content = self.words.captions.get(section) if self.words else None
-        if content:
+        if content and self.speech.get(section) is None:
             need = caption_seconds(content.format_map(_Keep(self.values))) + 0.5
             extra = need - (self.renderer.time - start)
             if extra > 0:
