@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from manim import DOWN, LEFT, UP, Animation, FadeOut, Mobject, Scene, Text, VGroup, config
+from manim import DOWN, LEFT, UP, Animation, FadeOut, Group, Mobject, Scene, Text, VGroup, config
 
 from scenes.visuals.formulas import TEX_TEMPLATE
+from scenes.visuals.layout import MARGIN, STAGE, keep_on_stage
 from scenes.values import resolve
 from scenes.visuals.text import format_number
 
@@ -151,7 +152,16 @@ class LectureScene(Scene):
         if self.words is None:
             return None
         bar = self.text(self.words.title, size=26, color=self.theme.muted)
-        return bar.to_corner(UP + LEFT, buff=0.3)
+        return bar.to_corner(UP + LEFT, buff=MARGIN)
+
+    def on_stage(self, *mobjects: Mobject) -> Group:
+        """Move ``mobjects`` together (shrinking them only if they are too large) onto the free
+        stage: inside the margins, below the title bar, above the caption-safe line
+        (docs/design-rules.md). Returns them as a Group; they keep their relative layout."""
+        x0, y0, x1, y1 = STAGE
+        if self.header is not None:
+            y1 = min(y1, self.header.get_bottom()[1] - 0.2)
+        return keep_on_stage(Group(*mobjects), (x0, y0, x1, y1))
 
     def clear_stage(self) -> None:
         """Fade out everything but the title bar."""
