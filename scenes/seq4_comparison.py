@@ -26,7 +26,7 @@ from scenes.base import LectureScene, join_sentences
 
 MODELS = ("softmax", "edl")
 #: lowest y of any content: about 1000 px of 1080 (the player's subtitles go below)
-BOTTOM = -3.3
+BOTTOM = tk.SAFE_BOTTOM + 0.05  # the caption-safe line (docs/design-rules.md)
 STYLE = {"softmax": "solid", "edl": "dashed"}
 MARKER = {"softmax": "circle", "edl": "square"}
 #: the unrelated sets' drawing order follows the dump; these are the YAML text keys of their names
@@ -111,18 +111,24 @@ class Comparison(LectureScene):
         return self.series(chart, x, y, self.color(model), STYLE[model], MARKER[model],
                            marker_every, **kw)
 
-    def banner(self, content: str, y: float = -3.45, size: float = 24,
+    def banner(self, content: str, y: float = -3.45, size: float = 26,
                color: str | None = None) -> VGroup:
-        """A verdict line (wrapped) at the bottom of the stage."""
+        """The section's one short takeaway line, at the bottom of the stage (the subtitles
+        carry the full sentence: docs/design-rules.md)."""
         if self.section_starts:
             self.verdicts_drawn[self.section_starts[-1][0]] = content
         # neutral colour: the verdict is about both models, not drawn in either model's colour
         group = tk.wrap_text(content, 13.0, self.theme.font, size, color or self.theme.text,
-                             max_lines=3)
+                             max_lines=1)
         group.move_to([0, y + 0.3, 0])
         if group.get_bottom()[1] < BOTTOM:  # keep the player's subtitle band free
             group.shift(UP * (BOTTOM - group.get_bottom()[1]))
         return group
+
+    def takeaway(self, what: str, verdict: findings.Verdict) -> str:
+        """``what``: who is ahead (``text.takeaway``, ``ahead_<winner>``), e.g. "accuracy: too
+        close to call"."""
+        return self.t("takeaway", what=what, who=self.t(f"ahead_{verdict.winner}"))
 
     def verdict_text(self, base: str, verdict: findings.Verdict, **extra: Any) -> str:
         """The YAML sentence ``<base>_edl_wins`` / ``<base>_softmax_wins`` / ``<base>_tie``; it
@@ -207,7 +213,7 @@ class Comparison(LectureScene):
         tk.fit_within(rows, 13.4, 4.0)
         verdict = self.verdict_text("accuracy", v, margin_pp=100 * v.margin)
         self.values["accuracy_verdict"] = verdict
-        line = self.banner(verdict, y=-2.6, size=28)
+        line = self.banner(self.takeaway(self.t("short_accuracy"), v), y=-2.6, size=28)
 
         self.play_p(FadeIn(head), run_time=1.0)
         self.wait_p(1.0)
@@ -281,7 +287,7 @@ class Comparison(LectureScene):
                           Rectangle(width=size * 1.2, height=size * 1.2, stroke_color=self.theme.text,
                                     stroke_width=4).move_to(tiles[i]))
         self.values["rotation_finding"] = verdict
-        line = self.banner(verdict, y=-3.45, size=21)
+        line = self.banner(self.t(f"rotation_takeaway_{'none' if miss is None else 'miss'}"), y=-3.45)
         group = Group(legend, plot, tiles, preds, says, ring)
         if group.get_bottom()[1] < line.get_top()[1] + 0.2:
             shift = line.get_top()[1] + 0.2 - group.get_bottom()[1]
@@ -366,8 +372,8 @@ class Comparison(LectureScene):
         legend = self.model_legend(size=22)
         hint = self.text(self.t("cdf_hint"), size=20, color=self.theme.muted)
         top = VGroup(legend, hint).arrange(DOWN, buff=0.15)
-        verdict = self.auroc_verdict()
-        line = self.banner(verdict, size=22)
+        self.auroc_verdict()
+        line = self.banner(self.takeaway(self.t("short_auroc_pooled"), self.pooled_verdict))
         # layout, top to bottom
         top.move_to([0, 2.95, 0])
         tk.fit_within(top, 8.0, 1.0)
@@ -421,6 +427,7 @@ class Comparison(LectureScene):
         shown = [self.t(f"auroc_sets_{who}", sets=self.join_items(names, "list_and"))
                  for who, names in groups.items() if names]
         self.record_verdict(pooled)
+        self.pooled_verdict = pooled
         u = self.data.unrelated
         names = [self.t(SET_NAME_KEY.get(k, k)) for k in u.pooled_sets]
         n = sum(s.n for s in u.sets if s.key in u.pooled_sets)
@@ -489,7 +496,7 @@ class Comparison(LectureScene):
             share_text.shift(LEFT * (share_text.get_right()[0] - limit))
         verdict = self.verdict_text("rejection", v, share=share)
         self.values["rejection_verdict"] = verdict
-        line = self.banner(verdict, y=-3.5, size=24)
+        line = self.banner(self.takeaway(self.t("short_rejection"), v), y=-3.5)
         # the verdict's two values, measured exactly at that share (heldout.compare.rejection)
         at_share = VGroup(*[tk.make_marker(MARKER[m], self.color(m), 0.2, self.theme.text)
                             .move_to(left.c2p(share, v.value(m))) for m in MODELS])
@@ -550,7 +557,7 @@ class Comparison(LectureScene):
         directions = [self.calibration_direction(m) for m in MODELS]
         ece_sentence = self.verdict_text("ece", v)
         self.values["ece_verdict"] = join_sentences([ece_sentence, *directions])
-        line = self.banner(ece_sentence, y=-3.5, size=22)
+        line = self.banner(self.takeaway(self.t("short_ece"), v), y=-3.5)
         room = 2.95 - (line.get_top()[1] + 0.15)  # between the title bar and the verdict
         tk.fit_within(diagrams, 13.4, min(6.2, room))
         diagrams.move_to([0, 2.95 - diagrams.height / 2, 0])
@@ -663,8 +670,8 @@ class Comparison(LectureScene):
                               self.model_series(ent_chart, m, eps, e)))
         mu = np.asarray(a.edl_mean_u, float)  # attacks.fgsm.edl_mean_u
         u_series = self.model_series(u_chart, "edl", eps, mu)
-        verdict = self.attack_verdict()
-        line = self.banner(verdict, y=-3.4, size=21)
+        self.attack_verdict()
+        line = self.banner(self.takeaway(self.t("short_fgsm"), self.attack_v), y=-3.4)
         legend.next_to(charts, DOWN, buff=0.3)
         body = Group(top, charts, series, u_series, legend)
         tk.fit_within(body, 13.6, 7.0)
@@ -693,6 +700,7 @@ class Comparison(LectureScene):
         f = self.data.attacks
         a = f.fgsm
         v = findings.attack_strongest(self.data, "fgsm")
+        self.attack_v = v
         i0, i1 = int(np.argmin(f.eps)), v.extra["index"]
         rises = a.edl_mean_u[i1] > a.edl_mean_u[i0] + 0.02
         rise = self.t("fgsm_rise" if rises else "fgsm_no_rise", u0=self.value(f"attacks.fgsm.edl_mean_u[{i0}]"),
@@ -777,7 +785,9 @@ class Comparison(LectureScene):
                 sentences.append(self.t(key, items=self.join_items(tally[who])))
         verdict = join_sentences(sentences)
         self.values["summary_verdict"] = verdict
-        text = self.banner(verdict, size=24)
+        text = self.banner(self.t("summary_takeaway", n=sum(map(len, tally.values())),
+                                  edl=len(tally["edl"]), softmax=len(tally["softmax"]),
+                                  tie=len(tally[findings.TIE])))
         text.next_to(table, DOWN, buff=0.45)
         if text.get_bottom()[1] < BOTTOM:
             text.shift(UP * (BOTTOM - text.get_bottom()[1]))

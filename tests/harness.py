@@ -42,6 +42,7 @@ class SequenceLog:
     sections: dict[str, SectionLog]
     frames: dict[str, np.ndarray]
     shots: list[Shot] = field(default_factory=list)
+    subtitles: list[str] = field(default_factory=list)  # every cue, in order
 
 
 def observed(cls: type, frames: set[str]) -> type:
@@ -53,6 +54,7 @@ def observed(cls: type, frames: set[str]) -> type:
             self.frame_log: dict[str, np.ndarray] = {}
             self._current: str | None = None
             self.shots: list[Shot] = []
+            self.subtitle_log: list[str] = []
             super().construct()
             self._close()
 
@@ -67,6 +69,10 @@ def observed(cls: type, frames: set[str]) -> type:
             super().next_section(name, *args, **kwargs)
             self._current, self._t0, self._n0 = name, self.renderer.time, len(self.shown_numbers)
             self.section_log[name] = SectionLog()
+
+        def add_subcaption(self, content: str, *args: Any, **kwargs: Any) -> None:
+            self.subtitle_log.append(content)
+            super().add_subcaption(content, *args, **kwargs)
 
         def _shoot(self, moment: str) -> None:
             if self._current is not None:
@@ -103,7 +109,8 @@ def observe(sequence: str, lecture: Any, data: Any, tmp_dir: str | os.PathLike[s
                         skip_animations=True):
         scene = cls(lecture=lecture, data=data)
         scene.render()
-    return SequenceLog(scene, scene.section_log, scene.frame_log, scene.shots)
+    return SequenceLog(scene, scene.section_log, scene.frame_log, scene.shots,
+                       scene.subtitle_log)
 
 
 #: where the behaviour snapshot lives (numbers and durations of the default lecture, sample frames)

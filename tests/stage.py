@@ -42,6 +42,7 @@ VISIBLE = 0.05
 @dataclass
 class TextItem:
     label: str
+    text: str  # the whole string drawn
     glyphs: np.ndarray  # (n, 4) boxes x0, y0, x1, y1
     cap_px: float | None  # cap height at 1080p; None when unknown (mid-morph)
     optout: bool
@@ -101,19 +102,23 @@ class Shot:
         if not leaves:
             return
         glyphs = np.array([_box(g) for g in leaves])
-        label = _text_label(m)
-        self.texts.append(TextItem(label, glyphs, _cap_px(m), optout))
-        self.boxes.append((f"text {label!r}", TextItem(label, glyphs, None, optout).box))
+        label, whole = _text_label(m), _text_of(m)
+        self.texts.append(TextItem(label, whole, glyphs, _cap_px(m), optout))
+        self.boxes.append((f"text {label!r}", TextItem(label, whole, glyphs, None, optout).box))
 
 
 def _name(m: Mobject) -> str:
     return type(m).__name__
 
 
-def _text_label(m: Mobject) -> str:
+def _text_of(m: Mobject) -> str:
     s = getattr(m, "original_text", None) or getattr(m, "text", None) \
         or getattr(m, "tex_string", None) or type(m).__name__
-    s = " ".join(str(s).split())
+    return str(s)
+
+
+def _text_label(m: Mobject) -> str:
+    s = " ".join(_text_of(m).split())
     return s if len(s) <= 40 else s[:37] + "..."
 
 
@@ -233,12 +238,23 @@ def check_overlaps(shot: Shot, lines: bool = True) -> Iterator[str]:
                 yield f"overlap: text {t.label!r} × line {ln.label}"
 
 
+def check_typography(shot: Shot) -> Iterator[str]:
+    """Chinese typography of every text drawn (scenes.base.typography_problems)."""
+    from scenes.base import typography_problems
+
+    for t in shot.texts:
+        if not isinstance(t.text, str) or "\\" in t.text:  # LaTeX source: not prose
+            continue
+        for problem in typography_problems(t.text):
+            yield f"typography: {problem} in {t.label!r}"
+
+
 def check(shot: Shot) -> list[str]:
     """Every rule on one moment. Halfway through a play only text over text counts (a
     cross-fade); a line or box passing a label in motion, sizes and edges count at rest."""
     found = list(check_overlaps(shot, lines=shot.moment == "end"))
     if shot.moment == "end":
-        found += list(check_edges(shot)) + list(check_sizes(shot))
+        found += list(check_edges(shot)) + list(check_sizes(shot)) + list(check_typography(shot))
     return found
 
 

@@ -53,8 +53,12 @@ def design_findings(name: str, lecture: Any, data: Any, tmp: Path) -> list[Findi
     """Every broken layout rule of one sequence, plus numbers that do not resolve."""
     from scenes.values import resolve
 
+    from scenes.base import typography_problems
+
     log = observe(name, lecture, data, tmp)
     out = findings(log.shots)
+    out += [Finding("subtitles", 0.0, "cue", f"typography: {p} in {cue[:40]!r}")
+            for cue in log.subtitles for p in typography_problems(cue)]
     for section, s in log.sections.items():
         for src, val in s.numbers:
             got = resolve(data, src)
