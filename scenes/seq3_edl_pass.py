@@ -168,11 +168,12 @@ class EDLPass(LectureScene):
         k = int(np.argmax(e))
         zc = tk.BarChart10(z, highlight=k, y_min=None, y_max=None, width=6.0, height=1.9,
                            bar_color=self.theme.muted, highlight_color=self.theme.edl,
-                           number_format="{:.1f}", theme=self.theme, font_size=20)
+                           number_format="{:.0f}", theme=self.theme, font_size=20,
+                           label_fill=0.95)  # whole logits: 22 px high, as in sequence 1
         ec = tk.BarChart10(e, highlight=k, y_min=0.0, y_max=None, width=6.0, height=1.9,
                            bar_color=self.theme.muted, highlight_color=self.theme.edl,
                            number_format="{:.0f}" if e.max() >= 100 else "{:.2f}",
-                           theme=self.theme,
+                           theme=self.theme, label_fill=0.95,
                            font_size=20, axis_color=self.theme.muted)
         for chart in (zc, ec):  # class labels just under the lowest bar or value label
             low = min([b.get_bottom()[1] for b in chart.bars]
@@ -347,7 +348,8 @@ class EDLPass(LectureScene):
         x = max(row[0].get_right()[0] for row in rows) + 0.6  # one left edge for all bars
         for row in rows:
             row[1].shift(RIGHT * (x - row[1].segments.get_left()[0]))
-        total = self.tex(r"\sum_{k} b_k + u = 1", size=44).move_to(UP * 2.75)
+        # right of centre: Indicate's growth keeps it clear of the title bar
+        total = self.tex(r"\sum_{k} b_k + u = 1", size=44).move_to(UP * 2.6 + RIGHT * 1.2)
         top, bottom = total.get_bottom()[1] - 0.5, tk.SAFE_BOTTOM + 0.05
         tk.fit_within(group, 13.2, top - bottom, upscale=True)
         group.move_to([0, (top + bottom) / 2, 0])
@@ -405,7 +407,7 @@ class EDLPass(LectureScene):
         group.move_to(UP * (2.95 - group.height / 2))
         key = self.t("simplex_note").split(" · ")  # the colour key, in two lines
         half = (len(key) + 1) // 2
-        note = VGroup(*[self.text(" · ".join(part), size=20, color=self.theme.muted)
+        note = VGroup(*[self.text(" · ".join(part), size=22, color=self.theme.muted)
                         for part in (key[:half], key[half:]) if part])
         note.arrange(DOWN, buff=0.1).next_to(group, DOWN, buff=0.2)
         tk.fit_within(note, 13.0, max(0.3, note.get_top()[1] - tk.SAFE_BOTTOM - 0.05))
@@ -503,7 +505,7 @@ class EDLPass(LectureScene):
 
         common = dict(colors=[c["train"], c["heldout"]], styles=["solid", "dashed"],
                       markers=["circle", "square"], x_label=self.t("chart_epoch"),
-                      width=3.0, height=2.4, legend=None, theme=self.theme, font_size=20)
+                      width=3.0, height=2.4, legend=None, theme=self.theme, font_size=22)
         kl = series("kl")
         kl_note = None
         skip = kl_skip(kl, epochs)
@@ -570,9 +572,9 @@ class EDLPass(LectureScene):
                 self.value(f"{src}.edl.u")
                 tiles.append(tk.ImageTile(np.asarray(ex.image, float),
                                           [self.t("tile_softmax", p=p), self.t("tile_u", u=ex.edl.u)],
-                                          size=1.15, font=self.theme.font, font_size=26,
+                                          size=0.95, font=self.theme.font, font_size=26,
                                           caption_colors=[self.theme.softmax, self.theme.edl],
-                                          border_color=self.theme.muted, caption_width=2.0))
+                                          border_color=self.theme.muted, caption_width=2.8))
             tiles_g = Group(*tiles).arrange(RIGHT, buff=0.3, aligned_edge=UP)
             mu = s.stats["edl"].mean_u  # unrelated.sets[i].stats.edl.mean_u
             mp = s.stats["softmax"].mean_max_prob  # unrelated.sets[i].stats.softmax.mean_max_prob

@@ -237,7 +237,7 @@ class Comparison(LectureScene):
         step = max(1, math.ceil((n - 1) / 6))
         x_ticks = list(angles[::step]) + ([] if (n - 1) % step == 0 else [angles[-1]])
         chart = self.frame_chart(x_ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("angle_label"), "",
-                                 width=10.4, height=2.7, font_size=20, y_format="{:.2f}",
+                                 width=10.4, height=2.7, font_size=22, y_format="{:.2f}",
                                  x_format=tk.tick_format(x_ticks))
         s_sm = self.model_series(chart, "softmax", angles, pmax)
         s_edl = self.model_series(chart, "edl", angles, u)
@@ -258,9 +258,9 @@ class Comparison(LectureScene):
         for i, a in enumerate(angles):
             d = int(probs[i].argmax())
             self.record(f"rotation.argmax(softmax_probs[{i}])", d)
-            preds.add(self.text(str(d), size=20, color=self.theme.softmax)
+            preds.add(self.text(str(d), size=22, color=self.theme.softmax)
                       .move_to([chart.c2p(a, 0)[0], base_y - size / 2 - 0.22, 0]))
-        says = self.text(self.t("softmax_says"), size=18, color=self.theme.softmax)
+        says = self.text(self.t("softmax_says"), size=21, color=self.theme.softmax)
         says.next_to(preds, LEFT, buff=0.3)
         if says.get_left()[0] < -6.9:
             says.shift(RIGHT * (-6.9 - says.get_left()[0]))
@@ -354,7 +354,7 @@ class Comparison(LectureScene):
         curves = []
         for key, title, cdfs, _ in panels:
             ch = self.frame_chart([0.0, 1.0, h_max], [0, 0.5, 1.0], self.t("entropy_label"),
-                                  "", width=width, height=2.1, font_size=17,
+                                  "", width=width, height=2.1, font_size=20,
                                   x_format="{:.1f}", y_format="{:.1f}")
             head = self.text(title, size=22)
             head.next_to(ch.axes, UP, buff=0.22)
@@ -367,10 +367,10 @@ class Comparison(LectureScene):
             curves.append(sers)
         row = VGroup(*[VGroup(c, s) for c, s in zip(charts, curves)]).arrange(RIGHT, buff=gap,
                                                                             aligned_edge=DOWN)
-        y_title = self.text(self.t("cdf_label"), size=18, color=self.theme.text)
+        y_title = self.text(self.t("cdf_label"), size=21, color=self.theme.text)
         aurocs = self.auroc_table(panels)
         legend = self.model_legend(size=22)
-        hint = self.text(self.t("cdf_hint"), size=20, color=self.theme.muted)
+        hint = self.text(self.t("cdf_hint"), size=22, color=self.theme.muted)
         top = VGroup(legend, hint).arrange(DOWN, buff=0.15)
         self.auroc_verdict()
         line = self.banner(self.takeaway(self.t("short_auroc_pooled"), self.pooled_verdict))
@@ -467,11 +467,11 @@ class Comparison(LectureScene):
             share_ticks = np.append(share_ticks, 1.0)
         w, hgt = 5.2, 3.3
         left = self.frame_chart(share_ticks, acc_ticks, self.t("kept_share_label"),
-                                self.t("kept_accuracy_label"), w, hgt, font_size=20,
+                                self.t("kept_accuracy_label"), w, hgt, font_size=22,
                                 x_format=tk.tick_format(share_ticks))
         right = self.frame_chart([0, 0.25, 0.5, 0.75, 1.0], [0, 0.25, 0.5, 0.75, 1.0],
                                  self.t("threshold_label"), self.t("kept_share_label"), w, hgt,
-                                 font_size=20, x_format="{:.2f}", y_format="{:.2f}")
+                                 font_size=22, x_format="{:.2f}", y_format="{:.2f}")
         charts = VGroup(left, right).arrange(RIGHT, buff=1.4)
         every = max(1, math.ceil(len(thr["edl"]) / 11))
         acc_series, kept_series = VGroup(), VGroup()
@@ -486,7 +486,7 @@ class Comparison(LectureScene):
         share_line = tk.styled_path(np.array([left.c2p(share, acc_ticks[0]),
                                               left.c2p(share, acc_ticks[-1])]), "dotted",
                                     self.theme.muted, 3)
-        share_text = self.text(self.t("same_share", share=share), size=17,
+        share_text = self.text(self.t("same_share", share=share), size=20,
                                color=self.theme.muted)
         top_pt = left.c2p(share, acc_ticks[-1])
         # above the plot, starting at the line (clear of the y-axis title on the left)
@@ -533,7 +533,7 @@ class Comparison(LectureScene):
                                        x_label=self.t("confidence_label"),
                                        y_label=self.t("accuracy_label"),
                                        ece_label=self.t("ece_label"), theme=self.theme,
-                                       font_size=20, gap_color=self.theme.muted)
+                                       font_size=22, gap_color=self.theme.muted)
             self.place_counts(rd)
             head = VGroup(self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m])],
                                       size=26))
@@ -545,9 +545,9 @@ class Comparison(LectureScene):
         # key: the neutral gap boxes and the bin counts
         swatch = Rectangle(width=0.35, height=0.22, fill_color=self.theme.muted, fill_opacity=0.3,
                            stroke_color=self.theme.muted, stroke_width=2)
-        key = VGroup(VGroup(swatch, self.text(self.t("gap_key"), size=18, color=self.theme.muted))
+        key = VGroup(VGroup(swatch, self.text(self.t("gap_key"), size=21, color=self.theme.muted))
                      .arrange(RIGHT, buff=0.15),
-                     self.text(self.t("count_key"), size=18, color=self.theme.muted)
+                     self.text(self.t("count_key"), size=21, color=self.theme.muted)
                      ).arrange(RIGHT, buff=0.8)
         key.next_to(diagrams, DOWN, buff=0.25)
         diagrams.add(key)
@@ -604,7 +604,7 @@ class Comparison(LectureScene):
         raised = False
         texts = [t for t in rd.count_texts if isinstance(t, Text)]
         for t in texts:
-            t.scale(min(1.0, 0.16 / max(t.height, 1e-6)))
+            t.scale(min(1.0, 0.2 / max(t.height, 1e-6)))  # digits 27 px high before any fit
             t.set_y(y0)
             if prev is not None and not raised and t.get_left()[0] < prev.get_right()[0] + 0.06:
                 t.set_y(y0 + 0.24)
@@ -630,7 +630,7 @@ class Comparison(LectureScene):
         for i, img in enumerate(f.example_images):
             self.value(f"attacks.eps[{i}]")
             t = self.tile(img, size)
-            lab = self.text(self.t("eps_value", eps=eps[i]), size=16, color=self.theme.muted)
+            lab = self.text(self.t("eps_value", eps=eps[i]), size=20, color=self.theme.muted)
             lab.next_to(t, DOWN, buff=0.08)
             if lab.width > size + 0.2:
                 lab.scale_to_fit_width(size + 0.2)
@@ -638,7 +638,7 @@ class Comparison(LectureScene):
         tiles.arrange(RIGHT, buff=0.25)
         caption = self.text(self.t("fgsm_examples", zero=self.record(
             "attacks.fgsm.zero_grad_share(max over models, eps > 0)",
-            findings.masked_share(self.data, "fgsm"))), size=20, color=self.theme.muted)
+            findings.masked_share(self.data, "fgsm"))), size=22, color=self.theme.muted)
         top = Group(caption, tiles).arrange(DOWN, buff=0.15)
         tk.fit_within(top, 12.0, 2.0)
         top.move_to([0.6, 3.15 - top.height / 2, 0])
@@ -646,19 +646,19 @@ class Comparison(LectureScene):
         x_fmt = tk.tick_format(ticks)
         w, hgt = 3.1, 2.3
         acc_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
-                                     self.t("fgsm_accuracy_label"), w, hgt, font_size=18,
+                                     self.t("fgsm_accuracy_label"), w, hgt, font_size=21,
                                      x_format=x_fmt, y_format="{:.2f}")
         ent_all = np.concatenate([np.asarray(a.mean_entropy[m], float) for m in MODELS])
         ent_ticks = tk.nice_ticks(0.0, max(float(ent_all.max()), 0.1), 4)
         ent_chart = self.frame_chart(ticks, ent_ticks, self.t("eps_label"),
-                                     self.t("fgsm_entropy_label"), w, hgt, font_size=18,
+                                     self.t("fgsm_entropy_label"), w, hgt, font_size=21,
                                      x_format=x_fmt)
         u_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
-                                   self.t("fgsm_u_label"), w, hgt, font_size=18, x_format=x_fmt,
+                                   self.t("fgsm_u_label"), w, hgt, font_size=21, x_format=x_fmt,
                                    y_format="{:.2f}")
         charts = VGroup(acc_chart, ent_chart, u_chart).arrange(RIGHT, buff=1.0)
         charts.next_to(top, DOWN, buff=0.4).set_x(0.2)
-        legend = self.model_legend(size=20)
+        legend = self.model_legend(size=22)
         series = VGroup()
         for m in MODELS:
             acc = np.asarray(a.accuracy[m], float)  # attacks.fgsm.accuracy.<m>
