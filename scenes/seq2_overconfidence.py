@@ -179,7 +179,7 @@ class Overconfidence(LectureScene):
         return tk.BarChart10(probs, highlight=pred, width=width, height=height,
                              bar_color=self.theme.softmax, highlight_color=self.theme.accent,
                              font=self.theme.font, font_size=24, text_color=self.theme.text,
-                             axis_color=self.theme.muted)
+                             axis_color=self.theme.muted, label_fill=0.95)
 
     @staticmethod
     def place_below(chart: tk.BarChart10, y_top: float, gap: float = 0.45) -> None:
@@ -242,7 +242,7 @@ class Overconfidence(LectureScene):
                                 [self.theme.text, self.theme.softmax, self.theme.softmax]))
         self.uniform_captions(tiles, tiles[0].image.width * 1.3)
         tiles.arrange(RIGHT, buff=0.5, aligned_edge=UP)
-        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 2.25)
+        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 1.9)
         tiles.move_to([0, 0, 0]).align_to(summary, UP).shift(DOWN * 0.55)
         self.play_p(LaggedStart(*[FadeIn(t, shift=UP * 0.2) for t in tiles], lag_ratio=0.25),
                     run_time=2.0)
@@ -253,7 +253,7 @@ class Overconfidence(LectureScene):
         label = self.text(self.t("mistake_bars", label=first.label, pred=first.softmax.pred),
                           size=26)
         chart = self.prob_bars(first.softmax.probs, "heldout.mistakes[0].softmax",
-                               first.softmax.pred, width=8.5, height=1.5)
+                               first.softmax.pred, width=8.5, height=1.2)
         label.next_to(tiles, DOWN, buff=0.4)
         chart.set_x(0)
         self.place_below(chart, label.get_bottom()[1])
@@ -373,7 +373,7 @@ class Overconfidence(LectureScene):
                                 size=1.35))
         self.uniform_captions(tiles, tiles[0].image.width * 1.3)
         tiles.arrange(RIGHT, buff=0.55, aligned_edge=UP)
-        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 2.2)
+        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 1.9)
         tiles.move_to([0, 0, 0]).align_to(stats, UP).shift(DOWN * 0.6)
         self.play_p(FadeIn(title), FadeIn(stats), run_time=0.7)
         self.play_p(LaggedStart(*[FadeIn(t, shift=UP * 0.2) for t in tiles], lag_ratio=0.2),
@@ -387,7 +387,7 @@ class Overconfidence(LectureScene):
 
         label = bars_label(0)
         chart = self.prob_bars(examples[0].softmax.probs, f"{src}.examples[0].softmax",
-                               examples[0].softmax.pred, width=8.5, height=1.7)
+                               examples[0].softmax.pred, width=8.5, height=1.3)
         chart.set_x(0)
         self.place_below(chart, label.get_bottom()[1], gap=0.35)
         box = SurroundingRectangle(tiles[0], color=self.theme.accent, buff=BOX_BUFF)
@@ -516,6 +516,7 @@ class Overconfidence(LectureScene):
 
         caption = self.text(self.t("rot_title", digit=digit), size=26, color=self.theme.muted)
         caption.next_to(frame_box, UP, buff=0.25)
+        tk.keep_on_stage(caption)
         img, info = image(0), readout(0)
         self.play_p(FadeIn(chart.frame), FadeIn(chart.legend), FadeIn(entry), FadeIn(caption),
                     FadeIn(frame_box), FadeIn(img), FadeIn(info), run_time=1.0)

@@ -365,6 +365,13 @@ class EDLPass(LectureScene):
         self.play_p(Indicate(total, color=self.theme.edl), run_time=1.0)
         self.wait_p(2.0)
 
+    @staticmethod
+    def clear_of(above: Mobject, below: Mobject, gap: float = 0.2) -> None:
+        """Shrink ``above`` about its top edge until it ends ``gap`` over ``below``."""
+        room = above.get_top()[1] - below.get_top()[1] - gap
+        if above.get_bottom()[1] < below.get_top()[1] + gap and room > 0:
+            above.scale(room / above.height, about_edge=UP)
+
     # -- 4. the Dirichlet on the simplex ------------------------------------------------------
     def simplex_of(self, alpha: np.ndarray, side: float) -> tk.SimplexDensity:
         """Dir over the three classes with the largest alpha (corners labelled by class)."""
@@ -403,11 +410,11 @@ class EDLPass(LectureScene):
                 np.asarray(ex.edl.alpha, float), ex.edl.S, ex.edl.u,
                 f"unrelated.sets[{i}].examples[{j}].edl"))
         group = Group(*panels).arrange(RIGHT, buff=1.6, aligned_edge=UP)
-        tk.fit_within(group, 13.0, 4.9)
+        tk.fit_within(group, 13.0, 4.55)
         group.move_to(UP * (2.95 - group.height / 2))
         key = self.t("simplex_note").split(" · ")  # the colour key, in two lines
         half = (len(key) + 1) // 2
-        note = VGroup(*[self.text(" · ".join(part), size=22, color=self.theme.muted)
+        note = VGroup(*[self.text(" · ".join(part), size=24, color=self.theme.muted)
                         for part in (key[:half], key[half:]) if part])
         note.arrange(DOWN, buff=0.1).next_to(group, DOWN, buff=0.2)
         tk.fit_within(note, 13.0, max(0.3, note.get_top()[1] - tk.SAFE_BOTTOM - 0.05))
@@ -544,6 +551,7 @@ class EDLPass(LectureScene):
                 tk.fit_within(m, ch.width, 0.5)
                 m.next_to(ch, UP, buff=0.2)
                 notes.add(m)
+        self.clear_of(formulas, notes)
         self.play_p(FadeIn(VGroup(*[ch.frame for ch in charts])), FadeIn(notes), run_time=1.0)
         for ch in charts:
             self.play_p(*[ch.create_series(name, run_time=1.8) for name in ch.series],

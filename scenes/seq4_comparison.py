@@ -144,7 +144,7 @@ class Comparison(LectureScene):
         self.value(f"{base}.diff_ci[0]")
         self.value(f"{base}.diff_ci[1]")
 
-    def auroc_table(self, panels: Sequence[tuple[str, str, Any, str]], size: float = 18
+    def auroc_table(self, panels: Sequence[tuple[str, str, Any, str]], size: float = 20
                     ) -> VGroup:
         """One column per panel: under held-out digits the row labels, under each unrelated set
         the verdict, its AUROC (by entropy) for both models (``unrelated.sets[i].compare``),
@@ -262,8 +262,8 @@ class Comparison(LectureScene):
                       .move_to([chart.c2p(a, 0)[0], base_y - size / 2 - 0.22, 0]))
         says = self.text(self.t("softmax_says"), size=21, color=self.theme.softmax)
         says.next_to(preds, LEFT, buff=0.3)
-        if says.get_left()[0] < -6.9:
-            says.shift(RIGHT * (-6.9 - says.get_left()[0]))
+        if says.get_left()[0] < tk.STAGE[0]:
+            says.shift(RIGHT * (tk.STAGE[0] - says.get_left()[0]))
         f = findings.rotation(self.data)
         vals = dict(n_wrong=len(f.wrong_angles), n=f.n_angles, conf=f.softmax_conf_wrong,
                     u_wrong=f.edl_u_wrong, u_right=f.edl_u_right)
@@ -354,7 +354,7 @@ class Comparison(LectureScene):
         curves = []
         for key, title, cdfs, _ in panels:
             ch = self.frame_chart([0.0, 1.0, h_max], [0, 0.5, 1.0], self.t("entropy_label"),
-                                  "", width=width, height=2.1, font_size=20,
+                                  "", width=width, height=2.0, font_size=23,
                                   x_format="{:.1f}", y_format="{:.1f}")
             head = self.text(title, size=22)
             head.next_to(ch.axes, UP, buff=0.22)
@@ -376,7 +376,7 @@ class Comparison(LectureScene):
         line = self.banner(self.takeaway(self.t("short_auroc_pooled"), self.pooled_verdict))
         # layout, top to bottom
         top.move_to([0, 2.95, 0])
-        tk.fit_within(top, 8.0, 1.0)
+        tk.fit_within(top, 10.0, 1.0)
         if top.get_left()[0] < -2.0:  # keep the title bar free
             top.shift(RIGHT * (-2.0 - top.get_left()[0]))
         row.next_to(top, DOWN, buff=0.3)
@@ -529,7 +529,7 @@ class Comparison(LectureScene):
             rd = tk.ReliabilityDiagram([b.confidence for b in bins], [b.accuracy for b in bins],
                                        [b.count for b in bins], ece, color=self.color(m),
                                        bin_edges=[bins[0].lower] + [b.upper for b in bins],
-                                       width=4.3, height=4.3,
+                                       width=4.0, height=4.0,
                                        x_label=self.t("confidence_label"),
                                        y_label=self.t("accuracy_label"),
                                        ece_label=self.t("ece_label"), theme=self.theme,
@@ -545,10 +545,10 @@ class Comparison(LectureScene):
         # key: the neutral gap boxes and the bin counts
         swatch = Rectangle(width=0.35, height=0.22, fill_color=self.theme.muted, fill_opacity=0.3,
                            stroke_color=self.theme.muted, stroke_width=2)
-        key = VGroup(VGroup(swatch, self.text(self.t("gap_key"), size=21, color=self.theme.muted))
+        key = VGroup(VGroup(swatch, self.text(self.t("gap_key"), size=22, color=self.theme.muted))
                      .arrange(RIGHT, buff=0.15),
-                     self.text(self.t("count_key"), size=21, color=self.theme.muted)
-                     ).arrange(RIGHT, buff=0.8)
+                     self.text(self.t("count_key"), size=22, color=self.theme.muted)
+                     ).arrange(DOWN, buff=0.12, aligned_edge=LEFT)  # two lines: not the widest
         key.next_to(diagrams, DOWN, buff=0.25)
         diagrams.add(key)
         v = findings.calibration(self.data)
@@ -604,7 +604,7 @@ class Comparison(LectureScene):
         raised = False
         texts = [t for t in rd.count_texts if isinstance(t, Text)]
         for t in texts:
-            t.scale(min(1.0, 0.2 / max(t.height, 1e-6)))  # digits 27 px high before any fit
+            t.scale(min(1.0, 0.23 / max(t.height, 1e-6)))  # digits 31 px high before any fit
             t.set_y(y0)
             if prev is not None and not raised and t.get_left()[0] < prev.get_right()[0] + 0.06:
                 t.set_y(y0 + 0.24)
@@ -630,18 +630,21 @@ class Comparison(LectureScene):
         for i, img in enumerate(f.example_images):
             self.value(f"attacks.eps[{i}]")
             t = self.tile(img, size)
-            lab = self.text(self.t("eps_value", eps=eps[i]), size=20, color=self.theme.muted)
+            # the value alone under each tile ("ε =" once, before the row): 22 px high
+            lab = self.text(tk.format_number(eps[i], "{:.2f}"), size=24, color=self.theme.muted)
             lab.next_to(t, DOWN, buff=0.08)
-            if lab.width > size + 0.2:
-                lab.scale_to_fit_width(size + 0.2)
             tiles.add(Group(t, lab))
         tiles.arrange(RIGHT, buff=0.25)
-        caption = self.text(self.t("fgsm_examples", zero=self.record(
+        eps_name = self.text("ε =", size=24, color=self.theme.muted)
+        eps_name.next_to(tiles[0][1], LEFT, buff=0.2)
+        tiles.add(eps_name)
+        caption = tk.wrap_text(self.t("fgsm_examples", zero=self.record(
             "attacks.fgsm.zero_grad_share(max over models, eps > 0)",
-            findings.masked_share(self.data, "fgsm"))), size=22, color=self.theme.muted)
+            findings.masked_share(self.data, "fgsm"))), 11.0, self.theme.font, 24,
+            self.theme.muted, max_lines=2)
         top = Group(caption, tiles).arrange(DOWN, buff=0.15)
-        tk.fit_within(top, 12.0, 2.0)
-        top.move_to([0.6, 3.15 - top.height / 2, 0])
+        tk.fit_within(top, 12.0, 2.4)
+        top.move_to([0.6, 2.95 - top.height / 2, 0])
         ticks = tk.nice_ticks(0.0, float(eps.max()), 4)
         x_fmt = tk.tick_format(ticks)
         w, hgt = 3.1, 2.3
