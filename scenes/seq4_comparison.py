@@ -45,8 +45,9 @@ class Comparison(LectureScene):
 
     def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
         super().__init__(lecture, data, **kwargs)
-        #: the verdict line drawn on screen, per section (for tests and audits)
-        self.verdicts_drawn: dict[str, str] = {}
+        #: per section: the verdict sentence (subtitled) and the one takeaway line drawn
+        self.verdicts: dict[str, str] = {}
+        self.takeaways: dict[str, str] = {}
         #: (section, start time in seconds) of every section rendered
         self.section_starts: list[tuple[str, float]] = []
 
@@ -111,12 +112,13 @@ class Comparison(LectureScene):
         return self.series(chart, x, y, self.color(model), STYLE[model], MARKER[model],
                            marker_every, **kw)
 
-    def banner(self, content: str, y: float = -3.45, size: float = 26,
+    def banner(self, content: str, verdict: str, y: float = -3.45, size: float = 26,
                color: str | None = None) -> VGroup:
-        """The section's one short takeaway line, at the bottom of the stage (the subtitles
-        carry the full sentence: docs/design-rules.md)."""
+        """The section's one short takeaway line, at the bottom of the stage; the subtitles
+        carry the full ``verdict`` sentence (docs/design-rules.md)."""
         if self.section_starts:
-            self.verdicts_drawn[self.section_starts[-1][0]] = content
+            self.verdicts[self.section_starts[-1][0]] = verdict
+            self.takeaways[self.section_starts[-1][0]] = content
         # neutral colour: the verdict is about both models, not drawn in either model's colour
         group = tk.wrap_text(content, 13.0, self.theme.font, size, color or self.theme.text,
                              max_lines=1)
@@ -213,7 +215,7 @@ class Comparison(LectureScene):
         tk.fit_within(rows, 13.4, 4.0)
         verdict = self.verdict_text("accuracy", v, margin_pp=100 * v.margin)
         self.values["accuracy_verdict"] = verdict
-        line = self.banner(self.takeaway(self.t("short_accuracy"), v), y=-2.6, size=28)
+        line = self.banner(self.takeaway(self.t("short_accuracy"), v), verdict, y=-2.6, size=28)
 
         self.play_p(FadeIn(head), run_time=1.0)
         self.wait_p(1.0)
@@ -287,7 +289,8 @@ class Comparison(LectureScene):
                           Rectangle(width=size * 1.2, height=size * 1.2, stroke_color=self.theme.text,
                                     stroke_width=4).move_to(tiles[i]))
         self.values["rotation_finding"] = verdict
-        line = self.banner(self.t(f"rotation_takeaway_{'none' if miss is None else 'miss'}"), y=-3.45)
+        line = self.banner(self.t(f"rotation_takeaway_{'none' if miss is None else 'miss'}"),
+                           verdict, y=-3.45)
         group = Group(legend, plot, tiles, preds, says, ring)
         if group.get_bottom()[1] < line.get_top()[1] + 0.2:
             shift = line.get_top()[1] + 0.2 - group.get_bottom()[1]
@@ -370,13 +373,14 @@ class Comparison(LectureScene):
         y_title = self.text(self.t("cdf_label"), size=21, color=self.theme.text)
         aurocs = self.auroc_table(panels)
         legend = self.model_legend(size=22)
-        hint = self.text(self.t("cdf_hint"), size=22, color=self.theme.muted)
-        top = VGroup(legend, hint).arrange(DOWN, buff=0.15)
-        self.auroc_verdict()
-        line = self.banner(self.takeaway(self.t("short_auroc_pooled"), self.pooled_verdict))
+        hint = tk.wrap_text(self.t("cdf_hint"), 8.0, self.theme.font, 22, self.theme.muted,
+                            max_lines=2)
+        top = VGroup(legend, hint).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+        verdict = self.auroc_verdict()
+        line = self.banner(self.takeaway(self.t("short_auroc_pooled"), self.pooled_verdict), verdict)
         # layout, top to bottom
         top.move_to([0, 2.95, 0])
-        tk.fit_within(top, 10.0, 1.0)
+        tk.fit_within(top, 8.6, 1.4)
         if top.get_left()[0] < -2.0:  # keep the title bar free
             top.shift(RIGHT * (-2.0 - top.get_left()[0]))
         row.next_to(top, DOWN, buff=0.3)
@@ -496,7 +500,7 @@ class Comparison(LectureScene):
             share_text.shift(LEFT * (share_text.get_right()[0] - limit))
         verdict = self.verdict_text("rejection", v, share=share)
         self.values["rejection_verdict"] = verdict
-        line = self.banner(self.takeaway(self.t("short_rejection"), v), y=-3.5)
+        line = self.banner(self.takeaway(self.t("short_rejection"), v), verdict, y=-3.5)
         # the verdict's two values, measured exactly at that share (heldout.compare.rejection)
         at_share = VGroup(*[tk.make_marker(MARKER[m], self.color(m), 0.2, self.theme.text)
                             .move_to(left.c2p(share, v.value(m))) for m in MODELS])
@@ -529,7 +533,7 @@ class Comparison(LectureScene):
             rd = tk.ReliabilityDiagram([b.confidence for b in bins], [b.accuracy for b in bins],
                                        [b.count for b in bins], ece, color=self.color(m),
                                        bin_edges=[bins[0].lower] + [b.upper for b in bins],
-                                       width=4.0, height=4.0,
+                                       width=3.3, height=3.3,
                                        x_label=self.t("confidence_label"),
                                        y_label=self.t("accuracy_label"),
                                        ece_label=self.t("ece_label"), theme=self.theme,
@@ -557,7 +561,7 @@ class Comparison(LectureScene):
         directions = [self.calibration_direction(m) for m in MODELS]
         ece_sentence = self.verdict_text("ece", v)
         self.values["ece_verdict"] = join_sentences([ece_sentence, *directions])
-        line = self.banner(self.takeaway(self.t("short_ece"), v), y=-3.5)
+        line = self.banner(self.takeaway(self.t("short_ece"), v), ece_sentence, y=-3.5)
         room = 2.95 - (line.get_top()[1] + 0.15)  # between the title bar and the verdict
         tk.fit_within(diagrams, 13.4, min(6.2, room))
         diagrams.move_to([0, 2.95 - diagrams.height / 2, 0])
@@ -643,11 +647,11 @@ class Comparison(LectureScene):
             findings.masked_share(self.data, "fgsm"))), 11.0, self.theme.font, 24,
             self.theme.muted, max_lines=2)
         top = Group(caption, tiles).arrange(DOWN, buff=0.15)
-        tk.fit_within(top, 12.0, 2.4)
+        tk.fit_within(top, 12.0, 2.0)
         top.move_to([0.6, 2.95 - top.height / 2, 0])
         ticks = tk.nice_ticks(0.0, float(eps.max()), 4)
         x_fmt = tk.tick_format(ticks)
-        w, hgt = 3.1, 2.3
+        w, hgt = 3.1, 2.0
         acc_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
                                      self.t("fgsm_accuracy_label"), w, hgt, font_size=21,
                                      x_format=x_fmt, y_format="{:.2f}")
@@ -673,8 +677,8 @@ class Comparison(LectureScene):
                               self.model_series(ent_chart, m, eps, e)))
         mu = np.asarray(a.edl_mean_u, float)  # attacks.fgsm.edl_mean_u
         u_series = self.model_series(u_chart, "edl", eps, mu)
-        self.attack_verdict()
-        line = self.banner(self.takeaway(self.t("short_fgsm"), self.attack_v), y=-3.4)
+        verdict = self.attack_verdict()
+        line = self.banner(self.takeaway(self.t("short_fgsm"), self.attack_v), verdict, y=-3.4)
         legend.next_to(charts, DOWN, buff=0.3)
         body = Group(top, charts, series, u_series, legend)
         tk.fit_within(body, 13.6, 7.0)
@@ -790,7 +794,7 @@ class Comparison(LectureScene):
         self.values["summary_verdict"] = verdict
         text = self.banner(self.t("summary_takeaway", n=sum(map(len, tally.values())),
                                   edl=len(tally["edl"]), softmax=len(tally["softmax"]),
-                                  tie=len(tally[findings.TIE])))
+                                  tie=len(tally[findings.TIE])), verdict)
         text.next_to(table, DOWN, buff=0.45)
         if text.get_bottom()[1] < BOTTOM:
             text.shift(UP * (BOTTOM - text.get_bottom()[1]))
