@@ -73,7 +73,8 @@ def cjk_spacing(text: str) -> str:
     text = re.sub(rf"({_HAN}) +(?={_HAN})", r"\1", text)
     text = re.sub(rf"({_HAN})(?=[A-Za-z0-9])", r"\1 ", text)
     text = re.sub(rf"([A-Za-z0-9])(?={_HAN})", r"\1 ", text)
-    text = re.sub(rf" *([{_FULL_PUNCT}]) *", r"\1", text)
+    text = re.sub(rf" +([{_FULL_PUNCT}])", r"\1", text)
+    text = re.sub(rf"([{_FULL_PUNCT}]) +(?!·)", r"\1", text)  # " · " separates list items
     for word in LATIN_HAN_WORDS:
         text = text.replace(" ".join([word[0], word[1:]]), word)
     return text
@@ -92,11 +93,11 @@ def typography_problems(text: str) -> list[str]:
     out += [f'no space between Chinese and Latin: "{m.group(0)}"' for m in unspaced
             if not any(w in text[max(0, m.start() - 2):m.end() + 2] for w in LATIN_HAN_WORDS)]
     out += [f'space beside full-width punctuation: "{m.group(0)}"'
-            for m in re.finditer(rf" [{_FULL_PUNCT}]|[{_FULL_PUNCT}] ", text)]
+            for m in re.finditer(rf" [{_FULL_PUNCT}]|[{_FULL_PUNCT}] (?!·)", text)]
     out += [f'full-width dot in a number: "{m.group(0)}"'
             for m in re.finditer(r"\d[・·]\d", text)]
     out += [f'two full-width marks in a row (a double gap): "{m.group(0)}"'
-            for m in re.finditer(r"）[：，；]", text)]
+            for m in re.finditer(r"）：", text)]
     return out
 
 

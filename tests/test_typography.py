@@ -15,6 +15,7 @@ from scenes.visuals.text import clause_tokens, wrap_text
     ("区间 ：很好 （CDF） 。", "区间：很好（CDF）。"),
     ("T恤/上衣", "T恤/上衣"),
     ("已经正确。 很好", "已经正确。很好"),
+    ("越亮（对数刻度） · 圆环", "越亮（对数刻度） · 圆环"),
 ])
 def test_cjk_spacing(raw: str, spaced: str) -> None:
     assert cjk_spacing(raw) == spaced
@@ -79,3 +80,16 @@ def test_keep_on_stage_moves_and_shrinks_into_the_free_stage() -> None:
     assert r.get_left()[0] >= STAGE[0] - 1e-9 and r.get_bottom()[1] >= SAFE_BOTTOM - 1e-9
     big = keep_on_stage(Rectangle(width=20, height=2))
     assert big.width <= STAGE[2] - STAGE[0] + 1e-9
+
+
+def test_a_chinese_cell_sits_on_the_baseline_of_latin_text() -> None:
+    """A header without Latin glyphs ("无关输入") gets the baseline the Latin letters of the same
+    line would have, not the bottom of its ink (table headers on one baseline)."""
+    from scenes.visuals.text import make_text, text_baseline
+
+    alone = make_text("无关输入", "Noto Sans CJK SC", 26)
+    mixed = make_text("无关输入H", "Noto Sans CJK SC", 26)
+    want = mixed[4].get_bottom()[1] - mixed[0].get_bottom()[1]
+    got = text_baseline(alone) - alone[0].get_bottom()[1]
+    assert got == pytest.approx(want, abs=0.004)
+    assert text_baseline(alone) > alone.get_bottom()[1] + 0.01  # the ink hangs below it

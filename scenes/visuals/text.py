@@ -235,13 +235,20 @@ _BASELINE_CHARS = set("abcdefhiklmnorstuvwxzABCDEFGHIKLMNOPRSTUVWXYZ0123456789")
 def text_baseline(text: Text) -> float:
     """The y of the baseline of a one-line ``Text`` (bottom of a glyph without descender).
 
-    Falls back to the bottom of the ink when no such glyph can be found.
+    Without such a glyph (Chinese), the baseline is found from an "H" set beside the first
+    glyph; the bottom of the ink when the glyphs cannot be matched to the characters.
     """
     chars = [ch for ch in text.text if not ch.isspace()]
     if len(chars) == len(text.submobjects):
         for ch, glyph in zip(chars, text.submobjects):
             if ch in _BASELINE_CHARS:
                 return float(glyph.get_bottom()[1])
+        if chars and text.submobjects:
+            # no Latin glyph (e.g. a Chinese header): measure how far this first glyph hangs
+            # below the baseline of an "H" set before it in the same font and size
+            probe = Text("H" + chars[0], font=text.font, font_size=text.font_size)
+            drop = probe[0].get_bottom()[1] - probe[1].get_bottom()[1]
+            return float(text.submobjects[0].get_bottom()[1] + drop)
     return float(text.get_bottom()[1])
 
 
