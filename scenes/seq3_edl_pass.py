@@ -416,9 +416,12 @@ class EDLPass(LectureScene):
         half = (len(key) + 1) // 2
         note = VGroup(*[self.text(" · ".join(part), size=24, color=self.theme.muted)
                         for part in (key[:half], key[half:]) if part])
-        note.arrange(DOWN, buff=0.1).next_to(group, DOWN, buff=0.2)
-        tk.fit_within(note, 13.0, max(0.3, note.get_top()[1] - tk.SAFE_BOTTOM - 0.05))
-        note.next_to(group, DOWN, buff=0.2)
+        # the key at the bottom of the stage, the panels in the room above it
+        note.arrange(DOWN, buff=0.1)
+        tk.fit_within(note, 13.0, 2.0)
+        note.move_to([0, tk.SAFE_BOTTOM + 0.05 + note.height / 2, 0])
+        tk.fit_within(group, 13.0, 2.95 - (note.get_top()[1] + 0.2))
+        group.move_to(UP * (2.95 - group.height / 2))
         self.simplex_panels = panels
         for n, p in enumerate(panels):
             self.play_p(FadeIn(p), *([FadeIn(note)] if n == 0 else []), run_time=1.2)
