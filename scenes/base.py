@@ -1,13 +1,14 @@
 """The base class of every lecture sequence: sections, captions, pace, theme and wording.
 
-A sequence subclass lists its storyboard in ``SECTIONS``; each name is also a method that draws
-that part of the story on an empty stage (the sequence title stays). Captions come from the
-lecture YAML and are spread over the section's real duration, sentence by sentence.
+A sequence's storyboard is declared once, in :mod:`contract.sequences` (its name, sections and
+the scene_data files it reads); the subclass named there gets ``sequence``, ``SECTIONS`` and
+``DATA`` from that entry, and has one method per section that draws that part of the story on
+an empty stage (the sequence title stays). Captions come from the lecture YAML and are spread
+over the section's real duration, sentence by sentence.
 
-    class MySequence(LectureScene):
-        sequence = "cnn_forward_pass"
-        SECTIONS = ("task", "pixels")
-
+    # contract/sequences.py: Sequence("my_part", "05_my_part", "scenes.seq5_my_part:MyPart",
+    #                                 ("task", "pixels"), ("forward_pass",))
+    class MyPart(LectureScene):
         def task(self) -> None:
             self.play_p(Write(self.para("task_intro")))
 """
@@ -18,37 +19,15 @@ from typing import Any, ClassVar
 
 from manim import DOWN, LEFT, UP, Animation, FadeOut, Group, Mobject, Scene, Text, VGroup, config
 
+from contract import sequences
+from contract.lecture import Lecture
+from contract.scene_data import SceneData
 from scenes.visuals.formulas import TEX_TEMPLATE
 from scenes.visuals.layout import MARGIN, STAGE, keep_on_stage
 from scenes.values import resolve
 from scenes.visuals.text import format_number
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a caption into sentences (Latin and CJK punctuation)."""
-    # Latin punctuation ends a sentence only before white space, so "0.93" stays whole.
-    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*", text.strip())
-    return [p for p in (s.strip() for s in parts) if p]
-
-
-#: sentence-ending punctuation after which Chinese/Japanese text takes no space
-_CJK_SENTENCE_END = "。！？；：，、）」』"
-
-
-def join_sentences(parts: list[str]) -> str:
-    """Sentences as one string: one space between them, none after CJK punctuation.
-
-        >>> join_sentences(["It wins.", "Good."]), join_sentences(["它赢了。", "很好。"])
-        ('It wins. Good.', '它赢了。很好。')
-    """
-    out = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if out and not out.endswith(tuple(_CJK_SENTENCE_END)):
-            out += " "
-        out += part
-    return out
+from scenes.wording import (_HAN, cjk_spacing, join_sentences, split_sentences,  # noqa: F401
+                            typography_problems)
 
 
 class _Number(float):
@@ -56,49 +35,6 @@ class _Number(float):
 
     def __format__(self, spec: str) -> str:
         return format_number(float(self), "{:" + spec + "}")
-
-
-_HAN = r"[\u3400-\u9fff]"
-#: full-width punctuation: no space on either side
-_FULL_PUNCT = "，。！？；：、（）「」『』《》【】"
-#: words written with Latin and Chinese together, left unspaced
-LATIN_HAN_WORDS = ("T恤",)
-
-
-def cjk_spacing(text: str) -> str:
-    """One space between Chinese characters and Latin letters or digits, none between two
-    Chinese characters and none beside full-width punctuation (docs/design-rules.md):
-    ``在字母 A–J上`` -> ``在字母 A–J 上``, ``对 连衣裙 给出`` -> ``对连衣裙给出``,
-    ``（CDF） ：`` -> ``（CDF）：``; words such as ``T恤`` stay whole."""
-    text = re.sub(rf"({_HAN}) +(?={_HAN})", r"\1", text)
-    text = re.sub(rf"({_HAN})(?=[A-Za-z0-9])", r"\1 ", text)
-    text = re.sub(rf"([A-Za-z0-9])(?={_HAN})", r"\1 ", text)
-    text = re.sub(rf" +([{_FULL_PUNCT}])", r"\1", text)
-    text = re.sub(rf"([{_FULL_PUNCT}]) +(?!·)", r"\1", text)  # " · " separates list items
-    for word in LATIN_HAN_WORDS:
-        text = text.replace(" ".join([word[0], word[1:]]), word)
-    return text
-
-
-def typography_problems(text: str) -> list[str]:
-    """What breaks the Chinese typography rules in ``text`` (docs/design-rules.md); empty when
-    it follows them.
-
-        >>> typography_problems("A–J中")
-        ['no space between Chinese and Latin: "J中"']
-    """
-    out = [f'space between Chinese characters: "{m.group(0)}"'
-           for m in re.finditer(rf"{_HAN} +{_HAN}", text)]
-    unspaced = re.finditer(rf"{_HAN}[A-Za-z0-9]|[A-Za-z0-9]{_HAN}", text)
-    out += [f'no space between Chinese and Latin: "{m.group(0)}"' for m in unspaced
-            if not any(w in text[max(0, m.start() - 2):m.end() + 2] for w in LATIN_HAN_WORDS)]
-    out += [f'space beside full-width punctuation: "{m.group(0)}"'
-            for m in re.finditer(rf" [{_FULL_PUNCT}]|[{_FULL_PUNCT}] (?!·)", text)]
-    out += [f'full-width dot in a number: "{m.group(0)}"'
-            for m in re.finditer(r"\d[・·]\d", text)]
-    out += [f'two full-width marks in a row (a double gap): "{m.group(0)}"'
-            for m in re.finditer(r"）：", text)]
-    return out
 
 
 def fill(template: str, **values: Any) -> str:
@@ -122,14 +58,24 @@ class _Keep(dict):
 
 
 class LectureScene(Scene):
-    """A lecture sequence rendered from a :class:`scenes.config.Lecture` and scene_data."""
+    """A lecture sequence rendered from a :class:`contract.lecture.Lecture` and scene_data."""
 
+    #: the lecture's wording block for this sequence ("" for the title card)
     sequence: ClassVar[str] = ""
-    SECTIONS: ClassVar[tuple[str, ...]] = ()  # keep a literal tuple: the config reads it with ast
+    SECTIONS: ClassVar[tuple[str, ...]] = ()
     #: the scene_data files this sequence reads (for the manifest); None = all of them
     DATA: ClassVar[tuple[str, ...] | None] = None
 
-    def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Take ``sequence``, ``SECTIONS`` and ``DATA`` from the registry entry naming this class
+        (a class that no entry names, e.g. a test's, keeps its own)."""
+        super().__init_subclass__(**kwargs)
+        entry = sequences.entry_for(f"{cls.__module__}:{cls.__qualname__}")
+        if entry is not None:
+            cls.SECTIONS, cls.DATA = entry.sections, entry.data
+            cls.sequence = entry.name if entry.name in sequences.SEQUENCES else ""
+
+    def __init__(self, lecture: Lecture, data: SceneData, **kwargs: Any) -> None:
         from scenes.reads import ReadLog, RecordingDict
 
         self.lecture = lecture
@@ -149,6 +95,13 @@ class LectureScene(Scene):
         self.shown_numbers: list[tuple[str, float]] = []
         #: values a section computes from scene_data for ``{placeholders}`` in its caption
         self.values: dict[str, Any] = {}
+        #: narration (scenes/narration), set by the job: per section its speech (duration and
+        #: sentence times) and the factor on its run times that paces it to that speech
+        self.speech: dict[str, Any] = {}
+        self.stretch: dict[str, float] = {}
+        self._stretch = 1.0
+        #: per section: the words its narrator says (narration text or caption, filled in)
+        self.spoken: dict[str, str] = {}
         config.tex_template = TEX_TEMPLATE
         super().__init__(**kwargs)
 
@@ -165,8 +118,10 @@ class LectureScene(Scene):
             start = self.renderer.time
             if self.header is not None and self.header not in self.mobjects:
                 self.add(self.header)
+            self._stretch = self.stretch.get(name, 1.0)
             getattr(self, name)()
             self.caption(name, start)
+            self._stretch = 1.0
             self.clear_stage()
             self.end_section(name)
 
@@ -202,8 +157,17 @@ class LectureScene(Scene):
             self.play(*[FadeOut(m) for m in rest], run_time=0.5 * self.lecture.pace)
 
     def caption(self, section: str, start: float) -> None:
-        """Subtitles for the section that just ended, sentence by sentence over its duration."""
+        """Subtitles for the section that just ended, sentence by sentence over its duration;
+        with narration, the picture is held until the speech ends and the cues follow it."""
         content = self.words.captions.get(section) if self.words else None
+        said = (self.words.narration.get(section) if self.words else None) or content
+        if said:
+            self.spoken[section] = said.format_map(_Keep(self.values))
+        speech = self.speech.get(section)
+        if speech is not None:
+            self.hold_for_speech(start, speech)
+            self.cue_speech(start, speech)
+            return
         if not content:
             return
         content = content.format_map(_Keep(self.values))
@@ -218,12 +182,27 @@ class LectureScene(Scene):
             self.add_subcaption(s, duration=duration, offset=t - self.renderer.time)
             t += duration
 
+    def hold_for_speech(self, start: float, speech: Any) -> None:
+        """Keep the picture until the speech that started at ``start`` has ended (plus a
+        short tail): a section never ends before its narrator does."""
+        from scenes.narration.timing import remaining
+
+        rest = remaining(self.renderer.time - start, speech.duration)
+        if rest > 0:
+            self.wait(rest)
+
+    def cue_speech(self, start: float, speech: Any) -> None:
+        """One subtitle per spoken sentence, on the speech's clock (it starts at ``start``)."""
+        for text, a, b in speech.sentences:
+            self.add_subcaption(text, duration=b - a, offset=start + a - self.renderer.time)
+
     # -- pace ------------------------------------------------------------------------------
     def play_p(self, *animations: Animation | Any, run_time: float = 1.0, **kwargs: Any) -> None:
-        self.play(*animations, run_time=run_time * self.lecture.pace, **kwargs)
+        """Play at the lecture's pace (and slower in a section paced to longer speech)."""
+        self.play(*animations, run_time=run_time * self.lecture.pace * self._stretch, **kwargs)
 
     def wait_p(self, seconds: float = 1.0) -> None:
-        self.wait(seconds * self.lecture.pace)
+        self.wait(seconds * self.lecture.pace * self._stretch)
 
     # -- wording ---------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:

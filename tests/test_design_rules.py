@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from scenes import publish
-from scenes.config import load_lecture
-from scenes.registry import SEQUENCES, TITLE
+from contract.lecture import load_lecture
+from contract.sequences import SEQUENCES, TITLE
 from tests.conftest import ROOT
 from tests.harness import observe
 from tests.stage import Finding, findings
@@ -80,7 +80,7 @@ def untranslated_chapters(lecture: Any, english: Any) -> list[str]:
     out = []
     for name in SEQUENCES:
         ours, theirs = lecture.words(name), english.words(name)
-        for section in SEQUENCES[name].scene_class().SECTIONS:
+        for section in SEQUENCES[name].sections:
             title = publish.section_title(section, ours)
             if title == publish.section_title(section, theirs):
                 out.append(f"{name}.{section}: {title!r}")
