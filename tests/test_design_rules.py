@@ -36,10 +36,10 @@ PROJECT_DATA = ROOT / "scene_data"
 
 def project_data() -> Any | None:
     """The project's scene_data when it loads (made by ``make data``), else None."""
-    from pipeline import contract
+    from contract.scene_data import load_all
 
     try:
-        return contract.load_all(PROJECT_DATA)
+        return load_all(PROJECT_DATA)
     except Exception:  # noqa: BLE001 - absent or stale: the tiny dump stands in
         return None
 
