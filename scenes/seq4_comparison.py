@@ -142,7 +142,7 @@ class Comparison(LectureScene):
         self.value(f"{base}.diff_ci[0]")
         self.value(f"{base}.diff_ci[1]")
 
-    def auroc_table(self, panels: Sequence[tuple[str, str, Any, str]], size: float = 20
+    def auroc_table(self, panels: Sequence[tuple[str, str, Any, str]], size: float = 22
                     ) -> VGroup:
         """One column per panel: under held-out digits the row labels, under each unrelated set
         the verdict, its AUROC (by entropy) for both models (``unrelated.sets[i].compare``),
@@ -353,7 +353,7 @@ class Comparison(LectureScene):
         curves = []
         for key, title, cdfs, _ in panels:
             ch = self.frame_chart([0.0, 1.0, h_max], [0, 0.5, 1.0], self.t("entropy_label"),
-                                  "", width=width, height=2.0, font_size=23,
+                                  "", width=width, height=2.0, font_size=25,
                                   x_format="{:.1f}", y_format="{:.1f}")
             head = self.text(title, size=22)
             head.next_to(ch.axes, UP, buff=0.22)
@@ -533,7 +533,7 @@ class Comparison(LectureScene):
                                        x_label=self.t("confidence_label"),
                                        y_label=self.t("accuracy_label"),
                                        ece_label=self.t("ece_label"), theme=self.theme,
-                                       font_size=22, gap_color=self.theme.muted)
+                                       font_size=24, gap_color=self.theme.muted)
             self.place_counts(rd)
             head = VGroup(self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m])],
                                       size=26))
@@ -604,7 +604,9 @@ class Comparison(LectureScene):
         raised = False
         texts = [t for t in rd.count_texts if isinstance(t, Text)]
         for t in texts:
-            t.scale(min(1.0, 0.23 / max(t.height, 1e-6)))  # digits 31 px high before any fit
+            # digits 0.21 units high (28 px before the diagrams are fitted): wider than a bin
+            # when they have three digits; neighbours that would touch are staggered below
+            t.scale(0.21 / max(t.height, 1e-6), about_edge=DOWN)
             t.set_y(y0)
             if prev is not None and not raised and t.get_left()[0] < prev.get_right()[0] + 0.06:
                 t.set_y(y0 + 0.24)
@@ -649,15 +651,15 @@ class Comparison(LectureScene):
         x_fmt = tk.tick_format(ticks)
         w, hgt = 3.1, 2.0
         acc_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
-                                     self.t("fgsm_accuracy_label"), w, hgt, font_size=21,
+                                     self.t("fgsm_accuracy_label"), w, hgt, font_size=23,
                                      x_format=x_fmt, y_format="{:.2f}")
         ent_all = np.concatenate([np.asarray(a.mean_entropy[m], float) for m in MODELS])
         ent_ticks = tk.nice_ticks(0.0, max(float(ent_all.max()), 0.1), 4)
         ent_chart = self.frame_chart(ticks, ent_ticks, self.t("eps_label"),
-                                     self.t("fgsm_entropy_label"), w, hgt, font_size=21,
+                                     self.t("fgsm_entropy_label"), w, hgt, font_size=23,
                                      x_format=x_fmt)
         u_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
-                                   self.t("fgsm_u_label"), w, hgt, font_size=21, x_format=x_fmt,
+                                   self.t("fgsm_u_label"), w, hgt, font_size=23, x_format=x_fmt,
                                    y_format="{:.2f}")
         charts = VGroup(acc_chart, ent_chart, u_chart).arrange(RIGHT, buff=1.0)
         charts.next_to(top, DOWN, buff=0.4).set_x(0.2)
