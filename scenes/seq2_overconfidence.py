@@ -636,7 +636,7 @@ class Overconfidence(LectureScene):
         self.wait_p(2.0)
 
         chart_w, chart_h = 11.0, 1.5
-        x_c, y_c, y_title = 0.0, -0.45, 0.85
+        x_c, y_c, y_title = 0.0, -0.45, 0.95
 
         def morph(old: VGroup, new: VGroup) -> None:
             """Numbers and title out, then bars grow into the new bars as the new numbers and

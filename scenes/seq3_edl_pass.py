@@ -135,7 +135,7 @@ class EDLPass(LectureScene):
         edl = self.data.forward_pass.edl  # forward_pass.edl: the EDL model on the chosen digit
         kind = self.data.training.evidence  # training.evidence: relu / softplus / exp
         self.values["evidence_name"] = kind
-        trunk = self.trunk_diagram().move_to(UP * 2.35)
+        trunk = self.trunk_diagram().move_to(UP * 2.2)
         note = self.small("trunk_note").next_to(trunk, UP, buff=0.15).align_to(trunk, LEFT)
         head = trunk.boxes[-1]
         head_note = self.small("head_note", color=self.theme.edl).next_to(head, UP, buff=0.15)
@@ -316,7 +316,7 @@ class EDLPass(LectureScene):
                                             ManimColor(self.theme.muted), 0.6)))
             always.append(-2)
         parts.append((self.t("u_part"), float(u), self.theme.muted))
-        bar = tk.StackedBar(parts, width=9.2, height=0.6, font=self.theme.font, font_size=22,
+        bar = tk.StackedBar(parts, width=9.2, height=0.6, font=self.theme.font, font_size=24,
                             number_format="{:.3f}", always_label=always,
                             min_label_fraction=small)
         for c in kept:
@@ -589,7 +589,7 @@ class EDLPass(LectureScene):
             self.value(f"unrelated.sets[{i}].stats.softmax.mean_max_prob")
             self.value(f"unrelated.sets[{i}].n")  # unrelated.sets[i].n: set size
             means = VGroup(self.text(self.t("set_mean_over", n=s.n, set=self.set_name(s.key)),
-                                     size=20, color=self.theme.muted),
+                                     size=22, color=self.theme.muted),
                            self.text(self.t("set_mean_p", p=mp), size=26, color=self.theme.softmax),
                            self.text(self.t("set_mean_u", u=mu), size=26, color=self.theme.edl))
             means.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
