@@ -239,8 +239,8 @@ def check_overlaps(shot: Shot, lines: bool = True) -> Iterator[str]:
 
 
 def check_typography(shot: Shot) -> Iterator[str]:
-    """Chinese typography of every text drawn (scenes.base.typography_problems)."""
-    from scenes.base import typography_problems
+    """Chinese typography of every text drawn (scenes.wording.typography_problems)."""
+    from scenes.wording import typography_problems
 
     for t in shot.texts:
         if not isinstance(t.text, str) or "\\" in t.text:  # LaTeX source: not prose
