@@ -53,7 +53,7 @@ def design_findings(name: str, lecture: Any, data: Any, tmp: Path) -> list[Findi
     """Every broken layout rule of one sequence, plus numbers that do not resolve."""
     from scenes.values import resolve
 
-    from scenes.base import typography_problems
+    from scenes.wording import typography_problems
 
     log = observe(name, lecture, data, tmp)
     out = findings(log.shots)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from scenes.base import cjk_spacing, fill, typography_problems
+from scenes.base import fill
+from scenes.wording import cjk_spacing, typography_problems
 from scenes.visuals.edl import label_slot
 from scenes.visuals.text import clause_tokens, wrap_text
 
