@@ -408,10 +408,8 @@ class EDLPass(LectureScene):
         group = Group(*panels).arrange(RIGHT, buff=1.6, aligned_edge=UP)
         tk.fit_within(group, 13.0, 4.55)
         group.move_to(UP * (2.95 - group.height / 2))
-        key = self.t("simplex_note").split(" · ")  # the colour key, in two lines
-        half = (len(key) + 1) // 2
-        note = VGroup(*[self.text(" · ".join(part), size=24, color=self.theme.muted)
-                        for part in (key[:half], key[half:]) if part])
+        key = self.t("simplex_note").split(" · ")  # the colour key, one item a line
+        note = VGroup(*[self.text(part, size=24, color=self.theme.muted) for part in key if part])
         # the key at the bottom of the stage, the panels in the room above it
         note.arrange(DOWN, buff=0.1)
         tk.fit_within(note, 13.0, 2.0)
