@@ -51,6 +51,10 @@ SEQUENCES: dict[str, Sequence] = {s.name: s for s in (
              ("accuracy", "rotated_digit", "entropy_cdfs", "rejection", "calibration",
               "adversarial", "summary"),
              ("heldout", "rotation", "unrelated", "attacks")),
+    Sequence("inside_network", "05_inside_network", "scenes.seq5_inside:InsideNetwork",
+             ("gradcam", "activation_maximization", "training_dynamics", "feature_space",
+              "confusion"),
+             ("inside", "training")),
 )}
 
 

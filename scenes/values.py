@@ -13,7 +13,7 @@ the same step (:meth:`scenes.base.LectureScene.value`).
 
 Paths are Python expressions over the scene_data files (``forward_pass``, ``training``,
 ``heldout``, ``unrelated``, ``rotation``, ``attacks``): attributes, ``[i]``, ``['key']``, and
-``len sum max min abs argmax`` over numeric lists (read as numpy arrays). Derived values that
+``len sum max min abs argmax trace`` over numeric lists (read as numpy arrays). Derived values that
 need a rule from :mod:`scenes.findings` have a name of their own in :data:`DERIVED`.
 """
 from __future__ import annotations
@@ -72,12 +72,15 @@ DERIVED: dict[str, Callable[..., float]] = {
     r"heldout\.models\.(\w+)\.reliability\[(\d+)\]\(accuracy-confidence\)": _reliability_gap,
     r"attacks\.(\w+)\.zero_grad_share\(max over models, eps > 0\)":
         lambda d, a: findings.masked_share(d, a),
+    # an unrelated set's points among the digits of a 2-D embedding (sequence 5's feature space)
+    r"inside\.embedding\.models\.(\w+)\.(tsne|pca)\(digit-neighbour share of (\w+) among ([\w,]+)\)":
+        lambda d, m, space, s, sets: findings.embedding_overlap(d, m, sets.split(","), space)[s],
     r"K/(.+)":  # the Dirichlet strength S = K/u rebuilt from a stored u (K classes)
         lambda d, src: len(d.forward_pass.edl.alpha) / resolve(d, src),
 }
 
 _FUNCTIONS = {"sum": np.sum, "max": np.max, "min": np.min, "abs": np.abs, "argmax": np.argmax,
-              "len": len}
+              "trace": np.trace, "len": len}
 
 
 def resolve(data: Any, source: str) -> float:

@@ -166,7 +166,7 @@ def test_lecture_copied_to_the_project_root_renders_into_renders_stem(
     stem = f"test_copy_{tmp_path.name}"
     copy = ROOT / f"{stem}.yaml"
     shutil.copy(config.DEFAULT_PATH, copy)
-    edit(copy, "sequences: [cnn_forward_pass, overconfidence, edl_pass, comparison]",
+    edit(copy, "sequences: [cnn_forward_pass, overconfidence, edl_pass, comparison, inside_network]",
          "sequences: [cnn_forward_pass]")
     edit(copy, "  width: null", "  width: 160")
     edit(copy, "  height: null", "  height: 90")
