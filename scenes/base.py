@@ -17,15 +17,17 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from manim import DOWN, LEFT, UP, Animation, FadeOut, Mobject, Scene, Text, VGroup, config
+from manim import DOWN, LEFT, UP, Animation, FadeOut, Group, Mobject, Scene, Text, VGroup, config
 
 from contract import sequences
 from contract.lecture import Lecture
 from contract.scene_data import SceneData
 from scenes.visuals.formulas import TEX_TEMPLATE
+from scenes.visuals.layout import MARGIN, STAGE, keep_on_stage
 from scenes.values import resolve
 from scenes.visuals.text import format_number
-from scenes.wording import _HAN, cjk_spacing, join_sentences, split_sentences  # noqa: F401
+from scenes.wording import (_HAN, cjk_spacing, join_sentences, split_sentences,  # noqa: F401
+                            typography_problems)
 
 
 class _Number(float):
@@ -137,7 +139,16 @@ class LectureScene(Scene):
         if self.words is None:
             return None
         bar = self.text(self.words.title, size=26, color=self.theme.muted)
-        return bar.to_corner(UP + LEFT, buff=0.3)
+        return bar.to_corner(UP + LEFT, buff=MARGIN)
+
+    def on_stage(self, *mobjects: Mobject) -> Group:
+        """Move ``mobjects`` together (shrinking them only if they are too large) onto the free
+        stage: inside the margins, below the title bar, above the caption-safe line
+        (docs/design-rules.md). Returns them as a Group; they keep their relative layout."""
+        x0, y0, x1, y1 = STAGE
+        if self.header is not None:
+            y1 = min(y1, self.header.get_bottom()[1] - 0.2)
+        return keep_on_stage(Group(*mobjects), (x0, y0, x1, y1))
 
     def clear_stage(self) -> None:
         """Fade out everything but the title bar."""
@@ -160,6 +171,8 @@ class LectureScene(Scene):
         if not content:
             return
         content = content.format_map(_Keep(self.values))
+        if re.search(_HAN, content):
+            content = cjk_spacing(content)
         elapsed = self.renderer.time - start
         sentences = split_sentences(content)
         total = sum(len(s) for s in sentences)
@@ -273,4 +286,5 @@ class LectureScene(Scene):
 
 
 
-__all__ = ["LectureScene", "TEX_TEMPLATE", "fill", "join_sentences", "split_sentences"]
+__all__ = ["LectureScene", "TEX_TEMPLATE", "cjk_spacing", "fill", "join_sentences", "split_sentences",
+           "typography_problems"]

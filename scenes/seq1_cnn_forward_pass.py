@@ -25,6 +25,7 @@ from manim import (
     Arrow,
     Create,
     FadeIn,
+    FadeOut,
     Group,
     GrowFromEdge,
     Indicate,
@@ -41,6 +42,18 @@ from manim import (
 
 from scenes import visuals as tk
 from scenes.base import LectureScene
+
+
+#: cell of the worked patch, kernel and products: the kernel's signed two-decimal weights
+#: ("−0.11") then stand 22 px high at 1080p (docs/design-rules.md)
+CONV_CELL = 0.82
+#: cell of the input digit's grid during the convolution (28 cells: 3.36 units)
+INPUT_CELL = 0.12
+#: value labels of the bar charts may fill 95% of a slot: logits like "−4.9" 22 px high
+LABEL_FILL = 0.95
+#: ten numbers side by side in a chart 5.7 units wide stand 22 px high only when short: logits
+#: as whole numbers, probabilities with one decimal (the prediction's is written out in full)
+LOGIT_FORMAT, PROB_FORMAT = "{:.0f}", "{:.1f}"
 
 
 class CNNForwardPass(LectureScene):
@@ -217,6 +230,7 @@ class CNNForwardPass(LectureScene):
         zoom_title = self.caption_above(zoom, "pixels_zoom", size=24, r0=r0, r1=r0 + kh - 1,
                                         c0=c0, c1=c0 + kw - 1)
         scale_note = self.caption_below(zoom, "pixels_scale", size=22)
+        self.on_stage(grid, size_note, window, zoom, zoom_title, scale_note)
 
         self.play_p(FadeIn(grid), FadeIn(size_note), run_time=0.8)
         self.wait_p(1.0)
@@ -233,27 +247,31 @@ class CNNForwardPass(LectureScene):
 
     # -- 3. convolution ----------------------------------------------------------------------
     def convolution(self) -> None:
-        image = self.arr("image")  # forward_pass.image
+        """Slide the kernel, multiply one patch by it cell by cell, add up, land in the map."""
         wk = self.fp.worked  # forward_pass.worked: kernel, row, col, patch, weights, bias, value
-        k, r0, c0 = int(wk.kernel), int(wk.row), int(wk.col)
         patch = np.asarray(wk.patch, float)  # forward_pass.worked.patch
-        weights = np.asarray(wk.weights, float)  # forward_pass.worked.weights
-        bias = float(wk.bias)  # forward_pass.worked.bias
-        value = float(wk.value)  # forward_pass.worked.value
-        fmap = self.arr("conv1")[k]  # forward_pass.conv1[k]: the map this position belongs to
         kh, kw = patch.shape
         self.values.update(kh=kh, kw=kw)
+        c = self.conv_layout(self.conv_panel())
+        self.conv_slide(c)
+        self.conv_multiply(c)
+        self.conv_sum(c)
+        self.conv_land(c)
+        self.wait_p(2.5)
 
-        cell = 0.62  # larger digits; two 5x5 grids stacked still fit the height
-        panel = tk.MultiplyAddPanel(patch, weights, bias, cell=cell, theme=self.theme,
-                                    font_size=28,
-                                    result_color=self.theme.accent,
+    def conv_panel(self) -> tk.MultiplyAddPanel:
+        """The worked position's multiply-add, checked against the stored value and the map."""
+        wk = self.fp.worked
+        k, r0, c0 = int(wk.kernel), int(wk.row), int(wk.col)
+        patch, weights = np.asarray(wk.patch, float), np.asarray(wk.weights, float)
+        panel = tk.MultiplyAddPanel(patch, weights, float(wk.bias), cell=CONV_CELL, theme=self.theme,
+                                    font_size=28, result_color=self.theme.accent,
                                     sum_label=self.t("sum_label"), bias_label=self.t("bias_label"),
                                     result_label=self.t("result_label"))
-        panel.check(value)  # the stored value must be the sum shown
-        panel.check(fmap[r0, c0])  # ... and the real feature-map value
-        for i in range(kh):
-            for j in range(kw):
+        panel.check(float(wk.value))  # the stored value must be the sum shown
+        panel.check(self.arr("conv1")[k][r0, c0])  # ... and the real feature-map value
+        for i in range(patch.shape[0]):
+            for j in range(patch.shape[1]):
                 self.value(f"forward_pass.worked.patch[{i}][{j}]")
                 self.value(f"forward_pass.worked.weights[{i}][{j}]")
                 self.record(f"forward_pass.worked.patch[{i}][{j}] * forward_pass.worked.weights[{i}][{j}]",
@@ -261,93 +279,114 @@ class CNNForwardPass(LectureScene):
         self.record("sum(forward_pass.worked.patch * forward_pass.worked.weights)", panel.total)
         self.value("forward_pass.worked.bias")
         self.record("forward_pass.worked.value", panel.result)
+        return panel
 
-        grid = tk.PixelGrid(image, cell=0.14, font=self.theme.font, grid_opacity=0.3)
-        grid.move_to(LEFT * 5.05 + DOWN * 0.55)
-        grid_title = self.caption_above(grid, "conv_input", size=22)
-        window = grid.window(0, 0, kh, kw, color=self.theme.accent)
-
-        patch_cells = tk.ValueCells(patch, cell=cell, colors=tk.colorize(patch, tk.GRAY, 0, 1),
-                                    font=self.theme.font)
-        kernel = tk.KernelGrid(weights, cell=cell, font=self.theme.font)
-        times = MathTex(r"\times", font_size=44, color=self.theme.text)
-        top = VGroup(patch_cells, times, kernel).arrange(RIGHT, buff=0.3)
-        top.move_to(RIGHT * 0.75).align_to(UP * 3.15, UP)
-        patch_title = self.caption_above(patch_cells, "conv_patch", size=20, buff=0.12, r=r0,
-                                         c=c0)
-        if patch_title.get_left()[0] < -2.3:  # clear of the sequence title, top left
-            patch_title.shift(RIGHT * (-2.3 - patch_title.get_left()[0]))
+    def conv_layout(self, panel: tk.MultiplyAddPanel) -> dict[str, Any]:
+        """One row: input grid | patch × kernel. Later beats put the products in the patch's
+        place, the sum in the kernel's, and the feature map in the input grid's."""
+        wk = self.fp.worked
+        k, r0, c0 = int(wk.kernel), int(wk.row), int(wk.col)
+        image = self.arr("image")  # forward_pass.image
+        kh, kw = np.asarray(wk.patch).shape
+        c: dict[str, Any] = {"panel": panel, "k": k, "r0": r0, "c0": c0, "kh": kh, "kw": kw}
+        c["grid"] = tk.PixelGrid(image, cell=INPUT_CELL, font=self.theme.font, grid_opacity=0.3)
+        c["patch"] = tk.ValueCells(panel.patch, cell=CONV_CELL,
+                                   colors=tk.colorize(panel.patch, tk.GRAY, 0, 1), font=self.theme.font)
+        c["kernel"] = tk.KernelGrid(panel.weights, cell=CONV_CELL, font=self.theme.font)
+        c["times"] = MathTex(r"\times", font_size=44, color=self.theme.text)
+        Group(c["grid"], c["patch"], c["times"], c["kernel"]).arrange(RIGHT, buff=0.3)
+        c["grid_title"] = self.caption_above(c["grid"], "conv_input", size=22)
+        c["patch_title"] = self.caption_above(c["patch"], "conv_patch", size=20, buff=0.12, r=r0, c=c0)
         self.value("forward_pass.worked.kernel")
-        kernel_title = self.caption_above(kernel, "conv_kernel", size=20, buff=0.12, k=k)
-        panel.move_to(RIGHT * 1.9)
-        panel.shift(UP * (top.get_bottom()[1] - 0.2 - panel.product_cells.get_top()[1]))
-        if panel.get_right()[0] > 6.8:
-            panel.shift(LEFT * (panel.get_right()[0] - 6.8))
-        products_title = self.label("conv_products", size=22, color=self.theme.muted)
-        products_title.next_to(panel.product_cells, LEFT, buff=0.25)
+        c["kernel_title"] = self.caption_above(c["kernel"], "conv_kernel", size=20, buff=0.12, k=k)
+        c["products_title"] = self.caption_above(c["patch"], "conv_products", size=22, buff=0.12)
+        panel.product_cells.move_to(c["patch"])
+        panel.lines.move_to(c["kernel"]).align_to(c["kernel"], LEFT)
+        self.conv_map_layout(c)
+        self.on_stage(*[m for m in c.values() if isinstance(m, Mobject) and m is not panel],
+                      panel.product_cells, panel.lines)
+        c["window"] = c["grid"].window(0, 0, kh, kw, color=self.theme.accent)
+        return c
 
-        self.play_p(FadeIn(grid), FadeIn(grid_title), run_time=1.0)
-        self.play_p(FadeIn(kernel), FadeIn(kernel_title), run_time=1.0)
+    def conv_map_layout(self, c: dict[str, Any]) -> None:
+        """The feature map the worked value belongs to, in the input grid's place and size."""
+        k, r0, c0 = c["k"], c["r0"], c["c0"]
+        fmap = self.arr("conv1")[k]  # forward_pass.conv1[k]: the map this position belongs to
+        lim = tk.symmetric_limit(fmap)
+        out = tk.PixelGrid(fmap, cell=c["grid"].width / fmap.shape[1], cmap=tk.BLUE_WHITE_ORANGE,
+                           vmin=-lim, vmax=lim, grid_lines=False).move_to(c["grid"])
+        c["out"] = out
+        c["out_frame"] = Rectangle(width=out.width, height=out.height, stroke_color=self.theme.muted,
+                                   stroke_width=1.5).move_to(out)
+        # a box around the cell that stands out on orange and white: dark rim, light core
+        cell_box = out.window(r0, c0, 1, 1, color=self.theme.background, stroke_width=2)
+        ring = SurroundingRectangle(cell_box, buff=0.07)
+        c["spot"] = VGroup(cell_box, ring.copy().set_stroke(self.theme.background, width=7),
+                           ring.copy().set_stroke(self.theme.text, width=3))
+        c["out_title"] = self.caption_above(out, "conv_map", size=22, k=k)
+        self.value(f"forward_pass.conv1[{k}][{r0}][{c0}]")
+        c["out_value"] = self.num(fmap[r0, c0], f"forward_pass.conv1[{k}][{r0}][{c0}]", "{:.3f}",
+                                  size=26, color=self.theme.accent).next_to(out, DOWN, buff=0.2)
+        c["out_note"] = self.small("conv_map_at", size=20, r=r0, c=c0)
+        c["out_note"].next_to(c["out_value"], DOWN, buff=0.1)
+
+    def conv_slide(self, c: dict[str, Any]) -> None:
+        """The kernel next to the input; the window slides along the first row, then down."""
+        grid, window, kh, kw = c["grid"], c["window"], c["kh"], c["kw"]
+        self.play_p(FadeIn(grid), FadeIn(c["grid_title"]), run_time=1.0)
+        self.play_p(FadeIn(c["kernel"]), FadeIn(c["kernel_title"]), run_time=1.0)
         self.wait_p(1.0)
-        # slide the window: along the first row, then down to the worked position
         self.play_p(Create(window), run_time=0.5)
-        n_cols = image.shape[1] - kw + 1
-        stops = [(0, c) for c in np.linspace(0, n_cols - 1, 4).astype(int)[1:]]
-        stops += [(r0, 0), (r0, c0)]
-        for r, c in stops:
-            target = grid.window(int(r), int(c), kh, kw, color=self.theme.accent)
+        n_cols = self.arr("image").shape[1] - kw + 1
+        stops = [(0, col) for col in np.linspace(0, n_cols - 1, 4).astype(int)[1:]]
+        stops += [(c["r0"], 0), (c["r0"], c["c0"])]
+        for r, col in stops:
+            target = grid.window(int(r), int(col), kh, kw, color=self.theme.accent)
             self.play_p(window.animate.move_to(target.get_center()), run_time=0.5)
-        self.play_p(TransformFromCopy(window, patch_cells), FadeIn(times), FadeIn(patch_title),
-                    run_time=1.5)
+        # the window grows into the patch's cells; their numbers fade in (no squashed digits)
+        self.play_p(TransformFromCopy(window, c["patch"].squares), FadeIn(c["times"]),
+                    FadeIn(c["patch_title"]), run_time=1.0)
+        self.play_p(FadeIn(c["patch"].labels), run_time=0.5)
+        self.remove(c["patch"].squares, c["patch"].labels)
+        self.add(c["patch"])
         self.wait_p(1.5)
 
-        # one product written out: the largest in magnitude
+    def conv_multiply(self, c: dict[str, Any]) -> None:
+        """One product written out (the largest in magnitude), then all 25 in the patch's place."""
+        panel, patch, kernel = c["panel"], c["patch"], c["kernel"]
         i, j = np.unravel_index(int(np.argmax(np.abs(panel.products))), panel.products.shape)
-        term = panel.term(i, j, size=26).next_to(top, DOWN, buff=0.3)
-        marks = VGroup(SurroundingRectangle(patch_cells.square(i, j), color=self.theme.accent,
+        term = panel.term(i, j, size=26).next_to(VGroup(patch, kernel), DOWN, buff=0.3)
+        marks = VGroup(SurroundingRectangle(patch.square(i, j), color=self.theme.accent,
                                             buff=0.0, stroke_width=5),
                        SurroundingRectangle(kernel.square(i, j), color=self.theme.accent,
                                             buff=0.0, stroke_width=5))
         self.play_p(Create(marks), FadeIn(term), run_time=1.2)
         self.wait_p(2.5)
-        self.play_p(FadeIn(panel.product_cells, shift=DOWN * 0.2), FadeIn(products_title),
-                    term.animate.set_opacity(0), run_time=1.2)
-        self.remove(term)
+        self.play_p(FadeOut(term), FadeOut(marks), FadeOut(c["patch_title"]), run_time=0.6)
+        # out, then in: two grids of numbers never blend in one place
+        self.play_p(FadeOut(patch), run_time=0.6)
+        self.play_p(FadeIn(panel.product_cells), FadeIn(c["products_title"]), run_time=0.6)
         self.wait_p(1.5)
+
+    def conv_sum(self, c: dict[str, Any]) -> None:
+        """The kernel has done its work: the sum of the products, plus the bias, in its place."""
+        panel = c["panel"]
+        self.play_p(FadeOut(c["kernel"]), FadeOut(c["times"]), FadeOut(c["kernel_title"]),
+                    run_time=0.6)
         for line in (panel.sum_line, panel.bias_line):
             self.play_p(FadeIn(line), run_time=0.8)
         self.play_p(Create(panel.rule), FadeIn(panel.result_line), run_time=0.8)
         self.play_p(Indicate(panel.result_line[2], color=self.theme.accent), run_time=1.0)
         self.wait_p(1.5)
 
-        # where the value lands: the same position of the feature map
-        lim = tk.symmetric_limit(fmap)
-        out = tk.PixelGrid(fmap, cell=0.09, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim, vmax=lim,
-                           grid_lines=False)
-        out.next_to(kernel, RIGHT, buff=0.45)
-        if out.get_right()[0] > 6.8:
-            out.shift(LEFT * (out.get_right()[0] - 6.8))
-        out_frame = Rectangle(width=out.width, height=out.height, stroke_color=self.theme.muted,
-                              stroke_width=1.5).move_to(out)
-        # a box around the cell that stands out on orange and white: dark rim, light core
-        cell_box = out.window(r0, c0, 1, 1, color=self.theme.background, stroke_width=2)
-        ring = SurroundingRectangle(cell_box, buff=0.07)
-        spot = VGroup(cell_box, ring.copy().set_stroke(self.theme.background, width=7),
-                      ring.copy().set_stroke(self.theme.text, width=3))
-        out_title = self.caption_above(out, "conv_map", size=20, k=k)
-        self.value(f"forward_pass.conv1[{k}][{r0}][{c0}]")
-        out_value = self.num(fmap[r0, c0], f"forward_pass.conv1[{k}][{r0}][{c0}]", "{:.3f}",
-                             size=24, color=self.theme.accent).next_to(out, DOWN, buff=0.15)
-        out_note = self.small("conv_map_at", size=20, r=r0, c=c0).next_to(out_value, DOWN,
-                                                                         buff=0.1)
-        if out_note.get_right()[0] > 6.9:
-            out_note.shift(LEFT * (out_note.get_right()[0] - 6.9))
-        self.play_p(FadeIn(out), FadeIn(out_frame), FadeIn(out_title), run_time=1.0)
-        self.play_p(Create(spot), TransformFromCopy(panel.result_line[2], out_value),
-                    FadeIn(out_note), run_time=1.2)
-        self.mark("convolution", [(grid.cell_center(r0 + kh // 2, c0 + kw // 2),
-                                   grid.color_of(r0 + kh // 2, c0 + kw // 2))])
-        self.wait_p(2.5)
+    def conv_land(self, c: dict[str, Any]) -> None:
+        """Where the value lands: the same position of the feature map, in the input's place."""
+        out, r0, c0 = c["out"], c["r0"], c["c0"]
+        self.play_p(FadeOut(c["grid"]), FadeOut(c["window"]), FadeOut(c["grid_title"]), run_time=0.6)
+        self.play_p(FadeIn(out), FadeIn(c["out_frame"]), FadeIn(c["out_title"]), run_time=1.0)
+        self.play_p(Create(c["spot"]), TransformFromCopy(c["panel"].result_line[2], c["out_value"]),
+                    FadeIn(c["out_note"]), run_time=1.2)
+        self.mark("convolution", [(out.cell_center(r0, c0), out.color_of(r0, c0))])
 
     # -- 4. feature maps ---------------------------------------------------------------------
     def feature_maps(self) -> None:
@@ -382,6 +421,8 @@ class CNNForwardPass(LectureScene):
         flow = tk.LayerFlow(k_atlas, atlas, label="", color=self.theme.muted)
         atlas_title = self.caption_above(atlas, "fm_maps", size=22, n=n, h=mh, w=mw)
         colour_note = self.caption_below(atlas, "fm_colours", size=20)
+        self.on_stage(digit, digit_note, conv, k_atlas, k_note, atlas, bar, flow, atlas_title,
+                      colour_note)
 
         self.play_p(FadeIn(digit), FadeIn(digit_note), run_time=0.8)
         self.play_p(FadeIn(conv), FadeIn(k_atlas), FadeIn(k_note), run_time=1.2)
@@ -421,19 +462,20 @@ class CNNForwardPass(LectureScene):
         s = 4
 
         def side(values: np.ndarray, x: float, title_key: str, src: str) -> tuple[Any, ...]:
-            grid = tk.PixelGrid(values, cell=0.125, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim,
+            grid = tk.PixelGrid(values, cell=0.075, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim,
                                 vmax=lim, grid_lines=False)
-            grid.move_to(RIGHT * x + UP * 1.05)
+            grid.move_to(RIGHT * x + UP * 1.65)
             frame = Rectangle(width=grid.width, height=grid.height, stroke_color=self.theme.muted,
                               stroke_width=1.5).move_to(grid)
             title = self.caption_above(grid, title_key, size=22, k=k)
             win = grid.window(zr, zc, s, s, color=self.theme.accent, stroke_width=3)
-            zoom = grid.zoom_numbers(zr, zc, s, s, cell=0.68, number_format="{:.2f}",
+            # cells of 0.8: signed two-decimal numbers 22 px high (docs/design-rules.md)
+            zoom = grid.zoom_numbers(zr, zc, s, s, cell=0.85, number_format="{:.2f}",
                                      font=self.theme.font)
             for i in range(s):
                 for j in range(s):
                     self.value(f"{src}[{k}][{zr + i}][{zc + j}]")
-            zoom.move_to(RIGHT * x + DOWN * 2.35)
+            zoom.next_to(grid, DOWN, buff=0.2)
             return grid, frame, title, win, zoom
 
         g1, f1, t1, w1, z1 = side(before, -4.3, "relu_before", "forward_pass.conv1")
@@ -448,7 +490,7 @@ class CNNForwardPass(LectureScene):
         self.value(f"forward_pass.conv1[{k}].size")
         count = VGroup(*[self.text(line, size=24) for line in
                          self.t("relu_count", n=n_neg, total=before.size).split("\n")])
-        count.arrange(DOWN, buff=0.12).move_to(DOWN * 2.35)
+        count.arrange(DOWN, buff=0.12).move_to(DOWN * 1.6)
         tk.fit_within(count, 5.4, 2.0)
         zeroed = VGroup(*[SurroundingRectangle(z2.square(i, j), color=self.theme.accent, buff=0,
                                                stroke_width=4)
@@ -496,9 +538,9 @@ class CNNForwardPass(LectureScene):
         lim = tk.symmetric_limit(self.arr("conv1")[k])
 
         left = tk.PixelGrid(m, cell=0.19, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim, vmax=lim,
-                            grid_opacity=0.25).move_to(LEFT * 4.45 + DOWN * 0.2)
+                            grid_opacity=0.25).move_to(LEFT * 4.3 + DOWN * 0.2)
         right = tk.PixelGrid(p, cell=0.38, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim, vmax=lim,
-                             grid_opacity=0.35).move_to(RIGHT * 4.45 + DOWN * 0.2)
+                             grid_opacity=0.35).move_to(RIGHT * 4.3 + DOWN * 0.2)
         lt = self.caption_above(left, "pool_before", size=22, k=k, h=m.shape[0], w=m.shape[1])
         rt = self.caption_above(right, "pool_after", size=22, k=k, h=p.shape[0], w=p.shape[1])
         for name, arr in (("relu1", m), ("pool1", p)):
@@ -535,10 +577,13 @@ class CNNForwardPass(LectureScene):
         self.play_p(FadeIn(zoom.labels), run_time=0.5)
         self.wait_p(1.5)
         self.play_p(Create(best), GrowFromEdge(down, UP), FadeIn(max_label), run_time=1.0)
-        self.play_p(TransformFromCopy(zoom.square(ai, bi), result), run_time=1.0)
+        # the square moves, its number appears in place (no digits sliding over the label)
+        self.play_p(TransformFromCopy(zoom.square(ai, bi), result.squares), FadeIn(result.labels),
+                    run_time=1.0)
         self.play_p(Indicate(w_right, color=self.theme.accent), run_time=0.8)
         size_note = self.small("pool_size", size=24, color=self.theme.text, h=m.shape[0],
-                               w=m.shape[1], h2=p.shape[0], w2=p.shape[1]).move_to(DOWN * 3.35)
+                               w=m.shape[1], h2=p.shape[0], w2=p.shape[1])
+        size_note.next_to(result, DOWN, buff=0.3)
         self.play_p(FadeIn(size_note), run_time=0.6)
         self.mark("pooling", [(right.cell_center(pi, pj) + np.array([0.1, 0.1, 0]),
                                right.color_of(pi, pj))])
@@ -578,13 +623,15 @@ class CNNForwardPass(LectureScene):
             params = int(self.data.training.layers[li].params)  # training.layers[li].params
             self.value(f"training.layers[{li}].params")
             params_note = self.small("deeper_params", size=24, color=self.theme.text,
-                                     params=params, n1=n1, n2=n2).move_to(DOWN * 2.6)
+                                     params=params, n1=n1, n2=n2)
+            params_note.next_to(VGroup(*notes), DOWN, buff=0.3)
             tk.fit_within(params_note, 13.0, 1.0)
         # the most active pooled map, followed from conv2 to pool2
         best = int(np.argmax(pool2.reshape(len(pool2), -1).max(axis=1)))
         self.record("argmax(max(forward_pass.pool2, axis=(1, 2)))", best)
         best_note = self.small("deeper_best", size=22, color=self.theme.accent, i=best)
-        best_note.move_to(DOWN * 3.3)
+        best_note.next_to(params_note if params_note is not None else VGroup(*notes), DOWN, buff=0.2)
+        self.on_stage(a1, a2, a3, f1, f2, *notes, *([params_note] if params_note else []), best_note)
 
         self.play_p(FadeIn(a1), FadeIn(notes[0]), run_time=1.0)
         self.play_p(GrowFromEdge(f1, LEFT), run_time=0.8)
@@ -613,12 +660,12 @@ class CNNForwardPass(LectureScene):
         self.record("len(forward_pass.softmax.logits)", z.size)
 
         atlas = tk.FeatureMapAtlas(pool2, cols=10, width=2.3, mode="sequential", separator_px=4)
-        atlas.move_to(LEFT * 5.7 + UP * 0.3)
+        atlas.move_to(LEFT * 5.5 + UP * 0.3)
         a_note = VGroup(self.label("cls_pool2", size=20),
                         self.small("shape", size=18, shape=tk.shape_text(pool2.shape)))
         a_note.arrange(DOWN, buff=0.08).next_to(atlas, DOWN, buff=0.2)
-        s1 = self.strip(flat, 5.6, 0.32, float(max(flat.max(), 1e-6))).move_to(LEFT * 3.2 + DOWN * 0.35)
-        s2 = self.strip(fc, 5.6, 0.32, float(max(fc.max(), 1e-6))).move_to(LEFT * 1.05 + DOWN * 0.35)
+        s1 = self.strip(flat, 4.6, 0.32, float(max(flat.max(), 1e-6))).move_to(LEFT * 3.3 + DOWN * 0.1)
+        s2 = self.strip(fc, 4.6, 0.32, float(max(fc.max(), 1e-6))).move_to(LEFT * 1.5 + DOWN * 0.1)
         t1 = self.label("cls_flatten", size=22, n=flat.size).next_to(s1, UP, buff=0.2)
         t2 = self.label("cls_fc", size=22, n=fc.size).next_to(s2, UP, buff=0.2)
         if t2.get_left()[0] < t1.get_right()[0] + 0.45:
@@ -628,12 +675,13 @@ class CNNForwardPass(LectureScene):
         fc_note = self.small("cls_fc_zero", size=18, n=n_zero, total=fc.size)
         fc_note.next_to(s2, RIGHT, buff=0.15).align_to(s2, DOWN)
 
-        chart = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.6, height=3.6,
+        chart = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=6.0, height=3.6,
                               bar_color=self.theme.muted, highlight_color=self.theme.accent,
-                              number_format="{:.1f}", theme=self.theme, font_size=30)
+                              number_format=LOGIT_FORMAT, theme=self.theme, font_size=30,
+                              label_fill=LABEL_FILL)
         for i in range(z.size):
             self.value(f"forward_pass.softmax.logits[{i}]")
-        chart.move_to(RIGHT * 3.95 + DOWN * 0.35)
+        chart.move_to(RIGHT * 3.55 + DOWN * 0.1)
         self.classes_at_zero(chart, z)
         t3 = self.label("cls_logits", size=22, n=z.size).next_to(chart, UP, buff=0.3)
         fl1 = Arrow(atlas.get_right(), s1.get_left() + UP * (atlas.get_y() - s1.get_y()),
@@ -666,14 +714,16 @@ class CNNForwardPass(LectureScene):
             self.value(f"forward_pass.softmax.logits[{i}]")
             self.value(f"forward_pass.softmax.probs[{i}]")
 
-        zc = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.0, height=3.0,
+        zc = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.7, height=2.6,
                            bar_color=self.theme.muted, highlight_color=self.theme.accent,
-                           number_format="{:.1f}", theme=self.theme, font_size=28)
-        pc = tk.BarChart10(probs, highlight=pred, y_min=0.0, y_max=1.0, width=5.0, height=3.0,
+                           number_format=LOGIT_FORMAT, theme=self.theme, font_size=28,
+                           label_fill=LABEL_FILL)
+        pc = tk.BarChart10(probs, highlight=pred, y_min=0.0, y_max=1.0, width=5.7, height=2.6,
                            bar_color=self.theme.softmax, highlight_color=self.theme.accent,
-                           number_format="{:.2f}", theme=self.theme, font_size=28)
-        zc.move_to(LEFT * 4.25 + UP * 0.45)
-        pc.move_to(RIGHT * 4.25 + UP * 0.45)
+                           number_format=PROB_FORMAT, theme=self.theme, font_size=28,
+                           label_fill=LABEL_FILL)
+        zc.move_to(LEFT * 3.7 + UP * 0.6)
+        pc.move_to(RIGHT * 3.7 + UP * 0.6)
         self.classes_at_zero(zc, z)
         top = max(zc.get_top()[1], pc.get_top()[1]) + 0.35
         zt = self.label("sm_logits", size=24)
@@ -681,14 +731,14 @@ class CNNForwardPass(LectureScene):
         for t, c in ((zt, zc), (pt, pc)):
             t.move_to([c.get_x(), top, 0])
         formula = MathTex(r"p_k = \frac{e^{z_k}}{\sum_{j} e^{z_j}}", font_size=40,
-                          color=self.theme.text).move_to(UP * 1.0)
-        arrow = Arrow(LEFT * 1.0 + DOWN * 0.3, RIGHT * 1.0 + DOWN * 0.3, color=self.theme.accent)
+                          color=self.theme.text).move_to(UP * (top - 0.1))
+        arrow = Arrow(LEFT * 0.9 + UP * 0.3, RIGHT * 0.9 + UP * 0.3, color=self.theme.accent)
         total = float(probs.sum())
         self.record("sum(forward_pass.softmax.probs)", total)
         sum_note = self.small("sm_sum", size=20, s=tk.format_number(total, "{:.2f}"))
         sum_note.next_to(arrow, DOWN, buff=0.2)
 
-        digit = self.gray(self.arr("image"), 1.3).move_to(LEFT * 4.4 + DOWN * 2.85)
+        digit = self.gray(self.arr("image"), 1.2).move_to(LEFT * 4.4 + DOWN * 2.2)
         self.value("forward_pass.label")
         self.value("forward_pass.softmax.pred")
         self.value(f"forward_pass.softmax.probs[{pred}]")
@@ -736,8 +786,8 @@ class CNNForwardPass(LectureScene):
         table = tk.TextTable(rows, font=self.theme.font, font_size=26, text_color=self.theme.text,
                              header_color=self.theme.muted, col_align="lcr", col_buff=0.9,
                              row_buff=0.2)
-        tk.fit_within(table, 12.0, 5.6)
-        table.move_to(DOWN * 0.15)
+        tk.fit_within(table, 12.0, 5.0)
+        table.move_to(UP * 0.35)
         big = int(np.argmax([layer.params for layer in layers]))
         share = layers[big].params / total if total else 0.0
         self.record(f"training.layers[{big}].params / sum([l.params for l in training.layers])",
@@ -790,15 +840,15 @@ class CNNForwardPass(LectureScene):
                           y_range=(lo, 1.0), y_format="{:.0%}"
                           if np.allclose(np.round(tk.nice_ticks(lo, 1.0) * 100), tk.nice_ticks(lo, 1.0) * 100)
                           else "{:.1%}", **common)
-        lc.move_to(LEFT * 3.55 + DOWN * 0.05)
-        ac.move_to(RIGHT * 3.75 + DOWN * 0.05)
+        lc.move_to(LEFT * 3.5 + UP * 0.1)
+        ac.move_to(RIGHT * 3.5 + UP * 0.1)
         legend = VGroup()
         for name, color, style, marker in zip(names, colors, styles, markers):
             sample = tk.styled_path(np.array([[0, 0, 0], [0.9, 0, 0]], float), style, color, 4)
             entry = VGroup(sample, tk.make_marker(marker, color, 0.13).move_to(sample),
                            self.text(name, size=22).next_to(sample, RIGHT, buff=0.15))
             legend.add(entry)
-        legend.arrange(RIGHT, buff=0.6).move_to(UP * 3.45 + RIGHT * 1.6)
+        legend.arrange(RIGHT, buff=0.6).next_to(VGroup(lc, ac), UP, buff=0.2)
         prov = self.data.training.provenance  # training.provenance: n_train, n_heldout
         last = hist[-1]
         self.value("training.provenance.n_train")
@@ -808,7 +858,8 @@ class CNNForwardPass(LectureScene):
         note = self.small("train_note", size=22, color=self.theme.text, n_train=prov.n_train,
                           n_heldout=prov.n_heldout, epochs=len(hist), acc=last["heldout_acc"])
         tk.fit_within(note, 13.0, 0.6)
-        note.move_to(DOWN * 3.3)
+        note.next_to(VGroup(lc, ac), DOWN, buff=0.25)
+        self.on_stage(lc, ac, legend, note)
 
         self.play_p(FadeIn(lc.frame), FadeIn(ac.frame), FadeIn(legend), run_time=1.2)
         for name in names:

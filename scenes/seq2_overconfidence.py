@@ -84,8 +84,9 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def compact(v: float, digits: int = 1) -> str:
-    """A positive number in a bar label: 0.53, 12.4, 2.5·10⁶ (``digits`` decimals of the
-    mantissa; 2 matches :func:`sci_tex`)."""
+    """A positive number in a bar label: 0.53, 12.4, 2.5⋅10⁶ (``digits`` decimals of the
+    mantissa; 2 matches :func:`sci_tex`). The dot is the dot operator U+22C5: a CJK font draws
+    the middle dot U+00B7 full-width."""
     if v == 0:
         return "0"
     if abs(v) >= 1000 or abs(v) < 0.01:
@@ -93,7 +94,7 @@ def compact(v: float, digits: int = 1) -> str:
         m = v / 10 ** e
         if round(m, digits) >= 10:
             m, e = m / 10, e + 1
-        return f"{m:.{digits}f}·10{str(e).translate(_SUPERSCRIPT)}"
+        return f"{m:.{digits}f}\u22c510{str(e).translate(_SUPERSCRIPT)}"
     return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
 
 
@@ -174,7 +175,7 @@ class Overconfidence(LectureScene):
         return tk.BarChart10(probs, highlight=pred, width=width, height=height,
                              bar_color=self.theme.softmax, highlight_color=self.theme.accent,
                              font=self.theme.font, font_size=24, text_color=self.theme.text,
-                             axis_color=self.theme.muted)
+                             axis_color=self.theme.muted, label_fill=0.95)
 
     @staticmethod
     def place_below(chart: tk.BarChart10, y_top: float, gap: float = 0.45) -> None:
@@ -183,8 +184,8 @@ class Overconfidence(LectureScene):
         label_h = 0.4
         top_of_full = chart.baseline.get_y() + chart.bar_height_of(chart.y_max) + label_h
         needed = top_of_full - chart.get_bottom()[1]
-        available = y_top - gap - (-tk.FRAME_HEIGHT / 2 + 0.2)
-        if needed > available:  # shrink so that the class labels stay in the frame
+        available = y_top - gap - (tk.SAFE_BOTTOM + 0.05)
+        if needed > available:  # shrink so that the class labels stay above the captions
             chart.scale(available / needed)
             top_of_full = chart.baseline.get_y() + chart.bar_height_of(chart.y_max) + label_h
         chart.shift(UP * (y_top - gap - top_of_full))
@@ -237,7 +238,7 @@ class Overconfidence(LectureScene):
                                 [self.theme.text, self.theme.softmax, self.theme.softmax]))
         self.uniform_captions(tiles, tiles[0].image.width * 1.3)
         tiles.arrange(RIGHT, buff=0.5, aligned_edge=UP)
-        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 2.25)
+        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 1.9)
         tiles.move_to([0, 0, 0]).align_to(summary, UP).shift(DOWN * 0.55)
         self.play_p(LaggedStart(*[FadeIn(t, shift=UP * 0.2) for t in tiles], lag_ratio=0.25),
                     run_time=2.0)
@@ -248,7 +249,7 @@ class Overconfidence(LectureScene):
         label = self.text(self.t("mistake_bars", label=first.label, pred=first.softmax.pred),
                           size=26)
         chart = self.prob_bars(first.softmax.probs, "heldout.mistakes[0].softmax",
-                               first.softmax.pred, width=8.5, height=1.5)
+                               first.softmax.pred, width=8.5, height=1.2)
         label.next_to(tiles, DOWN, buff=0.4)
         chart.set_x(0)
         self.place_below(chart, label.get_bottom()[1])
@@ -279,8 +280,9 @@ class Overconfidence(LectureScene):
                                    x_label=self.t("rel_x"), y_label=self.t("rel_y"),
                                    ece_label=self.t("rel_ece_label"), gap_color=tk.VERMILION,
                                    theme=self.theme, font_size=24)
-        tk.fit_within(rd, 6.4, 6.0)
+        tk.fit_within(rd, 6.4, 5.6)
         rd.to_edge(LEFT, buff=0.9).set_y(-0.55)
+        self.on_stage(rd)
         self.drawn["reliability"] = rd
         self.play_p(FadeIn(title), FadeIn(rd.frame), Create(rd.diagonal), run_time=1.0)
         bars = [b for b in rd.bars if len(b.points)]
@@ -319,6 +321,7 @@ class Overconfidence(LectureScene):
         column = VGroup(*lines, legend).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         tk.fit_within(column, width, 5.6)
         column.move_to([x_right + column.width / 2, -0.3, 0])
+        self.on_stage(column)
         self.drawn["rel_lines"] = column
         for i, line in enumerate(lines):
             anims = [FadeIn(line, shift=LEFT * 0.2)]
@@ -366,7 +369,7 @@ class Overconfidence(LectureScene):
                                 size=1.35))
         self.uniform_captions(tiles, tiles[0].image.width * 1.3)
         tiles.arrange(RIGHT, buff=0.55, aligned_edge=UP)
-        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 2.2)
+        tk.fit_within(tiles, tk.FRAME_WIDTH - 1.2, 1.9)
         tiles.move_to([0, 0, 0]).align_to(stats, UP).shift(DOWN * 0.6)
         self.play_p(FadeIn(title), FadeIn(stats), run_time=0.7)
         self.play_p(LaggedStart(*[FadeIn(t, shift=UP * 0.2) for t in tiles], lag_ratio=0.2),
@@ -380,7 +383,7 @@ class Overconfidence(LectureScene):
 
         label = bars_label(0)
         chart = self.prob_bars(examples[0].softmax.probs, f"{src}.examples[0].softmax",
-                               examples[0].softmax.pred, width=8.5, height=1.7)
+                               examples[0].softmax.pred, width=8.5, height=1.3)
         chart.set_x(0)
         self.place_below(chart, label.get_bottom()[1], gap=0.35)
         box = SurroundingRectangle(tiles[0], color=self.theme.accent, buff=BOX_BUFF)
@@ -477,8 +480,9 @@ class Overconfidence(LectureScene):
         entry[1].next_to(entry[0], RIGHT, buff=0.15)
         entry.next_to(chart.legend, DOWN, aligned_edge=LEFT, buff=0.2)
         chart.add(entry)
-        tk.fit_within(chart, 9.6, 6.2)
-        chart.to_edge(RIGHT, buff=0.4).set_y(-0.35)
+        tk.fit_within(chart, 9.4, 5.1)
+        chart.to_edge(RIGHT, buff=tk.MARGIN)
+        chart.shift(UP * (tk.SAFE_BOTTOM + 0.65 - chart.get_bottom()[1]))  # the summary below
         self.drawn["rotation_chart"] = chart
         # class -> (colour, line style, marker) of its curve, for tests
         self.drawn["rotation_styles"] = {k: (colors[k], chart.styles[names[k]]["style"],
@@ -508,6 +512,7 @@ class Overconfidence(LectureScene):
 
         caption = self.text(self.t("rot_title", digit=digit), size=26, color=self.theme.muted)
         caption.next_to(frame_box, UP, buff=0.25)
+        tk.keep_on_stage(caption)
         img, info = image(0), readout(0)
         self.play_p(FadeIn(chart.frame), FadeIn(chart.legend), FadeIn(entry), FadeIn(caption),
                     FadeIn(frame_box), FadeIn(img), FadeIn(info), run_time=1.0)
@@ -565,8 +570,10 @@ class Overconfidence(LectureScene):
                            dash_length=0.08)
         guide.set_stroke(colors[k_peak], 2)
         new_img, new_info = image(i_peak), readout(i_peak)
-        self.play_p(Create(guide), FadeIn(dot, scale=0.5), FadeIn(note),
-                    FadeOut(img), FadeIn(new_img), FadeOut(info), FadeIn(new_info), run_time=1.0)
+        # out, then in: the two readouts never blend in one place
+        self.play_p(FadeOut(img), FadeOut(info), run_time=0.4)
+        self.play_p(Create(guide), FadeIn(dot, scale=0.5), FadeIn(note), FadeIn(new_img),
+                    FadeIn(new_info), run_time=0.6)
         img, info = new_img, new_info
         self.play_p(Indicate(dot, color=self.theme.accent, scale_factor=1.8), run_time=0.8)
         self.wait_p(2.5)
@@ -579,7 +586,7 @@ class Overconfidence(LectureScene):
         summary = self.text(self.t("rot_wrong_count", n_wrong=n_wrong, n=n, n_conf=n_conf),
                             size=26)
         tk.fit_within(summary, tk.FRAME_WIDTH - 1.0, 0.6)
-        summary.set_y(-3.65)
+        summary.move_to([0, tk.SAFE_BOTTOM + 0.05 + summary.height / 2, 0])
         self.drawn["rotation_summary"] = summary
         self.play_p(FadeIn(summary), run_time=0.7)
         self.wait_p(3.0)
@@ -628,16 +635,18 @@ class Overconfidence(LectureScene):
         self.play_p(Write(formula), run_time=1.0)
         self.wait_p(2.0)
 
-        chart_w, chart_h = 11.0, 1.7
-        x_c, y_c, y_title = 0.0, -0.95, 0.75
+        chart_w, chart_h = 11.0, 1.5
+        x_c, y_c, y_title = 0.0, -0.45, 0.95
 
         def morph(old: VGroup, new: VGroup) -> None:
-            """Bars grow into the new bars; numbers and titles cross-fade (no glyph soup)."""
+            """Numbers and title out, then bars grow into the new bars as the new numbers and
+            title come in: two texts never blend in one place, no glyph soup."""
             o, n_ = old[0], new[0]
+            self.play_p(FadeOut(VGroup(o.baseline, o.class_texts, o.value_texts, old[1])),
+                        run_time=0.5)
             self.play_p(ReplacementTransform(o.bars, n_.bars),
-                        FadeOut(VGroup(o.baseline, o.class_texts, o.value_texts, old[1])),
                         FadeIn(VGroup(n_.baseline, n_.class_texts, n_.value_texts, new[1])),
-                        run_time=1.2)
+                        run_time=0.7)
             self.remove(old)
             self.add(new)
 
@@ -652,7 +661,7 @@ class Overconfidence(LectureScene):
                                height=chart_h, bar_color=self.theme.muted,
                                highlight_color=self.theme.accent, number_format="{:.2f}",
                                font=self.theme.font, font_size=24, text_color=self.theme.text,
-                               axis_color=self.theme.muted)
+                               axis_color=self.theme.muted, label_fill=0.9)
         step1 = titled(logits, "why_logits")
         self.drawn["why_logits"] = logits
         self.play_p(FadeIn(step1), run_time=1.0)
@@ -664,7 +673,7 @@ class Overconfidence(LectureScene):
                              width=chart_w, height=chart_h, bar_color=self.theme.muted,
                              highlight_color=self.theme.accent, number_format=compact,
                              font=self.theme.font, font_size=24, text_color=self.theme.text,
-                             axis_color=self.theme.muted)
+                             axis_color=self.theme.muted, label_fill=0.9)
         step2 = titled(exps, "why_exp")
         morph(step1, step2)
         self.wait_p(2.5)
@@ -674,7 +683,7 @@ class Overconfidence(LectureScene):
         pchart = tk.BarChart10(probs, highlight=pred, width=chart_w, height=chart_h,
                                bar_color=self.theme.softmax, highlight_color=self.theme.accent,
                                font=self.theme.font, font_size=24, text_color=self.theme.text,
-                               axis_color=self.theme.muted)
+                               axis_color=self.theme.muted, label_fill=0.9)
         self.derive(f"sum(exp({src}.logits))", total)
         step3 = titled(pchart, "why_probs", total=compact(total, digits=2))
         self.drawn["why_probs"] = pchart
@@ -691,8 +700,8 @@ class Overconfidence(LectureScene):
         worked = MathTex(rf"p_{{{pred}}} = \frac{{e^{{{z[pred]:.2f}}}}}{{\sum_j e^{{z_j}}}}"
                          rf" = \frac{{{sci_tex(ez[pred])}}}{{{denominator}}}"
                          rf" {prob_tex(probs[pred])}", font_size=40, color=self.theme.text)
-        tk.fit_within(worked, tk.FRAME_WIDTH - 1.0, 1.2)
-        worked.set_y(-3.25)
+        tk.fit_within(worked, 13.2, 0.95)
+        worked.move_to([0, tk.SAFE_BOTTOM + 0.05 + worked.height / 2, 0])
         self.drawn["why_worked"] = worked
         self.play_p(Write(worked), run_time=1.2)
         self.wait_p(3.0)
@@ -717,8 +726,8 @@ class Overconfidence(LectureScene):
         ghost_text.next_to(ghost_box, DOWN, buff=0.12)
         block = VGroup(row, sum_text)
         sum_text.next_to(stacked.segments, DOWN, buff=0.2).align_to(stacked, LEFT)
-        tk.fit_within(block, tk.FRAME_WIDTH - 1.0, 1.4)
-        block.move_to([0, -3.2, 0])
+        tk.fit_within(block, 13.2, 1.2)
+        block.move_to([0, tk.SAFE_BOTTOM + 0.05 + block.height / 2, 0])
         cross = Cross(ghost_box, stroke_color=tk.VERMILION, stroke_width=5)
         self.drawn["why_stacked"] = stacked
         self.play_p(FadeOut(worked), run_time=0.5)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, BackgroundRectangle, Circle, Create, Dot, FadeIn, FadeOut, GrowFromEdge,
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, Create, Dot, FadeIn, FadeOut, GrowFromEdge,
                    Group, Indicate, LaggedStart, Line, MathTex, Mobject, Rectangle,
                    ManimColor, RoundedRectangle, SurroundingRectangle, VGroup, Write,
                    interpolate_color)
@@ -112,9 +112,11 @@ class EDLPass(LectureScene):
         layers = self.data.training.layers  # training.layers: name, shape, params
         for i, layer in enumerate(layers):
             last = i == len(layers) - 1
-            name = self.text(self.layer_name(layer), size=18, color=self.theme.text)
-            shape = self.text(tk.shape_text(layer.shape), size=16, color=self.theme.muted)
-            label = VGroup(name, shape).arrange(DOWN, buff=0.08)
+            # names only, "+" starts a second line: eight boxes fit the width at 22 px cap
+            # height (the shapes are in the first sequence's table)
+            label = VGroup(*[self.text(part, size=19, color=self.theme.text) for part in
+                             self.layer_name(layer).replace(" + ", " +\n").split("\n")])
+            label.arrange(DOWN, buff=0.08)
             box = RoundedRectangle(width=max(label.width + 0.25, 1.2), height=1.0,
                                    corner_radius=0.1, stroke_width=3 if last else 2,
                                    stroke_color=self.theme.edl if last else self.theme.muted)
@@ -125,7 +127,7 @@ class EDLPass(LectureScene):
                                 color=self.theme.muted, max_tip_length_to_length_ratio=0.5)
                           for a, b in zip(boxes[:-1], boxes[1:])])
         group = VGroup(boxes, arrows)
-        tk.fit_within(group, 13.4, 1.4)
+        tk.fit_within(group, 13.2, 1.4)
         group.boxes, group.arrows = boxes, arrows
         return group
 
@@ -133,7 +135,7 @@ class EDLPass(LectureScene):
         edl = self.data.forward_pass.edl  # forward_pass.edl: the EDL model on the chosen digit
         kind = self.data.training.evidence  # training.evidence: relu / softplus / exp
         self.values["evidence_name"] = kind
-        trunk = self.trunk_diagram().move_to(UP * 2.35)
+        trunk = self.trunk_diagram().move_to(UP * 2.2)
         note = self.small("trunk_note").next_to(trunk, UP, buff=0.15).align_to(trunk, LEFT)
         head = trunk.boxes[-1]
         head_note = self.small("head_note", color=self.theme.edl).next_to(head, UP, buff=0.15)
@@ -151,7 +153,7 @@ class EDLPass(LectureScene):
                           {"c": (c, "training.provenance.config.train.evidence_clamp")}, size=40)
         else:
             g = self.tex(EVIDENCE_TEX.get(kind, r"e_k = g(z_k) \geq 0"), size=40)
-        g.set_color(self.theme.edl).move_to(UP * 0.75)
+        g.set_color(self.theme.edl).move_to(UP * 1.0)
         self.play_p(Write(g), run_time=1.5)
         if kind == "exp":
             clamp = self.small("clamp_note", size=20, c=c).next_to(g, DOWN, buff=0.1)
@@ -160,13 +162,14 @@ class EDLPass(LectureScene):
         z = np.asarray(edl.logits, float)  # forward_pass.edl.logits
         e = np.asarray(edl.evidence, float)  # forward_pass.edl.evidence
         k = int(np.argmax(e))
-        zc = tk.BarChart10(z, highlight=k, y_min=None, y_max=None, width=6.0, height=2.4,
+        zc = tk.BarChart10(z, highlight=k, y_min=None, y_max=None, width=6.0, height=1.9,
                            bar_color=self.theme.muted, highlight_color=self.theme.edl,
-                           number_format="{:.1f}", theme=self.theme, font_size=20)
-        ec = tk.BarChart10(e, highlight=k, y_min=0.0, y_max=None, width=6.0, height=2.4,
+                           number_format="{:.0f}", theme=self.theme, font_size=20,
+                           label_fill=0.95)  # whole logits: 22 px high, as in sequence 1
+        ec = tk.BarChart10(e, highlight=k, y_min=0.0, y_max=None, width=6.0, height=1.9,
                            bar_color=self.theme.muted, highlight_color=self.theme.edl,
                            number_format="{:.0f}" if e.max() >= 100 else "{:.2f}",
-                           theme=self.theme,
+                           theme=self.theme, label_fill=0.95,
                            font_size=20, axis_color=self.theme.muted)
         for chart in (zc, ec):  # class labels just under the lowest bar or value label
             low = min([b.get_bottom()[1] for b in chart.bars]
@@ -176,15 +179,16 @@ class EDLPass(LectureScene):
         for i in range(10):
             self.value(f"forward_pass.edl.logits[{i}]")
             self.value(f"forward_pass.edl.evidence[{i}]")
-        zc.move_to(LEFT * 3.65 + DOWN * 2.05)
-        ec.move_to(RIGHT * 3.65 + DOWN * 2.05)
-        zc.align_to(ec, DOWN)  # both rows of class labels on one line
+        zc.move_to(LEFT * 3.55)
+        ec.move_to(RIGHT * 3.55)
+        for chart in (zc, ec):  # both rows of class labels on one line, above the captions
+            chart.shift(UP * (tk.SAFE_BOTTOM + 0.05 - chart.get_bottom()[1]))
         top = max(zc.get_top()[1], ec.get_top()[1]) + 0.2
         zt = self.text(self.t("logits_title"), size=24)
         et = self.text(self.t("evidence_title"), size=24, color=self.theme.edl)
         for title, chart in ((zt, zc), (et, ec)):
             title.move_to([chart.get_x(), top + title.height / 2, 0])
-        y = -2.05
+        y = (zc.get_top()[1] + zc.get_bottom()[1]) / 2
         arrow = Arrow([zc.get_right()[0] - 0.1, y, 0], [ec.get_left()[0] + 0.1, y, 0], buff=0.1,
                       color=self.theme.edl, stroke_width=4)
         g_label = self.tex("g", size=36, color=self.theme.edl).next_to(arrow, UP, buff=0.08)
@@ -285,7 +289,7 @@ class EDLPass(LectureScene):
         right = VGroup(*formulas[3:]).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         block = VGroup(left, right).arrange(RIGHT, buff=1.0, aligned_edge=UP)
         block.next_to(note, DOWN, buff=0.3)
-        tk.fit_within(block, 13.0, note.get_bottom()[1] - 0.3 + 3.3)
+        tk.fit_within(block, 13.0, note.get_bottom()[1] - 0.3 - (tk.SAFE_BOTTOM + 0.05))
         block.next_to(note, DOWN, buff=0.3)
         for f in formulas:
             self.play_p(Write(f), run_time=1.0)
@@ -312,7 +316,7 @@ class EDLPass(LectureScene):
                                             ManimColor(self.theme.muted), 0.6)))
             always.append(-2)
         parts.append((self.t("u_part"), float(u), self.theme.muted))
-        bar = tk.StackedBar(parts, width=9.2, height=0.6, font=self.theme.font, font_size=22,
+        bar = tk.StackedBar(parts, width=9.2, height=0.6, font=self.theme.font, font_size=24,
                             number_format="{:.3f}", always_label=always,
                             min_label_fraction=small)
         for c in kept:
@@ -340,8 +344,9 @@ class EDLPass(LectureScene):
         x = max(row[0].get_right()[0] for row in rows) + 0.6  # one left edge for all bars
         for row in rows:
             row[1].shift(RIGHT * (x - row[1].segments.get_left()[0]))
-        total = self.tex(r"\sum_{k} b_k + u = 1", size=44).move_to(UP * 2.75)
-        top, bottom = total.get_bottom()[1] - 0.5, -3.3
+        # right of centre: Indicate's growth keeps it clear of the title bar
+        total = self.tex(r"\sum_{k} b_k + u = 1", size=44).move_to(UP * 2.6 + RIGHT * 1.2)
+        top, bottom = total.get_bottom()[1] - 0.5, tk.SAFE_BOTTOM + 0.05
         tk.fit_within(group, 13.2, top - bottom, upscale=True)
         group.move_to([0, (top + bottom) / 2, 0])
         self.belief_rows = rows
@@ -355,6 +360,13 @@ class EDLPass(LectureScene):
             self.wait_p(2.5)
         self.play_p(Indicate(total, color=self.theme.edl), run_time=1.0)
         self.wait_p(2.0)
+
+    @staticmethod
+    def clear_of(above: Mobject, below: Mobject, gap: float = 0.2) -> None:
+        """Shrink ``above`` about its top edge until it ends ``gap`` over ``below``."""
+        room = above.get_top()[1] - below.get_top()[1] - gap
+        if above.get_bottom()[1] < below.get_top()[1] + gap and room > 0:
+            above.scale(room / above.height, about_edge=UP)
 
     # -- 4. the Dirichlet on the simplex ------------------------------------------------------
     def simplex_of(self, alpha: np.ndarray, side: float) -> tk.SimplexDensity:
@@ -394,15 +406,16 @@ class EDLPass(LectureScene):
                 np.asarray(ex.edl.alpha, float), ex.edl.S, ex.edl.u,
                 f"unrelated.sets[{i}].examples[{j}].edl"))
         group = Group(*panels).arrange(RIGHT, buff=1.6, aligned_edge=UP)
-        tk.fit_within(group, 13.0, 5.7)
-        group.move_to(UP * (3.0 - group.height / 2))
-        key = self.t("simplex_note").split(" · ")  # the colour key, in two lines
-        half = (len(key) + 1) // 2
-        note = VGroup(*[self.text(" · ".join(part), size=20, color=self.theme.muted)
-                        for part in (key[:half], key[half:]) if part])
-        note.arrange(DOWN, buff=0.1).next_to(group, DOWN, buff=0.2)
-        tk.fit_within(note, 13.0, max(0.3, note.get_top()[1] + 3.35))
-        note.next_to(group, DOWN, buff=0.2)
+        tk.fit_within(group, 13.0, 4.55)
+        group.move_to(UP * (2.95 - group.height / 2))
+        key = self.t("simplex_note").split(" · ")  # the colour key, one item a line
+        note = VGroup(*[self.text(part, size=24, color=self.theme.muted) for part in key if part])
+        # the key at the bottom of the stage, the panels in the room above it
+        note.arrange(DOWN, buff=0.1)
+        tk.fit_within(note, 13.0, 2.0)
+        note.move_to([0, tk.SAFE_BOTTOM + 0.05 + note.height / 2, 0])
+        tk.fit_within(group, 13.0, 2.95 - (note.get_top()[1] + 0.2))
+        group.move_to(UP * (2.95 - group.height / 2))
         self.simplex_panels = panels
         for n, p in enumerate(panels):
             self.play_p(FadeIn(p), *([FadeIn(note)] if n == 0 else []), run_time=1.2)
@@ -496,7 +509,7 @@ class EDLPass(LectureScene):
 
         common = dict(colors=[c["train"], c["heldout"]], styles=["solid", "dashed"],
                       markers=["circle", "square"], x_label=self.t("chart_epoch"),
-                      width=3.3, height=2.5, legend=None, theme=self.theme, font_size=20)
+                      width=3.0, height=2.4, legend=None, theme=self.theme, font_size=22)
         kl = series("kl")
         kl_note = None
         skip = kl_skip(kl, epochs)
@@ -522,10 +535,10 @@ class EDLPass(LectureScene):
         row = VGroup(*charts).arrange(RIGHT, buff=0.9, aligned_edge=DOWN)
         legend = charts[0].legend.copy().arrange(RIGHT, buff=0.6)
         tk.fit_within(row, 13.2, 3.6)
-        row.move_to([0, -3.35 + row.height / 2, 0])
+        row.move_to([0, tk.SAFE_BOTTOM + 0.05 + row.height / 2, 0])
         notes = VGroup(legend)  # one note above each chart: legend, KL note, what t counts
         legend.next_to(charts[0], UP, buff=0.2)
-        tk.fit_within(legend, charts[0].width, 0.5)
+        tk.fit_within(legend, charts[0].width + 0.8, 0.5)
         legend.next_to(charts[0], UP, buff=0.2)
         extra = [(kl_note, charts[1])]
         if lam:
@@ -535,6 +548,7 @@ class EDLPass(LectureScene):
                 tk.fit_within(m, ch.width, 0.5)
                 m.next_to(ch, UP, buff=0.2)
                 notes.add(m)
+        self.clear_of(formulas, notes)
         self.play_p(FadeIn(VGroup(*[ch.frame for ch in charts])), FadeIn(notes), run_time=1.0)
         for ch in charts:
             self.play_p(*[ch.create_series(name, run_time=1.8) for name in ch.series],
@@ -554,7 +568,8 @@ class EDLPass(LectureScene):
         for i, s in sets:  # unrelated.sets[i]
             name = self.text(self.set_name(s.key), size=26)
             tiles = []
-            for j, ex in enumerate(s.examples[:4]):  # unrelated.sets[i].examples[j]
+            # three examples a set: their numbers stay 22 px high (docs/design-rules.md)
+            for j, ex in enumerate(s.examples[:3]):  # unrelated.sets[i].examples[j]
                 p = float(np.max(ex.softmax.probs))
                 kp = int(np.argmax(ex.softmax.probs))
                 src = f"unrelated.sets[{i}].examples[{j}]"
@@ -562,9 +577,9 @@ class EDLPass(LectureScene):
                 self.value(f"{src}.edl.u")
                 tiles.append(tk.ImageTile(np.asarray(ex.image, float),
                                           [self.t("tile_softmax", p=p), self.t("tile_u", u=ex.edl.u)],
-                                          size=1.15, font=self.theme.font, font_size=26,
+                                          size=0.95, font=self.theme.font, font_size=26,
                                           caption_colors=[self.theme.softmax, self.theme.edl],
-                                          border_color=self.theme.muted, caption_width=2.0))
+                                          border_color=self.theme.muted, caption_width=2.8))
             tiles_g = Group(*tiles).arrange(RIGHT, buff=0.3, aligned_edge=UP)
             mu = s.stats["edl"].mean_u  # unrelated.sets[i].stats.edl.mean_u
             mp = s.stats["softmax"].mean_max_prob  # unrelated.sets[i].stats.softmax.mean_max_prob
@@ -572,7 +587,7 @@ class EDLPass(LectureScene):
             self.value(f"unrelated.sets[{i}].stats.softmax.mean_max_prob")
             self.value(f"unrelated.sets[{i}].n")  # unrelated.sets[i].n: set size
             means = VGroup(self.text(self.t("set_mean_over", n=s.n, set=self.set_name(s.key)),
-                                     size=20, color=self.theme.muted),
+                                     size=22, color=self.theme.muted),
                            self.text(self.t("set_mean_p", p=mp), size=26, color=self.theme.softmax),
                            self.text(self.t("set_mean_u", u=mu), size=26, color=self.theme.edl))
             means.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
@@ -598,11 +613,11 @@ class EDLPass(LectureScene):
             foot.add(self.text(self.t("claim_all_higher" if higher else "claim_not_all"),
                                size=24))
             foot.arrange(DOWN, buff=0.15)
-        tk.fit_within(table, 13.2, 6.9 - (foot.height + 0.3 if len(foot) else 0))
-        table.to_edge(UP, buff=0.85)
+        tk.fit_within(table, 13.2, 5.8 - (foot.height + 0.3 if len(foot) else 0))
         if len(foot):
             tk.fit_within(foot, 13.2, 1.2)
             foot.next_to(table, DOWN, buff=0.3)
+        self.on_stage(table, foot)
         for line in lines:
             name, tiles_g, means = line
             self.play_p(FadeIn(name), LaggedStart(*[FadeIn(t) for t in tiles_g], lag_ratio=0.15),
@@ -648,10 +663,11 @@ class EDLPass(LectureScene):
         chart = tk.LineChart(angles, {self.t("rot_u_series"): u, self.t("rot_p_series"): pmax},
                              colors=[self.theme.edl, self.theme.text], styles=["solid", "dashed"],
                              markers=["circle", "square"], x_label=self.t("rot_x"),
-                             x_ticks=ticks, y_range=(0.0, 1.0), width=7.2, height=3.7,
+                             x_ticks=ticks, y_range=(0.0, 1.0), width=7.2, height=3.3,
                              legend="top",
                              theme=self.theme, font_size=22)
-        chart.move_to(LEFT * 2.3 + DOWN * 1.05)
+        chart.move_to(LEFT * 2.3)
+        chart.shift(UP * (tk.SAFE_BOTTOM + 0.05 - chart.get_bottom()[1]))
         self.play_p(LaggedStart(*[FadeIn(m) for m in strip], lag_ratio=0.05), FadeIn(frames),
                     run_time=1.5)
         self.play_p(FadeIn(chart.frame), FadeIn(chart.legend), run_time=0.8)
@@ -682,21 +698,15 @@ class EDLPass(LectureScene):
             new = Group(box, dot, panel)
             if marker is None:
                 self.play_p(FadeIn(new), run_time=0.8)
-            else:
-                self.play_p(FadeOut(marker), FadeIn(new), run_time=0.8)
+            else:  # out, then in: two panels of text never blend in one place
+                self.play_p(FadeOut(marker), run_time=0.3)
+                self.play_p(FadeIn(new), run_time=0.5)
             marker = new
-            if i == i_wrong:  # the confident mistake stays marked on the chart
+            if i == i_wrong:  # the confident mistake stays ringed on the chart; the panel and
+                # the line under the strip say what it is (no label on the curve)
                 ring = Circle(radius=0.2, color=self.theme.accent, stroke_width=4).move_to(
                     chart.point(self.t("rot_u_series"), i))
-                mark = self.text(self.t("rot_wrong_mark", angle=angles[i],
-                                        k=int(np.argmax(probs[i]))), size=20,
-                                 color=self.theme.accent)
-                mark = VGroup(BackgroundRectangle(mark, color=self.theme.background,
-                                                  fill_opacity=1.0, buff=0.05), mark)
-                mark.next_to(ring, UP, buff=0.1)
-                if mark.get_right()[0] > chart.get_right()[0]:
-                    mark.align_to(ring, RIGHT)
-                self.play_p(Create(ring), FadeIn(mark), FadeIn(caveat_line), run_time=0.8)
+                self.play_p(Create(ring), FadeIn(caveat_line), run_time=0.8)
                 self.wait_p(3.0)
             else:
                 self.wait_p(2.5)

@@ -26,7 +26,7 @@ from scenes import visuals as tk
 from scenes.base import LectureScene, join_sentences
 
 #: lowest y of any content: about 1000 px of 1080 (the player's subtitles go below)
-BOTTOM = -3.3
+BOTTOM = tk.SAFE_BOTTOM + 0.05  # the caption-safe line (docs/design-rules.md)
 STYLE = {"softmax": "solid", "edl": "dashed"}
 MARKER = {"softmax": "circle", "edl": "square"}
 #: the unrelated sets' drawing order follows the dump; these are the YAML text keys of their names
@@ -41,8 +41,9 @@ class Comparison(LectureScene):
 
     def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
         super().__init__(lecture, data, **kwargs)
-        #: the verdict line drawn on screen, per section (for tests and audits)
-        self.verdicts_drawn: dict[str, str] = {}
+        #: per section: the verdict sentence (subtitled) and the one takeaway line drawn
+        self.verdicts: dict[str, str] = {}
+        self.takeaways: dict[str, str] = {}
         #: (section, start time in seconds) of every section rendered
         self.section_starts: list[tuple[str, float]] = []
 
@@ -107,18 +108,25 @@ class Comparison(LectureScene):
         return self.series(chart, x, y, self.color(model), STYLE[model], MARKER[model],
                            marker_every, **kw)
 
-    def banner(self, content: str, y: float = -3.45, size: float = 24,
+    def banner(self, content: str, verdict: str, y: float = -3.45, size: float = 26,
                color: str | None = None) -> VGroup:
-        """A verdict line (wrapped) at the bottom of the stage."""
+        """The section's one short takeaway line, at the bottom of the stage; the subtitles
+        carry the full ``verdict`` sentence (docs/design-rules.md)."""
         if self.section_starts:
-            self.verdicts_drawn[self.section_starts[-1][0]] = content
+            self.verdicts[self.section_starts[-1][0]] = verdict
+            self.takeaways[self.section_starts[-1][0]] = content
         # neutral colour: the verdict is about both models, not drawn in either model's colour
         group = tk.wrap_text(content, 13.0, self.theme.font, size, color or self.theme.text,
-                             max_lines=3)
+                             max_lines=1)
         group.move_to([0, y + 0.3, 0])
         if group.get_bottom()[1] < BOTTOM:  # keep the player's subtitle band free
             group.shift(UP * (BOTTOM - group.get_bottom()[1]))
         return group
+
+    def takeaway(self, what: str, verdict: findings.Verdict) -> str:
+        """``what``: who is ahead (``text.takeaway``, ``ahead_<winner>``), e.g. "accuracy: too
+        close to call"."""
+        return self.t("takeaway", what=what, who=self.t(f"ahead_{verdict.winner}"))
 
     def verdict_text(self, base: str, verdict: findings.Verdict, **extra: Any) -> str:
         """The YAML sentence ``<base>_edl_wins`` / ``<base>_softmax_wins`` / ``<base>_tie``; it
@@ -134,7 +142,7 @@ class Comparison(LectureScene):
         self.value(f"{base}.diff_ci[0]")
         self.value(f"{base}.diff_ci[1]")
 
-    def auroc_table(self, panels: Sequence[tuple[str, str, Any, str]], size: float = 18
+    def auroc_table(self, panels: Sequence[tuple[str, str, Any, str]], size: float = 22
                     ) -> VGroup:
         """One column per panel: under held-out digits the row labels, under each unrelated set
         the verdict, its AUROC (by entropy) for both models (``unrelated.sets[i].compare``),
@@ -203,7 +211,7 @@ class Comparison(LectureScene):
         tk.fit_within(rows, 13.4, 4.0)
         verdict = self.verdict_text("accuracy", v, margin_pp=100 * v.margin)
         self.values["accuracy_verdict"] = verdict
-        line = self.banner(verdict, y=-2.6, size=28)
+        line = self.banner(self.takeaway(self.t("short_accuracy"), v), verdict, y=-2.6, size=28)
 
         self.play_p(FadeIn(head), run_time=1.0)
         self.wait_p(1.0)
@@ -227,7 +235,7 @@ class Comparison(LectureScene):
         step = max(1, math.ceil((n - 1) / 6))
         x_ticks = list(angles[::step]) + ([] if (n - 1) % step == 0 else [angles[-1]])
         chart = self.frame_chart(x_ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("angle_label"), "",
-                                 width=10.4, height=2.7, font_size=20, y_format="{:.2f}",
+                                 width=10.4, height=2.7, font_size=22, y_format="{:.2f}",
                                  x_format=tk.tick_format(x_ticks))
         s_sm = self.model_series(chart, "softmax", angles, pmax)
         s_edl = self.model_series(chart, "edl", angles, u)
@@ -248,12 +256,12 @@ class Comparison(LectureScene):
         for i, a in enumerate(angles):
             d = int(probs[i].argmax())
             self.record(f"rotation.argmax(softmax_probs[{i}])", d)
-            preds.add(self.text(str(d), size=20, color=self.theme.softmax)
+            preds.add(self.text(str(d), size=22, color=self.theme.softmax)
                       .move_to([chart.c2p(a, 0)[0], base_y - size / 2 - 0.22, 0]))
-        says = self.text(self.t("softmax_says"), size=18, color=self.theme.softmax)
+        says = self.text(self.t("softmax_says"), size=21, color=self.theme.softmax)
         says.next_to(preds, LEFT, buff=0.3)
-        if says.get_left()[0] < -6.9:
-            says.shift(RIGHT * (-6.9 - says.get_left()[0]))
+        if says.get_left()[0] < tk.STAGE[0]:
+            says.shift(RIGHT * (tk.STAGE[0] - says.get_left()[0]))
         f = findings.rotation(self.data)
         vals = dict(n_wrong=len(f.wrong_angles), n=f.n_angles, conf=f.softmax_conf_wrong,
                     u_wrong=f.edl_u_wrong, u_right=f.edl_u_right)
@@ -277,7 +285,8 @@ class Comparison(LectureScene):
                           Rectangle(width=size * 1.2, height=size * 1.2, stroke_color=self.theme.text,
                                     stroke_width=4).move_to(tiles[i]))
         self.values["rotation_finding"] = verdict
-        line = self.banner(verdict, y=-3.45, size=21)
+        line = self.banner(self.t(f"rotation_takeaway_{'none' if miss is None else 'miss'}"),
+                           verdict, y=-3.45)
         group = Group(legend, plot, tiles, preds, says, ring)
         if group.get_bottom()[1] < line.get_top()[1] + 0.2:
             shift = line.get_top()[1] + 0.2 - group.get_bottom()[1]
@@ -344,7 +353,7 @@ class Comparison(LectureScene):
         curves = []
         for key, title, cdfs, _ in panels:
             ch = self.frame_chart([0.0, 1.0, h_max], [0, 0.5, 1.0], self.t("entropy_label"),
-                                  "", width=width, height=2.1, font_size=17,
+                                  "", width=width, height=2.0, font_size=25,
                                   x_format="{:.1f}", y_format="{:.1f}")
             head = self.text(title, size=22)
             head.next_to(ch.axes, UP, buff=0.22)
@@ -357,16 +366,17 @@ class Comparison(LectureScene):
             curves.append(sers)
         row = VGroup(*[VGroup(c, s) for c, s in zip(charts, curves)]).arrange(RIGHT, buff=gap,
                                                                             aligned_edge=DOWN)
-        y_title = self.text(self.t("cdf_label"), size=18, color=self.theme.text)
+        y_title = self.text(self.t("cdf_label"), size=21, color=self.theme.text)
         aurocs = self.auroc_table(panels)
         legend = self.model_legend(size=22)
-        hint = self.text(self.t("cdf_hint"), size=20, color=self.theme.muted)
-        top = VGroup(legend, hint).arrange(DOWN, buff=0.15)
+        hint = tk.wrap_text(self.t("cdf_hint"), 8.0, self.theme.font, 22, self.theme.muted,
+                            max_lines=2)
+        top = VGroup(legend, hint).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
         verdict = self.auroc_verdict()
-        line = self.banner(verdict, size=22)
+        line = self.banner(self.takeaway(self.t("short_auroc_pooled"), self.pooled_verdict), verdict)
         # layout, top to bottom
         top.move_to([0, 2.95, 0])
-        tk.fit_within(top, 8.0, 1.0)
+        tk.fit_within(top, 8.6, 1.4)
         if top.get_left()[0] < -2.0:  # keep the title bar free
             top.shift(RIGHT * (-2.0 - top.get_left()[0]))
         row.next_to(top, DOWN, buff=0.3)
@@ -417,6 +427,7 @@ class Comparison(LectureScene):
         shown = [self.t(f"auroc_sets_{who}", sets=self.join_items(names, "list_and"))
                  for who, names in groups.items() if names]
         self.record_verdict(pooled)
+        self.pooled_verdict = pooled
         u = self.data.unrelated
         names = [self.t(SET_NAME_KEY.get(k, k)) for k in u.pooled_sets]
         n = sum(s.n for s in u.sets if s.key in u.pooled_sets)
@@ -456,11 +467,11 @@ class Comparison(LectureScene):
             share_ticks = np.append(share_ticks, 1.0)
         w, hgt = 5.2, 3.3
         left = self.frame_chart(share_ticks, acc_ticks, self.t("kept_share_label"),
-                                self.t("kept_accuracy_label"), w, hgt, font_size=20,
+                                self.t("kept_accuracy_label"), w, hgt, font_size=22,
                                 x_format=tk.tick_format(share_ticks))
         right = self.frame_chart([0, 0.25, 0.5, 0.75, 1.0], [0, 0.25, 0.5, 0.75, 1.0],
                                  self.t("threshold_label"), self.t("kept_share_label"), w, hgt,
-                                 font_size=20, x_format="{:.2f}", y_format="{:.2f}")
+                                 font_size=22, x_format="{:.2f}", y_format="{:.2f}")
         charts = VGroup(left, right).arrange(RIGHT, buff=1.4)
         every = max(1, math.ceil(len(thr["edl"]) / 11))
         acc_series, kept_series = VGroup(), VGroup()
@@ -475,7 +486,7 @@ class Comparison(LectureScene):
         share_line = tk.styled_path(np.array([left.c2p(share, acc_ticks[0]),
                                               left.c2p(share, acc_ticks[-1])]), "dotted",
                                     self.theme.muted, 3)
-        share_text = self.text(self.t("same_share", share=share), size=17,
+        share_text = self.text(self.t("same_share", share=share), size=20,
                                color=self.theme.muted)
         top_pt = left.c2p(share, acc_ticks[-1])
         # above the plot, starting at the line (clear of the y-axis title on the left)
@@ -485,7 +496,7 @@ class Comparison(LectureScene):
             share_text.shift(LEFT * (share_text.get_right()[0] - limit))
         verdict = self.verdict_text("rejection", v, share=share)
         self.values["rejection_verdict"] = verdict
-        line = self.banner(verdict, y=-3.5, size=24)
+        line = self.banner(self.takeaway(self.t("short_rejection"), v), verdict, y=-3.5)
         # the verdict's two values, measured exactly at that share (heldout.compare.rejection)
         at_share = VGroup(*[tk.make_marker(MARKER[m], self.color(m), 0.2, self.theme.text)
                             .move_to(left.c2p(share, v.value(m))) for m in MODELS])
@@ -518,11 +529,11 @@ class Comparison(LectureScene):
             rd = tk.ReliabilityDiagram([b.confidence for b in bins], [b.accuracy for b in bins],
                                        [b.count for b in bins], ece, color=self.color(m),
                                        bin_edges=[bins[0].lower] + [b.upper for b in bins],
-                                       width=4.3, height=4.3,
+                                       width=3.3, height=3.3,
                                        x_label=self.t("confidence_label"),
                                        y_label=self.t("accuracy_label"),
                                        ece_label=self.t("ece_label"), theme=self.theme,
-                                       font_size=20, gap_color=self.theme.muted)
+                                       font_size=24, gap_color=self.theme.muted)
             self.place_counts(rd)
             head = VGroup(self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m])],
                                       size=26))
@@ -534,10 +545,10 @@ class Comparison(LectureScene):
         # key: the neutral gap boxes and the bin counts
         swatch = Rectangle(width=0.35, height=0.22, fill_color=self.theme.muted, fill_opacity=0.3,
                            stroke_color=self.theme.muted, stroke_width=2)
-        key = VGroup(VGroup(swatch, self.text(self.t("gap_key"), size=18, color=self.theme.muted))
+        key = VGroup(VGroup(swatch, self.text(self.t("gap_key"), size=22, color=self.theme.muted))
                      .arrange(RIGHT, buff=0.15),
-                     self.text(self.t("count_key"), size=18, color=self.theme.muted)
-                     ).arrange(RIGHT, buff=0.8)
+                     self.text(self.t("count_key"), size=22, color=self.theme.muted)
+                     ).arrange(DOWN, buff=0.12, aligned_edge=LEFT)  # two lines: not the widest
         key.next_to(diagrams, DOWN, buff=0.25)
         diagrams.add(key)
         v = findings.calibration(self.data)
@@ -546,7 +557,7 @@ class Comparison(LectureScene):
         directions = [self.calibration_direction(m) for m in MODELS]
         ece_sentence = self.verdict_text("ece", v)
         self.values["ece_verdict"] = join_sentences([ece_sentence, *directions])
-        line = self.banner(ece_sentence, y=-3.5, size=22)
+        line = self.banner(self.takeaway(self.t("short_ece"), v), ece_sentence, y=-3.5)
         room = 2.95 - (line.get_top()[1] + 0.15)  # between the title bar and the verdict
         tk.fit_within(diagrams, 13.4, min(6.2, room))
         diagrams.move_to([0, 2.95 - diagrams.height / 2, 0])
@@ -593,7 +604,9 @@ class Comparison(LectureScene):
         raised = False
         texts = [t for t in rd.count_texts if isinstance(t, Text)]
         for t in texts:
-            t.scale(min(1.0, 0.16 / max(t.height, 1e-6)))
+            # digits 0.21 units high (28 px before the diagrams are fitted): wider than a bin
+            # when they have three digits; neighbours that would touch are staggered below
+            t.scale(0.21 / max(t.height, 1e-6), about_edge=DOWN)
             t.set_y(y0)
             if prev is not None and not raised and t.get_left()[0] < prev.get_right()[0] + 0.06:
                 t.set_y(y0 + 0.24)
@@ -619,35 +632,38 @@ class Comparison(LectureScene):
         for i, img in enumerate(f.example_images):
             self.value(f"attacks.eps[{i}]")
             t = self.tile(img, size)
-            lab = self.text(self.t("eps_value", eps=eps[i]), size=16, color=self.theme.muted)
+            # the value alone under each tile ("ε =" once, before the row): 22 px high
+            lab = self.text(tk.format_number(eps[i], "{:.2f}"), size=24, color=self.theme.muted)
             lab.next_to(t, DOWN, buff=0.08)
-            if lab.width > size + 0.2:
-                lab.scale_to_fit_width(size + 0.2)
             tiles.add(Group(t, lab))
         tiles.arrange(RIGHT, buff=0.25)
-        caption = self.text(self.t("fgsm_examples", zero=self.record(
+        eps_name = self.text("ε =", size=24, color=self.theme.muted)
+        eps_name.next_to(tiles[0][1], LEFT, buff=0.2)
+        tiles.add(eps_name)
+        caption = tk.wrap_text(self.t("fgsm_examples", zero=self.record(
             "attacks.fgsm.zero_grad_share(max over models, eps > 0)",
-            findings.masked_share(self.data, "fgsm"))), size=20, color=self.theme.muted)
+            findings.masked_share(self.data, "fgsm"))), 11.0, self.theme.font, 24,
+            self.theme.muted, max_lines=2)
         top = Group(caption, tiles).arrange(DOWN, buff=0.15)
         tk.fit_within(top, 12.0, 2.0)
-        top.move_to([0.6, 3.15 - top.height / 2, 0])
+        top.move_to([0.6, 2.95 - top.height / 2, 0])
         ticks = tk.nice_ticks(0.0, float(eps.max()), 4)
         x_fmt = tk.tick_format(ticks)
-        w, hgt = 3.1, 2.3
+        w, hgt = 3.1, 2.0
         acc_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
-                                     self.t("fgsm_accuracy_label"), w, hgt, font_size=18,
+                                     self.t("fgsm_accuracy_label"), w, hgt, font_size=23,
                                      x_format=x_fmt, y_format="{:.2f}")
         ent_all = np.concatenate([np.asarray(a.mean_entropy[m], float) for m in MODELS])
         ent_ticks = tk.nice_ticks(0.0, max(float(ent_all.max()), 0.1), 4)
         ent_chart = self.frame_chart(ticks, ent_ticks, self.t("eps_label"),
-                                     self.t("fgsm_entropy_label"), w, hgt, font_size=18,
+                                     self.t("fgsm_entropy_label"), w, hgt, font_size=23,
                                      x_format=x_fmt)
         u_chart = self.frame_chart(ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("eps_label"),
-                                   self.t("fgsm_u_label"), w, hgt, font_size=18, x_format=x_fmt,
+                                   self.t("fgsm_u_label"), w, hgt, font_size=23, x_format=x_fmt,
                                    y_format="{:.2f}")
         charts = VGroup(acc_chart, ent_chart, u_chart).arrange(RIGHT, buff=1.0)
         charts.next_to(top, DOWN, buff=0.4).set_x(0.2)
-        legend = self.model_legend(size=20)
+        legend = self.model_legend(size=22)
         series = VGroup()
         for m in MODELS:
             acc = np.asarray(a.accuracy[m], float)  # attacks.fgsm.accuracy.<m>
@@ -660,7 +676,7 @@ class Comparison(LectureScene):
         mu = np.asarray(a.edl_mean_u, float)  # attacks.fgsm.edl_mean_u
         u_series = self.model_series(u_chart, "edl", eps, mu)
         verdict = self.attack_verdict()
-        line = self.banner(verdict, y=-3.4, size=21)
+        line = self.banner(self.takeaway(self.t("short_fgsm"), self.attack_v), verdict, y=-3.4)
         legend.next_to(charts, DOWN, buff=0.3)
         body = Group(top, charts, series, u_series, legend)
         tk.fit_within(body, 13.6, 7.0)
@@ -689,6 +705,7 @@ class Comparison(LectureScene):
         f = self.data.attacks
         a = f.fgsm
         v = findings.attack_strongest(self.data, "fgsm")
+        self.attack_v = v
         i0, i1 = int(np.argmin(f.eps)), v.extra["index"]
         rises = a.edl_mean_u[i1] > a.edl_mean_u[i0] + 0.02
         rise = self.t("fgsm_rise" if rises else "fgsm_no_rise", u0=self.value(f"attacks.fgsm.edl_mean_u[{i0}]"),
@@ -773,7 +790,9 @@ class Comparison(LectureScene):
                 sentences.append(self.t(key, items=self.join_items(tally[who])))
         verdict = join_sentences(sentences)
         self.values["summary_verdict"] = verdict
-        text = self.banner(verdict, size=24)
+        text = self.banner(self.t("summary_takeaway", n=sum(map(len, tally.values())),
+                                  edl=len(tally["edl"]), softmax=len(tally["softmax"]),
+                                  tie=len(tally[findings.TIE])), verdict)
         text.next_to(table, DOWN, buff=0.45)
         if text.get_bottom()[1] < BOTTOM:
             text.shift(UP * (BOTTOM - text.get_bottom()[1]))

@@ -6,6 +6,8 @@ the numbers drawn, the duration and (for chosen sections) the last frame before 
     log.sections["belief_bar"].numbers     # [(source, value), ...] in drawing order
     log.sections["belief_bar"].duration    # seconds (sum of the section's run times)
     log.frames["belief_bar"]               # (480, 854, 3) uint8, before the closing fade
+    log.shots                              # the stage after every play and wait, and halfway
+                                           # through every play (tests.stage.Shot)
 
 Rendering skips animations (nothing is encoded), so a whole sequence takes seconds, not minutes;
 ``renderer.time`` still advances by every play's run time, so durations are the real ones.
@@ -19,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from contract.sequences import SEQUENCES
+from contract.sequences import SEQUENCES, TITLE
 from tests import framecheck as fc
+from tests.stage import Shot
 
 #: preview quality (manim -ql is 854x480): the size control frames are compared at
 PREVIEW = (854, 480)
@@ -38,6 +41,8 @@ class SequenceLog:
     scene: Any
     sections: dict[str, SectionLog]
     frames: dict[str, np.ndarray]
+    shots: list[Shot] = field(default_factory=list)
+    subtitles: list[str] = field(default_factory=list)  # every cue, in order
 
 
 def observed(cls: type, frames: set[str]) -> type:
@@ -48,6 +53,8 @@ def observed(cls: type, frames: set[str]) -> type:
             self.section_log: dict[str, SectionLog] = {}
             self.frame_log: dict[str, np.ndarray] = {}
             self._current: str | None = None
+            self.shots: list[Shot] = []
+            self.subtitle_log: list[str] = []
             super().construct()
             self._close()
 
@@ -62,6 +69,22 @@ def observed(cls: type, frames: set[str]) -> type:
             super().next_section(name, *args, **kwargs)
             self._current, self._t0, self._n0 = name, self.renderer.time, len(self.shown_numbers)
             self.section_log[name] = SectionLog()
+
+        def add_subcaption(self, content: str, *args: Any, **kwargs: Any) -> None:
+            self.subtitle_log.append(content)
+            super().add_subcaption(content, *args, **kwargs)
+
+        def _shoot(self, moment: str) -> None:
+            if self._current is not None:
+                self.shots.append(Shot.of(self.mobjects, self._current, self.renderer.time, moment))
+
+        def play_internal(self, skip_rendering: bool = False) -> None:
+            if not self.is_current_animation_frozen_frame():
+                for animation in self.animations:  # halfway: what a cross-fade shows
+                    animation.interpolate(0.5)
+                self._shoot("mid")
+            super().play_internal(skip_rendering)
+            self._shoot("end")
 
         def clear_stage(self) -> None:
             name = self._current
@@ -78,13 +101,16 @@ def observed(cls: type, frames: set[str]) -> type:
 
 def observe(sequence: str, lecture: Any, data: Any, tmp_dir: str | os.PathLike[str],
             frames: set[str] = frozenset(), size: tuple[int, int] = PREVIEW) -> SequenceLog:
-    """Render ``sequence`` (a registry name) skipping animations and return its log."""
-    cls = observed(SEQUENCES[sequence].scene_class(), set(frames))
+    """Render ``sequence`` (a registry name, or the title card's) skipping animations and
+    return its log."""
+    seq = TITLE if sequence == TITLE.name else SEQUENCES[sequence]
+    cls = observed(seq.scene_class(), set(frames))
     with fc.tiny_render(tmp_dir, size, fps=15, save_last_frame=False, write_to_movie=False,
                         skip_animations=True):
         scene = cls(lecture=lecture, data=data)
         scene.render()
-    return SequenceLog(scene, scene.section_log, scene.frame_log)
+    return SequenceLog(scene, scene.section_log, scene.frame_log, scene.shots,
+                       scene.subtitle_log)
 
 
 #: where the behaviour snapshot lives (numbers and durations of the default lecture, sample frames)

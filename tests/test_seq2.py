@@ -213,7 +213,7 @@ def test_probabilities_that_round_to_one_never_read_as_certain():
     assert prob_str(0.99731) == "0.997"
     # the sum in the why-heading has the precision of the worked formula
     for v in (7.1534e6, 2.5e6, 9.996e6, 123456.0):
-        assert compact(v, digits=2).split("·")[0] == sci_tex(v).split(r"\times")[0]
+        assert compact(v, digits=2).split("\u22c5")[0] == sci_tex(v).split(r"\times")[0]
 
 
 def test_rotation_curves_differ_in_colour_style_and_marker(rendered):

@@ -67,9 +67,11 @@ def test_sections_duration_and_frames(rendered) -> None:
         fc.assert_not_blank(frame, bg, min_fraction=0.04)
         # the title bar corner stays free of the stage's content except the title itself
         assert fc.ink_fraction(frame, bg, box=(-7.1, 3.95, -7.0, 3.3)) == 0.0, name
-        # a verdict line sits at the bottom of every section (in the summary: under the table)
-        box = (-6.0, -2.9, 6.0, -0.6) if name == "summary" else (-6.0, -3.9, 6.0, -2.4)
-        assert fc.ink_fraction(frame, bg, box=box) > 0.01, name
+        # a takeaway line sits at the bottom of every section's stage, above the captions'
+        # band (in the summary: under the table); below that band, nothing
+        box = (-6.0, -2.9, 6.0, -0.6) if name == "summary" else (-6.0, -2.85, 6.0, -2.3)
+        assert fc.ink_fraction(frame, bg, box=box) > 0.003, name
+        assert fc.ink_fraction(frame, bg, box=(-7.0, -3.95, 7.0, -2.95)) < 0.001, name
     # each section looks different from the one before
     for a, b in zip(frames, frames[1:]):
         assert np.mean(np.abs(a.astype(int) - b.astype(int))) > 2
@@ -183,7 +185,8 @@ def test_accuracy_bar_and_number_follow_scene_data(tiny_data_dir: Path, tiny_dat
         ends[tag] = orange_right_end(frame, scene.theme.softmax, 0.9)
         assert ends[tag] == pytest.approx(-3.8 + 8 * acc, abs=0.3)
         assert ("heldout.models.softmax.accuracy", pytest.approx(acc)) in scene.shown_numbers
-        assert scene.verdicts_drawn["accuracy"] == scene.values["accuracy_verdict"]
+        assert scene.verdicts["accuracy"] == scene.values["accuracy_verdict"]
+        assert "\n" not in scene.takeaways["accuracy"] and len(scene.takeaways["accuracy"]) < 60
     assert ends["orig"] - ends["edit"] > 1.0
     assert scene.values["accuracy_verdict"].startswith("EDL is more accurate") or \
         findings.accuracy(data).winner != "edl"
@@ -214,7 +217,7 @@ def test_per_set_verdicts_with_intervals(tiny_data_copy: Path, tmp_path: Path) -
               diff(0.933, 0.927, -0.014, 0.003))
     scene, movie, data = render(tiny_data_copy, tmp_path, ["entropy_cdfs", "summary"])
     words = scene.lecture.comparison.text
-    verdict = scene.verdicts_drawn["entropy_cdfs"]
+    verdict = scene.verdicts["entropy_cdfs"]
     assert words["auroc_sets_edl"].format(sets=words["set_letters"]) in verdict
     assert words["auroc_sets_softmax"].format(sets=words["set_fashion"]) in verdict
     assert words["auroc_sets_tie"].format(sets=words["set_noise"]) in verdict
@@ -240,7 +243,7 @@ def test_a_difference_inside_its_interval_is_too_close_to_call(tiny_data_copy: P
     set_auroc(tiny_data_copy, {"letters": wide, "fashion": wide, "noise": wide}, wide)
     scene, _, _ = render(tiny_data_copy, tmp_path, ["entropy_cdfs"])
     words = scene.lecture.comparison.text
-    verdict = scene.verdicts_drawn["entropy_cdfs"]
+    verdict = scene.verdicts["entropy_cdfs"]
     assert words["auroc_sets_edl"].split("{")[0] not in verdict
     assert words["auroc_sets_tie"].split("{")[0] in verdict
     assert words["auroc_pooled_tie"].split("{")[0] in verdict
@@ -260,7 +263,7 @@ def test_attack_table_flips_the_verdict(tiny_data_copy: Path, tmp_path: Path) ->
         raw["fgsm"]["compare"][last] = d
         path.write_text(json.dumps(raw))
         scene, _, _ = render(tiny_data_copy, tmp_path / tag, ["adversarial"])
-        verdicts[tag] = scene.verdicts_drawn["adversarial"]
+        verdicts[tag] = scene.verdicts["adversarial"]
     words = scene.lecture.comparison.text
     eps = raw["eps"][last]
     assert verdicts["masked"].startswith(fill(words["fgsm_edl_wins"],
@@ -282,7 +285,7 @@ def test_calibration_says_over_or_underconfident_from_the_bins(tiny_data_copy: P
     path.write_text(json.dumps(raw))
     scene, _, data = render(tiny_data_copy, tmp_path, ["calibration"])
     words = scene.lecture.comparison.text
-    drawn = scene.verdicts_drawn["calibration"]  # on screen: the ECE verdict with its interval
+    drawn = scene.verdicts["calibration"]  # the ECE verdict with its interval
     verdict = scene.values["ece_verdict"]  # spoken: also where the gap comes from
     assert verdict.startswith(drawn)
     gaps = {m: findings.confidence_gap(data.heldout.models[m]) for m in ("softmax", "edl")}

@@ -18,7 +18,8 @@ Modules: ``theme`` (default colours, frame size), ``text`` (numbers, Text, CJK w
 ``colours`` (colour maps, images), ``ticks``, ``grids`` (pixels, kernels, multiply-add),
 ``maps`` (feature maps, colour bar), ``bars`` (ten-class bar chart), ``formulas``
 (LiveFormula), ``lines`` (line charts), ``edl`` (stacked belief bar, simplex, reliability),
-``tables``, ``heat`` (heat map over an image, scatter as one image, matrix of counts).
+``tables``, ``heat`` (heat map over an image, scatter as one image, matrix of counts),
+``layout`` (the stage the design rules leave free).
 """
 from scenes.visuals.theme import *  # noqa: F401,F403
 from scenes.visuals.text import *  # noqa: F401,F403
@@ -32,7 +33,8 @@ from scenes.visuals.lines import *  # noqa: F401,F403
 from scenes.visuals.edl import *  # noqa: F401,F403
 from scenes.visuals.tables import *  # noqa: F401,F403
 from scenes.visuals.heat import *  # noqa: F401,F403
+from scenes.visuals.layout import *  # noqa: F401,F403
 
-from scenes.visuals import theme, text, colours, ticks, grids, maps, bars, formulas, lines, edl, tables, heat  # noqa: E402
+from scenes.visuals import theme, text, colours, ticks, grids, maps, bars, formulas, lines, edl, tables, heat, layout  # noqa: E402
 
-__all__ = [n for m in (theme, text, colours, ticks, grids, maps, bars, formulas, lines, edl, tables, heat) for n in m.__all__]
+__all__ = [n for m in (theme, text, colours, ticks, grids, maps, bars, formulas, lines, edl, tables, heat, layout) for n in m.__all__]

@@ -36,7 +36,7 @@ class BarChart10(VGroup):
                  highlight_color: str = ACCENT, value_labels: bool = True,
                  number_format: NumberFormat = "{:.2f}", font: str = DEFAULT_FONT,
                  font_size: float = 22, text_color: str = TEXT, axis_color: str = MUTED,
-                 bar_fill: float = 0.7,
+                 bar_fill: float = 0.7, label_fill: float = 0.78,
                  theme: ThemeLike | None = None) -> None:
         super().__init__()
         if theme is not None:  # the lecture's font and colours in one object
@@ -62,7 +62,8 @@ class BarChart10(VGroup):
         probes = [format_number(v, number_format) for v in
                   (self.y_min, self.y_max, 0.0, vals.min(), vals.max())]
         widest = max(make_text(p, font, font_size * 0.85).width for p in probes)
-        self.value_font_size = font_size * 0.85 * min(1.0, 0.78 * self.slot / widest)
+        # (``label_fill``: the share of a slot the widest label may take)
+        self.value_font_size = font_size * 0.85 * min(1.0, label_fill * self.slot / widest)
         self.baseline = Line(self._point(-0.5, 0.0) - RIGHT * 0.1,
                              self._point(self.n - 0.5, 0.0) + RIGHT * 0.1,
                              color=axis_color, stroke_width=2)

@@ -20,6 +20,32 @@ from scenes.visuals.colours import Colormap, MAGMA, image_mobject
 from scenes.visuals.lines import _Frame2D
 
 
+def label_slot(placed: dict[tuple[int, int], list[tuple[float, float]]], cx: float,
+               half: float, max_row: int = 8) -> tuple[int, int]:
+    """Where a label centred at ``cx`` (half-width ``half``) goes beside a bar: (side, row), side
+    1 above and -1 below, row 0 next to the bar. The first free slot in the order above 0,
+    below 0, above 1, below 1, ...; a label off row 0 hangs on a leader line at ``cx``, so no
+    label nearer the bar on that side may cover ``cx``. Records the slot in ``placed``.
+
+        >>> placed = {}
+        >>> label_slot(placed, 0.0, 1.0), label_slot(placed, 0.5, 1.0), label_slot(placed, 0.9, 0.2)
+        ((1, 0), (-1, 0), (1, 1))
+    """
+    lo, hi = cx - half, cx + half
+    for row in range(max_row):
+        for side in (1, -1):
+            taken = placed.get((side, row), [])
+            if any(not (hi <= a or lo >= b) for a, b in taken):
+                continue
+            nearer = [iv for r in range(row) for iv in placed.get((side, r), [])]
+            if any(a <= cx <= b for a, b in nearer):
+                continue
+            placed.setdefault((side, row), []).append((lo, hi))
+            return side, row
+    placed.setdefault((1, max_row), []).append((lo, hi))
+    return 1, max_row
+
+
 class StackedBar(VGroup):
     """Parts of a whole (e.g. belief masses b_0..b_9 and u) as one bar that sums to one.
 
@@ -27,8 +53,8 @@ class StackedBar(VGroup):
         bar = StackedBar(parts, width=11, font=theme.font, always_label=[-1])
 
     Parts below ``min_label_fraction`` of the bar are drawn but not labelled, except those whose
-    index is in ``always_label`` (e.g. ``[-1]`` for u). Labels are placed above their segment, in
-    rows that do not overlap. Raises if the parts do not sum to 1.
+    index is in ``always_label`` (e.g. ``[-1]`` for u). Labels sit above their segment, or below
+    when there is no room above (:func:`label_slot`): no label or leader line crosses another. Raises if the parts do not sum to 1.
     """
 
     def __init__(self, parts: Sequence[tuple[str, float, str]], width: float = 10.0,
@@ -49,7 +75,7 @@ class StackedBar(VGroup):
         self.segments = VGroup()
         self.labels = VGroup()
         x = -width / 2
-        placed_rows: list[list[tuple[float, float]]] = []
+        placed: dict[tuple[int, int], list[tuple[float, float]]] = {}
         always = {i % len(self.parts) for i in always_label}
         for idx, (label, value, color) in enumerate(self.parts):
             w = max(value, 0.0) / self.total * width
@@ -63,21 +89,14 @@ class StackedBar(VGroup):
                                        font_size * 0.85, text_color or color))
                 lab.arrange(DOWN, buff=0.06)
                 cx = x + w / 2
-                row = 0
-                while True:
-                    lo, hi = cx - lab.width / 2 - 0.08, cx + lab.width / 2 + 0.08
-                    if row == len(placed_rows):
-                        placed_rows.append([])
-                    if all(hi <= a or lo >= b for a, b in placed_rows[row]):
-                        placed_rows[row].append((lo, hi))
-                        break
-                    row += 1
+                side, row = label_slot(placed, cx, lab.width / 2 + 0.08)
                 y = height / 2 + 0.15 + row * (lab.height + 0.15)
-                lab.move_to(np.array([cx, y, 0]), aligned_edge=DOWN)
+                lab.move_to(np.array([cx, side * y, 0]), aligned_edge=DOWN if side > 0 else UP)
                 item = VGroup(lab)
                 if row > 0:
-                    item.add(Line(np.array([cx, height / 2 + 0.03, 0]),
-                                  lab.get_bottom() + DOWN * 0.04).set_stroke(color, 1.5))
+                    end = lab.get_bottom() + DOWN * 0.04 if side > 0 else lab.get_top() + UP * 0.04
+                    item.add(Line(np.array([cx, side * (height / 2 + 0.03), 0]), end)
+                             .set_stroke(color, 1.5))
                 self.labels.add(item)
             else:
                 self.labels.add(VGroup())
@@ -279,4 +298,4 @@ class ReliabilityDiagram(VGroup):
         self.add(self.bars, self.gaps, self.diagonal, self.count_texts, self.ece_text)
 
 
-__all__ = ["StackedBar", "dirichlet_log_pdf", "SimplexDensity", "ReliabilityDiagram"]
+__all__ = ["StackedBar", "label_slot", "dirichlet_log_pdf", "SimplexDensity", "ReliabilityDiagram"]

@@ -152,6 +152,25 @@ def wrap_tokens(text: str) -> list[str]:
     return tokens
 
 
+def clause_tokens(text: str) -> list[str]:
+    """:func:`wrap_tokens` with each run of Chinese characters kept whole up to its punctuation,
+    so that lines break only at punctuation, spaces or Latin words: never inside a word.
+
+        >>> clause_tokens("柱：区间的正确比例 · 阴影：差距")
+        ['柱：', '区间的正确比例', ' ', '·', ' ', '阴影：', '差距']
+    """
+    out: list[str] = []
+    open_run = False
+    for tok in wrap_tokens(text):
+        cjk = is_cjk(tok[0]) and tok[0] not in CJK_CLOSING
+        if cjk and open_run:
+            out[-1] += tok
+        else:
+            out.append(tok)
+        open_run = cjk and tok[-1] not in CJK_CLOSING
+    return out
+
+
 def _weight(s: str) -> float:
     """Rough width of ``s`` in ems: a CJK character is a full em, a space 0.3, the rest 0.55."""
     return sum(1.0 if is_cjk(ch) else 0.3 if ch == " " else 0.55 for ch in s)
@@ -180,10 +199,22 @@ def _wrap_cjk(text: str, max_width: float, font: str, size: float, n_lines: int,
               max_lines: int) -> list[str]:
     """Balanced lines of mixed CJK/Latin text, broken between the units of :func:`wrap_tokens`:
     for n lines, the narrowest line limit at which greedy packing still needs only n lines."""
-    tokens = wrap_tokens(text)
+    lines: list[str] = [text]
+    # whole clauses first (no break inside a word); single characters only if they cannot fit
+    for tokens in (clause_tokens(text), wrap_tokens(text)):
+        found = _balanced(tokens, max_width, font, size, n_lines, max_lines)
+        if found:
+            return found
+        lines = _pack(tokens, max(_weight(t) for t in tokens))
+    return lines
+
+
+def _balanced(tokens: list[str], max_width: float, font: str, size: float, n_lines: int,
+              max_lines: int) -> list[str] | None:
+    """The most balanced lines of ``tokens`` (n_lines .. max_lines of them) that all fit
+    ``max_width``; None if there are none."""
     total = _weight("".join(tokens))
     widest = max(_weight(t) for t in tokens)
-    lines: list[str] = [text]
     for n in range(n_lines, max_lines + 1):
         lo, hi = max(widest, total / n), total
         for _ in range(30):  # bisect the limit; _pack(hi) always fits in n lines
@@ -193,9 +224,9 @@ def _wrap_cjk(text: str, max_width: float, font: str, size: float, n_lines: int,
             else:
                 lo = mid
         lines = _pack(tokens, hi)
-        if all(make_text(line, font, size).width <= max_width for line in lines):
+        if len(lines) <= n and all(make_text(line, font, size).width <= max_width for line in lines):
             return lines
-    return lines
+    return None
 
 
 _BASELINE_CHARS = set("abcdefhiklmnorstuvwxzABCDEFGHIKLMNOPRSTUVWXYZ0123456789")
@@ -204,13 +235,20 @@ _BASELINE_CHARS = set("abcdefhiklmnorstuvwxzABCDEFGHIKLMNOPRSTUVWXYZ0123456789")
 def text_baseline(text: Text) -> float:
     """The y of the baseline of a one-line ``Text`` (bottom of a glyph without descender).
 
-    Falls back to the bottom of the ink when no such glyph can be found.
+    Without such a glyph (Chinese), the baseline is found from an "H" set beside the first
+    glyph; the bottom of the ink when the glyphs cannot be matched to the characters.
     """
     chars = [ch for ch in text.text if not ch.isspace()]
     if len(chars) == len(text.submobjects):
         for ch, glyph in zip(chars, text.submobjects):
             if ch in _BASELINE_CHARS:
                 return float(glyph.get_bottom()[1])
+        if chars and text.submobjects:
+            # no Latin glyph (e.g. a Chinese header): measure how far this first glyph hangs
+            # below the baseline of an "H" set before it in the same font and size
+            probe = Text("H" + chars[0], font=text.font, font_size=text.font_size)
+            drop = probe[0].get_bottom()[1] - probe[1].get_bottom()[1]
+            return float(text.submobjects[0].get_bottom()[1] + drop)
     return float(text.get_bottom()[1])
 
 
@@ -221,6 +259,6 @@ def shape_text(shape: Sequence[int]) -> str:
 
 __all__ = [
     "format_number", "FMT_BYTE", "FMT_UNIT", "make_text", "fit_within", "wrap_text",
-    "CJK_CLOSING", "CJK_OPENING", "is_cjk", "wrap_tokens", "text_baseline", "shape_text",
+    "CJK_CLOSING", "CJK_OPENING", "is_cjk", "wrap_tokens", "clause_tokens", "text_baseline", "shape_text",
     "wrap_paragraph",
 ]
