@@ -4,7 +4,7 @@ over a section. Pure functions (no manim), shared by the scenes, the tests and t
     >>> round(reading_time("Softmax always sums to one.", "en"), 2)
     1.8
     >>> round(reading_time("softmax 总是加起来等于一。", "zh"), 2)
-    2.09
+    1.92
     >>> layout_cues([2.0, 2.0], start=0.0, end=8.0, marks=[0.0, 6.0])
     [(0.0, 6.0), (6.0, 8.0)]
 

@@ -40,7 +40,7 @@ CURVE_THRESHOLD = 0.2
 MAX_CURVES = min(len(tk.LINE_STYLES), len(tk.MARKERS))
 #: colours of the wrong classes' curves (the rotated digit's own class uses theme.softmax),
 #: Okabe-Ito, the ones furthest from the softmax orange first
-CLASS_COLORS = (tk.SKY, tk.GREEN, tk.YELLOW, tk.PURPLE, tk.BLUE, tk.VERMILION, "#FFFFFF")
+CLASS_COLORS = tk.CLASS_PALETTE
 #: unrelated examples per set shown as tiles (and cycled through in the bar chart)
 MAX_UNRELATED_TILES = 5
 #: padding of the highlight box around a tile (and its captions)
@@ -262,7 +262,7 @@ class Overconfidence(LectureScene):
         rd = tk.ReliabilityDiagram(conf, acc, count, ece, color=self.theme.softmax,
                                    bin_edges=edges, width=4.6, height=4.6,
                                    x_label=self.t("rel_x"), y_label=self.t("rel_y"),
-                                   ece_label=self.t("rel_ece_label"), gap_color=tk.VERMILION,
+                                   ece_label=self.t("rel_ece_label"), gap_color=self.theme.gap,
                                    theme=self.theme, font_size=24)
         tk.fit_within(rd, 6.4, 6.0)
         rd.to_edge(LEFT, buff=0.9).set_y(-0.55)
@@ -454,7 +454,7 @@ class Overconfidence(LectureScene):
             ranked.insert(0, k_peak)
         main = [digit] + sorted(ranked[:MAX_CURVES - 1])
         others = [k for k in range(10) if k not in main]
-        colors = {digit: self.theme.softmax}
+        colors = {digit: self.theme.text}  # p(digit) is a class, not a model: no model colour
         palette = [c for c in CLASS_COLORS if c.upper() not in
                    (self.theme.softmax.upper(), self.theme.edl.upper())]
         for j, k in enumerate(k for k in main if k != digit):

@@ -31,7 +31,7 @@ def test_reading_time_follows_the_language():
     assert pacing.reading_time("信念质量与不确定度之和为一。", "zh") == pytest.approx(14 / 6.5)
     assert pacing.reading_time("Why?", "en") == pacing.MIN_CUE
     # Latin words inside Chinese read at the Latin rate
-    assert pacing.reading_time("softmax 的置信度很高。", "zh") == pytest.approx(
+    assert pacing.reading_time("softmax 的置信度很高。", "zh") == pytest.approx(  # 7 CJK, 8 Latin
         6 / 6.5 + 8 / 15)
 
 
