@@ -19,13 +19,13 @@ FORCE   ?=
 STAMP   := .venv/.setup-done
 
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
-             pipeline/train.py pipeline/run.py pipeline/contract.py
+             pipeline/train.py pipeline/run.py contract/scene_data.py
 PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/selection.py \
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
 SCENE_SRC := $(wildcard scenes/*.py)
 
 .PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
-        bench-serve FORCE
+        bench-serve narration-script FORCE
 
 setup: $(STAMP)
 
@@ -52,11 +52,15 @@ $(DATA)/.probed: $(DATA)/training.json $(DATA)/.selection.json $(PROBE_SRC)
 data: $(DATA)/.probed
 
 check-lecture: $(STAMP)
-	@$(PY) -m scenes.config check "$(LECTURE)"
+	@$(PY) -m contract.lecture check "$(LECTURE)"
 
 render: check-lecture data
 	@$(PY) -m scenes.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(FORCE)),--force)
+
+# The words to record for narration.engine: recorded, with each section's current length.
+narration-script: check-lecture data
+	@$(PY) -m scenes.narration script --lecture "$(LECTURE)" --data $(DATA)
 
 # Cold, no-op and one-caption-edit render times of the lecture, 1 and 2 workers, 1080p30 and preview.
 bench-render: data

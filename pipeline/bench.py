@@ -9,7 +9,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import contract
+from contract import scene_data as contract
+
 from .config import Config
 
 

@@ -21,10 +21,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from contract.scene_data import MODELS
+
 from . import config as cfgmod
 from . import datasets
 from .models import LeNet
-from .probes import KINDS, model_out
+from .probes import model_out
 from .train import in_precision, outputs
 
 CONFIG_FILE = ".config.json"  # written by `make data` (python -m pipeline config)
@@ -68,8 +70,8 @@ class Predictor:
         """One ``{"softmax": ModelOut dict, "edl": ModelOut dict}`` per image of (N, 28, 28)."""
         x = _batch(images)
         with self._lock:
-            outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in KINDS}
-        return [{k: model_out(outs[k], i) for k in KINDS} for i in range(len(x))]
+            outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in MODELS}
+        return [{k: model_out(outs[k], i) for k in MODELS} for i in range(len(x))]
 
     def conv1_maps(self, image: np.ndarray) -> np.ndarray:
         """The softmax model's conv1 feature maps after ReLU, (20, 24, 24): the maps the

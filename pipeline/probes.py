@@ -8,12 +8,14 @@ from typing import Optional
 import numpy as np
 import torch
 
-from . import attacks, contract, datasets, edl, inside, intervals, metrics
+from contract import scene_data as contract
+from contract.scene_data import MODELS
+
+from . import attacks, datasets, edl, inside, intervals, metrics
 from .config import Config
 from .models import LeNet
 from .train import Kind, outputs
 
-KINDS: tuple[Kind, Kind] = ("softmax", "edl")
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def heldout(cfg: Config, x: np.ndarray, y: np.ndarray, so: dict, eo: dict,
     thresholds = np.linspace(0, 1, p.threshold_grid)
     idx = boot.indices(len(y))
     models, reps = {}, {}
-    for kind, out in zip(KINDS, (so, eo)):
+    for kind, out in zip(MODELS, (so, eo)):
         probs = out["probs"]
         correct = probs.argmax(1) == y
         bins, ece = metrics.reliability(probs, y, p.reliability_bins)
@@ -235,11 +237,11 @@ def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict,
     pooled: list[dict] = []
     sets, skipped = sets
     for key, source, x, names, labels in sets:
-        outs = {k: outputs(models[k], k, torch.from_numpy(x), cfg.train) for k in KINDS}
+        outs = {k: outputs(models[k], k, torch.from_numpy(x), cfg.train) for k in MODELS}
         sc = scores(outs["softmax"], outs["edl"], labels)
         cmp = ood_compare(held_sc, sc, boot)
         stats = {}
-        for k in KINDS:
+        for k in MODELS:
             ent, mp = sc[f"{k}_entropy"], sc[f"{k}_max_prob"]
             s = {"mean_max_prob": float(mp.mean()), "mean_entropy": float(ent.mean()),
                  "entropy_cdf": metrics.ecdf(ent, grid),
@@ -268,7 +270,7 @@ def unrelated(cfg: Config, models: dict[str, LeNet], so: dict, eo: dict,
                 for name in ("softmax_entropy", "softmax_max_prob", "edl_entropy",
                              "edl_max_prob", "edl_u")}
     return {"entropy_grid": grid,
-            "heldout_cdf": {k: metrics.ecdf(held_sc[f"{k}_entropy"], grid) for k in KINDS},
+            "heldout_cdf": {k: metrics.ecdf(held_sc[f"{k}_entropy"], grid) for k in MODELS},
             "sets": out_sets, "combined_auroc": combined,
             "pooled_sets": [k for k, _ in pooled], "pooled_compare": ood_compare(held_sc, pool, boot),
             "skipped": skipped}
@@ -290,7 +292,7 @@ def rotation(cfg: Config, models: dict[str, LeNet], x: np.ndarray, y: np.ndarray
 def attribution(models: dict[str, LeNet], cfg: Config, image: np.ndarray, outs: dict) -> dict:
     """Grad-CAM and saliency of each model for its own prediction on one image."""
     res = {}
-    for k in KINDS:
+    for k in MODELS:
         target = int(np.argmax(outs[k]["probs"]))
         score = inside.score_fn(k, cfg.train)
         res[k] = {"target": target, "gradcam": inside.gradcam(models[k], image, target, score),
@@ -311,11 +313,11 @@ def inside_probe(cfg: Config, models: dict[str, LeNet], x: np.ndarray, y: np.nda
     picks.append(("unrelated", f"{key}: {names[0]}", ux[0, 0], None))
     inputs = []
     for role, name, img, label in picks:
-        outs = {k: outputs(models[k], k, torch.from_numpy(img[None, None]), cfg.train) for k in KINDS}
+        outs = {k: outputs(models[k], k, torch.from_numpy(img[None, None]), cfg.train) for k in MODELS}
         inputs.append({"role": role, "name": name, "label": label, "image": img,
                        **attribution(models, cfg, img, outs)})
     actmax = {}
-    for k in KINDS:
+    for k in MODELS:
         imgs, score = inside.maximize(models[k], inside.score_fn(k, cfg.train), p, seed)
         actmax[k] = {"images": imgs, "score": score}
     pts = [x[:p.embed_heldout]] + [s[2][:p.embed_unrelated] for s in sets if s[0] != "user"]
@@ -324,7 +326,7 @@ def inside_probe(cfg: Config, models: dict[str, LeNet], x: np.ndarray, y: np.nda
     label = [int(v) for v in y[:p.embed_heldout]] + [s[4][i] for s in sets if s[0] != "user"
                                                       for i in range(min(p.embed_unrelated, len(s[2])))]
     xs = np.concatenate(pts)
-    emb = {k: inside.embed(inside.features(models[k], xs), seed, p.tsne_perplexity) for k in KINDS}
+    emb = {k: inside.embed(inside.features(models[k], xs), seed, p.tsne_perplexity) for k in MODELS}
     conf = {k: inside.confusion(y, out["probs"].argmax(1)) for k, out in (("softmax", so), ("edl", eo))}
     return {"score": {"softmax": "logit", "edl": f"evidence ({cfg.train.evidence})"},
             "inputs": inputs, "activation_max": actmax,
@@ -339,11 +341,11 @@ def attack(cfg: Config, models: dict[str, LeNet], x: torch.Tensor, y: torch.Tens
            method: str, idx: np.ndarray) -> dict:
     """``contract.Attack``: both models under FGSM or PGD through cross-entropy, per eps."""
     p = cfg.probe
-    res: dict = {"accuracy": {k: [] for k in KINDS}, "mean_entropy": {k: [] for k in KINDS},
-                 "zero_grad_share": {k: [] for k in KINDS}, "edl_mean_u": [], "compare": []}
+    res: dict = {"accuracy": {k: [] for k in MODELS}, "mean_entropy": {k: [] for k in MODELS},
+                 "zero_grad_share": {k: [] for k in MODELS}, "edl_mean_u": [], "compare": []}
     for eps in p.fgsm_eps:
         correct = {}
-        for k in KINDS:
+        for k in MODELS:
             if method == "fgsm":
                 adv, zero = attacks.fgsm(models[k], x, y, eps)
             else:
@@ -368,9 +370,9 @@ def own_loss_fgsm(cfg: Config, models: dict[str, LeNet], x: torch.Tensor, y: tor
     t = cfg.train
     losses = {"softmax": attacks.cross_entropy,
               "edl": attacks.edl_own_loss(t.evidence, t.evidence_clamp, t.edl_loss)}
-    res: dict = {"accuracy": {k: [] for k in KINDS}, "zero_grad_share": {k: [] for k in KINDS}}
+    res: dict = {"accuracy": {k: [] for k in MODELS}, "zero_grad_share": {k: [] for k in MODELS}}
     for eps in cfg.probe.fgsm_eps:
-        for k in KINDS:
+        for k in MODELS:
             adv, zero = attacks.fgsm(models[k], x, y, eps, losses[k])
             res["accuracy"][k].append(float(attacks.correct_after(models[k], adv, y).mean()))
             res["zero_grad_share"][k].append(zero)

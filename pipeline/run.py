@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import contract, datasets, intervals, probes
+from contract import scene_data as contract
+
+from . import datasets, intervals, probes
 from .config import Config
 from .models import LeNet
 from .train import outputs, pick_device, train_model
@@ -45,7 +47,7 @@ def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]
     ckpt = Path(out_dir) / CHECKPOINTS
     ckpt.mkdir(parents=True, exist_ok=True)
     histories, seconds, dynamics = {}, {}, {}
-    for kind in probes.KINDS:
+    for kind in contract.MODELS:
         model, histories[kind], seconds[kind], dyn = train_model(
             kind, split, cfg.train, device, progress, dynamics_bins=cfg.probe.hist_bins)
         dynamics[kind] = dyn.to_dict()
@@ -64,7 +66,7 @@ def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]
 
 def load_models(cfg: Config, out_dir: Path) -> tuple[dict[str, LeNet], dict[str, float], str]:
     models, seconds, device = {}, {}, "cpu"
-    for kind in probes.KINDS:
+    for kind in contract.MODELS:
         path = Path(out_dir) / CHECKPOINTS / f"{kind}.pt"
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: run `make data` (it trains the models)")

@@ -11,8 +11,8 @@ from .config import Config
 def selection_from_lecture(lecture_path: Path, cfg: Config) -> dict:
     """Validate the lecture and extract the pipeline's part of it as a JSON-able dict.
 
-    Raises ``scenes.config.LectureError`` (a ValueError naming the key and line)."""
-    from scenes.config import check_index, load_lecture  # pure pydantic: no manim import
+    Raises ``contract.lecture.LectureError`` (a ValueError naming the key and line)."""
+    from contract.lecture import check_index, load_lecture  # pure pydantic: no manim import
 
     lecture = load_lecture(lecture_path)
     check_index(lecture, cfg.train.n_heldout)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 import time
-from typing import Literal, Optional
+from typing import Optional
 
 import numpy as np
 import torch
@@ -11,11 +11,12 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from . import edl
+from contract.scene_data import Kind
+
 from .config import TrainConfig
 from .datasets import Split
 from .models import LeNet
 
-Kind = Literal["softmax", "edl"]
 
 
 def pick_device(name: str = "auto") -> torch.device:

@@ -1,13 +1,14 @@
 """The base class of every lecture sequence: sections, captions, pace, theme and wording.
 
-A sequence subclass lists its storyboard in ``SECTIONS``; each name is also a method that draws
-that part of the story on an empty stage (the sequence title stays). Captions come from the
-lecture YAML and are spread over the section's real duration, sentence by sentence.
+A sequence's storyboard is declared once, in :mod:`contract.sequences` (its name, sections and
+the scene_data files it reads); the subclass named there gets ``sequence``, ``SECTIONS`` and
+``DATA`` from that entry, and has one method per section that draws that part of the story on
+an empty stage (the sequence title stays). Captions come from the lecture YAML and are spread
+over the section's real duration, sentence by sentence.
 
-    class MySequence(LectureScene):
-        sequence = "cnn_forward_pass"
-        SECTIONS = ("task", "pixels")
-
+    # contract/sequences.py: Sequence("my_part", "05_my_part", "scenes.seq5_my_part:MyPart",
+    #                                 ("task", "pixels"), ("forward_pass",))
+    class MyPart(LectureScene):
         def task(self) -> None:
             self.play_p(Write(self.para("task_intro")))
 """
@@ -19,37 +20,14 @@ from typing import Any, ClassVar
 
 from manim import DOWN, LEFT, UP, Animation, FadeOut, Mobject, Scene, Text, VGroup, config
 
+from contract import sequences
+from contract.lecture import Lecture
+from contract.scene_data import SceneData
 from scenes import pacing
 from scenes.visuals.formulas import TEX_TEMPLATE
 from scenes.values import resolve
 from scenes.visuals.text import format_number
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a caption into sentences (Latin and CJK punctuation)."""
-    # Latin punctuation ends a sentence only before white space, so "0.93" stays whole.
-    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*", text.strip())
-    return [p for p in (s.strip() for s in parts) if p]
-
-
-#: sentence-ending punctuation after which Chinese/Japanese text takes no space
-_CJK_SENTENCE_END = "。！？；：，、）」』"
-
-
-def join_sentences(parts: list[str]) -> str:
-    """Sentences as one string: one space between them, none after CJK punctuation.
-
-        >>> join_sentences(["It wins.", "Good."]), join_sentences(["它赢了。", "很好。"])
-        ('It wins. Good.', '它赢了。很好。')
-    """
-    out = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if out and not out.endswith(tuple(_CJK_SENTENCE_END)):
-            out += " "
-        out += part
-    return out
+from scenes.wording import _HAN, cjk_spacing, join_sentences, split_sentences  # noqa: F401
 
 
 class _Number(float):
@@ -57,17 +35,6 @@ class _Number(float):
 
     def __format__(self, spec: str) -> str:
         return format_number(float(self), "{:" + spec + "}")
-
-
-_HAN = r"[\u3400-\u9fff]"
-
-
-def cjk_spacing(text: str) -> str:
-    """One space between Chinese characters and Latin letters or digits, none between two
-    Chinese characters: ``在字母 A–J上`` -> ``在字母 A–J 上``, ``对 连衣裙 给出`` -> ``对连衣裙给出``."""
-    text = re.sub(rf"({_HAN}) +(?={_HAN})", r"\1", text)
-    text = re.sub(rf"({_HAN})(?=[A-Za-z0-9])", r"\1 ", text)
-    return re.sub(rf"([A-Za-z0-9])(?={_HAN})", r"\1 ", text)
 
 
 def fill(template: str, **values: Any) -> str:
@@ -91,14 +58,24 @@ class _Keep(dict):
 
 
 class LectureScene(Scene):
-    """A lecture sequence rendered from a :class:`scenes.config.Lecture` and scene_data."""
+    """A lecture sequence rendered from a :class:`contract.lecture.Lecture` and scene_data."""
 
+    #: the lecture's wording block for this sequence ("" for the title card)
     sequence: ClassVar[str] = ""
-    SECTIONS: ClassVar[tuple[str, ...]] = ()  # keep a literal tuple: the config reads it with ast
+    SECTIONS: ClassVar[tuple[str, ...]] = ()
     #: the scene_data files this sequence reads (for the manifest); None = all of them
     DATA: ClassVar[tuple[str, ...] | None] = None
 
-    def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Take ``sequence``, ``SECTIONS`` and ``DATA`` from the registry entry naming this class
+        (a class that no entry names, e.g. a test's, keeps its own)."""
+        super().__init_subclass__(**kwargs)
+        entry = sequences.entry_for(f"{cls.__module__}:{cls.__qualname__}")
+        if entry is not None:
+            cls.SECTIONS, cls.DATA = entry.sections, entry.data
+            cls.sequence = entry.name if entry.name in sequences.SEQUENCES else ""
+
+    def __init__(self, lecture: Lecture, data: SceneData, **kwargs: Any) -> None:
         from scenes.reads import ReadLog, RecordingDict
 
         self.lecture = lecture
@@ -118,6 +95,13 @@ class LectureScene(Scene):
         self.shown_numbers: list[tuple[str, float]] = []
         #: values a section computes from scene_data for ``{placeholders}`` in its caption
         self.values: dict[str, Any] = {}
+        #: narration (scenes/narration), set by the job: per section its speech (duration and
+        #: sentence times) and the factor on its run times that paces it to that speech
+        self.speech: dict[str, Any] = {}
+        self.stretch: dict[str, float] = {}
+        self._stretch = 1.0
+        #: per section: the words its narrator says (narration text or caption, filled in)
+        self.spoken: dict[str, str] = {}
         config.tex_template = TEX_TEMPLATE
         super().__init__(**kwargs)
 
@@ -134,8 +118,10 @@ class LectureScene(Scene):
             start = self.renderer.time
             if self.header is not None and self.header not in self.mobjects:
                 self.add(self.header)
+            self._stretch = self.stretch.get(name, 1.0)
             getattr(self, name)()
             self.caption(name, start)
+            self._stretch = 1.0
             self.clear_stage()
             self.end_section(name)
 
@@ -192,9 +178,19 @@ class LectureScene(Scene):
             self.wait(math.ceil(seconds * fps - 1e-6) / fps + 1e-9)
 
     def caption(self, section: str, start: float) -> None:
-        """Subtitles for the section that just ended: sentence i from beat i (:meth:`say`), the
-        unmarked ones spread in proportion to their reading times; the last frame is held until
-        the remaining sentences have had their reading time."""
+        """Subtitles for the section that just ended. With narration, the picture is held until
+        the speech ends and the cues follow it. Otherwise sentence i starts at beat i
+        (:meth:`say`), the unmarked ones spread in proportion to their reading times, and the
+        last frame is held until the remaining sentences have had their reading time."""
+        content = self.words.captions.get(section) if self.words else None
+        said = (self.words.narration.get(section) if self.words else None) or content
+        if said:
+            self.spoken[section] = said.format_map(_Keep(self.values))
+        speech = self.speech.get(section)
+        if speech is not None:
+            self.hold_for_speech(start, speech)
+            self.cue_speech(start, speech)
+            return
         sentences = self.caption_sentences(section)
         if not sentences:
             return
@@ -205,12 +201,27 @@ class LectureScene(Scene):
         for s, (a, b) in zip(sentences, pacing.layout_cues(needs, start, self.renderer.time, marks)):
             self.add_subcaption(s, duration=b - a, offset=a - self.renderer.time)
 
+    def hold_for_speech(self, start: float, speech: Any) -> None:
+        """Keep the picture until the speech that started at ``start`` has ended (plus a
+        short tail): a section never ends before its narrator does."""
+        from scenes.narration.timing import remaining
+
+        rest = remaining(self.renderer.time - start, speech.duration)
+        if rest > 0:
+            self.wait(rest)
+
+    def cue_speech(self, start: float, speech: Any) -> None:
+        """One subtitle per spoken sentence, on the speech's clock (it starts at ``start``)."""
+        for text, a, b in speech.sentences:
+            self.add_subcaption(text, duration=b - a, offset=start + a - self.renderer.time)
+
     # -- pace ------------------------------------------------------------------------------
     def play_p(self, *animations: Animation | Any, run_time: float = 1.0, **kwargs: Any) -> None:
-        self.play(*animations, run_time=run_time * self.lecture.pace, **kwargs)
+        """Play at the lecture's pace (and slower in a section paced to longer speech)."""
+        self.play(*animations, run_time=run_time * self.lecture.pace * self._stretch, **kwargs)
 
     def wait_p(self, seconds: float = 1.0) -> None:
-        self.wait(seconds * self.lecture.pace)
+        self.wait(seconds * self.lecture.pace * self._stretch)
 
     # -- wording ---------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:

@@ -28,6 +28,8 @@ class SectionRecord:
     key: str
     reads: list[str]
     duration: float
+    speech: Optional[str] = None  # the key of its narration (scenes/narration/store.py)
+    text: str = ""  # what is said (or captioned) over it, for the transcript
 
 
 @dataclass

@@ -11,7 +11,7 @@ data says, also where EDL does not win.
     v.softmax, v.edl, v.ci                   # the two values, the 95% interval of edl - softmax
     rows = findings.summary(data)            # every verdict of the closing table, in order
 
-Every function takes the loaded :class:`pipeline.contract.SceneData` (or anything with the same
+Every function takes the loaded :class:`contract.scene_data.SceneData` (or anything with the same
 attributes) and names the scene_data fields its values come from (``Verdict.sources``).
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any, Optional
 
 import numpy as np
 
-MODELS: tuple[str, str] = ("softmax", "edl")
+from contract.scene_data import MODELS, SceneData
+
 TIE = "tie"
 
 #: Only the rotated digit still uses a fixed margin (it compares two means of u over a handful
@@ -92,17 +93,17 @@ def from_diff(metric: str, d: Any, source: str, higher_is_better: bool = True,
 
 
 # -- the metrics ------------------------------------------------------------------------------
-def accuracy(data: Any) -> Verdict:
+def accuracy(data: SceneData) -> Verdict:
     """Held-out accuracy (higher is better)."""
     return from_diff("accuracy", data.heldout.compare.accuracy, "heldout.compare.accuracy")
 
 
-def set_keys(data: Any) -> list[str]:
+def set_keys(data: SceneData) -> list[str]:
     """The unrelated sets present, in dump order."""
     return [s.key for s in data.unrelated.sets]
 
 
-def auroc(data: Any, set_key: Optional[str] = None, edl_score: str = "entropy") -> Verdict:
+def auroc(data: SceneData, set_key: Optional[str] = None, edl_score: str = "entropy") -> Verdict:
     """OOD detection AUROC, held-out digits vs unrelated inputs (higher is better).
 
     ``set_key``: one unrelated set, or None for the pooled sets (``unrelated.pooled_compare``:
@@ -123,14 +124,14 @@ def auroc(data: Any, set_key: Optional[str] = None, edl_score: str = "entropy") 
                      edl_score=edl_score)
 
 
-def auroc_by_set(data: Any, edl_score: str = "entropy") -> dict[str, Verdict]:
+def auroc_by_set(data: SceneData, edl_score: str = "entropy") -> dict[str, Verdict]:
     """One AUROC verdict per unrelated set (in dump order), then ``'pooled'``."""
     out = {k: auroc(data, k, edl_score) for k in set_keys(data)}
     out["pooled"] = auroc(data, None, edl_score)
     return out
 
 
-def calibration(data: Any) -> Verdict:
+def calibration(data: SceneData) -> Verdict:
     """Expected calibration error on held-out digits (lower is better)."""
     return from_diff("ece", data.heldout.compare.ece, "heldout.compare.ece", False)
 
@@ -145,7 +146,7 @@ def kept_curve(model: Any) -> tuple[np.ndarray, np.ndarray]:
     return kept[order], acc[order]
 
 
-def rejection(data: Any) -> Verdict:
+def rejection(data: SceneData) -> Verdict:
     """Rejecting the most uncertain: accuracy of the digits kept when both models keep the same
     share (``heldout.compare.rejection_share``, the most certain by u for EDL and by entropy
     for softmax), higher is better."""
@@ -154,19 +155,19 @@ def rejection(data: Any) -> Verdict:
                      share=float(c.rejection_share))
 
 
-def attack(data: Any, method: str = "fgsm") -> list[Verdict]:
+def attack(data: SceneData, method: str = "fgsm") -> list[Verdict]:
     """Accuracy under ``attacks.<method>`` (fgsm or pgd) per epsilon, higher is better."""
     a = data.attacks
     return [from_diff(method, d, f"attacks.{method}.compare[{i}]", eps=float(e), index=i)
             for i, (e, d) in enumerate(zip(a.eps, getattr(a, method).compare))]
 
 
-def attack_strongest(data: Any, method: str = "fgsm") -> Verdict:
+def attack_strongest(data: SceneData, method: str = "fgsm") -> Verdict:
     """Accuracy under the largest perturbation."""
     return max(attack(data, method), key=lambda v: v.extra["eps"])
 
 
-def masked_share(data: Any, method: str = "fgsm") -> float:
+def masked_share(data: SceneData, method: str = "fgsm") -> float:
     """The largest share of digits, over models and eps > 0, whose input gradient was exactly
     zero under ``method``: an attack that cannot move them (must be ~0 to be trusted)."""
     a = data.attacks
@@ -203,7 +204,7 @@ class RotationFinding:
         return self.edl_u_wrong > self.edl_u_right + tol
 
 
-def rotation(data: Any, confident: float = 0.9, uncertain: float = 0.5) -> RotationFinding:
+def rotation(data: SceneData, confident: float = 0.9, uncertain: float = 0.5) -> RotationFinding:
     r = data.rotation
     probs = np.asarray(r.softmax_probs, float)
     u = np.asarray(r.edl_u, float)
@@ -232,7 +233,7 @@ class EdlMiss:
     n_wrong: int                     # angles where EDL's argmax != digit
 
 
-def rotation_edl_miss(data: Any) -> Optional[EdlMiss]:
+def rotation_edl_miss(data: SceneData) -> Optional[EdlMiss]:
     """Where EDL is wrong on the rotated digit and least uncertain about it (None if EDL names
     the right digit at every angle)."""
     r = data.rotation
@@ -313,7 +314,7 @@ def gap_source(model: Any) -> Optional[GapSource]:
                      float(fb.accuracy - fb.confidence))
 
 
-def summary(data: Any, method: str = "fgsm") -> list[Verdict]:
+def summary(data: SceneData, method: str = "fgsm") -> list[Verdict]:
     """The closing table, in order: accuracy, AUROC per unrelated set (entropy against entropy,
     user images left out), ECE, accuracy at an equal share kept, accuracy under the largest
     perturbation of ``method``."""

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Sequence
 
-from scenes import media, registry
-from scenes.config import Lecture, RenderSettings
+from contract import sequences as registry
+from contract.lecture import Lecture, RenderSettings
+from contract.scene_data import SceneData
+from scenes import media
 from scenes.keys import ENCODER_OPTIONS
 
 
@@ -42,6 +44,8 @@ class Outcome:
     spans: dict[str, tuple[float, float]] = field(default_factory=dict)
     reads: dict[str, list[str]] = field(default_factory=dict)
     cues: list[media.Cue] = field(default_factory=list)
+    speech: dict[str, str] = field(default_factory=dict)  # section -> speech key (narrated)
+    spoken: dict[str, str] = field(default_factory=dict)  # section -> its words, filled in
     data_names: Optional[list[str]] = None
     error: Optional[str] = None
     trace: str = ""
@@ -112,7 +116,7 @@ def _clean(work: Path, stem: str) -> None:
             p.unlink()
 
 
-def run_job(job: Job, lecture: Lecture, data: Any, settings: RenderSettings,
+def run_job(job: Job, lecture: Lecture, data: SceneData, settings: RenderSettings,
             verbose: bool = False) -> Outcome:
     """Render one job in this process."""
     from manim import tempconfig  # here: checking a lecture never imports manim
@@ -124,14 +128,19 @@ def run_job(job: Job, lecture: Lecture, data: Any, settings: RenderSettings,
         _clean(job.work, job.seq.stem)
         with quiet_manim(verbose) as adopt, \
                 tempconfig(manim_options(job.seq.stem, settings, job.work, verbose)):
+            plan = narrate(scene_class, lecture, data, settings) if lecture.narration.on else None
             scene = scene_class(lecture=lecture, data=data)
             scene.render_only = job.draw
+            if plan is not None:
+                scene.speech, scene.stretch = plan.speech, plan.stretch
+                out.speech = plan.keys
             adopt()
             scene.render()
             index = scene.renderer.file_writer.output_plan.section_index
             subs = scene.renderer.file_writer.subcaptions
         out.spans = dict(scene.section_spans)
         out.reads = scene.reads.as_lists()
+        out.spoken = dict(scene.spoken)
         out.cues = [media.Cue(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
         data_names = getattr(scene_class, "DATA", None)
         out.data_names = list(data_names) if data_names is not None else None
@@ -146,6 +155,31 @@ def run_job(job: Job, lecture: Lecture, data: Any, settings: RenderSettings,
     return out
 
 
+def timing_pass(scene_class: type, lecture: Lecture, data: Any) -> Any:
+    """The scene run with every section skipped and nothing written (seconds): its section
+    times at the normal pace and its words with the placeholders filled in."""
+    from manim import tempconfig
+
+    with tempconfig({"write_to_movie": False, "save_sections": False}):
+        scene = scene_class(lecture=lecture, data=data)
+        scene.render_only = frozenset()
+        scene.render()
+    return scene
+
+
+def narrate(scene_class: type, lecture: Lecture, data: Any, settings: RenderSettings) -> Any:
+    """The speech plan of a narrated scene (scenes.narration.plan), speech cached in the
+    output folder's ``.work/cache/speech``."""
+    from scenes.narration.narrator import Narrator
+    from scenes.narration.plan import plan_speech
+    from scenes.narration.store import SpeechStore
+
+    silent = timing_pass(scene_class, lecture, data)
+    narrator = Narrator(lecture, SpeechStore(settings.output_dir / ".work"))
+    return plan_speech(narrator, scene_class.sequence, scene_class.SECTIONS, silent.section_spans,
+                       silent.spoken, lecture.pace)
+
+
 # -- the pool -------------------------------------------------------------------------------------
 _SHARED: dict[str, Any] = {}
 
@@ -155,7 +189,7 @@ def _run_shared(index: int) -> Outcome:
     return run_job(s["jobs"][index], s["lecture"], s["data"], s["settings"], s["verbose"])
 
 
-def run_all(jobs: Sequence[Job], lecture: Lecture, data: Any, settings: RenderSettings,
+def run_all(jobs: Sequence[Job], lecture: Lecture, data: SceneData, settings: RenderSettings,
             workers: int, verbose: bool = False,
             done: Optional[Callable[[Job, Outcome], None]] = None) -> list[Outcome]:
     """Run ``jobs`` (largest first) on ``workers`` processes; ``done`` is called in this process

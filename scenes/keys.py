@@ -17,7 +17,6 @@ Captions are not part of a section's key: they only become subtitles (see
 """
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 from dataclasses import dataclass
@@ -26,9 +25,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from scenes import registry
-from scenes.config import Lecture, RenderSettings
-from scenes.placeholders import module_closure, module_file
+from contract import sequences as registry
+from contract.lecture import Lecture, RenderSettings
+from scenes.placeholders import module_closure
 from scenes.reads import ReadLog, RecordingDict  # noqa: F401 (re-exported)
 
 #: Encoder options of every rendered segment. Identical for every piece, so that sections,
@@ -54,34 +53,13 @@ class SceneInfo:
 
 
 def scene_info(seq: registry.Sequence) -> Optional[SceneInfo]:
-    """``sequence``, ``SECTIONS`` and ``DATA`` read from the scene's source with :mod:`ast`, so
-    that deciding what to reuse does not import manim; None when they are not literals in the
-    class body (then the class must be imported)."""
-    if not isinstance(seq.target, str):
+    """``sequence``, ``SECTIONS`` and ``DATA`` from the registry entry, so that deciding what to
+    reuse does not import manim; None for an entry that declares no sections (then the class
+    must be imported)."""
+    if not seq.sections:
         return None
-    module, cls = seq.target.split(":")
-    path = module_file(module)
-    if path is None:
-        return None
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls), None)
-    if body is None:
-        return None
-    found: dict[str, Any] = {}
-    for st in body:
-        target = (st.targets[0] if isinstance(st, ast.Assign) and len(st.targets) == 1
-                  else st.target if isinstance(st, ast.AnnAssign) else None)
-        if isinstance(target, ast.Name) and st.value is not None:
-            try:
-                found[target.id] = ast.literal_eval(st.value)
-            except (ValueError, TypeError, SyntaxError):
-                found[target.id] = ...  # computed: unknown here
-    if "SECTIONS" not in found or found.get("SECTIONS") is ... or found.get("DATA", None) is ... \
-            or found.get("sequence", "") is ...:
-        return None
-    data = found.get("DATA")
-    return SceneInfo(str(found.get("sequence", "")), tuple(found["SECTIONS"]),
-                     tuple(data) if data is not None else None)
+    return SceneInfo(seq.name if seq.name in registry.SEQUENCES else "", tuple(seq.sections),
+                     tuple(seq.data) if seq.data is not None else None)
 
 
 def class_info(scene_class: type) -> SceneInfo:
@@ -167,11 +145,12 @@ def value_digest(text: Mapping[str, str], key: str) -> str:
 
 
 def section_keys(base: str, names: Sequence[str], reads: Mapping[str, Iterable[str]],
-                 text: Mapping[str, str]) -> list[Optional[str]]:
+                 text: Mapping[str, str],
+                 narration: Optional[Mapping[str, str]] = None) -> list[Optional[str]]:
     """The key of each section in ``names``: ``base``, the sections up to it and the current
     values of the text keys read up to it (``reads[""]`` holds those read before the first
-    section). A section whose reads are unknown (never rendered), and every one after it,
-    gets None."""
+    section), and its narration key when it is narrated (its speech sets its length). A
+    section whose reads are unknown (never rendered), and every one after it, gets None."""
     seen: set[str] = set(reads.get("", ()))
     out: list[Optional[str]] = []
     for i, name in enumerate(names):
@@ -179,8 +158,10 @@ def section_keys(base: str, names: Sequence[str], reads: Mapping[str, Iterable[s
             out.append(None)
             continue
         seen |= set(reads[name])
-        out.append(digest(base, list(names[:i + 1]),
-                          sorted((k, value_digest(text, k)) for k in seen)))
+        spoken = (narration or {}).get(name)
+        parts: tuple[Any, ...] = (base, list(names[:i + 1]),
+                                  sorted((k, value_digest(text, k)) for k in seen))
+        out.append(digest(*parts, spoken) if spoken else digest(*parts))
     return out
 
 

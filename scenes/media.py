@@ -112,6 +112,19 @@ def probe(video: PathLike) -> dict[str, Any]:
                 "frames": s.frames, "audio": len(c.streams.audio)}
 
 
+def probe_audio(video: PathLike) -> Optional[dict[str, Any]]:
+    """codec, sample_rate, channels, profile and duration (s) of the first audio stream;
+    None when there is none."""
+    with av.open(str(video)) as c:
+        if not c.streams.audio:
+            return None
+        a = c.streams.audio[0]
+        duration = float(a.duration * a.time_base) if a.duration is not None else None
+        return {"codec": a.codec_context.name, "sample_rate": a.codec_context.sample_rate,
+                "channels": a.codec_context.channels, "profile": a.codec_context.profile,
+                "duration": round(duration, 6) if duration is not None else None}
+
+
 # -- subtitles ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Cue:
@@ -298,7 +311,8 @@ def _signature(path: PathLike) -> tuple:
             size = (cc.width, cc.height) if s.type == "video" else (cc.sample_rate, cc.channels)
             # the nominal rate: the average one is estimated from timestamps and differs
             # between clips of the same encoder settings
-            rate = s.base_rate or s.guessed_rate or s.average_rate
+            rate = (s.base_rate or s.guessed_rate or s.average_rate) if s.type == "video" \
+                else cc.sample_rate
             sig.append((s.type, cc.name, size, fmt, str(rate), bytes(cc.extradata or b"")))
         return tuple(sig)
 
@@ -311,21 +325,38 @@ def _open_out(path: Path, chapter_list: Optional[Sequence[Chapter]]) -> av.conta
 
 
 def _write_copy(inputs: Sequence[Path], starts: Sequence[float], tmp: Path,
-                chapter_list: Optional[Sequence[Chapter]]) -> None:
-    """Stream-copy ``inputs`` back to back, each shifted to its start time."""
+                chapter_list: Optional[Sequence[Chapter]], audio: Optional[Any] = None) -> None:
+    """Stream-copy ``inputs`` back to back, each shifted to its start time. With ``audio``
+    (mono 48 kHz samples, scenes.narration.audio) only their video is copied and the file's
+    one audio track is ``audio``, encoded as AAC-LC stereo."""
     with _open_out(tmp, chapter_list) as out:
         outs: list[Any] = []
-        for path, start in zip(inputs, starts):
-            with av.open(str(path)) as inp:
-                streams = [s for s in inp.streams if s.type in ("video", "audio")]
-                if not outs:
-                    outs = [out.add_stream_from_template(s) for s in streams]
-                for pkt in _packets(inp, streams):
-                    shift = round(Fraction(start).limit_denominator(1_000_000) / pkt.time_base)
-                    pkt.pts = None if pkt.pts is None else pkt.pts + shift
-                    pkt.dts += shift
-                    pkt.stream = outs[streams.index(pkt.stream)]
-                    out.mux(pkt)
+        kinds = ("video",) if audio is not None else ("video", "audio")
+
+        def copied() -> Iterator[av.Packet]:
+            for path, start in zip(inputs, starts):
+                with av.open(str(path)) as inp:
+                    streams = [s for s in inp.streams if s.type in kinds]
+                    if not outs:
+                        outs.extend(out.add_stream_from_template(s) for s in streams)
+                    for pkt in _packets(inp, streams):
+                        shift = round(Fraction(start).limit_denominator(1_000_000) / pkt.time_base)
+                        pkt.pts = None if pkt.pts is None else pkt.pts + shift
+                        pkt.dts += shift
+                        pkt.stream = outs[streams.index(pkt.stream)]
+                        yield pkt
+
+        if audio is None:
+            for pkt in copied():
+                out.mux(pkt)
+            return
+        from scenes.narration import audio as sound  # numpy/scipy only when narrated
+
+        packets = copied()
+        first = next(packets)  # the video stream exists before the audio one: stream order
+        track = sound.add_aac_stream(out)
+        for pkt in sound.interleave(chain([first], packets), sound.encode_aac(track, audio)):
+            out.mux(pkt)
 
 
 def _write_encode(inputs: Sequence[Path], starts: Sequence[float], tmp: Path, width: int,
@@ -372,7 +403,8 @@ def _frames(container: av.container.InputContainer) -> Iterator[av.VideoFrame]:
 
 
 def finalize_video(src: PathLike, dst: PathLike,
-                   chapter_list: Optional[Sequence[Chapter]] = None) -> dict[str, Any]:
+                   chapter_list: Optional[Sequence[Chapter]] = None,
+                   audio: Optional[Any] = None) -> dict[str, Any]:
     """Write ``src`` to ``dst`` as H.264/yuv420p MP4 with the moov atom first (faststart):
     a remux when the codec and pixel format are right already, a re-encode otherwise.
     ``chapter_list`` is embedded. Returns :func:`probe` of the result."""
@@ -384,7 +416,7 @@ def finalize_video(src: PathLike, dst: PathLike,
         fps = Fraction(v.average_rate or v.guessed_rate or 30)
     with atomic_path(dst) as tmp:
         if copy:
-            _write_copy([src], [0.0], tmp, chapter_list)
+            _write_copy([src], [0.0], tmp, chapter_list, audio)
         else:
             _write_encode([src], [0.0], tmp, size[0] + size[0] % 2, size[1] + size[1] % 2, fps,
                           chapter_list)
@@ -427,7 +459,8 @@ class JoinResult:
 
 
 def concat(videos: Sequence[PathLike], dst: PathLike,
-           chapter_list: Optional[Sequence[Chapter]] = None) -> dict[str, Any]:
+           chapter_list: Optional[Sequence[Chapter]] = None,
+           audio: Optional[Any] = None) -> dict[str, Any]:
     """Stream-copy ``videos`` (encoded with identical parameters) back to back into ``dst``,
     moov first, ``chapter_list`` embedded; raises ValueError when they cannot be copied.
     Returns :func:`probe` of the result."""
@@ -442,7 +475,7 @@ def concat(videos: Sequence[PathLike], dst: PathLike,
                          + ", ".join(v.name for v, s in zip(videos, sigs) if s != sigs[0]))
     starts = [sum(i["duration"] for i in infos[:k]) for k in range(len(infos))]
     with atomic_path(dst) as tmp:
-        _write_copy(videos, starts, tmp, chapter_list)
+        _write_copy(videos, starts, tmp, chapter_list, audio)
     return probe(dst)
 
 
@@ -455,7 +488,8 @@ def packet_digests(video: PathLike) -> list[bytes]:
 
 def join(videos: Sequence[PathLike], dst: PathLike, chapter_titles: Sequence[str],
          subtitles: Optional[Sequence[Optional[PathLike]]] = None,
-         chapter_list: Optional[Sequence[Chapter]] = None) -> JoinResult:
+         chapter_list: Optional[Sequence[Chapter]] = None,
+         audio: Optional[Any] = None) -> JoinResult:
     """Concatenate MP4s into ``dst`` with one chapter per input.
 
     Stream copy when all inputs share codec, size, frame rate and encoder headers; otherwise
@@ -485,7 +519,7 @@ def join(videos: Sequence[PathLike], dst: PathLike, chapter_titles: Sequence[str
         items = list(chapter_list)
     with atomic_path(dst) as tmp:
         if copied:
-            _write_copy(videos, starts, tmp, items)
+            _write_copy(videos, starts, tmp, items, audio)
         else:
             _write_encode(videos, starts, tmp, infos[0]["width"], infos[0]["height"], fps, items)
     chapters(items, sidecar(dst, ".chapters.vtt"), sidecar(dst, ".chapters.txt"))
@@ -535,6 +569,9 @@ def manifest_entry(path: PathLike, kind: str, root: PathLike,
         entry.update(duration=info["duration"], width=info["width"], height=info["height"],
                      resolution=f"{info['width']}x{info['height']}", fps=info["fps"],
                      codec=info["codec"], pix_fmt=info["pix_fmt"], faststart=is_faststart(path))
+        sound = probe_audio(path)
+        if sound is not None:
+            entry["audio"] = sound
         marks = read_chapters(path)
         if marks:
             entry["chapters"] = [asdict(c) for c in marks]
@@ -565,5 +602,5 @@ __all__ = ["Chapter", "Cue", "JoinResult", "Section", "atomic_copy", "atomic_pat
            "atomic_write_bytes", "atomic_write_text", "chapters", "concat", "finalize_video",
            "format_chapters_vtt", "format_ffmetadata", "format_srt", "format_vtt", "is_faststart",
            "join", "manifest_entry", "merge_subtitles", "mp4_boxes", "packet_digests", "parse_srt", "parse_vtt",
-           "probe", "read_chapters", "read_sections", "scene_data_sources", "sidecar",
+           "probe", "probe_audio", "read_chapters", "read_sections", "scene_data_sources", "sidecar",
            "srt_to_vtt", "thumbnail", "write_manifest"]

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from scenes import media, registry, upload
+from contract import sequences as registry
+from contract.lecture import Lecture
+from scenes import media, upload
 from scenes.cache import Cache, Record
-from scenes.config import Lecture
+from scenes.narration.store import SpeechStore
+from scenes.narration.tracks import narrated_track, sequence_track
+from scenes.narration.transcript import Part, Passage, format_transcript
 
 LECTURE_STEM = "lecture"
 
@@ -60,23 +64,27 @@ def publish_sequence(seq: registry.Sequence, record: Record, cache: Cache, lectu
     final = out / f"{seq.stem}.mp4"
     clips = [cache.clip(s.key) for s in record.sections]
     marks = section_chapters(lecture, seq, record)
-    media.concat(clips, final, marks)
+    store = SpeechStore(cache.root.parent)
+    media.concat(clips, final, marks, audio=narrated_track(lecture, store, record.sections))
     media.chapters(marks, media.sidecar(final, ".chapters.vtt"), media.sidecar(final, ".chapters.txt"))
     cues = record.subtitle_cues()
     media.atomic_write_text(media.sidecar(final, ".srt"), media.format_srt(cues))
     media.atomic_write_text(media.sidecar(final, ".vtt"), media.format_vtt(cues))
     png = media.thumbnail(final, media.sidecar(final, ".png"), thumbnail_time(record, lecture.pace))
     upload.jpeg_thumbnail(png, media.sidecar(final, ".jpg"))
-    _publish_sections(out / f"{seq.stem}_sections", record, clips)
+    _publish_sections(out / f"{seq.stem}_sections", record, clips,
+                      store if lecture.narration.on else None)
     return final
 
 
-def _publish_sections(folder: Path, record: Record, clips: Sequence[Path]) -> None:
+def _publish_sections(folder: Path, record: Record, clips: Sequence[Path],
+                      store: Optional[SpeechStore]) -> None:
+    """Each section's clip as its own MP4 (with its speech when ``store`` is given)."""
     keep: set[str] = set()
     if len(record.sections) > 1:
         for i, (s, clip) in enumerate(zip(record.sections, clips), 1):
             dst = folder / f"{i:02d}_{s.name}.mp4"
-            media.finalize_video(clip, dst)
+            media.finalize_video(clip, dst, audio=sequence_track(store, [s]) if store else None)
             keep.add(dst.name)
     if folder.exists():  # sections dropped from the lecture since the last render
         for old in folder.glob("*.mp4"):
@@ -84,6 +92,22 @@ def _publish_sections(folder: Path, record: Record, clips: Sequence[Path]) -> No
                 old.unlink()
         if not any(folder.iterdir()):
             folder.rmdir()
+
+
+def transcript(lecture: Lecture, parts: Sequence[registry.Sequence],
+               records: Sequence[Record]) -> str:
+    """The lecture's transcript: a heading per part and section, what is said in each."""
+    out, t = [], 0.0
+    for seq, rec in zip(parts, records):
+        title = sequence_title(lecture, seq).replace("\n", " ")
+        words = getattr(lecture, seq.name, None) if seq.name != registry.TITLE.name else None
+        passages, at = [], t
+        for s in rec.sections:
+            passages.append(Passage(section_title(s.name, words), at, s.text))
+            at += s.duration
+        out.append(Part(title, t, passages))
+        t = at
+    return format_transcript(lecture.title_card.title, out)
 
 
 @dataclass(frozen=True)
@@ -113,8 +137,12 @@ def join_lecture(lecture: Lecture, parts: Sequence[registry.Sequence], records: 
     per_part, per_section = lecture_chapters(lecture, parts, records)
     marks = upload.merge_short(per_part)
     dst = out / f"{LECTURE_STEM}.mp4"
+    sections = [s for rec in records for s in rec.sections]
+    track = narrated_track(lecture, SpeechStore(out / ".work"), sections)
     result = media.join([out / f"{p.stem}.mp4" for p in parts], dst,
-                        [c.title for c in per_part], chapter_list=marks)
+                        [c.title for c in per_part], chapter_list=marks, audio=track)
+    media.atomic_write_text(media.sidecar(dst, ".transcript.md"),
+                            transcript(lecture, parts, records))
     cues = media.parse_srt(result.subtitles.read_text(encoding="utf-8")) if result.subtitles else []
     if result.subtitles is None:  # keep the promise of subtitles beside every video
         media.atomic_write_text(media.sidecar(dst, ".srt"), "")

@@ -33,9 +33,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from scenes import keys, media, ownership, publish, registry
+from contract import sequences as registry
+from contract.lecture import (Issue, Lecture, LectureError, RenderSettings, check_index,
+                              load_lecture)
+from contract.scene_data import SceneData
+from scenes import keys, media, ownership, publish
 from scenes.cache import Cache, Record, SectionRecord
-from scenes.config import Lecture, LectureError, RenderSettings, check_index, load_lecture
+from scenes.narration import narrator
+from scenes.narration.store import SpeechStore
 from scenes.jobs import Job, Outcome, run_all, workers_default
 from scenes.publish import LECTURE_STEM, section_title, sequence_title  # noqa: F401 (API)
 
@@ -141,6 +146,23 @@ def enabled(info: keys.SceneInfo, lecture: Lecture) -> list[str]:
     return [s for s in info.sections if not chosen or s in chosen]
 
 
+def spoken_keys(lecture: Lecture, seq: registry.Sequence, info: keys.SceneInfo,
+                names: list[str]) -> dict[str, str]:
+    """Per section what its narration depends on (empty when the lecture is silent)."""
+    return narrator.narration_keys(lecture, info.sequence, info.sections, names)
+
+
+def check_recordings(lecture: Lecture, pieces: list[Piece]) -> None:
+    """A ``recorded`` lecture must have every recording before any work: list all missing."""
+    missing = narrator.missing_recordings(
+        lecture, [(p.info.sequence, p.info.sections, p.names) for p in pieces])
+    if missing:
+        file, line = lecture.where("narration.recordings")
+        raise LectureError([Issue(file, line, "narration.recordings",
+                                  f"{len(missing)} recording(s) missing (.wav, .mp3 or .m4a):")]
+                           + [Issue("", None, "", f"  {m}") for m in missing])
+
+
 def prepare(seq: registry.Sequence, info: keys.SceneInfo, lecture: Lecture,
             settings: RenderSettings, data_folder: Optional[Path], cache: Cache) -> Piece:
     """What has to be drawn again: sections whose key has no clip in the cache."""
@@ -148,7 +170,7 @@ def prepare(seq: registry.Sequence, info: keys.SceneInfo, lecture: Lecture,
     base = keys.sequence_base(seq, lecture, settings, data_folder, info.data)
     record = cache.load(seq.stem)
     text, captions = words_of(lecture, seq)
-    ks = keys.section_keys(base, names, record.reads(), text)
+    ks = keys.section_keys(base, names, record.reads(), text, spoken_keys(lecture, seq, info, names))
     draw = frozenset(n for n, k in zip(names, ks) if not cache.has_clip(k))
     subs_ok = not draw and record.subtitle_key == keys.subtitle_key(ks, captions) \
         and [s.name for s in record.sections] == names
@@ -158,7 +180,8 @@ def prepare(seq: registry.Sequence, info: keys.SceneInfo, lecture: Lecture,
 def finish(piece: Piece, outcome: Outcome, lecture: Lecture, cache: Cache) -> Record:
     """Store what a job rendered and return the sequence's new record."""
     text, captions = words_of(lecture, piece.seq)
-    ks = keys.section_keys(piece.base, piece.names, outcome.reads, text)
+    ks = keys.section_keys(piece.base, piece.names, outcome.reads, text,
+                           spoken_keys(lecture, piece.seq, piece.info, piece.names))
     sections: list[SectionRecord] = []
     for name, key in zip(piece.names, ks):
         assert key is not None  # every section ran, so its reads are known
@@ -169,7 +192,8 @@ def finish(piece: Piece, outcome: Outcome, lecture: Lecture, cache: Cache) -> Re
         old = piece.record.section(name)
         duration = (old.duration if old is not None and old.key == key and name not in outcome.clips
                     else media.probe(cache.clip(key))["duration"])
-        sections.append(SectionRecord(name, key, outcome.reads.get(name, []), duration))
+        sections.append(SectionRecord(name, key, outcome.reads.get(name, []), duration,
+                                      outcome.speech.get(name), outcome.spoken.get(name, "")))
     record = Record(prelude_reads=outcome.reads.get("", []), sections=sections,
                     subtitle_key=keys.subtitle_key(ks, captions),
                     cues=[asdict(c) for c in outcome.cues], published_key=None)
@@ -180,8 +204,9 @@ def finish(piece: Piece, outcome: Outcome, lecture: Lecture, cache: Cache) -> Re
 def published_key(piece: Piece, record: Record, lecture: Lecture) -> str:
     """What a sequence's finished files depend on: its clips, subtitles and chapter titles."""
     chapters = [asdict(c) for c in publish.section_chapters(lecture, piece.seq, record)]
+    sound = [lecture.narration.engine] if lecture.narration.on else []  # every MP4 gets a track
     return keys.digest([s.key for s in record.sections], record.subtitle_key, chapters,
-                       lecture.pace, "publish-1")
+                       lecture.pace, "publish-1", *sound)
 
 
 def published(out: Path, stem: str) -> bool:
@@ -198,7 +223,8 @@ def _files_of(stem: str, out: Path) -> list[tuple[Path, str]]:
             (media.sidecar(video, ".chapters.vtt"), "chapters"),
             (media.sidecar(video, ".chapters.txt"), "chapters"),
             (media.sidecar(video, ".youtube.txt"), "chapters"),
-            (media.sidecar(video, ".png"), "thumbnail"), (media.sidecar(video, ".jpg"), "thumbnail")]
+            (media.sidecar(video, ".png"), "thumbnail"), (media.sidecar(video, ".jpg"), "thumbnail"),
+            (media.sidecar(video, ".transcript.md"), "transcript")]
     rows += [(p, "section") for p in sorted((out / f"{stem}_sections").glob("*.mp4"))]
     return [(p, k) for p, k in rows if p.exists()]
 
@@ -248,7 +274,7 @@ def _say_outcome(i: int, n: int, piece: Piece, outcome: Outcome, seconds: float)
     say(f"[{i}/{n}] {piece.seq.stem} ... {status}")
 
 
-def _run(pieces: list[Piece], lecture: Lecture, data: Any, settings: RenderSettings, work: Path,
+def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: RenderSettings, work: Path,
          cache: Cache, workers: int, verbose: bool, report: Report) -> dict[str, Record]:
     """Run Manim where needed; returns the new record of every piece that did not fail."""
     records = {p.seq.stem: p.record for p in pieces if not p.needs_manim}
@@ -335,11 +361,11 @@ def _join(lecture: Lecture, out: Path, cache: Cache, report: Report) -> tuple[bo
     return True, how
 
 
-def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = None,
+def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[str]] = None,
                    quality: Optional[str] = None, verbose: bool = False,
                    workers: Optional[int] = None, force: bool = False) -> Report:
     """Render what changed, publish, join and describe the lecture. ``data`` is the scene_data
-    bundle (:func:`pipeline.contract.load_all`); its ``folder`` names where the files are.
+    bundle (:func:`contract.scene_data.load_all`); its ``folder`` names where the files are.
     Raises :class:`scenes.ownership.FolderTaken` when the output folder is another lecture's."""
     settings = lecture.render.settings(quality)
     out = settings.output_dir
@@ -361,6 +387,7 @@ def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = 
             report.skipped.append((seq.name, missing))
             continue
         pieces.append(prepare(seq, info, lecture, settings, data_folder, cache))
+    check_recordings(lecture, pieces)
     draw = sum(len(p.draw) for p in pieces)
     say(f"{draw} of {sum(len(p.names) for p in pieces)} sections to draw "
         f"({workers or workers_default()} worker(s)), into {out}")
@@ -376,21 +403,23 @@ def render_lecture(lecture: Lecture, data: Any, only: Optional[Sequence[str]] = 
     else:
         report.manifest = out / MANIFEST
         say("nothing changed")
-    cache.prune({s.key for p in cache.root.glob("*.json") if p.stem != LECTURE_STEM
-                 for s in cache.load(p.stem).sections})
+    kept = [s for p in cache.root.glob("*.json") if p.stem != LECTURE_STEM
+            for s in cache.load(p.stem).sections]
+    cache.prune({s.key for s in kept})
+    SpeechStore(work).prune({s.speech for s in kept if s.speech})
     return report
 
 
 def load_data(folder: Optional[str]) -> Any:
-    """The validated scene_data bundle (raises pipeline.contract.ContractError)."""
-    from pipeline import contract
+    """The validated scene_data bundle (raises contract.scene_data.ContractError)."""
+    from contract import scene_data as contract
     return contract.load_all(folder if folder is not None else contract.DEFAULT_DIR)
 
 
-def check_selection(lecture: Lecture, data: Any) -> None:
+def check_selection(lecture: Lecture, data: SceneData) -> None:
     """Refuse scene_data probed for another digit than the lecture asks for (the Makefile
     re-probes when the lecture's choice changes; a direct call of this driver may not)."""
-    from pipeline.contract import ContractError, selection_label
+    from contract.scene_data import ContractError, selection_label
 
     fp, rot = getattr(data, "forward_pass", None), getattr(data, "rotation", None)
     s = lecture.sample
@@ -424,7 +453,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except LectureError as exc:
         print(exc, file=sys.stderr)
         return 2
-    from pipeline.contract import ContractError
+    from contract.scene_data import ContractError
     try:
         data = load_data(args.data)
         heldout = getattr(getattr(getattr(data, "forward_pass", None), "provenance", None),
@@ -438,7 +467,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         report = render_lecture(lecture, data, args.only, args.quality, args.verbose,
                                 args.workers, args.force)
-    except ownership.FolderTaken as exc:
+    except (ownership.FolderTaken, LectureError) as exc:
         print(exc, file=sys.stderr)
         return 2
     if report.skipped:

@@ -46,10 +46,6 @@ from scenes.base import LectureScene
 class CNNForwardPass(LectureScene):
     """One held-out digit through the trained LeNet (softmax model), layer by layer."""
 
-    sequence = "cnn_forward_pass"
-    SECTIONS = ("task", "pixels", "convolution", "feature_maps", "relu", "pooling", "deeper",
-                "classifier", "softmax", "architecture", "training")
-    DATA = ("forward_pass", "training")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -111,10 +111,6 @@ def sci_tex(v: float) -> str:
 class Overconfidence(LectureScene):
     """Where softmax confidence misleads: real mistakes, calibration, unrelated inputs, rotation."""
 
-    sequence = "overconfidence"
-    SECTIONS = ("confident_mistakes", "reliability", "unrelated_inputs", "rotated_digit",
-                "why_softmax")
-    DATA = ("heldout", "unrelated", "rotation")
 
     def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
         super().__init__(lecture, data, **kwargs)

@@ -78,10 +78,6 @@ def confident_mistake(digit: int, probs: np.ndarray, u: np.ndarray) -> tuple[int
 class EDLPass(LectureScene):
     """The EDL model's reading of the chosen digit, its Dirichlet, its loss and its uncertainty."""
 
-    sequence = "edl_pass"
-    SECTIONS = ("evidence_head", "dirichlet_numbers", "belief_bar", "simplex", "loss",
-                "unrelated_uncertainty", "rotated_digit")
-    DATA = ("training", "forward_pass", "heldout", "unrelated", "rotation")
 
     # -- helpers -----------------------------------------------------------------------------
     def live(self, template: str, values: dict[str, tuple[float, str]], digits: int = 2,

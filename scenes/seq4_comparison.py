@@ -20,11 +20,11 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, FadeOut, GrowFromEdge, Group,
                    Mobject, Rectangle, SurroundingRectangle, Text, Transform, ValueTracker, VGroup, VMobject, Write)
 
+from contract.scene_data import MODELS
 from scenes import findings
 from scenes import visuals as tk
 from scenes.base import LectureScene, join_sentences
 
-MODELS = ("softmax", "edl")
 #: lowest y of any content: about 1000 px of 1080 (the player's subtitles go below)
 BOTTOM = -3.3
 STYLE = {"softmax": "solid", "edl": "dashed"}
@@ -38,10 +38,6 @@ class Comparison(LectureScene):
     """Softmax vs EDL: accuracy, the rotated digit, entropy CDFs and AUROC, rejection by
     uncertainty, calibration, FGSM, and a closing table of verdicts."""
 
-    sequence = "comparison"
-    SECTIONS = ("accuracy", "rotated_digit", "entropy_cdfs", "rejection", "calibration",
-                "adversarial", "summary")
-    DATA = ("heldout", "rotation", "unrelated", "attacks")
 
     def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
         super().__init__(lecture, data, **kwargs)

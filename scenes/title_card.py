@@ -17,6 +17,7 @@ from typing import Any
 from manim import DOWN, UP, FadeIn, FadeOut, Group, ImageMobject, Line, Mobject
 
 from scenes.base import LectureScene
+from scenes.narration.text import title_words
 from scenes.visuals import FRAME_HEIGHT, FRAME_WIDTH, fit_within, wrap_text
 
 #: Seconds the card stays fully visible (times the lecture's pace).
@@ -26,10 +27,6 @@ HOLD_SECONDS = 3.0
 class TitleCard(LectureScene):
     """Shows the title card on the theme background for a few seconds (one section, "title")."""
 
-    sequence = ""
-    SECTIONS = ("title",)
-    #: scene_data files it reads (none: everything comes from the lecture YAML)
-    DATA: tuple[str, ...] = ()
 
     def __init__(self, lecture: Any, data: Any = None, **kwargs: Any) -> None:
         super().__init__(lecture, data, **kwargs)
@@ -37,9 +34,16 @@ class TitleCard(LectureScene):
     def construct(self) -> None:
         self.camera.background_color = self.theme.background
         self.begin_section("title")
+        start = self.renderer.time
+        self.spoken["title"] = title_words(self.lecture)
+        self._stretch = self.stretch.get("title", 1.0)
         card = self.build_card()
         self.play_p(FadeIn(card, shift=0.2 * UP), run_time=1.2)
         self.wait_p(HOLD_SECONDS)
+        speech = self.speech.get("title")
+        if speech is not None:  # narrated: the card stays until the words are said
+            self.hold_for_speech(start, speech)
+            self.cue_speech(start, speech)
         self.play_p(FadeOut(card), run_time=0.8)
         self.end_section("title")
 

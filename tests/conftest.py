@@ -31,7 +31,7 @@ def tiny_data_copy(tiny_data_dir: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_data(tiny_data_dir: Path):
-    from pipeline import contract
+    from contract import scene_data as contract
 
     return contract.load_all(tiny_data_dir)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from scenes.registry import SEQUENCES
+from contract.sequences import SEQUENCES
 from tests import framecheck as fc
 
 #: preview quality (manim -ql is 854x480): the size control frames are compared at
@@ -119,10 +119,16 @@ def observe(sequence: str, lecture: Any, data: Any, tmp_dir: str | os.PathLike[s
 
 #: where the behaviour snapshot lives (numbers and durations of the default lecture, sample frames)
 SNAPSHOT = Path(__file__).resolve().parent / "snapshot"
-#: one or two sections per sequence whose last frame is kept as control data
+#: sections chosen per sequence whose last frame is kept as control data (see frame_sample)
 FRAME_SAMPLE: dict[str, set[str]] = {
     "cnn_forward_pass": {"convolution", "softmax"},
     "overconfidence": {"rotated_digit"},
     "edl_pass": {"belief_bar"},
     "comparison": {"calibration"},
 }
+
+
+def frame_sample(sequence: str) -> set[str]:
+    """The sections of ``sequence`` whose last frame is kept: :data:`FRAME_SAMPLE`'s choice, else
+    its last section (so that a new sequence is covered without editing this file)."""
+    return FRAME_SAMPLE.get(sequence) or {SEQUENCES[sequence].sections[-1]}

@@ -14,11 +14,11 @@ import os
 import numpy as np
 import pytest
 
-from scenes.config import load_lecture
-from scenes.registry import SEQUENCES
+from contract.lecture import load_lecture
+from contract.sequences import SEQUENCES
 from tests import framecheck as fc
 from tests.conftest import ROOT
-from tests.harness import FRAME_SAMPLE, SNAPSHOT, observe
+from tests.harness import SNAPSHOT, frame_sample, observe
 
 pytestmark = pytest.mark.render
 
@@ -28,7 +28,7 @@ UPDATE = os.environ.get("BEHAVIOUR_UPDATE") == "1"
 
 @pytest.mark.parametrize("name", list(SEQUENCES))
 def test_numbers_and_durations_match_the_snapshot(name, tiny_data, tmp_path):
-    log = observe(name, load_lecture(LECTURE), tiny_data, tmp_path, frames=FRAME_SAMPLE[name])
+    log = observe(name, load_lecture(LECTURE), tiny_data, tmp_path, frames=frame_sample(name))
     got = {s: {"duration": round(v.duration, 9), "numbers": [[src, val] for src, val in v.numbers]}
            for s, v in log.sections.items()}
     path = SNAPSHOT / f"{name}.json"

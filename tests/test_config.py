@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scenes import config, registry
-from scenes.config import LectureError, check_index, load_lecture
+from contract import lecture as config, sequences as registry
+from contract.lecture import LectureError, check_index, load_lecture
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_SEQUENCES = dict(registry.SEQUENCES)  # before any test replaces them
@@ -242,20 +242,34 @@ def test_unknown_section_name(tmp_path: Path, default_with_captions: Path) -> No
                               f"'convolution' of cnn_forward_pass; allowed: task, pixels")
 
 
-def test_sections_read_from_scene_source_without_import(
+def test_sections_come_from_the_registry_without_import(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default_with_captions: Path) -> None:
-    # The module would fail if imported: the names must come from its source text.
+    # The module would fail if imported: the names must come from the registry entry alone.
     write(tmp_path / "mods" / "fake_seq_mod.py", """
         raise RuntimeError("imported")
-        class Fake:
-            SECTIONS = ("task", "pixels", "convolution")
     """)
     monkeypatch.syspath_prepend(str(tmp_path / "mods"))
     monkeypatch.setitem(registry.SEQUENCES, "cnn_forward_pass",
-                        registry.Sequence("cnn_forward_pass", "01", "fake_seq_mod:Fake"))
-    assert config.declared_sections("cnn_forward_pass") == ("task", "pixels", "convolution")
+                        registry.Sequence("cnn_forward_pass", "01", "fake_seq_mod:Fake",
+                                          ("task", "pixels", "convolution")))
+    assert config.section_names("cnn_forward_pass", {})[:3] == ("task", "pixels", "convolution")
     path = write(tmp_path / "my.yaml", "sections: {cnn_forward_pass: [convolution]}\n")
     assert load_lecture(path, default_with_captions).sections == {"cnn_forward_pass": ["convolution"]}
+    assert "fake_seq_mod" not in sys.modules
+
+
+@pytest.mark.parametrize("lecture_file", sorted((REPO / "scenes" / "lectures").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_every_shipped_lecture_words_every_registered_section(lecture_file: Path) -> None:
+    """The registry decides the sections; each shipped lecture captions exactly those, in order,
+    and titles every sequence in its own words."""
+    lecture = load_lecture(lecture_file)
+    english = load_lecture(config.DEFAULT_PATH)
+    for name, seq in REAL_SEQUENCES.items():
+        words = lecture.words(name)
+        assert tuple(words.captions) == seq.sections, name
+        if lecture.language != "en":
+            assert words.title != english.words(name).title, f"{name}: title not translated"
 
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:
@@ -315,11 +329,11 @@ def test_cli_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_subprocess_imports_neither_manim_nor_torch(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.yaml", "pace: 0\n")
-    run = subprocess.run([sys.executable, "-m", "scenes.config", "check", str(bad)], cwd=REPO,
+    run = subprocess.run([sys.executable, "-m", "contract.lecture", "check", str(bad)], cwd=REPO,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2, run.stderr
     assert run.stderr == f"{bad}:1: pace: 0 is out of range: must be >= 0.25\n"
-    code = ("import sys, scenes.config as c; c.load_lecture(c.DEFAULT_PATH); "
+    code = ("import sys, contract.lecture as c; c.load_lecture(c.DEFAULT_PATH); "
             "print(sorted(m for m in ('manim', 'torch') if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          timeout=60)

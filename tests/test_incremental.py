@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from scenes import config, jobs, media, ownership, render
+from contract import lecture as config
+from scenes import jobs, media, ownership, render
 from tests.conftest import ROOT
 from tests.test_render import fake_registry, lecture_files, only_dummy, scene_data  # noqa: F401
 
@@ -66,7 +67,8 @@ def test_reuse_caption_edit_and_text_edit(lecture_files: tuple[Path, Path], scen
     assert drawn == [("01_dummy", frozenset())]
     after = digests(out)
     changed = {k for k in after if after[k] != first[k]}
-    assert changed == {"01_dummy.srt", "01_dummy.vtt", "lecture.srt", "lecture.vtt", "lecture.bcc.json"}
+    assert changed == {"01_dummy.srt", "01_dummy.vtt", "lecture.srt", "lecture.vtt", "lecture.bcc.json",
+                       "lecture.transcript.md"}
     assert media.parse_srt((out / "01_dummy.srt").read_text())[-1].text == "Then a round circle."
 
     # a scene_data file the dummy declares (DATA): all its sections are drawn again; the

@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import config, contract, run
+from contract import scene_data as contract
+from pipeline import config, run
 from pipeline.inference import Predictor, read_config
 
 

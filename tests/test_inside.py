@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from pipeline import config, contract, inside, run
+from contract import scene_data as contract
+from pipeline import config, inside, run
 
 
 def test_gradcam_and_saliency_maps_are_28x28_in_0_1(tiny_data: contract.SceneData) -> None:

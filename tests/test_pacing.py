@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from scenes import pacing
-from scenes.config import load_lecture
-from scenes.registry import SEQUENCES
+from contract.lecture import load_lecture
+from contract.sequences import SEQUENCES
 from tests.conftest import ROOT
 from tests.harness import SequenceLog, observe
 

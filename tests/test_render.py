@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from scenes import config, media, registry, render
-from scenes.config import load_lecture
+from contract import lecture as config, sequences as registry
+from scenes import media, render
+from contract.lecture import load_lecture
 from tests.conftest import ROOT
 
 W, H, FPS = 160, 90, 5
@@ -127,7 +128,8 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
     expected = {f"{stem}{ext}" for stem in ("00_title", "01_dummy", "lecture")
                 for ext in (".mp4", ".srt", ".vtt", ".chapters.vtt", ".chapters.txt")}
     expected |= {"00_title.png", "01_dummy.png", "00_title.jpg", "01_dummy.jpg", "manifest.json",
-                 "lecture.bcc.json", "01_dummy_sections/01_task.mp4", "01_dummy_sections/02_pixels.mp4"}
+                 "lecture.bcc.json", "lecture.transcript.md",
+                 "01_dummy_sections/01_task.mp4", "01_dummy_sections/02_pixels.mp4"}
     found = {p.relative_to(out).as_posix() for p in out.rglob("*")
              if p.is_file() and ".work" not in p.parts}
     assert found == expected  # no lecture.youtube.txt: 4 s is too short for YouTube chapters
@@ -185,6 +187,10 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
     assert [c["title"] for c in rows["01_dummy.mp4"]["chapters"]] == ["Task", "Pixels"]
     assert rows["01_dummy.mp4"]["chapters"][1]["start"] == pytest.approx(clips[0], abs=0.01)
     assert rows["lecture.mp4"]["kind"] == "lecture"
+    # the transcript: a heading per part and section, the captions as said (no audio here)
+    transcript = (out / "lecture.transcript.md").read_text()
+    assert "## 1. A CNN's forward pass (0:01)" in transcript and "### Pixels (0:02)" in transcript
+    assert "First a square. It is drawn." in transcript and "audio" not in rows["lecture.mp4"]
     assert manifest["render"] == {"quality": "preview", "width": W, "height": H, "fps": FPS}
     assert not [p for p in out.rglob(".*.tmp*")]  # no temporary files left behind
 
@@ -260,7 +266,7 @@ def test_helpers() -> None:
 
 
 def test_scene_data_of_another_digit_is_refused(tiny_data, tmp_path: Path) -> None:
-    from pipeline.contract import ContractError
+    from contract.scene_data import ContractError
     from scenes.render import check_selection
 
     default = ROOT / "scenes" / "lectures" / "default.yaml"

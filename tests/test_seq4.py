@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import contract
+from contract import scene_data as contract
 from scenes import findings
 from scenes.base import fill
-from scenes.config import load_lecture
+from contract.lecture import load_lecture
 from scenes.values import resolve
 from tests import framecheck as fc
 from tests.conftest import ROOT
@@ -58,7 +58,6 @@ def test_sections_duration_and_frames(rendered) -> None:
 
     scene, movie, _ = rendered
     assert [n for n, _ in scene.section_starts] == list(Comparison.SECTIONS)
-    assert list(Comparison.SECTIONS) == list(load_lecture(LECTURE).comparison.captions)
     duration = fc.video_duration(movie)
     assert 90 <= duration <= 160, duration
     bg = scene.theme.background

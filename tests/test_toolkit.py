@@ -514,7 +514,7 @@ def test_join_sentences_spaces_only_latin_sentences() -> None:
 # -- names from the lecture YAML ------------------------------------------------------------------
 def _scene(sequence: str, path: str):
     from scenes.base import LectureScene
-    from scenes.config import load_lecture
+    from contract.lecture import load_lecture
 
     cls = type("Probe", (LectureScene,), {"sequence": sequence})
     return cls(lecture=load_lecture(path), data=None)

@@ -10,7 +10,8 @@ import torch
 import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 
-from pipeline import attacks, config, contract, datasets, edl, intervals, metrics, run
+from contract import scene_data as contract
+from pipeline import attacks, config, datasets, edl, intervals, metrics, run
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline import contract
+from contract import scene_data as contract
 from tests.conftest import ROOT, vertical_stroke_png
 
 pytest.importorskip("fastapi")

@@ -24,7 +24,8 @@ from sklearn.metrics import roc_auc_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import config, contract, datasets  # noqa: E402
+from contract import scene_data as contract  # noqa: E402
+from pipeline import config, datasets  # noqa: E402
 from pipeline.models import LeNet  # noqa: E402
 
 

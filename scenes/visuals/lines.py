@@ -67,53 +67,97 @@ class _Frame2D(VGroup):
                  x_format: NumberFormat, y_format: NumberFormat,
                  grid: bool = True) -> None:
         super().__init__()
-        font, text_color, axis_color = theme.font, theme.text, theme.muted
+        self.theme, self.font_size = theme, font_size
         x0, x1 = float(x_ticks[0]), float(x_ticks[-1])
         y0, y1 = float(y_ticks[0]), float(y_ticks[-1])
         self.axes = Axes(x_range=[x0, x1, (x1 - x0)], y_range=[y0, y1, (y1 - y0)],
                          x_length=width, y_length=height, tips=False,
-                         axis_config={"color": axis_color, "stroke_width": 2,
+                         axis_config={"color": theme.muted, "stroke_width": 2,
                                       "include_ticks": False})
         # Axes draw their lines through the origin; a chart wants them on the bottom and left
         # edges (the x numbers sit there), so hide those and draw the frame's own.
         self.axes.set_stroke(opacity=0)
         self.add(self.axes)
+        self._add_edges(x0, x1, y0, y1)
+        self.grid = VGroup()
+        if grid:
+            self._add_grid(y_ticks, x0, x1)
+        self._add_ticks(x_ticks, y_ticks, x_format, y_format)
+        self._add_titles(x_label, y_label, x0, x1, y1)
+
+    def _add_edges(self, x0: float, x1: float, y0: float, y1: float) -> None:
+        """The bottom and left axis lines, and a zero line when y crosses 0."""
         self.x_line = Line(self.axes.c2p(x0, y0), self.axes.c2p(x1, y0))
         self.y_line = Line(self.axes.c2p(x0, y0), self.axes.c2p(x0, y1))
-        VGroup(self.x_line, self.y_line).set_stroke(axis_color, 2)
+        VGroup(self.x_line, self.y_line).set_stroke(self.theme.muted, 2)
         self.add(self.x_line, self.y_line)
         if y0 < 0 < y1:
             self.zero_line = Line(self.axes.c2p(x0, 0), self.axes.c2p(x1, 0))
-            self.zero_line.set_stroke(axis_color, 1.5, opacity=0.8)
+            self.zero_line.set_stroke(self.theme.muted, 1.5, opacity=0.8)
             self.add(self.zero_line)
-        self.grid = VGroup()
-        if grid:
-            for y in y_ticks[1:]:
-                self.grid.add(Line(self.axes.c2p(x0, y), self.axes.c2p(x1, y)))
-            self.grid.set_stroke(axis_color, 1, opacity=0.25)
-            self.add(self.grid)
-        small = font_size * 0.8
+
+    def _add_grid(self, y_ticks: np.ndarray, x0: float, x1: float) -> None:
+        for y in y_ticks[1:]:
+            self.grid.add(Line(self.axes.c2p(x0, y), self.axes.c2p(x1, y)))
+        self.grid.set_stroke(self.theme.muted, 1, opacity=0.25)
+        self.add(self.grid)
+
+    def _add_ticks(self, x_ticks: np.ndarray, y_ticks: np.ndarray, x_format: NumberFormat,
+                   y_format: NumberFormat) -> None:
+        """Tick marks and their numbers along the bottom and left edges."""
+        font, color, small = self.theme.font, self.theme.text, self.font_size * 0.8
+        x0, y0 = float(x_ticks[0]), float(y_ticks[0])
         self.x_numbers = VGroup(*[
-            make_text(format_number(v, x_format), font, small, text_color)
+            make_text(format_number(v, x_format), font, small, color)
             .next_to(self.axes.c2p(v, y0), DOWN, buff=0.12) for v in x_ticks])
         self.y_numbers = VGroup(*[
-            make_text(format_number(v, y_format), font, small, text_color)
+            make_text(format_number(v, y_format), font, small, color)
             .next_to(self.axes.c2p(x0, v), LEFT, buff=0.12) for v in y_ticks])
         ticks = VGroup(*[Line(self.axes.c2p(v, y0), self.axes.c2p(v, y0) + DOWN * 0.08)
                          for v in x_ticks],
                        *[Line(self.axes.c2p(x0, v), self.axes.c2p(x0, v) + LEFT * 0.08)
-                         for v in y_ticks]).set_stroke(axis_color, 2)
+                         for v in y_ticks]).set_stroke(self.theme.muted, 2)
         self.add(ticks, self.x_numbers, self.y_numbers)
-        self.x_title = make_text(x_label, font, font_size, text_color) if x_label else VGroup()
-        self.y_title = make_text(y_label, font, font_size, text_color) if y_label else VGroup()
+
+    def _add_titles(self, x_label: str, y_label: str, x0: float, x1: float, y1: float) -> None:
+        """The x title centred under the numbers, the y title above the left edge."""
+        font, color, size = self.theme.font, self.theme.text, self.font_size
+        self.x_title = make_text(x_label, font, size, color) if x_label else VGroup()
+        self.y_title = make_text(y_label, font, size, color) if y_label else VGroup()
         if x_label:
             self.x_title.next_to(self.x_numbers, DOWN, buff=0.15)
-            self.x_title.set_x(self.axes.c2p((x0 + x1) / 2, y0)[0])
+            self.x_title.set_x(self.axes.c2p((x0 + x1) / 2, 0)[0])
             self.add(self.x_title)
         if y_label:
             self.y_title.next_to(self.axes.c2p(x0, y1), UP, buff=0.3)
             self.y_title.align_to(self.y_numbers, LEFT)
             self.add(self.y_title)
+
+
+def _checked_series(x: np.ndarray, ys: Mapping[str, Sequence[float] | np.ndarray]
+                    ) -> dict[str, np.ndarray]:
+    """The series as float arrays; each must match ``x`` in shape and be finite."""
+    out = {k: np.asarray(v, dtype=float) for k, v in ys.items()}
+    for k, v in out.items():
+        if v.shape != x.shape:
+            raise ValueError(f"series {k!r} has {v.shape} points, x has {x.shape}")
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"series {k!r} has non-finite values")
+    return out
+
+
+def _series_styles(names: list[str], colors: Sequence[str] | Mapping[str, str] | None,
+                   styles: Sequence[str] | None, markers: Sequence[str | None] | None
+                   ) -> dict[str, dict[str, str | None]]:
+    """Colour, line style and marker per series: given, else cycled from the defaults."""
+    color_list = ([colors[n] for n in names] if isinstance(colors, Mapping)
+                  else list(colors) if colors is not None else list(OKABE_ITO))
+    style_list = list(styles) if styles is not None else list(LINE_STYLES)
+    marker_list = list(markers) if markers is not None else list(MARKERS)
+    return {name: {"color": color_list[j % len(color_list)],
+                   "style": style_list[j % len(style_list)],
+                   "marker": marker_list[j % len(marker_list)] if marker_list else None}
+            for j, name in enumerate(names)}
 
 
 class LineChart(VGroup):
@@ -143,25 +187,12 @@ class LineChart(VGroup):
                  x_format: NumberFormat | None = None, y_format: NumberFormat | None = None,
                  marker_every: int | None = None, marker_size: float = 0.13) -> None:
         super().__init__()
-        font, text_color = theme.font, theme.text
-        xs = np.asarray(x, dtype=float)
-        self.x = xs
-        self.ys = {k: np.asarray(v, dtype=float) for k, v in ys.items()}
-        for k, v in self.ys.items():
-            if v.shape != xs.shape:
-                raise ValueError(f"series {k!r} has {v.shape} points, x has {xs.shape}")
-            if not np.all(np.isfinite(v)):
-                raise ValueError(f"series {k!r} has non-finite values")
-        names = list(self.ys)
-        if isinstance(colors, Mapping):
-            color_list = [colors[n] for n in names]
-        else:
-            color_list = list(colors) if colors is not None else list(OKABE_ITO)
-        styles = list(styles) if styles is not None else list(LINE_STYLES)
-        markers = list(markers) if markers is not None else list(MARKERS)
+        self.theme, self.font_size, self.stroke_width = theme, font_size, stroke_width
+        self.x = np.asarray(x, dtype=float)
+        self.ys = _checked_series(self.x, ys)
         all_y = np.concatenate(list(self.ys.values())) if self.ys else np.zeros(1)
         xt = (np.asarray(x_ticks, float) if x_ticks is not None
-              else nice_ticks(*(x_range or (xs.min(), xs.max()))))
+              else nice_ticks(*(x_range or (self.x.min(), self.x.max()))))
         yt = (np.asarray(y_ticks, float) if y_ticks is not None
               else nice_ticks(*(y_range or (min(0.0, all_y.min()), all_y.max()))))
         self.frame = _Frame2D(xt, yt, width, height, x_label, y_label, theme, font_size,
@@ -169,52 +200,58 @@ class LineChart(VGroup):
                               y_format or tick_format(yt))
         self.axes = self.frame.axes
         self.add(self.frame)
-        every = marker_every or max(1, math.ceil(len(xs) / 20))
-        self.styles: dict[str, dict[str, str | None]] = {}
+        self.styles = _series_styles(list(self.ys), colors, styles, markers)
+        self._add_series(marker_every or max(1, math.ceil(len(self.x) / 20)), marker_size)
+        self.legend = VGroup(*[self._legend_entry(name, marker_size) for name in self.ys])
+        if self.ys and legend:
+            self._place_legend(legend, width, xt[-1], yt[-1])
+            self.add(self.legend)
+
+    def _add_series(self, every: int, marker_size: float) -> None:
+        """Each series as a styled line plus every ``every``-th point's marker."""
         self.lines: dict[str, VMobject] = {}
         self.markers: dict[str, VGroup] = {}
         self.paths: dict[str, VMobject] = {}
         self.series: dict[str, VGroup] = {}
         self.series_group = VGroup()
-        for j, name in enumerate(names):
-            color = color_list[j % len(color_list)]
-            style = styles[j % len(styles)]
-            marker = markers[j % len(markers)] if markers else None
-            self.styles[name] = {"color": color, "style": style, "marker": marker}
-            pts = np.array([self.axes.c2p(a, b) for a, b in zip(xs, self.ys[name])])
+        for name, ys in self.ys.items():
+            color, style, marker = (self.styles[name][k] for k in ("color", "style", "marker"))
+            pts = np.array([self.axes.c2p(a, b) for a, b in zip(self.x, ys)])
             self.paths[name] = VMobject().set_points_as_corners(pts).set_stroke(color, 0)
-            self.lines[name] = styled_path(pts, style, color, stroke_width)
-            self.markers[name] = VGroup(*[make_marker(marker, color, marker_size).move_to(p)
+            self.lines[name] = styled_path(pts, str(style), str(color), self.stroke_width)
+            self.markers[name] = VGroup(*[make_marker(marker, str(color), marker_size).move_to(p)
                                           for p in pts[::every]]) if marker else VGroup()
             self.series[name] = VGroup(self.lines[name], self.markers[name])
             self.series_group.add(self.series[name])
         self.add(self.series_group)
-        self.legend = VGroup()
-        for name in names:
-            s = self.styles[name]
-            sample = styled_path(np.array([[0, 0, 0], [0.9, 0, 0]], float), str(s["style"]),
-                                  str(s["color"]), stroke_width)
-            entry = VGroup(sample)
-            if s["marker"]:
-                entry.add(make_marker(str(s["marker"]), str(s["color"]), marker_size)
-                          .move_to(sample.get_center()))
-            entry.add(make_text(name, font, font_size * 0.85, text_color)
-                      .next_to(sample, RIGHT, buff=0.15))
-            self.legend.add(entry)
-        if names and legend:
-            if legend == "top":
-                self.legend.arrange(RIGHT, buff=0.5)
-                if self.legend.width > width:
-                    self.legend.arrange_in_grid(cols=2, buff=(0.5, 0.15), cell_alignment=LEFT)
-                self.legend.next_to(self.frame, UP, buff=0.25)
-            else:
-                self.legend.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-                if legend == "inside":
-                    self.legend.move_to(self.axes.c2p(xt[-1], yt[-1]), aligned_edge=UR)
-                    self.legend.shift(LEFT * 0.15 + DOWN * 0.1)
-                else:
-                    self.legend.next_to(self.axes, RIGHT, buff=0.4)
-            self.add(self.legend)
+
+    def _legend_entry(self, name: str, marker_size: float) -> VGroup:
+        """A short sample of the series' line and marker, then its name."""
+        s = self.styles[name]
+        sample = styled_path(np.array([[0, 0, 0], [0.9, 0, 0]], float), str(s["style"]),
+                             str(s["color"]), self.stroke_width)
+        entry = VGroup(sample)
+        if s["marker"]:
+            entry.add(make_marker(str(s["marker"]), str(s["color"]), marker_size)
+                      .move_to(sample.get_center()))
+        entry.add(make_text(name, self.theme.font, self.font_size * 0.85, self.theme.text)
+                  .next_to(sample, RIGHT, buff=0.15))
+        return entry
+
+    def _place_legend(self, where: str, width: float, x_end: float, y_end: float) -> None:
+        """"top" (in a row, two columns if too wide), "inside" the top right, else "right"."""
+        if where == "top":
+            self.legend.arrange(RIGHT, buff=0.5)
+            if self.legend.width > width:
+                self.legend.arrange_in_grid(cols=2, buff=(0.5, 0.15), cell_alignment=LEFT)
+            self.legend.next_to(self.frame, UP, buff=0.25)
+            return
+        self.legend.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        if where == "inside":
+            self.legend.move_to(self.axes.c2p(x_end, y_end), aligned_edge=UR)
+            self.legend.shift(LEFT * 0.15 + DOWN * 0.1)
+        else:
+            self.legend.next_to(self.axes, RIGHT, buff=0.4)
 
     def c2p(self, x: float, y: float) -> np.ndarray:
         """Data coordinates -> scene point."""

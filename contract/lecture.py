@@ -8,18 +8,17 @@ the file, line and key that caused it::
     >>> lecture.theme.background, lecture.render_settings.width
     ('#111318', 1920)
 
-    $ python -m scenes.config check my.yaml
+    $ python -m contract.lecture check my.yaml
     my.yaml:42: render.quality: 'ultra' is not one of preview, production
 
 This module imports neither manim nor torch: the pipeline and the Makefile use it too.
 """
 from __future__ import annotations
 
-import ast
 import difflib
-import importlib.util
 import os
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,14 +26,14 @@ from typing import Annotated, Any, Iterable, Literal, Optional, Union
 
 import yaml
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      PrivateAttr, ValidationError, ValidationInfo)
+                      PrivateAttr, ValidationError, ValidationInfo, create_model)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from scenes import registry
+from contract import sequences as registry
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "lectures" / "default.yaml"
 #: the project folder: a relative output_dir must stay inside it
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = PROJECT_ROOT / "scenes" / "lectures" / "default.yaml"
 #: where a lecture that names no output_dir renders: renders/<lecture file stem>/
 RENDERS = PROJECT_ROOT / "renders"
 
@@ -151,7 +150,10 @@ def _read(path: Path, name: str) -> tuple[_Source, list[Issue]]:
 
 
 # -- merge over the default file ----------------------------------------------------------------
-FREE_FORM: frozenset[KeyPath] = frozenset({("sections",)})
+#: places whose keys the default file does not list: section selections, and per-section
+#: narration texts (their names are checked by :func:`_raw_checks`)
+FREE_FORM: frozenset[KeyPath] = frozenset({("sections",)} | {
+    (name, "narration") for name in registry.SEQUENCES})
 
 
 def _allowed(keys: Iterable[str], wrong: str) -> str:
@@ -184,45 +186,12 @@ def _merge(default: Any, user: Any, path: KeyPath, src: _Source, issues: list[Is
     return merged
 
 
-# -- section names without importing manim -----------------------------------------------------
-def declared_sections(sequence: str) -> Optional[tuple[str, ...]]:
-    """The literal ``SECTIONS`` of a sequence's scene class (or module), read from its source
-    with :mod:`ast` so that manim is not imported; None when the file or constant is missing."""
-    seq = registry.SEQUENCES.get(sequence)
-    if seq is None:
-        return None
-    module, cls = seq.target.split(":")
-    try:
-        spec = importlib.util.find_spec(module)
-        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
-            return None
-        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-    except (ImportError, ValueError, OSError, SyntaxError):
-        return None
-
-    def find(body: list[ast.stmt]) -> Optional[tuple[str, ...]]:
-        for st in body:
-            target = (st.targets[0] if isinstance(st, ast.Assign) and len(st.targets) == 1
-                      else st.target if isinstance(st, ast.AnnAssign) else None)
-            if isinstance(target, ast.Name) and target.id == "SECTIONS" and st.value is not None:
-                try:  # only a literal; anything computed needs an import to know
-                    return tuple(str(v) for v in ast.literal_eval(st.value))
-                except (ValueError, TypeError, SyntaxError):
-                    return None
-        return None
-
-    for st in tree.body:
-        if isinstance(st, ast.ClassDef) and st.name == cls:
-            found = find(st.body)
-            if found is not None:
-                return found
-    return find(tree.body)
-
-
+# -- section names ------------------------------------------------------------------------------
 def section_names(sequence: str, default_data: dict) -> tuple[str, ...]:
-    """Every section a lecture may select for ``sequence``: the scene's literal ``SECTIONS``
-    plus the caption keys the default file lists for it."""
-    names = list(declared_sections(sequence) or ())
+    """Every section a lecture may select for ``sequence``: the registry's sections plus the
+    caption keys the default file lists for it."""
+    seq = registry.SEQUENCES.get(sequence)
+    names = list(seq.sections if seq is not None else ())
     block = default_data.get(sequence)
     captions = block.get("captions") if isinstance(block, dict) else None
     for key in captions or {}:
@@ -319,6 +288,50 @@ class TitleCard(_Block):
     lecturer: str
     institution: str
     logo: Optional[Annotated[Path, _path("title_card.logo", True)]] = None
+    #: what the narrator says over the card; None: course, title, lecturer, institution
+    narration: Optional[str] = None
+
+
+#: The narration engines: none (silent), espeak (draft), piper (voice file), recorded (own voice).
+ENGINES = ("none", "espeak", "piper", "recorded")
+
+
+def _folder(key: str) -> Any:
+    """A folder path relative to the YAML file that named it (need not exist yet)."""
+
+    def check(v: Any, info: ValidationInfo) -> Path:
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError(f"expected a folder path, got {_show(v)}")
+        base = ((info.context or {}).get("dirs", {}).get(key)) or Path.cwd()
+        return (Path(base) / Path(v).expanduser()).resolve()
+
+    return BeforeValidator(check)
+
+
+def _voice(v: Any, info: ValidationInfo) -> Optional[str]:
+    """narration.voice: an espeak voice name as written, or a voice file (``.onnx`` or a path
+    with a slash) resolved relative to the YAML file that names it."""
+    if v is None:
+        return None
+    if not isinstance(v, str) or not v.strip():
+        raise ValueError(f"expected a voice name or a voice file path, got {_show(v)}")
+    if v.endswith(".onnx") or "/" in v:
+        base = ((info.context or {}).get("dirs", {}).get("narration.voice")) or Path.cwd()
+        return str((Path(base) / Path(v).expanduser()).resolve())
+    return v
+
+
+class Narration(_Block):
+    """A voice over every section (scenes/narration); ``engine: none`` keeps videos silent."""
+    engine: Literal["none", "espeak", "piper", "recorded"] = "none"
+    voice: Annotated[Optional[str], BeforeValidator(_voice)] = None
+    speed: Annotated[float, Field(ge=0.5, le=2.0)] = 1.0
+    recordings: Annotated[Path, _folder("narration.recordings"),
+                          Field(validate_default=True)] = Path("recordings")
+
+    @property
+    def on(self) -> bool:
+        return self.engine != "none"
 
 
 class Sample(_Block):
@@ -391,10 +404,12 @@ class SequenceWords(_Block):
     title: str
     captions: Annotated[dict[str, str], _empty_if_null(dict)] = {}
     text: Annotated[dict[str, str], _empty_if_null(dict)] = {}
+    #: what the narrator says per section, where it should differ from the caption
+    narration: Annotated[dict[str, str], _empty_if_null(dict)] = {}
 
 
-class Lecture(_Block):
-    """A validated lecture. Attribute names follow the YAML keys."""
+class LectureBase(_Block):
+    """A validated lecture without its wording blocks (see :data:`Lecture`)."""
     language: str
     title_card: TitleCard
     sample: Sample
@@ -405,11 +420,8 @@ class Lecture(_Block):
                         _empty_if_null(dict)] = {}
     theme: Theme
     pace: Annotated[float, Field(ge=0.25, le=4.0)] = 1.0
+    narration: Narration
     render: Render
-    cnn_forward_pass: SequenceWords
-    overconfidence: SequenceWords
-    edl_pass: SequenceWords
-    comparison: SequenceWords
 
     _source_path: Optional[Path] = PrivateAttr(default=None)
     _where: dict[KeyPath, tuple[str, int]] = PrivateAttr(default_factory=dict)
@@ -443,6 +455,15 @@ class Lecture(_Block):
         """A :class:`LectureError` pointing at ``key``, for checks made after loading."""
         file, line = self.where(key)
         return LectureError([Issue(file, line, key, message)])
+
+
+#: A validated lecture. Attribute names follow the YAML keys, and each registered sequence
+#: (:data:`contract.sequences.SEQUENCES`) has its wording block under its name:
+#: ``lecture.edl_pass.captions["belief_bar"]``.
+Lecture = create_model("Lecture", __base__=LectureBase,
+                       __doc__="A validated lecture: LectureBase's keys plus one SequenceWords "
+                               "block per registered sequence.",
+                       **{name: (SequenceWords, ...) for name in registry.SEQUENCES})
 
 
 def check_index(lecture: Lecture, heldout_size: int) -> None:
@@ -530,7 +551,45 @@ def _raw_checks(data: dict, default_data: dict) -> list[tuple[KeyPath, str]]:
                 if isinstance(name, str) and name not in allowed:
                     out.append((("sections", seq, i),
                                 f"unknown section {name!r} of {seq}; {_allowed(allowed, name)}"))
+    out += _narration_checks(data, default_data)
     return out
+
+
+def _narration_checks(data: dict, default_data: dict) -> list[tuple[KeyPath, str]]:
+    """Per-section narration texts name real sections; the chosen engine can run."""
+    out: list[tuple[KeyPath, str]] = []
+    for seq in registry.SEQUENCES:
+        block = data.get(seq)
+        texts = block.get("narration") if isinstance(block, dict) else None
+        if not isinstance(texts, dict) or not texts:
+            continue
+        allowed = section_names(seq, default_data)
+        out += [((seq, "narration", k), f"unknown section {k!r} of {seq}; {_allowed(allowed, k)}")
+                for k in texts if k not in allowed]
+    n = data.get("narration")
+    if not isinstance(n, dict):
+        return out
+    engine, voice = n.get("engine"), n.get("voice")
+    if engine == "espeak" and shutil.which("espeak-ng") is None:
+        out.append((("narration", "engine"), "espeak needs the espeak-ng program, which is not "
+                    "installed (Debian: apt-get install espeak-ng)"))
+    if engine == "piper" and not voice:
+        out.append((("narration", "voice"), "piper needs a voice model file: "
+                    "voice: path/to/voice.onnx (with its .onnx.json beside it)"))
+    return out
+
+
+def _voice_file_check(data: dict, folder: Path) -> list[tuple[KeyPath, str]]:
+    """piper's voice file (relative to the YAML that names it) must exist: nothing is
+    downloaded at run time."""
+    n = data.get("narration")
+    if not isinstance(n, dict) or n.get("engine") != "piper" or not isinstance(n.get("voice"), str):
+        return []
+    path = (folder / Path(n["voice"]).expanduser()).resolve()
+    if path.is_file():
+        return []
+    return [(("narration", "voice"), f"no such voice file: {path} (piper reads a voice model "
+             "you provide; nothing is downloaded)")]
 
 
 def _placeholder_checks(data: dict) -> list[tuple[KeyPath, str]]:
@@ -545,7 +604,8 @@ def _placeholder_checks(data: dict) -> list[tuple[KeyPath, str]]:
         if not isinstance(block, dict) or placeholders.module_file(module) is None:
             continue  # a scene not written yet provides nothing to check against
         given = placeholders.provided(module)
-        for kind, allowed in (("captions", given.captions), ("text", given.text)):
+        for kind, allowed in (("captions", given.captions), ("text", given.text),
+                              ("narration", given.captions)):
             strings = block.get(kind)
             for key, value in (strings.items() if isinstance(strings, dict) else ()):
                 if isinstance(value, str):
@@ -577,10 +637,15 @@ def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> L
                     return src, src.lines[key[:n]]
         return user, None
 
+    dirs = {k: locate(parse_key(k))[0].folder
+            for k in ("title_card.logo", "unrelated.images", "render.output_dir",
+                      "narration.voice", "narration.recordings")}
+    # recordings belong to the lecture: the default "recordings" folder is next to its file
+    dirs["narration.recordings"] = locate(("narration", "recordings"))[0].folder \
+        if ("narration", "recordings") in user.lines else user.folder
     problems: list[tuple[KeyPath, str]] = _raw_checks(merged, default.data)
     problems += _placeholder_checks(merged)
-    dirs = {k: locate(parse_key(k))[0].folder
-            for k in ("title_card.logo", "unrelated.images", "render.output_dir")}
+    problems += _voice_file_check(merged, dirs["narration.voice"])
     lecture: Optional[Lecture] = None
     try:
         lecture = Lecture.model_validate(merged, context={"dirs": dirs, "stem": path.stem})
@@ -603,7 +668,7 @@ def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> L
 def main(argv: Optional[list[str]] = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) < 1 or args[0] != "check":
-        print("usage: python -m scenes.config check [PATH ...]", file=sys.stderr)
+        print("usage: python -m contract.lecture check [PATH ...]", file=sys.stderr)
         return 2
     status = 0
     for p in args[1:] or [str(DEFAULT_PATH)]:

@@ -1,0 +1,8 @@
+"""The contract the pipeline and the scenes share, so that neither imports the other.
+
+- :mod:`contract.scene_data`: what ``scene_data/`` holds (one pydantic model per file).
+- :mod:`contract.lecture`: what a lecture YAML says (schema, loader, checker).
+- :mod:`contract.sequences`: which sequences exist, their sections and the data they read.
+
+Nothing here imports manim or torch.
+"""
