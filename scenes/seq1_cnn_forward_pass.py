@@ -639,7 +639,9 @@ class CNNForwardPass(LectureScene):
         ramp = tk.image_mobject(tk.VIRIDIS(np.linspace(0, 1, 64))[None, :, :], width=1.2,
                                 height=0.16, nearest=False)
         scale_key = Group(ramp, self.small("cls_scale", size=18))
-        scale_key.arrange(RIGHT, buff=0.15).next_to(a_note, DOWN, buff=0.15)
+        scale_key.arrange(RIGHT, buff=0.15)
+        tk.fit_within(scale_key, atlas.width, 0.4)
+        scale_key.next_to(a_note, DOWN, buff=0.15)
 
         chart = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=5.6, height=3.6,
                               bar_color=self.theme.muted, highlight_color=self.theme.accent,

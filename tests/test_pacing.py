@@ -32,7 +32,7 @@ def test_reading_time_follows_the_language():
     assert pacing.reading_time("Why?", "en") == pacing.MIN_CUE
     # Latin words inside Chinese read at the Latin rate
     assert pacing.reading_time("softmax 的置信度很高。", "zh") == pytest.approx(  # 7 CJK, 8 Latin
-        6 / 6.5 + 8 / 15)
+        7 / 6.5 + 8 / 15)
 
 
 def test_layout_cues_honours_marks_and_reading_times():
