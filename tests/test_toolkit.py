@@ -84,9 +84,9 @@ def test_kernel_grid_diverging_colours() -> None:
     w = np.linspace(-0.5, 0.3, 25).reshape(5, 5)
     k = tk.KernelGrid(w)
     assert math.isclose(k.vmax, 0.5)
-    assert tk.rgb_to_hex(k.rgb[0, 0]) == tk.BLUE  # the most negative weight: full blue
+    assert tk.rgb_to_hex(k.rgb[0, 0]) == tk.SIGNED_STOPS[0]  # the most negative: full purple
     pos = k.rgb[4, 4].astype(int)
-    assert pos[0] > pos[2]  # positive weights lean orange
+    assert pos[1] > pos[0] and pos[1] > pos[2]  # positive weights lean green
     assert k.strings[0][0] == "\u22120.50"
 
 
