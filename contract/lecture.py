@@ -364,6 +364,10 @@ class Theme(_Block):
     softmax: Colour
     edl: Colour
     font: str
+    # optional (older lecture files lack them): the rest of the colour code
+    train: Colour = "#E5E9F0"  # = scenes/visuals/theme.py TRAIN (no manim import here)
+    heldout: Colour = "#8C95A6"  # = theme.HELDOUT
+    gap: Colour = "#CC79A7"  # = theme.GAP
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ over the section's real duration, sentence by sentence.
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, ClassVar
 
@@ -22,6 +23,7 @@ from manim import DOWN, LEFT, UP, Animation, FadeOut, Group, Mobject, Scene, Tex
 from contract import sequences
 from contract.lecture import Lecture
 from contract.scene_data import SceneData
+from scenes import pacing
 from scenes.visuals.formulas import TEX_TEMPLATE
 from scenes.visuals.layout import MARGIN, STAGE, keep_on_stage
 from scenes.values import resolve
@@ -129,6 +131,9 @@ class LectureScene(Scene):
         """Start section ``name``: skipped (no frames) unless it is in ``render_only``."""
         self.reads.begin(name)
         self.section_spans[name] = (self.renderer.time, self.renderer.time)
+        #: when each sentence of the section's caption was said to begin (see :meth:`say`)
+        self.beats: list[float] = [self.renderer.time]
+        self.current_section = name
         skip = self.render_only is not None and name not in self.render_only
         self.next_section(name, skip_animations=skip)
 
@@ -156,9 +161,43 @@ class LectureScene(Scene):
         if rest:
             self.play(*[FadeOut(m) for m in rest], run_time=0.5 * self.lecture.pace)
 
+    def caption_sentences(self, section: str) -> list[str]:
+        """The sentences of ``section``'s caption, placeholders filled from ``self.values``."""
+        content = self.words.captions.get(section) if self.words else None
+        if not content:
+            return []
+        content = content.format_map(_Keep(self.values))
+        if re.search(_HAN, content):
+            content = cjk_spacing(content)
+        return split_sentences(content)
+
+    def cue_needs(self, section: str) -> list[float]:
+        """Reading time of each sentence of ``section``'s caption (:mod:`scenes.pacing`)."""
+        return [pacing.reading_time(s, self.lecture.language)
+                for s in self.caption_sentences(section)]
+
+    def say(self) -> None:
+        """The next sentence of the current section's caption begins now: first hold the frame
+        until the sentence on screen has had its reading time, so that what the next sentence
+        talks about appears with it. Call it before the animations of each new sentence."""
+        needs = self.cue_needs(self.current_section)
+        i = len(self.beats) - 1
+        if i < len(needs):
+            self.hold(self.beats[-1] + needs[i] - self.renderer.time)
+        self.beats.append(self.renderer.time)
+
+    def hold(self, seconds: float) -> None:
+        """Keep the frame still for at least ``seconds`` (whole frames, rounded up: Manim
+        rounds a wait down to whole frames); nothing when ``seconds`` <= 0."""
+        if seconds > 1e-6:
+            fps = float(config.frame_rate)
+            self.wait(math.ceil(seconds * fps - 1e-6) / fps + 1e-9)
+
     def caption(self, section: str, start: float) -> None:
-        """Subtitles for the section that just ended, sentence by sentence over its duration;
-        with narration, the picture is held until the speech ends and the cues follow it."""
+        """Subtitles for the section that just ended. With narration, the picture is held until
+        the speech ends and the cues follow it. Otherwise sentence i starts at beat i
+        (:meth:`say`), the unmarked ones spread in proportion to their reading times, and the
+        last frame is held until the remaining sentences have had their reading time."""
         content = self.words.captions.get(section) if self.words else None
         said = (self.words.narration.get(section) if self.words else None) or content
         if said:
@@ -168,19 +207,15 @@ class LectureScene(Scene):
             self.hold_for_speech(start, speech)
             self.cue_speech(start, speech)
             return
-        if not content:
+        sentences = self.caption_sentences(section)
+        if not sentences:
             return
-        content = content.format_map(_Keep(self.values))
-        if re.search(_HAN, content):
-            content = cjk_spacing(content)
-        elapsed = self.renderer.time - start
-        sentences = split_sentences(content)
-        total = sum(len(s) for s in sentences)
-        t = start
-        for s in sentences:
-            duration = elapsed * len(s) / total
-            self.add_subcaption(s, duration=duration, offset=t - self.renderer.time)
-            t += duration
+        needs = self.cue_needs(section)
+        marks = [start] + list(getattr(self, "beats", [start])[1:])
+        k = min(len(marks), len(sentences)) - 1
+        self.hold(marks[k] + sum(needs[k:]) - self.renderer.time)
+        for s, (a, b) in zip(sentences, pacing.layout_cues(needs, start, self.renderer.time, marks)):
+            self.add_subcaption(s, duration=b - a, offset=a - self.renderer.time)
 
     def hold_for_speech(self, start: float, speech: Any) -> None:
         """Keep the picture until the speech that started at ``start`` has ended (plus a

@@ -125,6 +125,12 @@ class CNNForwardPass(LectureScene):
                 return i
         return None
 
+    @property
+    def signed_cmap(self) -> tk.Colormap:
+        """Signed values (weights, maps before ReLU): the lecture's theme.negative - white -
+        theme.positive, never the models' colours."""
+        return tk.diverging_colormap(self.theme.negative, self.theme.positive)
+
     def gray(self, values: np.ndarray, height: float) -> Group:
         """A grey image (values in [0, 1]) with a thin border."""
         img = tk.image_mobject(tk.colorize(values, tk.GRAY, 0.0, 1.0), height=height)
@@ -265,7 +271,7 @@ class CNNForwardPass(LectureScene):
         k, r0, c0 = int(wk.kernel), int(wk.row), int(wk.col)
         patch, weights = np.asarray(wk.patch, float), np.asarray(wk.weights, float)
         panel = tk.MultiplyAddPanel(patch, weights, float(wk.bias), cell=CONV_CELL, theme=self.theme,
-                                    font_size=28, result_color=self.theme.accent,
+                                    cmap=self.signed_cmap, font_size=28, result_color=self.theme.accent,
                                     sum_label=self.t("sum_label"), bias_label=self.t("bias_label"),
                                     result_label=self.t("result_label"))
         panel.check(float(wk.value))  # the stored value must be the sum shown
@@ -292,7 +298,8 @@ class CNNForwardPass(LectureScene):
         c["grid"] = tk.PixelGrid(image, cell=INPUT_CELL, font=self.theme.font, grid_opacity=0.3)
         c["patch"] = tk.ValueCells(panel.patch, cell=CONV_CELL,
                                    colors=tk.colorize(panel.patch, tk.GRAY, 0, 1), font=self.theme.font)
-        c["kernel"] = tk.KernelGrid(panel.weights, cell=CONV_CELL, font=self.theme.font)
+        c["kernel"] = tk.KernelGrid(panel.weights, cell=CONV_CELL, font=self.theme.font,
+                                    cmap=self.signed_cmap)
         c["times"] = MathTex(r"\times", font_size=44, color=self.theme.text)
         Group(c["grid"], c["patch"], c["times"], c["kernel"]).arrange(RIGHT, buff=0.3)
         c["grid_title"] = self.caption_above(c["grid"], "conv_input", size=22)
@@ -313,7 +320,7 @@ class CNNForwardPass(LectureScene):
         k, r0, c0 = c["k"], c["r0"], c["c0"]
         fmap = self.arr("conv1")[k]  # forward_pass.conv1[k]: the map this position belongs to
         lim = tk.symmetric_limit(fmap)
-        out = tk.PixelGrid(fmap, cell=c["grid"].width / fmap.shape[1], cmap=tk.BLUE_WHITE_ORANGE,
+        out = tk.PixelGrid(fmap, cell=c["grid"].width / fmap.shape[1], cmap=self.signed_cmap,
                            vmin=-lim, vmax=lim, grid_lines=False).move_to(c["grid"])
         c["out"] = out
         c["out_frame"] = Rectangle(width=out.width, height=out.height, stroke_color=self.theme.muted,
@@ -404,13 +411,13 @@ class CNNForwardPass(LectureScene):
         digit_note = self.caption_below(digit, "fm_input", size=20, h=image.shape[0],
                                         w=image.shape[1])
         conv = MathTex(r"\ast", font_size=60, color=self.theme.text)
-        k_atlas = tk.FeatureMapAtlas(kernels, cols=5, width=2.7, mode="diverging",
+        k_atlas = tk.FeatureMapAtlas(kernels, cols=5, width=2.7, mode="diverging", cmap=self.signed_cmap,
                                      separator_px=3, separator_color=self.theme.background)
         k_atlas.move_to(LEFT * 2.6 + UP * 0.3)
         conv.move_to((digit.get_right() + k_atlas.get_left()) / 2)
         k_note = self.caption_below(k_atlas, "fm_kernels", size=20, n=kernels.shape[0],
                                     kh=kernels.shape[1], kw=kernels.shape[2])
-        atlas = tk.FeatureMapAtlas(maps, cols=5, width=5.6, mode="diverging", separator_px=2)
+        atlas = tk.FeatureMapAtlas(maps, cols=5, width=5.6, mode="diverging", cmap=self.signed_cmap, separator_px=2)
         atlas.move_to(RIGHT * 2.55 + DOWN * 0.05)
         bar = tk.ColorBar(atlas.cmap, atlas.vmin, atlas.vmax, length=3.2, font=self.theme.font,
                           font_size=20, text_color=self.theme.muted)
@@ -462,7 +469,7 @@ class CNNForwardPass(LectureScene):
         s = 4
 
         def side(values: np.ndarray, x: float, title_key: str, src: str) -> tuple[Any, ...]:
-            grid = tk.PixelGrid(values, cell=0.075, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim,
+            grid = tk.PixelGrid(values, cell=0.075, cmap=self.signed_cmap, vmin=-lim,
                                 vmax=lim, grid_lines=False)
             grid.move_to(RIGHT * x + UP * 1.65)
             frame = Rectangle(width=grid.width, height=grid.height, stroke_color=self.theme.muted,
@@ -537,9 +544,9 @@ class CNNForwardPass(LectureScene):
         # the same colours as map k in the ReLU section: limits of forward_pass.conv1[k]
         lim = tk.symmetric_limit(self.arr("conv1")[k])
 
-        left = tk.PixelGrid(m, cell=0.19, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim, vmax=lim,
+        left = tk.PixelGrid(m, cell=0.19, cmap=self.signed_cmap, vmin=-lim, vmax=lim,
                             grid_opacity=0.25).move_to(LEFT * 4.3 + DOWN * 0.2)
-        right = tk.PixelGrid(p, cell=0.38, cmap=tk.BLUE_WHITE_ORANGE, vmin=-lim, vmax=lim,
+        right = tk.PixelGrid(p, cell=0.38, cmap=self.signed_cmap, vmin=-lim, vmax=lim,
                              grid_opacity=0.35).move_to(RIGHT * 4.3 + DOWN * 0.2)
         lt = self.caption_above(left, "pool_before", size=22, k=k, h=m.shape[0], w=m.shape[1])
         rt = self.caption_above(right, "pool_after", size=22, k=k, h=p.shape[0], w=p.shape[1])
@@ -601,7 +608,7 @@ class CNNForwardPass(LectureScene):
             self.record(src, v)
 
         a1 = tk.FeatureMapAtlas(pool1, cols=5, width=2.4, mode="sequential", separator_px=2)
-        a2 = tk.FeatureMapAtlas(conv2, cols=10, width=4.0, mode="diverging", separator_px=3)
+        a2 = tk.FeatureMapAtlas(conv2, cols=10, width=4.0, mode="diverging", cmap=self.signed_cmap, separator_px=3)
         a3 = tk.FeatureMapAtlas(pool2, cols=10, width=3.0, mode="sequential", separator_px=4)
         a1.move_to(LEFT * 5.55 + UP * 0.5)
         a2.move_to(LEFT * 0.55 + UP * 0.5)
@@ -622,6 +629,7 @@ class CNNForwardPass(LectureScene):
         if li is not None:
             params = int(self.data.training.layers[li].params)  # training.layers[li].params
             self.value(f"training.layers[{li}].params")
+            self.values["params"] = f"{params:,}"  # spoken in the caption too
             params_note = self.small("deeper_params", size=24, color=self.theme.text,
                                      params=params, n1=n1, n2=n2)
             params_note.next_to(VGroup(*notes), DOWN, buff=0.3)
@@ -629,6 +637,7 @@ class CNNForwardPass(LectureScene):
         # the most active pooled map, followed from conv2 to pool2
         best = int(np.argmax(pool2.reshape(len(pool2), -1).max(axis=1)))
         self.record("argmax(max(forward_pass.pool2, axis=(1, 2)))", best)
+        self.values["best"] = best
         best_note = self.small("deeper_best", size=22, color=self.theme.accent, i=best)
         best_note.next_to(params_note if params_note is not None else VGroup(*notes), DOWN, buff=0.2)
         self.on_stage(a1, a2, a3, f1, f2, *notes, *([params_note] if params_note else []), best_note)
@@ -674,6 +683,13 @@ class CNNForwardPass(LectureScene):
         self.record("sum(forward_pass.fc1 <= 0)", n_zero)
         fc_note = self.small("cls_fc_zero", size=18, n=n_zero, total=fc.size)
         fc_note.next_to(s2, RIGHT, buff=0.15).align_to(s2, DOWN)
+        # the sequential map announced: a small viridis strip with its meaning
+        ramp = tk.image_mobject(tk.VIRIDIS(np.linspace(0, 1, 64))[None, :, :], width=1.2,
+                                height=0.16, nearest=False)
+        scale_key = Group(ramp, self.small("cls_scale", size=18))
+        scale_key.arrange(RIGHT, buff=0.15)
+        tk.fit_within(scale_key, atlas.width, 0.4)
+        scale_key.next_to(a_note, DOWN, buff=0.15)
 
         chart = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=6.0, height=3.6,
                               bar_color=self.theme.muted, highlight_color=self.theme.accent,
@@ -690,7 +706,7 @@ class CNNForwardPass(LectureScene):
         fl3 = Arrow(s2.get_right() + RIGHT * 0.05, [chart.get_left()[0], s2.get_y(), 0],
                     buff=0.15, color=self.theme.muted)
 
-        self.play_p(FadeIn(atlas), FadeIn(a_note), GrowFromEdge(fl1, LEFT),
+        self.play_p(FadeIn(atlas), FadeIn(a_note), FadeIn(scale_key), GrowFromEdge(fl1, LEFT),
                     GrowFromEdge(s1, UP), FadeIn(t1), run_time=1.2)
         self.wait_p(1.5)
         self.play_p(GrowFromEdge(fl2, LEFT), run_time=0.6)
@@ -796,15 +812,26 @@ class CNNForwardPass(LectureScene):
                           name=self.layer_name(layers[big]),
                           share=share).next_to(table, DOWN, buff=0.3)
         tk.fit_within(note, 12.5, 0.6)
-
-        self.play_p(FadeIn(table.row(0)), Create(table.rule), run_time=0.8)
-        self.play_p(LaggedStart(*[FadeIn(table.row(r), shift=RIGHT * 0.2)
-                                  for r in range(1, len(rows))], lag_ratio=0.25), run_time=3.0)
-        self.wait_p(2.0)
+        self.values.update(total=f"{total:,}", big=self.layer_name(layers[big]),
+                           share=tk.format_number(share, "{:.0%}"))
+        self.architecture_rows(table, [layer.key for layer in layers])
         self.play_p(Create(table.highlight_row(big + 1, color=self.theme.accent, buff=0.08)),
                     FadeIn(note), run_time=1.0)
         self.mark("architecture")
         self.wait_p(3.0)
+
+    def architecture_rows(self, table: Any, keys: list[str]) -> None:
+        """The table on its sentences: header; the convolution rows; the fully connected rows;
+        then the total (row len(keys) + 1) with the largest layer's share."""
+        n_conv = keys.index("flatten") + 1 if "flatten" in keys else len(keys)
+        self.play_p(FadeIn(table.row(0)), Create(table.rule), run_time=0.8)
+        for rows in (range(1, n_conv + 1), range(n_conv + 1, len(keys) + 1)):
+            self.say()
+            self.play_p(LaggedStart(*[FadeIn(table.row(r), shift=RIGHT * 0.2) for r in rows],
+                                    lag_ratio=0.25), run_time=1.5)
+            self.wait_p(1.0)
+        self.say()  # the total and the largest share
+        self.play_p(FadeIn(table.row(len(keys) + 1), shift=RIGHT * 0.2), run_time=0.6)
 
     # -- 11. training curves -----------------------------------------------------------------
     def training(self) -> None:
@@ -818,7 +845,7 @@ class CNNForwardPass(LectureScene):
         for i, row in enumerate(hist):
             for key in ("epoch", "train_loss", "heldout_loss", "train_acc", "heldout_acc"):
                 self.value(f"training.history['softmax'][{i}]['{key}']")
-        colors = [self.theme.softmax, self.theme.text]
+        colors = [self.theme.train, self.theme.heldout]  # neutral greys, not a model's colour
         styles, markers = ["solid", "dashed"], ["circle", "square"]
         # whole epochs on the x axis: about five round ticks, never fractions of an epoch
         first, last = int(epochs.min()), int(epochs.max())

@@ -28,7 +28,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, Cross, DashedLine, DashedVMobj
 
 from scenes import findings
 from scenes import visuals as tk
-from scenes.base import LectureScene, _Keep, split_sentences
+from scenes.base import LectureScene, join_sentences
 
 SET_KEYS = ("letters", "fashion", "noise", "user")
 #: most confident mistakes / unrelated examples shown as tiles
@@ -40,7 +40,7 @@ CURVE_THRESHOLD = 0.2
 MAX_CURVES = min(len(tk.LINE_STYLES), len(tk.MARKERS))
 #: colours of the wrong classes' curves (the rotated digit's own class uses theme.softmax),
 #: Okabe-Ito, the ones furthest from the softmax orange first
-CLASS_COLORS = (tk.SKY, tk.GREEN, tk.YELLOW, tk.PURPLE, tk.BLUE, tk.VERMILION, "#FFFFFF")
+CLASS_COLORS = tk.CLASS_PALETTE
 #: unrelated examples per set shown as tiles (and cycled through in the bar chart)
 MAX_UNRELATED_TILES = 5
 #: padding of the highlight box around a tile (and its captions)
@@ -128,26 +128,7 @@ class Overconfidence(LectureScene):
 
     def caption(self, section: str, start: float) -> None:
         self.section_times[section] = (start, self.renderer.time)
-        content = self.words.captions.get(section) if self.words else None
-        finding = self.values.get("unrelated_finding", "")
-        if section != "unrelated_inputs" or not content or not finding \
-                or self.summary_start is None:
-            super().caption(section, start)
-            return
-        # the finding runs with the summary table, the sentences before it with the first set
-        # page (no subtitle stays up for the whole section)
-        sentences = split_sentences(content.format_map(_Keep(self.values)))
-        n_find = len(split_sentences(finding))
-        intro_end = self.page_ends[0] if self.page_ends else self.summary_start
-        spans = [(sentences[:-n_find], start, intro_end),
-                 (sentences[-n_find:], self.summary_start, self.renderer.time)]
-        for group, t0, t1 in spans:
-            total = sum(len(x) for x in group) or 1
-            t = t0
-            for x in group:
-                duration = (t1 - t0) * len(x) / total
-                self.add_subcaption(x, duration=duration, offset=t - self.renderer.time)
-                t += duration
+        super().caption(section, start)
 
     # -- helpers -----------------------------------------------------------------------------
     def derive(self, formula: str, value: float) -> float:
@@ -278,7 +259,7 @@ class Overconfidence(LectureScene):
         rd = tk.ReliabilityDiagram(conf, acc, count, ece, color=self.theme.softmax,
                                    bin_edges=edges, width=4.6, height=4.6,
                                    x_label=self.t("rel_x"), y_label=self.t("rel_y"),
-                                   ece_label=self.t("rel_ece_label"), gap_color=tk.VERMILION,
+                                   ece_label=self.t("rel_ece_label"), gap_color=self.theme.gap,
                                    theme=self.theme, font_size=24)
         tk.fit_within(rd, 6.4, 5.6)
         rd.to_edge(LEFT, buff=0.9).set_y(-0.55)
@@ -341,13 +322,31 @@ class Overconfidence(LectureScene):
             self.wait_p(2.5)
             self.values["unrelated_finding"] = ""
             return
-        for i, s in sets:
-            self.unrelated_page(i, s)
+        self.values["unrelated_pages"] = join_sentences(
+            [self.page_sentence(i, s) for i, s in sets])
+        self.values["unrelated_finding"] = self.unrelated_finding(sets)
+        for page, (i, s) in enumerate(sets):
+            self.unrelated_page(i, s, first=page == 0)
         self.unrelated_summary(sets)
 
-    def unrelated_page(self, i: int, s: Any) -> None:
-        """One unrelated set: its examples as tiles, the softmax bars of each in turn."""
+    def page_sentence(self, i: int, s: Any) -> str:
+        """The spoken line of one set's page: the share softmax is at least 90% sure of."""
+        return self.t("page_said", set=self.set_name(s.key), n=int(s.n),  # unrelated.sets[i].n
+                      share=float(s.stats["softmax"].confident_share))
+
+    def unrelated_finding(self, sets: list[tuple[int, Any]]) -> str:
+        """The sentence on the set softmax is most often at least 90% sure of."""
+        key, share = max(((s.key, float(s.stats["softmax"].confident_share)) for _, s in sets),
+                         key=lambda ks: ks[1])  # unrelated.sets[i].stats['softmax']
+        name = "unrelated_finding" if share > 0 else "unrelated_finding_none"
+        return self.t(name, set=self.set_name(key), share=share)
+
+    def unrelated_page(self, i: int, s: Any, first: bool = False) -> None:
+        """One unrelated set: its examples as tiles, the softmax bars of each in turn (its
+        sentence begins with the page; the first page's after the section's opening line)."""
         src = f"unrelated.sets[{i}]"
+        if not first:
+            self.say()
         title = self.heading(self.t("set_heading", set=self.set_name(s.key),
                                     n=int(self.value(f"{src}.n"))))
         stats = self.text(self.t(
@@ -375,6 +374,8 @@ class Overconfidence(LectureScene):
         self.play_p(LaggedStart(*[FadeIn(t, shift=UP * 0.2) for t in tiles], lag_ratio=0.2),
                     run_time=1.4)
         self.wait_p(1.0)
+        if first:
+            self.say()
 
         def bars_label(j: int) -> Mobject:
             name = self.example_name(s.key, examples[j])
@@ -406,11 +407,11 @@ class Overconfidence(LectureScene):
 
     def unrelated_summary(self, sets: list[tuple[int, Any]]) -> None:
         """One line per set: how often softmax is at least 90% sure, and its mean top p."""
+        self.say()
         self.summary_start = self.renderer.time
         title = self.heading(self.t("summary_title"))
         rows = [[self.t("col_set"), self.t("col_n"), self.t("col_share"), self.t("col_mean")]]
         colors = {}
-        best = None
         for r, (i, s) in enumerate(sets, start=1):
             src = f"unrelated.sets[{i}]"
             share = self.value(f"{src}.stats['softmax'].confident_share")
@@ -419,8 +420,6 @@ class Overconfidence(LectureScene):
                          self.t("percent", value=share), tk.format_number(mean, "{:.2f}")])
             colors[(r, 2)] = self.theme.softmax
             colors[(r, 3)] = self.theme.softmax
-            if best is None or share > best[1]:
-                best = (s.key, share)
         table = tk.TextTable(rows, font=self.theme.font, font_size=30,
                              text_color=self.theme.text, header_color=self.theme.muted,
                              rule_color=self.theme.muted, col_align="lrrr", col_buff=0.8,
@@ -428,10 +427,7 @@ class Overconfidence(LectureScene):
         tk.fit_within(table, tk.FRAME_WIDTH - 1.5, 4.2)
         table.move_to([0, 0.2, 0])
         self.drawn["unrelated_table"] = table
-        key = "unrelated_finding" if best[1] > 0 else "unrelated_finding_none"
-        finding = self.t(key, set=self.set_name(best[0]), share=best[1])
-        self.values["unrelated_finding"] = finding
-        note = self.wrapped(finding, tk.FRAME_WIDTH - 1.5, size=26)
+        note = self.wrapped(self.values["unrelated_finding"], tk.FRAME_WIDTH - 1.5, size=26)
         note.next_to(table, DOWN, buff=0.6)
         self.play_p(FadeIn(title), FadeIn(table.rule), FadeIn(table.row(0)), run_time=0.7)
         self.play_p(LaggedStart(*[FadeIn(table.row(r)) for r in range(1, len(rows))],
@@ -457,7 +453,7 @@ class Overconfidence(LectureScene):
             ranked.insert(0, k_peak)
         main = [digit] + sorted(ranked[:MAX_CURVES - 1])
         others = [k for k in range(10) if k not in main]
-        colors = {digit: self.theme.softmax}
+        colors = {digit: self.theme.text}  # p(digit) is a class, not a model: no model colour
         palette = [c for c in CLASS_COLORS if c.upper() not in
                    (self.theme.softmax.upper(), self.theme.edl.upper())]
         for j, k in enumerate(k for k in main if k != digit):
@@ -632,6 +628,7 @@ class Overconfidence(LectureScene):
         tk.fit_within(head, tk.FRAME_WIDTH - tile.width - 1.6, 1.5)
         head.next_to(tile, RIGHT, buff=0.6).set_y(tile.image.get_y())
         self.play_p(FadeIn(tile), FadeIn(says), run_time=0.8)
+        self.say()  # softmax in two steps
         self.play_p(Write(formula), run_time=1.0)
         self.wait_p(2.0)
 
@@ -664,6 +661,7 @@ class Overconfidence(LectureScene):
                                axis_color=self.theme.muted, label_fill=0.9)
         step1 = titled(logits, "why_logits")
         self.drawn["why_logits"] = logits
+        self.say()  # logits: any real number
         self.play_p(FadeIn(step1), run_time=1.0)
         self.wait_p(2.5)
 
@@ -675,6 +673,7 @@ class Overconfidence(LectureScene):
                              font=self.theme.font, font_size=24, text_color=self.theme.text,
                              axis_color=self.theme.muted, label_fill=0.9)
         step2 = titled(exps, "why_exp")
+        self.say()  # e^z: positive
         morph(step1, step2)
         self.wait_p(2.5)
 
@@ -687,6 +686,7 @@ class Overconfidence(LectureScene):
         self.derive(f"sum(exp({src}.logits))", total)
         step3 = titled(pchart, "why_probs", total=compact(total, digits=2))
         self.drawn["why_probs"] = pchart
+        self.say()  # divided by the sum
         morph(step2, step3)
         self.wait_p(1.0)
 
@@ -730,9 +730,11 @@ class Overconfidence(LectureScene):
         block.move_to([0, tk.SAFE_BOTTOM + 0.05 + block.height / 2, 0])
         cross = Cross(ghost_box, stroke_color=tk.VERMILION, stroke_width=5)
         self.drawn["why_stacked"] = stacked
+        self.say()  # the ten share all of the probability
         self.play_p(FadeOut(worked), run_time=0.5)
         self.play_p(FadeIn(stacked), FadeIn(sum_text), run_time=1.0)
         self.wait_p(1.0)
+        self.say()  # no way to say "I don't know"
         self.play_p(FadeIn(ghost), run_time=0.6)
         self.play_p(Create(cross), run_time=0.6)
         self.wait_p(1.0)

@@ -94,7 +94,7 @@ class EDLPass(LectureScene):
         return MathTex(tex, font_size=size, color=color or self.theme.text)
 
     def chart_colors(self) -> dict[str, str]:
-        return {"train": self.theme.edl, "heldout": self.theme.accent}
+        return {"train": self.theme.train, "heldout": self.theme.heldout}  # greys: not models
 
     def most_uncertain_unrelated(self) -> tuple[int, int, Any, Any] | None:
         """(set index, example index, set, example) with the largest EDL u among enabled sets."""
@@ -291,11 +291,21 @@ class EDLPass(LectureScene):
         block.next_to(note, DOWN, buff=0.3)
         tk.fit_within(block, 13.0, note.get_bottom()[1] - 0.3 - (tk.SAFE_BOTTOM + 0.05))
         block.next_to(note, DOWN, buff=0.3)
-        for f in formulas:
+        self.formula_beats(formulas)
+
+    def formula_beats(self, formulas: Sequence[Mobject]) -> None:
+        """The worked formulas on their sentences: e, alpha and S together; then b; then u
+        (highlighted); then p-hat."""
+        self.say()  # worked out for the class with the most evidence
+        for f in formulas[:3]:
             self.play_p(Write(f), run_time=1.0)
+            self.wait_p(0.8)
+        for i, f in enumerate(formulas[3:], start=3):
+            self.say()
+            self.play_p(Write(f), run_time=1.0)
+            if i == 4:
+                self.play_p(Indicate(f.part("u"), color=self.theme.edl), run_time=1.0)
             self.wait_p(1.2)
-        self.play_p(Indicate(formulas[4].part("u"), color=self.theme.edl), run_time=1.0)
-        self.wait_p(2.5)
 
     # -- 3. belief masses plus u --------------------------------------------------------------
     def belief_row(self, image: Any, caption: str, belief: Sequence[float], u: float,
@@ -369,19 +379,29 @@ class EDLPass(LectureScene):
             above.scale(room / above.height, about_edge=UP)
 
     # -- 4. the Dirichlet on the simplex ------------------------------------------------------
-    def simplex_of(self, alpha: np.ndarray, side: float) -> tk.SimplexDensity:
-        """Dir over the three classes with the largest alpha (corners labelled by class)."""
-        top = np.argsort(-alpha, kind="stable")[:3]
+    def simplex_of(self, alpha: np.ndarray, side: float, top: np.ndarray | None = None,
+                   color_max: float | None = None) -> tk.SimplexDensity:
+        """Dir over three classes (``top``; default: the largest alphas), corners labelled by
+        class; ``color_max``: the colour scale shared with the triangles beside it."""
+        top = np.argsort(-alpha, kind="stable")[:3] if top is None else np.asarray(top)
         s = tk.SimplexDensity(alpha[top], labels=[str(int(c)) for c in top], side=side,
                               resolution=220, font=self.theme.font, font_size=26,
                               text_color=self.theme.text, edge_color=self.theme.muted,
-                              mean_color=self.theme.accent, log_range=SIMPLEX_LOG_RANGE)
+                              mean_color=self.theme.accent, log_range=SIMPLEX_LOG_RANGE,
+                              color_max=color_max)
         s.top = top
         return s
 
+    def shared_simplex_scale(self, alphas: Sequence[np.ndarray], top: np.ndarray) -> float:
+        """The brightest density among triangles shown together (same corners ``top``), so
+        that one colour means one density in all of them: a flat Dirichlet stays dark."""
+        return max(tk.SimplexDensity(np.asarray(a, float)[top], resolution=60).own_color_max
+                   for a in alphas)
+
     def simplex_panel(self, title: str, alpha: np.ndarray, S: float, u: float, src: str,
-                      side: float = 3.3) -> Any:
-        s = self.simplex_of(alpha, side)
+                      side: float = 3.3, top: np.ndarray | None = None,
+                      color_max: float | None = None) -> Any:
+        s = self.simplex_of(alpha, side, top, color_max)
         head = self.text(title, size=24).next_to(s, UP, buff=0.2)
         top = s.top
         vals = {f"a{i}": (float(alpha[c]), f"{src}.alpha[{int(c)}]") for i, c in enumerate(top)}
@@ -394,17 +414,20 @@ class EDLPass(LectureScene):
 
     def simplex(self) -> None:
         fp = self.data.forward_pass
-        panels = [self.simplex_panel(self.t("simplex_digit", label=fp.label),
-                                     np.asarray(fp.edl.alpha, float), fp.edl.S, fp.edl.u,
-                                     "forward_pass.edl")]  # forward_pass.edl.alpha / S / u
+        alpha = np.asarray(fp.edl.alpha, float)  # forward_pass.edl.alpha / S / u
+        top = np.argsort(-alpha, kind="stable")[:3]  # the same corners in both triangles
         pick = self.most_uncertain_unrelated()
+        alphas = [alpha] + ([np.asarray(pick[3].edl.alpha, float)] if pick else [])
+        cmax = self.shared_simplex_scale(alphas, top)
+        panels = [self.simplex_panel(self.t("simplex_digit", label=fp.label), alpha, fp.edl.S,
+                                     fp.edl.u, "forward_pass.edl", top=top, color_max=cmax)]
         if pick is not None:
-            i, j, s, ex = pick  # unrelated.sets[i].examples[j].edl.alpha: the top three classes
+            i, j, s, ex = pick  # unrelated.sets[i].examples[j].edl.alpha
             panels.append(self.simplex_panel(
                 self.t("simplex_unrelated", name=self.example_name(s.key, ex),
                        set=self.set_name(s.key)),
-                np.asarray(ex.edl.alpha, float), ex.edl.S, ex.edl.u,
-                f"unrelated.sets[{i}].examples[{j}].edl"))
+                alphas[1], ex.edl.S, ex.edl.u,
+                f"unrelated.sets[{i}].examples[{j}].edl", top=top, color_max=cmax))
         group = Group(*panels).arrange(RIGHT, buff=1.6, aligned_edge=UP)
         tk.fit_within(group, 13.0, 4.55)
         group.move_to(UP * (2.95 - group.height / 2))
@@ -443,14 +466,18 @@ class EDLPass(LectureScene):
         sub = self.small("sweep_note", size=20).next_to(title, DOWN, buff=0.12)
         self.play_p(FadeIn(title), FadeIn(sub), run_time=0.6)
         current = None
+        # alpha is not stored for the sweep; it is rebuilt exactly: S = K / u and
+        # alpha_k = p_hat_k * S (because p_hat = alpha / S and u = K / S).
+        alphas = {i: np.asarray(rot.edl_probs[i], float) * len(rot.edl_probs[i]) / float(rot.edl_u[i])
+                  for i in idx}  # rotation.edl_probs[i] (p_hat), rotation.edl_u[i]
+        top = np.argsort(-alphas[idx[0]], kind="stable")[:3]  # fixed corners through the sweep
+        cmax = self.shared_simplex_scale(list(alphas.values()), top)
         for n, i in enumerate(idx):
             probs = np.asarray(rot.edl_probs[i], float)  # rotation.edl_probs[i]: p_hat
             u = float(rot.edl_u[i])  # rotation.edl_u[i]
-            # alpha is not stored for the sweep; it is rebuilt exactly: S = K / u and
-            # alpha_k = p_hat_k * S (because p_hat = alpha / S and u = K / S).
             S = len(probs) / u
-            alpha = probs * S
-            s = self.simplex_of(alpha, side=3.6)
+            alpha = alphas[i]
+            s = self.simplex_of(alpha, side=3.6, top=top, color_max=cmax)
             img = tk.ImageTile(np.asarray(rot.images[i], float),  # rotation.images[i]
                                [self.t("sweep_angle", angle=float(rot.angles[i]))], size=1.6,
                                font=self.theme.font, font_size=24, text_color=self.theme.text,

@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, FadeOut, GrowFromEdge, Group,
-                   Mobject, Rectangle, Text, ValueTracker, VGroup, VMobject, Write)
+                   Mobject, Rectangle, SurroundingRectangle, Text, Transform, ValueTracker, VGroup, VMobject, Write)
 
 from contract.scene_data import MODELS
 from scenes import findings
@@ -228,17 +228,18 @@ class Comparison(LectureScene):
         angles = np.asarray(r.angles, float)  # rotation.angles
         probs = np.asarray(r.softmax_probs, float)  # rotation.softmax_probs
         pmax = probs.max(axis=1)
-        u = np.asarray(r.edl_u, float)  # rotation.edl_u
+        # like with like: softmax's confidence against EDL's certainty 1 - u (both high = sure)
+        certainty = 1.0 - np.asarray(r.edl_u, float)  # 1 - rotation.edl_u
         n = len(angles)
         for i in range(n):
-            self.value(f"rotation.edl_u[{i}]")
+            self.value(f"1 - rotation.edl_u[{i}]")
         step = max(1, math.ceil((n - 1) / 6))
         x_ticks = list(angles[::step]) + ([] if (n - 1) % step == 0 else [angles[-1]])
         chart = self.frame_chart(x_ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("angle_label"), "",
                                  width=10.4, height=2.7, font_size=22, y_format="{:.2f}",
                                  x_format=tk.tick_format(x_ticks))
         s_sm = self.model_series(chart, "softmax", angles, pmax)
-        s_edl = self.model_series(chart, "edl", angles, u)
+        s_edl = self.model_series(chart, "edl", angles, certainty)
         legend = self.legend([(self.t("rotation_softmax_series"), self.theme.softmax, "solid",
                                "circle"),
                               (self.t("rotation_edl_series"), self.theme.edl, "dashed", "square")])
@@ -281,7 +282,7 @@ class Comparison(LectureScene):
                 "rotation_edl_wrong", angle=miss.angle, edl_digit=miss.edl_digit,
                 softmax_digit=miss.softmax_digit, u=self.value(f"rotation.edl_u[{i}]"))])
             ring = VGroup(Circle(radius=0.3, stroke_color=self.theme.text, stroke_width=4)
-                          .move_to(chart.c2p(miss.angle, miss.u)),
+                          .move_to(chart.c2p(miss.angle, 1.0 - miss.u)),
                           Rectangle(width=size * 1.2, height=size * 1.2, stroke_color=self.theme.text,
                                     stroke_width=4).move_to(tiles[i]))
         self.values["rotation_finding"] = verdict
@@ -312,7 +313,7 @@ class Comparison(LectureScene):
         place(probe)
         probe.add_updater(place)
         dots = VGroup()
-        for series_y, model in ((pmax, "softmax"), (u, "edl")):
+        for series_y, model in ((pmax, "softmax"), (certainty, "edl")):
             dot = tk.make_marker(MARKER[model], self.color(model), 0.26, self.theme.text)
 
             def follow(m: Mobject, ys: np.ndarray = series_y) -> None:
@@ -400,16 +401,31 @@ class Comparison(LectureScene):
         if everything.get_bottom()[1] < BOTTOM:
             everything.shift(UP * (BOTTOM - everything.get_bottom()[1]))
 
+        self.cdf_beats(top, charts, curves, y_title, aurocs, line)
+
+    def cdf_beats(self, top: Mobject, charts: Sequence[VGroup], curves: Sequence[VGroup],
+                  y_title: Mobject, aurocs: VGroup, line: Mobject) -> None:
+        """The entropy panels on the caption's sentences: the curves (softmax, then EDL), the
+        AUROC rows, one highlighted column per set's verdict, then the pooled line."""
         self.play_p(FadeIn(top), *[FadeIn(c) for c in charts], FadeIn(y_title), run_time=1.2)
+        self.play_p(*[Create(c[0][0]) for c in curves],
+                    *[FadeIn(c[0][1], lag_ratio=0.3) for c in curves], run_time=2.0)
+        self.say()  # curves to the right: more uncertainty
+        self.play_p(*[Create(c[1][0]) for c in curves],
+                    *[FadeIn(c[1][1], lag_ratio=0.3) for c in curves], run_time=2.0)
+        self.say()  # the AUROC
+        self.play_p(*[FadeIn(VGroup(*col[:4]), lag_ratio=0.15) for col in aurocs], run_time=1.5)
+        self.say()  # each set on its own, with the interval of the difference
+        self.play_p(*[FadeIn(VGroup(*col[4:]), lag_ratio=0.15) for col in aurocs], run_time=1.0)
+        box = None
+        for col in aurocs[1:]:
+            self.say()  # this set's verdict
+            new_box = SurroundingRectangle(col, color=self.theme.accent, buff=0.08)
+            self.play_p(Create(new_box) if box is None else Transform(box, new_box), run_time=0.6)
+            box = box or new_box
+        self.say()  # the pooled verdict
+        self.play_p(FadeIn(line), *([FadeOut(box)] if box is not None else []), run_time=1.0)
         self.wait_p(2.0)
-        for m_i in range(2):
-            self.play_p(*[Create(c[m_i][0]) for c in curves],
-                        *[FadeIn(c[m_i][1], lag_ratio=0.3) for c in curves], run_time=2.0)
-            self.wait_p(1.5)
-        self.play_p(*[FadeIn(col, lag_ratio=0.15) for col in aurocs], run_time=1.5)
-        self.wait_p(2.5)
-        self.play_p(FadeIn(line), run_time=1.0)
-        self.wait_p(5.0)
 
     def auroc_verdict(self) -> str:
         """Per set first, then the pooled number and how it is pooled. On screen, short (the
@@ -533,7 +549,7 @@ class Comparison(LectureScene):
                                        x_label=self.t("confidence_label"),
                                        y_label=self.t("accuracy_label"),
                                        ece_label=self.t("ece_label"), theme=self.theme,
-                                       font_size=24, gap_color=self.theme.muted)
+                                       font_size=24, gap_color=self.theme.gap)
             self.place_counts(rd)
             head = VGroup(self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m])],
                                       size=26))
@@ -542,9 +558,9 @@ class Comparison(LectureScene):
             head.next_to(rd, UP, buff=0.2)
             diagrams.add(Group(head, rd))
         diagrams.arrange(RIGHT, buff=1.6).move_to([0, 0.2, 0])
-        # key: the neutral gap boxes and the bin counts
-        swatch = Rectangle(width=0.35, height=0.22, fill_color=self.theme.muted, fill_opacity=0.3,
-                           stroke_color=self.theme.muted, stroke_width=2)
+        # key: the gap boxes (drawn exactly as in both diagrams: theme.gap) and the bin counts
+        swatch = Rectangle(width=0.35, height=0.22, fill_color=self.theme.gap, fill_opacity=0.3,
+                           stroke_color=self.theme.gap, stroke_width=2)
         key = VGroup(VGroup(swatch, self.text(self.t("gap_key"), size=22, color=self.theme.muted))
                      .arrange(RIGHT, buff=0.15),
                      self.text(self.t("count_key"), size=22, color=self.theme.muted)

@@ -29,11 +29,24 @@ from tests.stage import Shot
 PREVIEW = (854, 480)
 
 
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle cue on the sequence's clock (seconds)."""
+    start: float
+    end: float
+    text: str
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
 @dataclass
 class SectionLog:
     numbers: list[tuple[str, float]] = field(default_factory=list)
     duration: float = 0.0
     mobjects: list[Any] = field(default_factory=list)  # what stood on stage before the fade-out
+    cues: list[Cue] = field(default_factory=list)  # the section's caption cues, in time order
 
 
 @dataclass
@@ -43,6 +56,17 @@ class SequenceLog:
     frames: dict[str, np.ndarray]
     shots: list[Shot] = field(default_factory=list)
     subtitles: list[str] = field(default_factory=list)  # every cue, in order
+
+    @property
+    def cues(self) -> list[tuple[str, Cue]]:
+        """(section, cue) of the whole sequence in time order."""
+        return sorted(((name, c) for name, s in self.sections.items() for c in s.cues),
+                      key=lambda nc: nc[1].start)
+
+    @property
+    def end(self) -> float:
+        """The sequence's duration in seconds."""
+        return float(self.scene.renderer.time)
 
 
 def observed(cls: type, frames: set[str]) -> type:
@@ -70,9 +94,12 @@ def observed(cls: type, frames: set[str]) -> type:
             self._current, self._t0, self._n0 = name, self.renderer.time, len(self.shown_numbers)
             self.section_log[name] = SectionLog()
 
-        def add_subcaption(self, content: str, *args: Any, **kwargs: Any) -> None:
+        def add_subcaption(self, content: str, duration: float = 1, offset: float = 0) -> None:
             self.subtitle_log.append(content)
-            super().add_subcaption(content, *args, **kwargs)
+            t = self.renderer.time + offset
+            if self._current is not None:
+                self.section_log[self._current].cues.append(Cue(t, t + duration, content))
+            super().add_subcaption(content, duration=duration, offset=offset)
 
         def _shoot(self, moment: str) -> None:
             if self._current is not None:

@@ -191,14 +191,15 @@ def test_edited_rotation_images_change_the_pixels(tiny_data_dir, tiny_data_copy,
 
     scene, frame = last_frame(tiny_data_dir, tmp_path / "a")
     original = mean_colour(frame, (-6.0, 1.6, -4.2, 0.2))
-    # the rotated digit's own probability curve is drawn in the softmax colour, on the chart
+    # the rotated digit's own probability curve is drawn on the chart (in the text colour: a
+    # class, not a model, so not in the softmax colour)
     chart = scene.drawn["rotation_chart"]
     box = (chart.get_left()[0], chart.get_top()[1], chart.get_right()[0], chart.get_bottom()[1])
     x0, y0, x1, y1 = box
     from tests.framecheck import pixel_of
     r0, c0 = pixel_of(frame, (x0, y0))
     r1, c1 = pixel_of(frame, (x1, y1))
-    assert _colour_share(frame[r0:r1, c0:c1], scene.theme.softmax) > 0.0002
+    assert _colour_share(frame[r0:r1, c0:c1], scene.theme.text) > 0.0002
     white = mean_colour(last_frame(tiny_data_copy, tmp_path / "b")[1], (-6.0, 1.6, -4.2, 0.2))
     assert white.min() > 200, white  # the all-white "digit" fills the image box
     assert original.mean() < 150, original  # a real digit: mostly black
@@ -219,7 +220,7 @@ def test_probabilities_that_round_to_one_never_read_as_certain():
 def test_rotation_curves_differ_in_colour_style_and_marker(rendered):
     scene, _, data = rendered
     styles = scene.drawn["rotation_styles"]
-    assert styles[int(data.rotation.digit)][0] == scene.theme.softmax
+    assert styles[int(data.rotation.digit)][0] == scene.theme.text  # no model colour
     for i in range(3):
         values = [s[i] for s in styles.values()]
         assert len(set(values)) == len(values), (i, styles)

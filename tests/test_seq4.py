@@ -59,7 +59,7 @@ def test_sections_duration_and_frames(rendered) -> None:
     scene, movie, _ = rendered
     assert [n for n, _ in scene.section_starts] == list(Comparison.SECTIONS)
     duration = fc.video_duration(movie)
-    assert 90 <= duration <= 160, duration
+    assert 90 <= duration <= 260, duration  # every cue shows for its reading time (pacing.py)
     bg = scene.theme.background
     times = before_fade(scene)
     frames = fc.frames_of(movie, [t for _, t in times])

@@ -41,9 +41,11 @@ def test_format_number_uses_true_minus_and_no_negative_zero() -> None:
 
 def test_colormaps_hit_their_stops() -> None:
     assert tk.GRAY(0.0).tolist() == [0, 0, 0] and tk.GRAY(1.0).tolist() == [255, 255, 255]
-    div = tk.BLUE_WHITE_ORANGE
+    div = tk.SIGNED
     assert tk.rgb_to_hex(div(0.5)) == "#F4F4F4"
-    assert tk.rgb_to_hex(div(0.0)) == tk.BLUE and tk.rgb_to_hex(div(1.0)) == tk.ORANGE
+    assert tk.rgb_to_hex(div(0.0)) == tk.SIGNED_STOPS[0] and tk.rgb_to_hex(div(1.0)) == tk.SIGNED_STOPS[-1]
+    # the colour code: signed values never in a model's colour
+    assert not {tk.ORANGE, tk.SKY, tk.BLUE} & set(tk.SIGNED_STOPS)
     assert tk.contrast_text_color(tk.hex_to_rgb("#FFFFFF")) != tk.contrast_text_color([0, 0, 0])
 
 
@@ -82,9 +84,9 @@ def test_kernel_grid_diverging_colours() -> None:
     w = np.linspace(-0.5, 0.3, 25).reshape(5, 5)
     k = tk.KernelGrid(w)
     assert math.isclose(k.vmax, 0.5)
-    assert tk.rgb_to_hex(k.rgb[0, 0]) == tk.BLUE  # the most negative weight: full blue
+    assert tk.rgb_to_hex(k.rgb[0, 0]) == tk.SIGNED_STOPS[0]  # the most negative: full purple
     pos = k.rgb[4, 4].astype(int)
-    assert pos[0] > pos[2]  # positive weights lean orange
+    assert pos[1] > pos[0] and pos[1] > pos[2]  # positive weights lean green
     assert k.strings[0][0] == "\u22120.50"
 
 

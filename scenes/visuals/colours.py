@@ -1,6 +1,6 @@
 """Colour maps and images: values in, RGB out, with a shared scale.
 
-    rgb = colorize(conv1[0], BLUE_WHITE_ORANGE, -m, m)      # (H, W, 3) uint8
+    rgb = colorize(conv1[0], SIGNED, -m, m)      # (H, W, 3) uint8
     img = image_mobject(rgb, width=2.0)                      # pixel-exact, no smoothing
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from manim import UL, ImageMobject
 from manim.constants import RESAMPLING_ALGORITHMS
 
-from scenes.visuals.theme import BLUE, ORANGE
+from scenes.visuals.theme import NEGATIVE, POSITIVE, SIGNED_STOPS
 
 
 def hex_to_rgb(color: str) -> np.ndarray:
@@ -69,13 +69,17 @@ MAGMA = Colormap(["#000004", "#1C1044", "#4F127B", "#812581", "#B5367A", "#E5506
                   "#FB8761", "#FEC287", "#FCFDBF"], "magma")
 
 
-def diverging_colormap(negative: str = BLUE, positive: str = ORANGE,
+def diverging_colormap(negative: str = NEGATIVE, positive: str = POSITIVE,
                        middle: str = "#F4F4F4") -> Colormap:
-    """Blue - white - orange by default: colour-blind safe, zero in the middle (t = 0.5)."""
+    """A map for signed values, zero in the middle (t = 0.5): ``negative`` - white -
+    ``positive`` (a lecture's theme.negative/positive). The defaults give :data:`SIGNED`."""
+    if (negative, positive, middle) == (NEGATIVE, POSITIVE, "#F4F4F4"):
+        return Colormap(SIGNED_STOPS, "diverging")
     return Colormap([negative, middle, positive], "diverging")
 
 
-BLUE_WHITE_ORANGE = diverging_colormap()
+#: purple - white - green (ColorBrewer PRGn): signed values, never the models' orange/blue
+SIGNED = diverging_colormap()
 
 
 def normalize(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
@@ -127,6 +131,6 @@ def image_cell_center(img: ImageMobject, n_rows: int, n_cols: int, r: float,
 
 __all__ = [
     "hex_to_rgb", "rgb_to_hex", "contrast_text_color", "Colormap", "GRAY", "VIRIDIS", "MAGMA",
-    "diverging_colormap", "BLUE_WHITE_ORANGE", "normalize", "symmetric_limit", "colorize",
+    "diverging_colormap", "SIGNED", "normalize", "symmetric_limit", "colorize",
     "image_mobject", "image_cell_center",
 ]

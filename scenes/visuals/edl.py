@@ -136,7 +136,8 @@ class SimplexDensity(Group):
                  resolution: int = 320, side: float = 4.0, cmap: Colormap = MAGMA,
                  font: str = DEFAULT_FONT, font_size: float = 26, text_color: str = TEXT,
                  edge_color: str = MUTED, show_mean: bool = True, mean_color: str = ACCENT,
-                 scale: str | None = None, log_range: float | None = None) -> None:
+                 scale: str | None = None, log_range: float | None = None,
+                 color_max: float | None = None) -> None:
         super().__init__()
         alpha = np.asarray(alpha, dtype=float)
         if alpha.shape != (3,) or np.any(alpha <= 0):
@@ -157,8 +158,11 @@ class SimplexDensity(Group):
         finite = density[np.isfinite(density)]
         self.density = density
         self.density_max = float(finite.max()) if finite.size else 0.0
-        self.color_max = (self.density_max if np.all(alpha >= 1)
-                          else float(np.percentile(finite, 99)))
+        #: the density drawn brightest: its own peak, unless ``color_max`` gives the shared
+        #: one of triangles shown side by side (one colour scale for all of them)
+        self.own_color_max = (self.density_max if np.all(alpha >= 1)
+                              else float(np.percentile(finite, 99)))
+        self.color_max = self.own_color_max if color_max is None else float(color_max)
         if scale is None:
             scale = "log" if log_range is not None else "linear"
         if scale == "log":

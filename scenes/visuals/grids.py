@@ -15,7 +15,7 @@ from manim import (RIGHT, UP, Group, Line, Rectangle, Square, Text,
 
 from scenes.visuals.theme import ThemeLike, ACCENT, DEFAULT_FONT, MINUS, MUTED, NumberFormat, TEXT
 from scenes.visuals.text import FMT_UNIT, format_number, make_text, text_baseline
-from scenes.visuals.colours import BLUE_WHITE_ORANGE, Colormap, GRAY, image_cell_center, colorize, contrast_text_color, image_mobject, rgb_to_hex, symmetric_limit
+from scenes.visuals.colours import SIGNED, Colormap, GRAY, image_cell_center, colorize, contrast_text_color, image_mobject, rgb_to_hex, symmetric_limit
 
 
 class ValueCells(VGroup):
@@ -178,7 +178,7 @@ class KernelGrid(ValueCells):
                  font: str = DEFAULT_FONT, stroke_color: str = MUTED, **kwargs: Any) -> None:
         weights = np.asarray(weights, dtype=float)
         self.vmax = float(vmax) if vmax is not None else symmetric_limit(weights)
-        super().__init__(weights, cell=cell, cmap=cmap or BLUE_WHITE_ORANGE, vmin=-self.vmax,
+        super().__init__(weights, cell=cell, cmap=cmap or SIGNED, vmin=-self.vmax,
                          vmax=self.vmax, number_format=number_format, font=font,
                          stroke_color=stroke_color, **kwargs)
 
@@ -219,7 +219,7 @@ class MultiplyAddPanel(VGroup):
         self.font, self.text_color = font, text_color
         self.product_format = product_format
         lim = symmetric_limit(self.products)
-        self.product_cells = ValueCells(self.products, cell=cell, cmap=cmap or BLUE_WHITE_ORANGE,
+        self.product_cells = ValueCells(self.products, cell=cell, cmap=cmap or SIGNED,
                                         vmin=-lim, vmax=lim, number_format=product_format,
                                         font=font)
         f = lambda v: format_number(v, number_format)  # noqa: E731

@@ -1,7 +1,7 @@
 """Feature maps: many maps as one image on a shared scale, a colour bar, an arrow between layers.
 
     atlas = FeatureMapAtlas(conv1_pre, cols=5, width=6.0)
-    bar = ColorBar(BLUE_WHITE_ORANGE, atlas.vmin, atlas.vmax)
+    bar = ColorBar(SIGNED, atlas.vmin, atlas.vmax)
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, UL, Arrow, Group, Mobject, Rectangle,
 
 from scenes.visuals.theme import ACCENT, DEFAULT_FONT, MUTED, NumberFormat, SEPARATOR
 from scenes.visuals.text import format_number, make_text, shape_text
-from scenes.visuals.colours import BLUE_WHITE_ORANGE, Colormap, VIRIDIS, colorize, hex_to_rgb, image_mobject, normalize, symmetric_limit
+from scenes.visuals.colours import SIGNED, Colormap, VIRIDIS, colorize, hex_to_rgb, image_mobject, normalize, symmetric_limit
 
 
 class FeatureMapAtlas(Group):
@@ -49,7 +49,7 @@ class FeatureMapAtlas(Group):
             lim = symmetric_limit(maps)
             self.vmin = -lim if vmin is None else float(vmin)
             self.vmax = lim if vmax is None else float(vmax)
-            self.cmap = cmap or BLUE_WHITE_ORANGE
+            self.cmap = cmap or SIGNED
         elif self.mode == "sequential":
             self.vmin = float(np.nanmin(maps)) if vmin is None else float(vmin)
             self.vmax = float(np.nanmax(maps)) if vmax is None else float(vmax)

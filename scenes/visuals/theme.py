@@ -33,6 +33,21 @@ VERMILION = "#D55E00"
 PURPLE = "#CC79A7"
 OKABE_ITO: tuple[str, ...] = (ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILION, PURPLE)
 
+# The colour code (docs/design-rules.md): orange and sky blue mean the two MODELS and nothing
+# else (theme keys softmax/edl). Signed values (weights, pre-ReLU maps) use a neutral diverging
+# map, green for positive and purple for negative around a near-white zero (ColorBrewer PRGn,
+# colour-blind safe), announced with a colour bar or a key. Train and held-out curves are two
+# greys (light solid, mid dashed); the calibration gap has one colour of its own.
+POSITIVE = "#5AAE61"
+NEGATIVE = "#9970AB"
+#: PRGn stops, negative -> zero -> positive
+SIGNED_STOPS: tuple[str, ...] = ("#762A83", NEGATIVE, "#F4F4F4", POSITIVE, "#1B7837")
+TRAIN = "#E5E9F0"
+HELDOUT = "#8C95A6"
+GAP = PURPLE
+#: colours for classes other than the one followed (never a model's colour)
+CLASS_PALETTE: tuple[str, ...] = (GREEN, YELLOW, PURPLE, "#E5E9F0", "#8C95A6", "#B39DDB")
+
 NumberFormat = Union[str, Callable[[float], str]]
 """A ``str.format`` pattern such as ``"{:.2f}"`` or a function ``value -> str``."""
 
@@ -62,6 +77,13 @@ class Theme:
     muted: str = MUTED
     accent: str = ACCENT
     background: str = BACKGROUND
+    softmax: str = ORANGE
+    edl: str = SKY
+    positive: str = POSITIVE
+    negative: str = NEGATIVE
+    train: str = TRAIN
+    heldout: str = HELDOUT
+    gap: str = GAP
 
 
 #: the default theme (the values of scenes/lectures/default.yaml)
@@ -72,5 +94,6 @@ __all__ = [
     "Theme", "ThemeLike", "DEFAULT_THEME", 
     "FRAME_WIDTH", "FRAME_HEIGHT", "DEFAULT_FONT", "CJK_FONT", "BACKGROUND", "TEXT", "MUTED",
     "ACCENT", "SEPARATOR", "ORANGE", "SKY", "GREEN", "YELLOW", "BLUE", "VERMILION", "PURPLE",
-    "OKABE_ITO", "NumberFormat", "MINUS",
+    "OKABE_ITO", "NumberFormat", "MINUS", "POSITIVE", "NEGATIVE", "SIGNED_STOPS", "TRAIN",
+    "HELDOUT", "GAP", "CLASS_PALETTE",
 ]

@@ -1,0 +1,69 @@
+"""Pacing from the words, on every registered sequence in English and Chinese: each caption cue
+shows for at least its reading time, no more than MAX_GAP seconds beyond it, and no stretch of
+more than MAX_GAP seconds goes without a cue (scenes/pacing.py, docs/design-rules.md)."""
+from __future__ import annotations
+
+import pytest
+
+from scenes import pacing
+from contract.lecture import load_lecture
+from contract.sequences import SEQUENCES
+from tests.conftest import ROOT
+from tests.harness import SequenceLog, observe
+
+LECTURES = {"en": ROOT / "scenes" / "lectures" / "default.yaml",
+            "zh": ROOT / "scenes" / "lectures" / "zh.yaml"}
+CASES = [(seq, lang) for seq in SEQUENCES for lang in LECTURES]
+_LOGS: dict[tuple[str, str], SequenceLog] = {}
+
+
+def _log(seq: str, lang: str, data, tmp_path_factory) -> SequenceLog:
+    """One skipped-animation render per (sequence, language), shared by the tests below."""
+    if (seq, lang) not in _LOGS:
+        _LOGS[seq, lang] = observe(seq, load_lecture(LECTURES[lang]), data,
+                                   tmp_path_factory.mktemp(f"pace_{seq}_{lang}"))
+    return _LOGS[seq, lang]
+
+
+def test_reading_time_follows_the_language():
+    en = "The belief masses and u add up to one."
+    assert pacing.reading_time(en, "en") == pytest.approx(len(en) / 15)
+    assert pacing.reading_time("信念质量与不确定度之和为一。", "zh") == pytest.approx(14 / 6.5)
+    assert pacing.reading_time("Why?", "en") == pacing.MIN_CUE
+    # Latin words inside Chinese read at the Latin rate
+    assert pacing.reading_time("softmax 的置信度很高。", "zh") == pytest.approx(  # 7 CJK, 8 Latin
+        7 / 6.5 + 8 / 15)
+
+
+def test_layout_cues_honours_marks_and_reading_times():
+    assert pacing.layout_cues([1.0, 3.0], 0.0, 8.0) == [(0.0, 2.0), (2.0, 8.0)]
+    assert pacing.layout_cues([1.0, 1.0, 2.0], 0.0, 10.0, marks=[0.0, 4.0]) == [
+        (0.0, 4.0), (4.0, 6.0), (6.0, 10.0)]
+    assert pacing.layout_cues([], 0.0, 1.0) == []
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("seq,lang", CASES)
+def test_every_cue_shows_for_its_reading_time(seq, lang, tiny_data, tmp_path_factory):
+    log = _log(seq, lang, tiny_data, tmp_path_factory)
+    short = [(name, round(c.start, 1), round(c.duration, 2),
+              round(pacing.reading_time(c.text, lang), 2), c.text)
+             for name, c in log.cues if c.duration < pacing.reading_time(c.text, lang) - 1e-3]
+    assert not short, f"cues shorter than their reading time (section, t, shown, needed): {short}"
+    long = [(name, round(c.start, 1), round(c.duration, 2), c.text) for name, c in log.cues
+            if c.duration > pacing.max_cue(c.text, lang) + 1e-3]
+    assert not long, f"cues that outlast their words by more than {pacing.MAX_GAP} s: {long}"
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("seq,lang", CASES)
+def test_no_stretch_without_a_cue(seq, lang, tiny_data, tmp_path_factory):
+    log = _log(seq, lang, tiny_data, tmp_path_factory)
+    gaps, t, after = [], 0.0, "start"
+    for name, c in log.cues:
+        if c.start - t > pacing.MAX_GAP:
+            gaps.append((after, name, round(t, 1), round(c.start, 1)))
+        t, after = max(t, c.end), name
+    if log.end - t > pacing.MAX_GAP:
+        gaps.append((after, "end", round(t, 1), round(log.end, 1)))
+    assert not gaps, f"stretches over {pacing.MAX_GAP} s without a cue (after, before, from, to): {gaps}"
