@@ -686,9 +686,8 @@ class CNNForwardPass(LectureScene):
         # the sequential map announced: a small viridis strip with its meaning
         ramp = tk.image_mobject(tk.VIRIDIS(np.linspace(0, 1, 64))[None, :, :], width=1.2,
                                 height=0.16, nearest=False)
-        scale_key = Group(ramp, self.small("cls_scale", size=18))
-        scale_key.arrange(RIGHT, buff=0.15)
-        tk.fit_within(scale_key, atlas.width, 0.4)
+        # the ramp over its meaning in two short lines: 22 px text within the left margin
+        scale_key = Group(ramp, self.small("cls_scale", size=22)).arrange(DOWN, buff=0.1)
         scale_key.next_to(a_note, DOWN, buff=0.15)
 
         chart = tk.BarChart10(z, highlight=pred, y_min=None, y_max=None, width=6.0, height=3.6,
