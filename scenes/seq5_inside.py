@@ -62,6 +62,26 @@ def caption_seconds(text: str) -> float:
     return max((reading_seconds(s) * total / len(s) for s in sentences), default=0.0)
 
 
+
+def _meet(a: Mobject, b: Mobject, gap: float) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b`` come closer than ``gap``."""
+    (ax, ay, _), (bx, by, _) = a.get_center(), b.get_center()
+    return (abs(ax - bx) < (a.width + b.width) / 2 + gap
+            and abs(ay - by) < (a.height + b.height) / 2 + gap)
+
+
+def separate(labels: VGroup, gap: float = 0.04) -> None:
+    """Nudge cluster labels that would cover one another (two clusters side by side): each
+    moves down, then up, by its height until it clears the labels placed before it."""
+    placed: list[Mobject] = []
+    for lab in labels:
+        home = lab.get_center().copy()
+        for k in range(1, 9):
+            if not any(_meet(lab, p, gap) for p in placed):
+                break
+            lab.move_to(home + UP * ((k + 1) // 2) * (lab.height + gap) * (-1 if k % 2 else 1))
+        placed.append(lab)
+
 class InsideNetwork(LectureScene):
     """Grad-CAM and saliency, activation maximization, training dynamics, the feature space and
     the confusion matrices, softmax and EDL side by side."""
@@ -349,6 +369,7 @@ class InsideNetwork(LectureScene):
             lab = self.text(str(d), size=26, weight="BOLD")
             lab.set_stroke(self.theme.background, width=5, background=True)
             labels.add(lab.move_to(frame.get_center() + np.array([x * side, y * side, 0])))
+        separate(labels)
         return Group(frame, dots, title, unrelated, labels)
 
     def overlap_table(self, sets: list[str], shares: dict[str, dict[str, float]]) -> VGroup:

@@ -284,7 +284,7 @@ def test_recorded_narration_paces_sections_and_fills_every_mp4(
     joined = media.probe(out / "lecture.mp4")["duration"]
     assert joined == pytest.approx(sum(media.probe(out / f)["duration"] for f in ("00_title.mp4", "01_dummy.mp4")), abs=0.01)
     transcript = (out / "lecture.transcript.md").read_text()
-    assert "### Task (0:01)" in transcript and "Then a circle." in transcript
+    assert "### The task (0:01)" in transcript and "Then a circle." in transcript
 
     # a new recording of one section: only that section is drawn again
     drawn.clear()
