@@ -47,8 +47,8 @@ CONFIDENT_U = 0.5
 
 #: belief masses below this share of the bar are merged into one "other b" segment
 MIN_BELIEF_LABEL = 0.025
-#: at most this many beliefs get their own segment label; the others join "other b"
-MAX_BELIEF_LABELS = 3
+#: only the largest belief gets its own segment label; the others join "other b"
+MAX_BELIEF_LABELS = 1
 
 
 def table_format(value: float) -> str:
@@ -317,7 +317,7 @@ class EDLPass(LectureScene):
                             font_size=20,
                             border_color=self.theme.muted, caption_width=2.6)
         small = MIN_BELIEF_LABEL  # beliefs below this share are merged into "other b"
-        # ... and so are all but the largest few: an unsure model spreads its belief over many
+        # ... and so are all but the largest: an unsure model spreads its belief over many
         # classes, and ten small labelled masses would crowd the bar below readable size
         largest = sorted(range(len(belief)), key=lambda c: -float(belief[c]))[:MAX_BELIEF_LABELS]
         kept = [c for c in range(len(belief)) if c in largest and float(belief[c]) >= small]
