@@ -141,7 +141,9 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
         assert media.is_faststart(out / name), name
     seq = media.probe(out / "01_dummy.mp4")["duration"]
     title = media.probe(out / "00_title.mp4")["duration"]
-    assert seq == pytest.approx(3.4, abs=0.25)  # 1 + 0.5 fade + 1 + 0.4 + 0.5 fade
+    # each section lasts its play or its captions' reading time, whichever is longer
+    # (scenes.pacing: at least 1.5 s a sentence): 3.0 + 0.5 fade + 1.5 (whole frames) + 0.5 fade
+    assert seq == pytest.approx(5.8, abs=0.25)
     clips = [media.probe(p)["duration"] for p in sorted((out / "01_dummy_sections").glob("*.mp4"))]
     assert sum(clips) == pytest.approx(seq, abs=0.01)
     assert media.probe(out / "lecture.mp4")["duration"] == pytest.approx(title + seq, abs=0.01)
@@ -159,8 +161,8 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
     assert bcc["body"][0]["from"] == pytest.approx(joined[0].start, abs=1e-3)
 
     chapters = media.parse_vtt((out / "01_dummy.chapters.vtt").read_text())
-    assert [c.text for c in chapters] == ["Task", "Pixels"]
-    assert [c.title for c in media.read_chapters(out / "01_dummy.mp4")] == ["Task", "Pixels"]
+    assert [c.text for c in chapters] == ["The task", "Pixels"]
+    assert [c.title for c in media.read_chapters(out / "01_dummy.mp4")] == ["The task", "Pixels"]
     assert [c.title for c in media.read_chapters(out / "00_title.mp4")] == [  # one section
         lecture.title_card.title]
     # the 1 s title card is merged into the first chapter (YouTube ignores chapters < 10 s)
@@ -184,12 +186,12 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
     assert rows["01_dummy.mp4"]["scene_data"] == [  # the scene's DATA only
         {"name": "forward_pass.json", "schema_version": 1, "config_hash": "f00d"}]
     assert len(rows["00_title.mp4"]["scene_data"]) == 2  # no DATA declared: every file
-    assert [c["title"] for c in rows["01_dummy.mp4"]["chapters"]] == ["Task", "Pixels"]
+    assert [c["title"] for c in rows["01_dummy.mp4"]["chapters"]] == ["The task", "Pixels"]
     assert rows["01_dummy.mp4"]["chapters"][1]["start"] == pytest.approx(clips[0], abs=0.01)
     assert rows["lecture.mp4"]["kind"] == "lecture"
     # the transcript: a heading per part and section, the captions as said (no audio here)
     transcript = (out / "lecture.transcript.md").read_text()
-    assert "## 1. A CNN's forward pass (0:01)" in transcript and "### Pixels (0:02)" in transcript
+    assert "## 1. A CNN's forward pass (0:01)" in transcript and "### Pixels (0:04)" in transcript
     assert "First a square. It is drawn." in transcript and "audio" not in rows["lecture.mp4"]
     assert manifest["render"] == {"quality": "preview", "width": W, "height": H, "fps": FPS}
     assert not [p for p in out.rglob(".*.tmp*")]  # no temporary files left behind
