@@ -606,22 +606,21 @@ class EDLPass(LectureScene):
                 kp = int(np.argmax(ex.softmax.probs))
                 src = f"unrelated.sets[{i}].examples[{j}]"
                 self.value(f"{src}.softmax.probs[{kp}]")
-                self.value(f"{src}.edl.u")
+                # like with like: softmax's confidence beside EDL's certainty 1 - u
+                c = self.value(f"1 - {src}.edl.u")
                 tiles.append(tk.ImageTile(np.asarray(ex.image, float),
-                                          [self.t("tile_softmax", p=p), self.t("tile_u", u=ex.edl.u)],
+                                          [self.t("tile_softmax", p=p), self.t("tile_u", c=c)],
                                           size=0.95, font=self.theme.font, font_size=26,
                                           caption_colors=[self.theme.softmax, self.theme.edl],
                                           border_color=self.theme.muted, caption_width=2.8))
             tiles_g = Group(*tiles).arrange(RIGHT, buff=0.3, aligned_edge=UP)
-            mu = s.stats["edl"].mean_u  # unrelated.sets[i].stats.edl.mean_u
-            mp = s.stats["softmax"].mean_max_prob  # unrelated.sets[i].stats.softmax.mean_max_prob
-            self.value(f"unrelated.sets[{i}].stats.edl.mean_u")
-            self.value(f"unrelated.sets[{i}].stats.softmax.mean_max_prob")
+            mc = self.value(f"1 - unrelated.sets[{i}].stats.edl.mean_u")
+            mp = self.value(f"unrelated.sets[{i}].stats.softmax.mean_max_prob")
             self.value(f"unrelated.sets[{i}].n")  # unrelated.sets[i].n: set size
             means = VGroup(self.text(self.t("set_mean_over", n=s.n, set=self.set_name(s.key)),
                                      size=22, color=self.theme.muted),
                            self.text(self.t("set_mean_p", p=mp), size=26, color=self.theme.softmax),
-                           self.text(self.t("set_mean_u", u=mu), size=26, color=self.theme.edl))
+                           self.text(self.t("set_mean_u", c=mc), size=26, color=self.theme.edl))
             means.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
             rows.append((name, tiles_g, means))
         name_w = max(r[0].width for r in rows)
@@ -636,9 +635,9 @@ class EDLPass(LectureScene):
         hm = self.data.heldout.models["edl"]  # heldout.models.edl.mean_u_correct / _wrong
         foot = VGroup()
         if hm.mean_u_correct is not None and hm.mean_u_wrong is not None:
-            self.value("heldout.models.edl.mean_u_correct")
-            self.value("heldout.models.edl.mean_u_wrong")
-            foot.add(self.text(self.t("heldout_line", c=hm.mean_u_correct, w=hm.mean_u_wrong),
+            c = self.value("1 - heldout.models.edl.mean_u_correct")
+            w = self.value("1 - heldout.models.edl.mean_u_wrong")
+            foot.add(self.text(self.t("heldout_line", c=c, w=w),
                                size=24, color=self.theme.edl))
             higher = all(s.stats["edl"].mean_u is not None
                          and s.stats["edl"].mean_u > hm.mean_u_correct for _, s in sets)

@@ -135,7 +135,7 @@ def test_shown_numbers_agree_with_scene_data(rendered):
         expected = resolve(data, source)
         assert value == pytest.approx(expected, rel=1e-6, abs=1e-9), source
     sources = {s for s, _ in scene.shown_numbers}
-    for must in ("forward_pass.edl.S", "forward_pass.edl.u", "heldout.models.edl.mean_u_correct",
+    for must in ("forward_pass.edl.S", "forward_pass.edl.u", "1 - heldout.models.edl.mean_u_correct",
                  "training.history.edl[0].train_kl", "rotation.edl_u[0]"):
         assert must in sources, f"{must} is never shown"
     k = int(np.argmax(data.forward_pass.edl.alpha))
