@@ -35,8 +35,11 @@ from scenes.placeholders import module_closure
 from scenes.reads import ReadLog, RecordingDict  # noqa: F401 (re-exported)
 
 #: Encoder options of every rendered segment. Identical for every piece, so that sections,
-#: sequences and the lecture are joined by stream copy.
-ENCODER_OPTIONS: dict[str, str] = {"crf": "23", "preset": "medium"}
+#: sequences and the lecture are joined by stream copy. x264's "veryfast" preset: on our flat
+#: graphics it encodes a 1080p30 section in 35% less time than "medium" (31 s against 48 s for
+#: 39 s of sequence 4) and the file is even 11% smaller; frames differ from medium's by a PSNR
+#: of 41-44 dB, which no viewer sees.
+ENCODER_OPTIONS: dict[str, str] = {"crf": "23", "preset": "veryfast"}
 
 #: Packages whose versions change pixels or bytes (Manim, its text and vector stack, the encoder).
 PINNED = ("manim", "manimpango", "pycairo", "av", "numpy", "pillow", "scipy")
