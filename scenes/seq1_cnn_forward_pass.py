@@ -249,7 +249,7 @@ class CNNForwardPass(ForwardPassParts):
         w_left = left.window(0, 0, f, f, color=self.theme.accent)
         w_right = right.window(0, 0, 1, 1, color=self.theme.accent)
         zoom, top, best = self._pool_zoom(left, m, k, f, at)
-        result, down, max_label = self._pool_result(right, zoom, p, k, at)
+        result, down, max_label, size_note = self._pool_result(right, zoom, m, p, k, at)
         zoom_title = self.small("pool_window", size=20, f=f).next_to(zoom, UP, buff=0.15)
 
         # Show both maps; the windows slide together
@@ -266,9 +266,7 @@ class CNNForwardPass(ForwardPassParts):
         self.play_p(TransformFromCopy(top, result.squares), FadeIn(result.labels), run_time=1.0)
         self.play_p(Indicate(w_right, color=self.theme.accent), run_time=0.8)
         # Every window becomes one cell: the map shrinks
-        size_note = self.small("pool_size", size=24, color=self.theme.text, h=m.shape[0],
-                               w=m.shape[1], h2=p.shape[0], w2=p.shape[1])
-        self.play_p(FadeIn(size_note.next_to(result, DOWN, buff=0.3)), run_time=0.6)
+        self.play_p(FadeIn(size_note), run_time=0.6)
         self.mark("pooling", [(right.cell_center(*at) + np.array([0.1, 0.1, 0]),
                                right.color_of(*at))])
         self.wait_p(2.5)

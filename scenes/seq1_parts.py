@@ -439,10 +439,10 @@ class ForwardPassParts(LectureScene):
         best = SurroundingRectangle(top, color=self.theme.accent, buff=0, stroke_width=6)
         return zoom, top, best
 
-    def _pool_result(self, right: tk.PixelGrid, zoom: tk.ValueCells, p: np.ndarray, k: int,
-                     at: tuple[int, int]) -> list[Mobject]:
-        """The pooled value below the zoom, the arrow to it and its word ("max"):
-        [result, arrow, label]."""
+    def _pool_result(self, right: tk.PixelGrid, zoom: tk.ValueCells, m: np.ndarray,
+                     p: np.ndarray, k: int, at: tuple[int, int]) -> list[Mobject]:
+        """The pooled value below the zoom, the arrow to it, its word ("max") and, below it,
+        how much the map shrinks: [result, arrow, label, size note]."""
         pi, pj = at
         result = tk.ValueCells(np.array([[p[pi, pj]]]), cell=0.95,
                                colors=right.rgb[pi:pi + 1, pj:pj + 1], number_format="{:.2f}",
@@ -451,7 +451,9 @@ class ForwardPassParts(LectureScene):
         down = Arrow(zoom.get_bottom(), result.get_top(), buff=0.12, color=self.theme.accent)
         max_label = self.label("pool_max", size=26, color=self.theme.accent).next_to(down, RIGHT,
                                                                                     buff=0.15)
-        return [result, down, max_label]
+        size_note = self.small("pool_size", size=24, color=self.theme.text, h=m.shape[0],
+                               w=m.shape[1], h2=p.shape[0], w2=p.shape[1])
+        return [result, down, max_label, size_note.next_to(result, DOWN, buff=0.3)]
 
     # -- 7. conv2 and pool2 ------------------------------------------------------------------
     def _deeper_atlases(self, pool1: np.ndarray, conv2: np.ndarray,
