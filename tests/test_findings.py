@@ -217,3 +217,46 @@ def test_confidence_gap_and_direction_are_count_weighted() -> None:
     assert F.confidence_direction(bins((0.9, 0.902, 100))) == "balanced"
     empty = bins((0.0, 0.0, 0))
     assert math.isnan(F.confidence_gap(empty)) and F.confidence_direction(empty) == "balanced"
+
+
+# -- sequence 1: the forward pass's choices -------------------------------------------------------
+def test_peak_cell_is_the_first_largest_value() -> None:
+    assert F.peak_cell([[0.1, 0.9], [0.9, 0.2]]) == (0, 1)
+    assert F.peak_cell([[0.0, 0.0], [0.0, 3.0]]) == (1, 1)
+    assert all(isinstance(v, int) for v in F.peak_cell([[1.0]]))
+
+
+def test_mixed_window_finds_signs_on_both_sides() -> None:
+    """Only the bottom-right 2x2 window holds both signs; larger magnitudes break ties."""
+    m = [[1.0, 1.0, 1.0], [1.0, 1.0, -1.0], [1.0, -1.0, 1.0]]
+    assert F.mixed_window(m, size=2) == (1, 1)
+    all_positive = [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0, 5.0]]
+    assert F.mixed_window(all_positive, size=2) == (1, 1)  # no mix: the largest magnitude
+
+
+def test_pool_window_prefers_distinct_positive_values_and_checks_the_max() -> None:
+    m = [[1.0, 1.0, 0.1, 0.2], [1.0, 1.0, 0.3, 0.4], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]
+    p = [[1.0, 0.4], [0.0, 0.0]]
+    assert F.pool_window(m, p, 2) == (0, 1)  # four distinct values beat four equal ones
+    with pytest.raises(ValueError, match="not the max"):
+        F.pool_window(m, [[1.0, 0.3], [0.0, 0.0]], 2)
+
+
+def test_slide_stops_run_along_the_first_row_then_to_the_target() -> None:
+    assert F.slide_stops(24, 10, 7) == [(0, 7), (0, 15), (0, 23), (10, 0), (10, 7)]
+    assert F.slide_stops(4, 2, 3)[-1] == (2, 3) and len(F.slide_stops(4, 2, 3, n=3)) == 4
+
+
+def test_most_active_map_answer_key_and_layers() -> None:
+    maps = [[[0.0, 1.0]], [[0.5, 2.0]], [[1.5, 0.0]]]
+    assert F.most_active_map(maps) == 1
+    assert F.answer_key(3, 3) == "sm_correct" and F.answer_key(3, 5) == "sm_wrong"
+    assert F.largest_layer([10, 0, 30]) == (2, pytest.approx(0.75))
+    assert F.largest_layer([0, 0]) == (0, 0.0)
+    assert F.conv_part(["conv1", "pool1", "flatten", "fc1", "fc2"]) == 3
+    assert F.conv_part(["conv1", "fc1"]) == 2
+    layers = [NS(shape=[20, 24, 24], params=520), NS(shape=[20, 24, 24], params=0),
+              NS(shape=[50, 8, 8], params=25050)]
+    assert F.layer_with_shape(layers, (20, 24, 24)) == 0
+    assert F.layer_with_shape(layers, (20, 24, 24), with_params=False) == 1
+    assert F.layer_with_shape(layers, (50, 8, 8), with_params=False) is None

@@ -39,6 +39,21 @@ def test_format_number_uses_true_minus_and_no_negative_zero() -> None:
     assert tk.format_number(-2.0, "{:.0f}", unicode_minus=False) == "-2"
 
 
+def test_whole_ticks_are_integers_covering_the_range() -> None:
+    """Epoch axes: whole numbers, at least two ticks, the last at or past the last epoch."""
+    assert tk.whole_ticks(1, 2).tolist() == [1, 2]
+    assert tk.whole_ticks(1, 1).tolist() == [1, 2]
+    assert tk.whole_ticks(1, 12).tolist() == [0, 2, 4, 6, 8, 10, 12]
+    ticks = tk.whole_ticks(3, 47)
+    assert ticks.dtype.kind == "i" and ticks[0] <= 3 and ticks[-1] >= 47 and len(ticks) <= 7
+
+
+def test_percent_format_keeps_a_decimal_only_when_ticks_need_it() -> None:
+    assert tk.percent_format(0.8, 1.0) == "{:.0%}"
+    assert tk.percent_format(0.0, 1.0) == "{:.0%}"
+    assert tk.percent_format(0.9, 1.0) == "{:.1%}"  # ticks every 2.5 points
+
+
 def test_colormaps_hit_their_stops() -> None:
     assert tk.GRAY(0.0).tolist() == [0, 0, 0] and tk.GRAY(1.0).tolist() == [255, 255, 255]
     div = tk.SIGNED

@@ -2,6 +2,8 @@
 
     nice_ticks(0, 0.93)      # array([0. , 0.2, 0.4, 0.6, 0.8, 1. ])
     nice_step(13 / 5)        # 5.0
+    whole_ticks(1, 30)       # array([ 0, 10, 20, 30]): epochs, never fractions
+    percent_format(0.8, 1)   # '{:.0%}'
 """
 from __future__ import annotations
 
@@ -40,4 +42,30 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
     return np.round(np.arange(start, stop + step / 2, step), 10)
 
 
-__all__ = ["nice_step", "tick_format", "nice_ticks"]
+def whole_ticks(first: int, last: int, n: int = 5) -> np.ndarray:
+    """About ``n`` round whole-number ticks covering ``first``..``last`` (e.g. epochs): at least
+    two, the last one at or past ``last``.
+
+        >>> whole_ticks(1, 2).tolist(), whole_ticks(1, 12).tolist()
+        ([1, 2], [0, 2, 4, 6, 8, 10, 12])
+    """
+    step = max(1, int(nice_step(max(1, last - first) / n)))
+    ticks = np.arange(first - first % step, last + step, step)
+    ticks = ticks[ticks <= max(last, first + 1)]
+    if ticks[-1] < last or len(ticks) < 2:
+        ticks = np.append(ticks, ticks[-1] + step)
+    return ticks
+
+
+def percent_format(lo: float, hi: float) -> str:
+    """Format of percentage ticks from ``lo`` to ``hi``: whole percents when :func:`nice_ticks`
+    falls on them, else one decimal.
+
+        >>> percent_format(0.8, 1.0), percent_format(0.9, 1.0)
+        ('{:.0%}', '{:.1%}')
+    """
+    ticks = nice_ticks(lo, hi) * 100
+    return "{:.0%}" if np.allclose(np.round(ticks), ticks) else "{:.1%}"
+
+
+__all__ = ["nice_step", "tick_format", "nice_ticks", "whole_ticks", "percent_format"]
