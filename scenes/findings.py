@@ -331,6 +331,68 @@ def tally(verdicts: list[Verdict]) -> dict[str, list[Verdict]]:
     return out
 
 
+# -- overconfidence (sequence 2) ----------------------------------------------------------------
+def bin_direction(b: Any) -> str:
+    """``'over'`` when a reliability bin (``heldout.models.<m>.reliability[i]``) is less often
+    right than it is confident, else ``'under'``."""
+    return "over" if b.accuracy < b.confidence else "under"
+
+
+def most_confident_set(sets: Sequence[Any]) -> tuple[str, float]:
+    """(key, share) of the unrelated set (``unrelated.sets[i]``) that softmax is most often at
+    least 90% sure of: the largest ``stats['softmax'].confident_share``, the first of equals."""
+    return max(((s.key, float(s.stats["softmax"].confident_share)) for s in sets),
+               key=lambda ks: ks[1])
+
+
+def most_confident_example(sets: Sequence[tuple[int, Any]],
+                           prefer: str = "letters") -> Optional[tuple[int, int]]:
+    """(set index, example index) into ``unrelated.sets`` of the example with the highest
+    softmax max-probability, among the sets keyed ``prefer`` if they have examples, else among
+    all of ``sets`` ((index, set) pairs); the first of equals; None without examples."""
+    for pool in ([x for x in sets if x[1].key == prefer], sets):
+        cands = [(i, j, max(ex.softmax.probs)) for i, s in pool for j, ex in enumerate(s.examples)]
+        if cands:
+            i, j, _ = max(cands, key=lambda c: c[2])
+            return i, j
+    return None
+
+
+def peak_wrong(probs: Any, digit: int) -> tuple[int, int]:
+    """(row, class) of the highest probability any class but ``digit`` gets in ``probs``
+    (rows = inputs, e.g. ``rotation.softmax_probs`` by angle); the first in reading order."""
+    wrong = np.array(probs, dtype=float)
+    wrong[:, digit] = -1.0
+    i, k = np.unravel_index(np.argmax(wrong), wrong.shape)
+    return int(i), int(k)
+
+
+def curve_classes(probs: Any, digit: int, peak_class: int, threshold: float,
+                  max_curves: int) -> list[int]:
+    """The classes that get their own curve in a chart of ``probs`` by row: ``digit``, then
+    (in class order) up to ``max_curves - 1`` wrong classes whose probability ever exceeds
+    ``threshold``, the highest peaks first, ``peak_class`` always among them."""
+    p = np.asarray(probs, dtype=float)
+    ranked = sorted((k for k in range(p.shape[1]) if k != digit and p[:, k].max() > threshold),
+                    key=lambda k: -p[:, k].max())
+    if peak_class not in ranked:
+        ranked.insert(0, peak_class)
+    return [digit] + sorted(ranked[:max_curves - 1])
+
+
+def wrong_counts(probs: Any, digit: int, confident: float = 0.9) -> tuple[int, int]:
+    """(rows of ``probs`` whose argmax is not ``digit``, of those the ones whose largest
+    probability is at least ``confident``)."""
+    p = np.asarray(probs, dtype=float)
+    wrong = p.argmax(axis=1) != digit
+    return int(np.sum(wrong)), int(np.sum(wrong & (p.max(axis=1) >= confident)))
+
+
+def largest_others(values: Any, skip: int, n: int = 2) -> list[int]:
+    """Indices of the ``n`` largest of ``values`` other than index ``skip``, largest first."""
+    return [int(k) for k in np.argsort(-np.asarray(values, dtype=float)) if k != skip][:n]
+
+
 # -- inside the network (sequence 5) -------------------------------------------------------------
 #: two shares closer than this (e.g. of unrelated points among digits) are called "about the same"
 TOLERANCE["overlap"] = 0.05
@@ -535,7 +597,9 @@ __all__ = ["MODELS", "TIE", "TOLERANCE", "Verdict", "from_diff", "accuracy", "se
            "auroc", "auroc_by_set", "calibration", "kept_curve", "rejection", "attack",
            "attack_strongest", "masked_share", "RotationFinding", "rotation", "EdlMiss",
            "rotation_edl_miss", "CONFIDENCE_TOLERANCE", "confidence_gap", "confidence_direction",
-           "largest_gap", "GapSource", "gap_source", "summary", "tally", "NEIGHBOURS", "Confused",
+           "largest_gap", "GapSource", "gap_source", "summary", "tally", "bin_direction",
+           "most_confident_set", "most_confident_example", "peak_wrong", "curve_classes",
+           "wrong_counts", "largest_others", "NEIGHBOURS", "Confused",
            "most_confused", "same_mistake", "digit_neighbour_share", "embedding_overlap",
            "most_overlapping", "compare_shares", "histogram_change", "most_changed_layer",
            "shared_changed_layer", "peak_cell", "mixed_window", "pool_window", "slide_stops",

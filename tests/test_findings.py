@@ -260,3 +260,70 @@ def test_most_active_map_answer_key_and_layers() -> None:
     assert F.layer_with_shape(layers, (20, 24, 24)) == 0
     assert F.layer_with_shape(layers, (20, 24, 24), with_params=False) == 1
     assert F.layer_with_shape(layers, (50, 8, 8), with_params=False) is None
+
+
+# -- overconfidence (sequence 2) ------------------------------------------------------------------
+def unrelated_set(key: str, share: float, maxima: list[float]) -> NS:
+    """An unrelated set whose examples' softmax outputs have the given largest probabilities."""
+    examples = [NS(softmax=NS(probs=[m, 1.0 - m] + [0.0] * 8)) for m in maxima]
+    return NS(key=key, stats={"softmax": NS(confident_share=share)}, examples=examples)
+
+
+def test_bin_direction_reads_accuracy_against_confidence() -> None:
+    over, under, equal = bins((0.9, 0.8, 10), (0.6, 0.7, 10), (0.5, 0.5, 10)).reliability
+    assert F.bin_direction(over) == "over"
+    assert F.bin_direction(under) == "under"
+    assert F.bin_direction(equal) == "under"
+
+
+def test_most_confident_set_takes_the_largest_share_first_of_equals() -> None:
+    sets = [unrelated_set("letters", 0.3, [0.5]), unrelated_set("noise", 0.8, [0.5]),
+            unrelated_set("fashion", 0.8, [0.5])]
+    assert F.most_confident_set(sets) == ("noise", 0.8)
+    assert F.most_confident_set(sets[:1]) == ("letters", 0.3)
+
+
+def test_most_confident_example_prefers_letters_then_any_set() -> None:
+    letters = unrelated_set("letters", 0.5, [0.7, 0.95, 0.95])
+    noise = unrelated_set("noise", 0.9, [0.99])
+    # the letters win although noise holds a more confident example; first of equals
+    assert F.most_confident_example([(0, letters), (2, noise)]) == (0, 1)
+    # without letters: the most confident of any set, indices into unrelated.sets
+    assert F.most_confident_example([(1, unrelated_set("fashion", 0.1, [0.6])),
+                                     (2, noise)]) == (2, 0)
+    assert F.most_confident_example([(0, unrelated_set("letters", 0.0, []))]) is None
+    assert F.most_confident_example([]) is None
+
+
+def test_peak_wrong_skips_the_true_digit() -> None:
+    probs = [[0.0, 0.99, 0.01] + [0.0] * 7,
+             [0.0, 0.4, 0.0] + [0.0] * 4 + [0.6, 0.0, 0.0],
+             [0.0, 0.2, 0.0] + [0.0] * 2 + [0.8, 0.0, 0.0, 0.0, 0.0]]
+    assert F.peak_wrong(probs, 1) == (2, 5)
+    assert F.peak_wrong(probs, 5) == (0, 1)
+
+
+def test_curve_classes_keep_the_digit_the_peak_and_the_largest_others() -> None:
+    p = [[0.0] * 10 for _ in range(3)]
+    p[0][1] = 1.0
+    for k, v in ((7, 0.9), (5, 0.5), (3, 0.3), (2, 0.25), (9, 0.1)):
+        p[1][k] = v
+    assert F.curve_classes(p, 1, 7, 0.2, 4) == [1, 3, 5, 7]
+    assert F.curve_classes(p, 1, 7, 0.2, 10) == [1, 2, 3, 5, 7]
+    # a peak class below the threshold still gets its curve, before the ranked ones
+    assert F.curve_classes(p, 1, 9, 0.2, 3) == [1, 7, 9]
+    assert F.curve_classes(p, 1, 9, 0.95, 4) == [1, 9]
+
+
+def test_wrong_counts_count_wrong_and_confidently_wrong_rows() -> None:
+    one = [0.0, 0.95] + [0.0] * 8
+    seven_sure = [0.0] * 7 + [0.92, 0.08, 0.0]
+    seven_unsure = [0.0, 0.3] + [0.0] * 5 + [0.7, 0.0, 0.0]
+    assert F.wrong_counts([one, seven_sure, seven_unsure], 1) == (2, 1)
+    assert F.wrong_counts([one, seven_sure, seven_unsure], 1, confident=0.5) == (2, 2)
+    assert F.wrong_counts([one], 1) == (0, 0)
+
+
+def test_largest_others_skip_the_winner() -> None:
+    assert F.largest_others([5.0, 1.0, 9.0, 7.0], skip=2) == [3, 0]
+    assert F.largest_others([5.0, 1.0, 9.0, 7.0], skip=0, n=3) == [2, 3, 1]

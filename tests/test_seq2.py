@@ -209,7 +209,7 @@ def test_edited_rotation_images_change_the_pixels(tiny_data_dir, tiny_data_copy,
 
 
 def test_probabilities_that_round_to_one_never_read_as_certain():
-    from scenes.seq2_overconfidence import compact, prob_parts, prob_str, sci_tex
+    from scenes.seq2_parts import compact, prob_parts, prob_str, sci_tex
 
     assert prob_str(1.0) == "> 0.99999"  # a saturated float, not a certainty
     assert prob_str(0.9999999) == "> 0.99999"
