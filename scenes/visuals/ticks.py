@@ -40,4 +40,15 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
     return np.round(np.arange(start, stop + step / 2, step), 10)
 
 
-__all__ = ["nice_step", "tick_format", "nice_ticks"]
+def stride_ticks(values: Sequence[float] | np.ndarray, n: int = 6) -> list[float]:
+    """Every k-th of ``values`` (k chosen so that about ``n`` steps span them) plus the last,
+    for an axis over measured points such as rotation angles.
+
+        stride_ticks(np.arange(0, 190, 10))   # 0, 30, ..., 180
+        stride_ticks([0, 15, 30, 45, 60, 75, 90, 105], n=6)   # 0, 30, 60, 90 and 105
+    """
+    step = max(1, int(np.ceil((len(values) - 1) / n)))
+    return list(values[::step]) + ([values[-1]] if (len(values) - 1) % step else [])
+
+
+__all__ = ["nice_step", "tick_format", "nice_ticks", "stride_ticks"]
