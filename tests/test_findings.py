@@ -5,6 +5,7 @@ import math
 import sys
 from types import SimpleNamespace as NS
 
+import numpy as np
 import pytest
 
 from scenes import findings as F
@@ -181,6 +182,66 @@ def test_rotation_edl_miss_picks_the_wrong_angle_with_the_lowest_u() -> None:
     assert miss.softmax_digit == 1 and miss.n_wrong == 3
     d.rotation.edl_probs = [one, one, one, one]  # EDL right everywhere
     assert F.rotation_edl_miss(d) is None
+
+
+# -- the EDL pass (sequence 3) ----------------------------------------------------------------
+def test_top_classes_are_the_largest_alphas_in_class_order_on_ties() -> None:
+    assert F.top_classes([1.0, 5.0, 2.0, 5.0, 3.0]).tolist() == [1, 3, 4]
+    assert F.top_classes([1.0, 1.0, 1.0, 1.0], n=2).tolist() == [0, 1]
+
+
+def test_most_uncertain_example_skips_missing_u_and_keeps_the_first_of_a_tie() -> None:
+    ex = lambda u: NS(edl=NS(u=u))  # noqa: E731
+    letters = NS(examples=[ex(0.4), ex(None), ex(0.9)])
+    noise = NS(examples=[ex(0.9), ex(0.95)])
+    i, j, s, e = F.most_uncertain_example([(0, letters), (2, noise)])
+    assert (i, j, s, e.edl.u) == (2, 1, noise, 0.95)
+    assert F.most_uncertain_example([(0, letters), (1, NS(examples=[ex(0.9)]))])[:2] == (0, 2)
+    assert F.most_uncertain_example([(0, NS(examples=[ex(None)]))]) is None
+
+
+def test_belief_labels_keep_only_the_largest_clear_beliefs() -> None:
+    belief = [0.02, 0.5, 0.1, 0.3]
+    assert F.belief_labels(belief, 0.025, 1) == ([1], [0, 2, 3])
+    assert F.belief_labels(belief, 0.025, 2) == ([1, 3], [0, 2])
+    assert F.belief_labels(belief, 0.6, 2) == ([], [0, 1, 2, 3])  # none clears the share
+
+
+def test_sweep_indices_run_from_sure_to_unsure_up_to_the_largest_u() -> None:
+    u = [0.3, 0.1, 0.6, 0.2, 1.0, 0.4, 1.0]
+    assert F.sweep_indices(u, n_max=10) == [1, 3, 0, 2, 4]  # rising u, none after the first 1.0
+    assert F.sweep_indices(u) == [1, 0, 4]  # three spread evenly: first, middle, last
+    assert F.sweep_indices([0.5]) == [0]
+
+
+def test_sweep_alpha_rebuilds_the_dirichlet_from_p_hat_and_u() -> None:
+    alpha = np.array([6.0, 2.0, 1.0, 1.0])
+    S = alpha.sum()
+    rebuilt = F.sweep_alpha(alpha / S, len(alpha) / S)
+    assert np.allclose(rebuilt, alpha)
+
+
+def test_rotation_key_indices_add_the_mistake_once() -> None:
+    u = [0.1, 0.2, 0.9, 0.3]
+    assert F.rotation_key_indices(u, None) == [0, 2, 3]
+    assert F.rotation_key_indices(u, 1) == [0, 1, 2, 3]
+    assert F.rotation_key_indices(u, 2) == [0, 2, 3]
+
+
+def test_unrelated_claim_needs_every_set_above_the_digits() -> None:
+    assert F.unrelated_claim_key([0.6, 0.8], 0.2) == "claim_all_higher"
+    assert F.unrelated_claim_key([0.6, 0.1], 0.2) == "claim_not_all"
+    assert F.unrelated_claim_key([0.6, None], 0.2) == "claim_not_all"
+
+
+def test_kl_skip_only_when_epoch_one_dwarfs_the_rest() -> None:
+    epochs = np.arange(1, 6, dtype=float)
+    assert F.kl_skip({"train": np.array([18.0, 0.4, 0.2, 0.1, 0.05])}, epochs)
+    assert not F.kl_skip({"train": np.array([0.5, 0.4, 0.2, 0.1, 0.05])}, epochs)
+    assert not F.kl_skip({"train": np.array([18.0, 0.4])}, epochs[:2])
+    assert not F.kl_skip({}, epochs)
+    assert F.kl_first_column({"train_kl": 3.0, "heldout_kl": 2.0}) == "train_kl"
+    assert F.kl_first_column({"heldout_kl": 2.0}) == "heldout_kl"
 
 
 def bins(*rows: tuple[float, float, int]) -> NS:

@@ -249,12 +249,3 @@ def test_rotated_caption_names_the_confident_mistake(rendered):
     else:
         assert f"{rot.edl_u[i]:.3f}" in caveat and f"{rot.angles[i]:.0f}" in caveat
         assert ("rotation.edl_u[%d]" % i, pytest.approx(rot.edl_u[i])) in scene.shown_numbers
-
-
-def test_kl_skip_only_when_epoch_one_dwarfs_the_rest():
-    from scenes.seq3_edl_pass import kl_skip
-
-    epochs = np.arange(1, 6, dtype=float)
-    assert kl_skip({"train": np.array([18.0, 0.4, 0.2, 0.1, 0.05])}, epochs)
-    assert not kl_skip({"train": np.array([0.5, 0.4, 0.2, 0.1, 0.05])}, epochs)
-    assert not kl_skip({"train": np.array([18.0, 0.4])}, epochs[:2])

@@ -54,6 +54,14 @@ def test_percent_format_keeps_a_decimal_only_when_ticks_need_it() -> None:
     assert tk.percent_format(0.9, 1.0) == "{:.1%}"  # ticks every 2.5 points
 
 
+def test_stride_ticks_take_every_kth_value_and_the_last() -> None:
+    angles = np.arange(0.0, 190.0, 10.0)  # 19 angles: every third, 180 among them
+    assert tk.stride_ticks(angles) == [0.0, 30.0, 60.0, 90.0, 120.0, 150.0, 180.0]
+    # 8 values: every second, and the last one, which the stride would miss
+    assert tk.stride_ticks([0, 15, 30, 45, 60, 75, 90, 105]) == [0, 30, 60, 90, 105]
+    assert tk.stride_ticks([0.0, 5.0], n=6) == [0.0, 5.0]
+
+
 def test_colormaps_hit_their_stops() -> None:
     assert tk.GRAY(0.0).tolist() == [0, 0, 0] and tk.GRAY(1.0).tolist() == [255, 255, 255]
     div = tk.SIGNED

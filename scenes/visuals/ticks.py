@@ -68,4 +68,15 @@ def percent_format(lo: float, hi: float) -> str:
     return "{:.0%}" if np.allclose(np.round(ticks), ticks) else "{:.1%}"
 
 
-__all__ = ["nice_step", "tick_format", "nice_ticks", "whole_ticks", "percent_format"]
+def stride_ticks(values: Sequence[float] | np.ndarray, n: int = 6) -> list[float]:
+    """Every k-th of ``values`` (k chosen so that about ``n`` steps span them) plus the last,
+    for an axis over measured points such as rotation angles.
+
+        stride_ticks(np.arange(0, 190, 10))   # 0, 30, ..., 180
+        stride_ticks([0, 15, 30, 45, 60, 75, 90, 105], n=6)   # 0, 30, 60, 90 and 105
+    """
+    step = max(1, int(np.ceil((len(values) - 1) / n)))
+    return list(values[::step]) + ([values[-1]] if (len(values) - 1) % step else [])
+
+
+__all__ = ["nice_step", "tick_format", "nice_ticks", "whole_ticks", "percent_format", "stride_ticks"]
