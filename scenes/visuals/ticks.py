@@ -40,4 +40,28 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
     return np.round(np.arange(start, stop + step / 2, step), 10)
 
 
-__all__ = ["nice_step", "tick_format", "nice_ticks"]
+def ticks_to_one(lo: float, n: int = 5) -> np.ndarray:
+    """About ``n`` round ticks from ``lo`` up to exactly 1, never past it (a share, an accuracy).
+
+        ticks_to_one(0.93)   # array([0.92, 0.94, 0.96, 0.98, 1.  ])
+    """
+    ticks = nice_ticks(lo, 1.0, n)
+    ticks = ticks[ticks <= 1.0 + 1e-9]
+    if ticks[-1] < 1.0:
+        ticks = np.append(ticks, 1.0)
+    return ticks
+
+
+def sampled_ticks(values: Sequence[float] | np.ndarray, n: int = 6) -> list[float]:
+    """Every k-th of ``values`` as ticks, k chosen for about ``n`` steps, and always the last
+    value (data points as ticks, e.g. the rotation angles).
+
+        sampled_ticks([0, 30, 60, 90, 120, 150, 180, 210])   # [0.0, 60.0, 120.0, 180.0, 210.0]
+    """
+    values = np.asarray(values, float)
+    step = max(1, math.ceil((len(values) - 1) / n))
+    last = [] if (len(values) - 1) % step == 0 else [values[-1]]
+    return [float(v) for v in list(values[::step]) + last]
+
+
+__all__ = ["nice_step", "tick_format", "nice_ticks", "ticks_to_one", "sampled_ticks"]
