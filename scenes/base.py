@@ -92,6 +92,9 @@ class LectureScene(Scene):
         self.render_only: frozenset[str] | None = None
         #: section -> (start, end) in seconds of the scene's clock
         self.section_spans: dict[str, tuple[float, float]] = {}
+        #: section -> the frames of each :meth:`hold`: the captions' reading times decide them,
+        #: so they are part of the section's key (scenes.keys), not the caption's wording
+        self.holds: dict[str, list[int]] = {}
         self.theme = lecture.theme
         #: (scene_data field, value) of every number drawn, for tests and audits.
         self.shown_numbers: list[tuple[str, float]] = []
@@ -131,6 +134,7 @@ class LectureScene(Scene):
         """Start section ``name``: skipped (no frames) unless it is in ``render_only``."""
         self.reads.begin(name)
         self.section_spans[name] = (self.renderer.time, self.renderer.time)
+        self.holds[name] = []
         #: when each sentence of the section's caption was said to begin (see :meth:`say`)
         self.beats: list[float] = [self.renderer.time]
         self.current_section = name
@@ -189,9 +193,11 @@ class LectureScene(Scene):
     def hold(self, seconds: float) -> None:
         """Keep the frame still for at least ``seconds`` (whole frames, rounded up: Manim
         rounds a wait down to whole frames); nothing when ``seconds`` <= 0."""
-        if seconds > 1e-6:
-            fps = float(config.frame_rate)
-            self.wait(math.ceil(seconds * fps - 1e-6) / fps + 1e-9)
+        fps = float(config.frame_rate)
+        frames = math.ceil(seconds * fps - 1e-6) if seconds > 1e-6 else 0
+        self.holds.setdefault(getattr(self, "current_section", ""), []).append(frames)
+        if frames:
+            self.wait(frames / fps + 1e-9)
 
     def caption(self, section: str, start: float) -> None:
         """Subtitles for the section that just ended. With narration, the picture is held until

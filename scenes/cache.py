@@ -4,8 +4,8 @@
     <output_dir>/.work/cache/<stem>.json                 what the last good render of a
                                                          sequence used and produced
 
-A record holds, per section in order: its name, key, the text keys it read and its clip's
-duration; the sequence's subtitle key and cues; and the key of what was published. Records and
+A record holds, per section in order: its name, key, the text keys it read, the frames it held
+for its captions' reading time and its clip's duration; the sequence's subtitle key and cues; and the key of what was published. Records and
 clips are written atomically, a record only after its clips are in place.
 """
 from __future__ import annotations
@@ -30,6 +30,7 @@ class SectionRecord:
     duration: float
     speech: Optional[str] = None  # the key of its narration (scenes/narration/store.py)
     text: str = ""  # what is said (or captioned) over it, for the transcript
+    holds: Optional[list[int]] = None  # frames of its holds (the captions' reading times)
 
 
 @dataclass

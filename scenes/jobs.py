@@ -43,6 +43,7 @@ class Outcome:
     clips: dict[str, Path] = field(default_factory=dict)  # drawn section -> its clip
     spans: dict[str, tuple[float, float]] = field(default_factory=dict)
     reads: dict[str, list[str]] = field(default_factory=dict)
+    holds: dict[str, list[int]] = field(default_factory=dict)  # section -> frames of its holds
     cues: list[media.Cue] = field(default_factory=list)
     speech: dict[str, str] = field(default_factory=dict)  # section -> speech key (narrated)
     spoken: dict[str, str] = field(default_factory=dict)  # section -> its words, filled in
@@ -140,6 +141,7 @@ def run_job(job: Job, lecture: Lecture, data: SceneData, settings: RenderSetting
             subs = scene.renderer.file_writer.subcaptions
         out.spans = dict(scene.section_spans)
         out.reads = scene.reads.as_lists()
+        out.holds = {k: list(v) for k, v in scene.holds.items()}
         out.spoken = dict(scene.spoken)
         out.cues = [media.Cue(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
         data_names = getattr(scene_class, "DATA", None)

@@ -29,7 +29,7 @@ import json
 import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -170,30 +170,44 @@ def prepare(seq: registry.Sequence, info: keys.SceneInfo, lecture: Lecture,
     base = keys.sequence_base(seq, lecture, settings, data_folder, info.data)
     record = cache.load(seq.stem)
     text, captions = words_of(lecture, seq)
-    ks = keys.section_keys(base, names, record.reads(), text, spoken_keys(lecture, seq, info, names))
+    ks = keys.section_keys(base, names, record.reads(), text, spoken_keys(lecture, seq, info, names),
+                           {s.name: s.holds for s in record.sections})
     draw = frozenset(n for n, k in zip(names, ks) if not cache.has_clip(k))
     subs_ok = not draw and record.subtitle_key == keys.subtitle_key(ks, captions) \
         and [s.name for s in record.sections] == names
     return Piece(seq, info, names, base, record, ks, draw, subs_ok)
 
 
+class Redraw(Exception):
+    """Sections that the run found changed although their keys looked unchanged beforehand:
+    a caption edit changed how long they hold still, or they read other text."""
+
+    def __init__(self, sections: list[str]) -> None:
+        super().__init__(", ".join(sections))
+        self.sections = sections
+
+
 def finish(piece: Piece, outcome: Outcome, lecture: Lecture, cache: Cache) -> Record:
-    """Store what a job rendered and return the sequence's new record."""
+    """Store what a job rendered and return the sequence's new record; raises :class:`Redraw`
+    when sections it did not draw turn out to have changed."""
     text, captions = words_of(lecture, piece.seq)
     ks = keys.section_keys(piece.base, piece.names, outcome.reads, text,
-                           spoken_keys(lecture, piece.seq, piece.info, piece.names))
-    sections: list[SectionRecord] = []
+                           spoken_keys(lecture, piece.seq, piece.info, piece.names), outcome.holds)
     for name, key in zip(piece.names, ks):
-        assert key is not None  # every section ran, so its reads are known
+        assert key is not None  # every section ran, so its reads and holds are known
         if name in outcome.clips:
             cache.store_clip(key, outcome.clips[name])
-        if not cache.has_clip(key):
-            raise RuntimeError(f"section {name} read other text than last time; render again")
+    stale = [n for n, k in zip(piece.names, ks) if not cache.has_clip(k)]
+    if stale:  # they read other text or hold other frames than last time
+        raise Redraw(stale)
+    sections: list[SectionRecord] = []
+    for name, key in zip(piece.names, ks):
         old = piece.record.section(name)
         duration = (old.duration if old is not None and old.key == key and name not in outcome.clips
                     else media.probe(cache.clip(key))["duration"])
         sections.append(SectionRecord(name, key, outcome.reads.get(name, []), duration,
-                                      outcome.speech.get(name), outcome.spoken.get(name, "")))
+                                      outcome.speech.get(name), outcome.spoken.get(name, ""),
+                                      outcome.holds.get(name, [])))
     record = Record(prelude_reads=outcome.reads.get("", []), sections=sections,
                     subtitle_key=keys.subtitle_key(ks, captions),
                     cues=[asdict(c) for c in outcome.cues], published_key=None)
@@ -285,6 +299,7 @@ def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: Rende
         if not p.needs_manim:
             say(f"[{index[p.seq.stem]}/{n}] {p.seq.stem} ... unchanged, reused")
     by_stem = {p.seq.stem: p for p in todo}
+    again: list[Piece] = []  # pieces whose run found more sections to draw
     t0 = time.monotonic()
 
     def done(job: Job, outcome: Outcome) -> None:
@@ -292,6 +307,14 @@ def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: Rende
         if outcome.error is None:
             try:
                 records[piece.seq.stem] = finish(piece, outcome, lecture, cache)
+            except Redraw as redraw:
+                if piece not in again:  # one more run draws them (the others are cached now)
+                    say(f"[{index[piece.seq.stem]}/{n}] {piece.seq.stem} ... {redraw} changed "
+                        "with the captions (held longer or shorter): drawing it again")
+                    again.append(replace(piece, draw=frozenset(redraw.sections)))
+                    by_stem[piece.seq.stem] = again[-1]
+                    return
+                outcome.error, outcome.trace = f"changed again: {redraw}", traceback.format_exc()
             except Exception as exc:
                 outcome.error, outcome.trace = f"{type(exc).__name__}: {exc}", traceback.format_exc()
         _say_outcome(index[piece.seq.stem], n, piece, outcome, time.monotonic() - t0)
@@ -306,6 +329,8 @@ def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: Rende
 
     if todo:
         run_all([_job(p, work) for p in todo], lecture, data, settings, workers, verbose, done)
+    if again:
+        run_all([_job(p, work) for p in again], lecture, data, settings, workers, verbose, done)
     order = [p.seq.name for p in pieces]  # report in the lecture's order, not the finishing one
     report.rendered.sort(key=order.index)
     report.failed.sort(key=lambda f: order.index(f[0]))

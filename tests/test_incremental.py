@@ -111,6 +111,37 @@ def test_text_edit_redraws_from_the_section_that_reads_it(
         1.0 + 0.6 + 0.5, abs=0.25)
 
 
+def test_a_caption_that_needs_longer_redraws_only_its_section(
+        lecture_files: tuple[Path, Path], scene_data: Any, fake_registry: dict,
+        drawn: list) -> None:
+    """Pacing holds a section until its caption has been read: a longer caption changes the
+    picture's length, so that section (and no other) is drawn again, not just its subtitles."""
+    lecture_yaml, default = lecture_files
+    only_dummy(lecture_yaml)
+    render.render_lecture(config.load_lecture(lecture_yaml, default), scene_data, workers=1)
+    out = config.load_lecture(lecture_yaml, default).render_settings.output_dir
+    task_clip = (out / "01_dummy_sections" / "01_task.mp4").read_bytes()
+    before = media.probe(out / "01_dummy_sections" / "02_pixels.mp4")["duration"]
+    drawn.clear()
+    long = "Then a circle, drawn slowly and carefully, so that everyone can see it."  # 4.7 s
+    edit(default, "Then a circle.", long)
+    render.render_lecture(config.load_lecture(lecture_yaml, default), scene_data, workers=1)
+    # the first run only times the sections; it finds pixels held longer and draws it
+    assert drawn == [("01_dummy", frozenset()), ("01_dummy", {"pixels"})]
+    assert (out / "01_dummy_sections" / "01_task.mp4").read_bytes() == task_clip
+    after = media.probe(out / "01_dummy_sections" / "02_pixels.mp4")["duration"]
+    assert after > before + 2.5
+    cues = media.parse_srt((out / "01_dummy.srt").read_text())
+    assert cues[-1].text == long
+    assert cues[-1].end - cues[-1].start >= len(long) / 15 - 0.01  # its reading time
+    assert cues[-1].end <= media.probe(out / "01_dummy.mp4")["duration"] + 0.01
+
+    # and it stays: the next render reuses everything
+    drawn.clear()
+    render.render_lecture(config.load_lecture(lecture_yaml, default), scene_data, workers=1)
+    assert drawn == []
+
+
 def test_parallel_equals_serial_and_joins_copy_packets(lecture_files: tuple[Path, Path],
                                                        scene_data: Any, fake_registry: dict,
                                                        tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ into its own ``renders/bench_<quality>_<n>/``, which is deleted afterwards), the
 ``make render`` would run it (``python -m scenes.render`` in a new process):
 
 - cold: an empty output folder; the ratio is render seconds / video seconds;
-- no-op: ``make render`` again (its data stages, the lecture check and the render);
+- no-op: ``make render`` again (its data stages, the lecture check and the render); with
+  ``--no-make``, ``python -m scenes.render`` alone;
 - caption edit: one word of one caption changed.
 
 It prints the machine's load (``uptime``) before and after; the figures are wall-clock seconds.
@@ -63,7 +64,7 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def bench(source: Path, quality: str, workers: int, data: str) -> dict[str, float]:
+def bench(source: Path, quality: str, workers: int, data: str, make: bool = True) -> dict[str, float]:
     stem = f"bench_{quality}_{workers}"
     lecture = ROOT / f"{stem}.yaml"
     out = ROOT / "renders" / stem
@@ -72,7 +73,7 @@ def bench(source: Path, quality: str, workers: int, data: str) -> dict[str, floa
     try:
         cold = run(lecture, quality, workers, data)
         video = media.probe(out / "lecture.mp4")["duration"]
-        noop = run_make(lecture, quality, workers, data)
+        noop = (run_make if make else run)(lecture, quality, workers, data)
         edit_caption(lecture)
         caption = run(lecture, quality, workers, data)
     finally:
@@ -87,13 +88,16 @@ def main() -> int:
     ap.add_argument("--quality", nargs="+", default=["production", "preview"])
     ap.add_argument("--workers", nargs="+", type=int, default=[1, 2])
     ap.add_argument("--data", default="scene_data")
+    ap.add_argument("--no-make", action="store_true",
+                    help="time the no-op as `python -m scenes.render` instead of `make render` "
+                         "(a checkout whose data stages are out of date would retrain)")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} CPUs; load before: {uptime()}", flush=True)
     print("| quality | workers | video s | cold s | cold / video | no-op s | caption edit s | edit / cold |")
     print("|---|---|---|---|---|---|---|---|", flush=True)
     for quality in args.quality:
         for workers in args.workers:
-            r = bench(ROOT / args.lecture, quality, workers, args.data)
+            r = bench(ROOT / args.lecture, quality, workers, args.data, make=not args.no_make)
             print(f"| {quality} | {workers} | {r['video']:.1f} | {r['cold']:.1f} | "
                   f"{r['cold'] / r['video']:.2f} | {r['noop']:.1f} | {r['caption']:.1f} | "
                   f"{r['caption'] / r['cold']:.1%} |", flush=True)
