@@ -131,6 +131,16 @@ def auroc_by_set(data: SceneData, edl_score: str = "entropy") -> dict[str, Verdi
     return out
 
 
+def auroc_judged(data: SceneData, edl_score: str = "entropy"
+                 ) -> tuple[dict[str, Verdict], Verdict]:
+    """The per-set verdicts a lecture speaks (dump order, the user's own images left out: a
+    handful of files, not a set to judge the models by) and the pooled verdict."""
+    by_set = auroc_by_set(data, edl_score)
+    pooled = by_set.pop("pooled")
+    by_set.pop("user", None)
+    return by_set, pooled
+
+
 def calibration(data: SceneData) -> Verdict:
     """Expected calibration error on held-out digits (lower is better)."""
     return from_diff("ece", data.heldout.compare.ece, "heldout.compare.ece", False)
@@ -155,6 +165,17 @@ def rejection(data: SceneData) -> Verdict:
                      share=float(c.rejection_share))
 
 
+def rejection_floor(data: SceneData) -> tuple[float, float]:
+    """The lowest accuracy and the lowest share kept that the rejection charts must show: every
+    point of both models' kept curves (:func:`kept_curve`), the verdict's two values at the
+    equal share and that share (accuracy is shown up to 1 in any case)."""
+    v = rejection(data)
+    curves = [kept_curve(data.heldout.models[m]) for m in MODELS]
+    acc = np.concatenate([c[1] for c in curves] + [np.ones(1), [v.softmax, v.edl]])
+    share = min([float(c[0].min()) for c in curves if c[0].size] + [v.extra["share"]])
+    return float(acc.min()), share
+
+
 def attack(data: SceneData, method: str = "fgsm") -> list[Verdict]:
     """Accuracy under ``attacks.<method>`` (fgsm or pgd) per epsilon, higher is better."""
     a = data.attacks
@@ -173,6 +194,32 @@ def masked_share(data: SceneData, method: str = "fgsm") -> float:
     a = data.attacks
     z = getattr(a, method).zero_grad_share
     return float(max(z[m][i] for m in MODELS for i, e in enumerate(a.eps) if e > 0))
+
+
+#: EDL's mean u must grow by more than this from the weakest to the strongest attack for the
+#: lecture to call it a rise
+U_RISE = 0.02
+#: a share of vanished gradients under the model's own loss worth mentioning
+OWN_LOSS_MASKED = 0.01
+
+
+def weakest_attack(data: SceneData) -> int:
+    """Index of the smallest eps in ``attacks.eps`` (0 where the sweep starts unperturbed)."""
+    return int(np.argmin(data.attacks.eps))
+
+
+def u_rises(data: SceneData, i0: int, i1: int, method: str = "fgsm") -> bool:
+    """Whether EDL's mean u (``attacks.<method>.edl_mean_u``) rises by more than
+    :data:`U_RISE` from eps index ``i0`` to ``i1``."""
+    u = getattr(data.attacks, method).edl_mean_u
+    return bool(u[i1] > u[i0] + U_RISE)
+
+
+def own_loss_masks(data: SceneData, i: int) -> bool:
+    """Whether FGSM through EDL's own loss (``attacks.own_loss_fgsm``) would have left more
+    than :data:`OWN_LOSS_MASKED` of the digits with a zero gradient at eps index ``i``: the
+    masking the lecture's attack (cross-entropy on the logits) avoids."""
+    return bool(data.attacks.own_loss_fgsm.zero_grad_share["edl"][i] > OWN_LOSS_MASKED)
 
 
 @dataclass(frozen=True)
@@ -219,6 +266,15 @@ def rotation(data: SceneData, confident: float = 0.9, uncertain: float = 0.5) ->
         confident_wrong=int(np.sum(conf[wrong] >= confident)),
         uncertain_wrong=int(np.sum(u[wrong] >= uncertain)),
         edl_u_right=mean(u[~wrong]))
+
+
+def rotation_sentence(f: RotationFinding) -> str:
+    """The YAML text key of what the rotated digit shows: ``rotation_no_wrong`` (softmax never
+    names a wrong digit), ``rotation_edl_flags`` (EDL is clearly more uncertain where it does)
+    or ``rotation_edl_misses`` (EDL is not)."""
+    if not f.any_wrong:
+        return "rotation_no_wrong"
+    return "rotation_edl_flags" if f.edl_flags_more() else "rotation_edl_misses"
 
 
 @dataclass(frozen=True)

@@ -388,3 +388,50 @@ def test_wrong_counts_count_wrong_and_confidently_wrong_rows() -> None:
 def test_largest_others_skip_the_winner() -> None:
     assert F.largest_others([5.0, 1.0, 9.0, 7.0], skip=2) == [3, 0]
     assert F.largest_others([5.0, 1.0, 9.0, 7.0], skip=0, n=3) == [2, 3, 1]
+
+
+# -- the choices the comparison's sections leave to findings ----------------------------------------
+def test_rotation_sentence_follows_the_finding() -> None:
+    assert F.rotation_sentence(F.rotation(make_data())) == "rotation_edl_flags"
+    d = make_data()
+    d.rotation.edl_u = [0.6, 0.6, 0.62, 0.6]  # as uncertain where softmax is right
+    assert F.rotation_sentence(F.rotation(d)) == "rotation_edl_misses"
+    one = [0.0] * 10
+    one[1] = 1.0
+    d = make_data(rot_probs=[one, one], rot_u=[0.1, 0.2])
+    assert F.rotation_sentence(F.rotation(d)) == "rotation_no_wrong"
+
+
+def test_auroc_judged_leaves_the_user_images_out_and_pools_apart() -> None:
+    d = make_data(sets={"letters": (diff(0.8, 0.9), diff(0.8, 0.9)),
+                        "user": (diff(0.5, 0.6), diff(0.5, 0.6)),
+                        "noise": (diff(1.0, 0.9, -0.2, -0.05), diff(0.9, 0.9))})
+    by_set, pooled = F.auroc_judged(d)
+    assert list(by_set) == ["letters", "noise"]
+    assert by_set["noise"].winner == "softmax"
+    assert pooled.extra["set"] == "pooled"
+    assert pooled.sources[0] == "unrelated.pooled_compare.auroc_entropy.softmax"
+
+
+def test_rejection_floor_covers_both_curves_and_the_verdict() -> None:
+    d = make_data(rejection=diff(0.93, 0.95, 0.0, 0.04))
+    d.heldout.models = {
+        "softmax": NS(threshold_kept=[1.0, 0.8, 0.0], threshold_accuracy=[0.97, 0.985, 1.0]),
+        "edl": NS(threshold_kept=[1.0, 0.6, 0.3], threshold_accuracy=[0.96, 0.99, 0.999])}
+    acc, share = F.rejection_floor(d)
+    assert acc == pytest.approx(0.93)  # the verdict's value, below every kept point
+    assert share == pytest.approx(0.3)  # EDL keeps 30%; the empty threshold does not count
+    d.heldout.compare.rejection = diff(0.99, 0.995)
+    d.heldout.compare.rejection_share = 0.2
+    assert F.rejection_floor(d) == (pytest.approx(0.96), pytest.approx(0.2))
+
+
+def test_attack_choices_use_their_margins() -> None:
+    d = make_data(eps=(0.1, 0.0, 0.2))
+    assert F.weakest_attack(d) == 1
+    d.attacks.fgsm.edl_mean_u = [0.30, 0.30, 0.30 + F.U_RISE]
+    assert not F.u_rises(d, 1, 2)  # exactly the margin is no rise
+    d.attacks.fgsm.edl_mean_u[2] = 0.30 + 2 * F.U_RISE
+    assert F.u_rises(d, 1, 2) and not F.u_rises(d, 2, 1)
+    d.attacks.own_loss_fgsm = NS(zero_grad_share={"edl": [0.0, F.OWN_LOSS_MASKED, 0.4]})
+    assert F.own_loss_masks(d, 2) and not F.own_loss_masks(d, 1)

@@ -62,6 +62,17 @@ def test_stride_ticks_take_every_kth_value_and_the_last() -> None:
     assert tk.stride_ticks([0.0, 5.0], n=6) == [0.0, 5.0]
 
 
+def test_ticks_to_one_end_at_one_and_stride_ticks_keep_the_last_value() -> None:
+    assert list(tk.ticks_to_one(0.93)) == pytest.approx([0.92, 0.94, 0.96, 0.98, 1.0])
+    # a step of 2 does not divide 1: nice_ticks alone runs to 2, these stop at 0 and add 1
+    assert list(tk.nice_ticks(-4.0, 1.0, 5)) == [-4, -2, 0, 2]
+    assert list(tk.ticks_to_one(-4.0)) == [-4, -2, 0, 1]
+    assert tk.stride_ticks([0, 30, 60, 90, 120, 150, 180, 210], 6) == [0, 60, 120, 180, 210]
+    assert tk.stride_ticks([0, 45, 90, 135, 180], 6) == [0, 45, 90, 135, 180]
+    assert tk.stride_ticks(range(0, 13), 6) == [0, 2, 4, 6, 8, 10, 12]
+    assert tk.stride_ticks([7.5], 6) == [7.5]
+
+
 def test_colormaps_hit_their_stops() -> None:
     assert tk.GRAY(0.0).tolist() == [0, 0, 0] and tk.GRAY(1.0).tolist() == [255, 255, 255]
     div = tk.SIGNED

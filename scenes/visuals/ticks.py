@@ -79,4 +79,17 @@ def stride_ticks(values: Sequence[float] | np.ndarray, n: int = 6) -> list[float
     return list(values[::step]) + ([values[-1]] if (len(values) - 1) % step else [])
 
 
-__all__ = ["nice_step", "tick_format", "nice_ticks", "whole_ticks", "percent_format", "stride_ticks"]
+def ticks_to_one(lo: float, n: int = 5) -> np.ndarray:
+    """About ``n`` round ticks from ``lo`` up to exactly 1, never past it (a share, an accuracy).
+
+        ticks_to_one(0.93)   # array([0.92, 0.94, 0.96, 0.98, 1.  ])
+    """
+    ticks = nice_ticks(lo, 1.0, n)
+    ticks = ticks[ticks <= 1.0 + 1e-9]
+    if ticks[-1] < 1.0:
+        ticks = np.append(ticks, 1.0)
+    return ticks
+
+
+__all__ = ["nice_step", "tick_format", "nice_ticks", "whole_ticks", "percent_format", "stride_ticks",
+           "ticks_to_one"]
