@@ -36,7 +36,7 @@ from manim import (
 
 from scenes import findings
 from scenes import visuals as tk
-from scenes.seq1_parts import RELU_ZOOM, ForwardPassParts
+from scenes.seq1_parts import PROB_LABEL_MIN, RELU_ZOOM, ForwardPassParts
 
 
 class CNNForwardPass(ForwardPassParts):
@@ -359,7 +359,8 @@ class CNNForwardPass(ForwardPassParts):
         self.values.update(pred=pred, label=label, p=f"{p:.3f}")
         for i in range(z.size):
             self.value(f"forward_pass.softmax.logits[{i}]")
-            self.value(f"forward_pass.softmax.probs[{i}]")
+            if i == pred or probs[i] >= PROB_LABEL_MIN:  # the probabilities that get a label
+                self.value(f"forward_pass.softmax.probs[{i}]")
         # Logits on the left, probabilities on the right, the softmax formula between them
         zc, pc = self._softmax_charts(z, probs, pred)
         zt, pt, top = self._softmax_titles(zc, pc)

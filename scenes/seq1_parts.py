@@ -44,7 +44,9 @@ INPUT_CELL = 0.12
 LABEL_FILL = 0.95
 #: ten numbers side by side in a chart 5.7 units wide stand 22 px high only when short: logits
 #: as whole numbers, probabilities with one decimal (the prediction's is written out in full)
-LOGIT_FORMAT, PROB_FORMAT = "{:.0f}", "{:.1f}"
+LOGIT_FORMAT, PROB_FORMAT = "{:.0f}", "{:.3f}"
+#: probabilities that print as 0.000 get no label: ten "0.0" in a row ran together
+PROB_LABEL_MIN = 0.0005
 #: side of the window of a feature map zoomed in the ReLU section
 RELU_ZOOM = 4
 #: the training curves: train solid with circles, held-out dashed with squares
@@ -140,12 +142,13 @@ class ForwardPassParts(LectureScene):
 
     def ten_bars(self, values: np.ndarray, pred: int, fmt: str, color: str, width: float,
                  height: float, font_size: float, y_range: tuple[float | None, float | None]
-                 = (None, None)) -> tk.BarChart10:
+                 = (None, None), label_min: float | None = None) -> tk.BarChart10:
         """One bar per class, the prediction's in the accent colour."""
         return tk.BarChart10(values, highlight=pred, y_min=y_range[0], y_max=y_range[1],
                              width=width, height=height, bar_color=color,
                              highlight_color=self.theme.accent, number_format=fmt,
-                             theme=self.theme, font_size=font_size, label_fill=LABEL_FILL)
+                             theme=self.theme, font_size=font_size, label_fill=LABEL_FILL,
+                             label_min=label_min)
 
     @staticmethod
     def classes_at_zero(chart: Any, values: np.ndarray, gap: float = 0.1) -> None:
@@ -563,7 +566,8 @@ class ForwardPassParts(LectureScene):
                         pred: int) -> tuple[tk.BarChart10, tk.BarChart10]:
         """Logits (left) and probabilities on 0..1 (right), the prediction highlighted."""
         zc = self.ten_bars(z, pred, LOGIT_FORMAT, self.theme.muted, 5.7, 2.6, 28)
-        pc = self.ten_bars(probs, pred, PROB_FORMAT, self.theme.softmax, 5.7, 2.6, 28, (0.0, 1.0))
+        pc = self.ten_bars(probs, pred, PROB_FORMAT, self.theme.softmax, 5.7, 2.6, 28, (0.0, 1.0),
+                           PROB_LABEL_MIN)
         zc.move_to(LEFT * 3.7 + UP * 0.6)
         pc.move_to(RIGHT * 3.7 + UP * 0.6)
         self.classes_at_zero(zc, z)
@@ -680,4 +684,4 @@ class ForwardPassParts(LectureScene):
 
 
 __all__ = ["ForwardPassParts", "CONV_CELL", "INPUT_CELL", "LABEL_FILL", "LOGIT_FORMAT",
-           "PROB_FORMAT", "RELU_ZOOM"]
+           "PROB_FORMAT", "PROB_LABEL_MIN", "RELU_ZOOM"]

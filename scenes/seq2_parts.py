@@ -484,11 +484,17 @@ class OverconfidenceParts(LectureScene):
         return chart, entry
 
     def _rotation_caption(self, view: RotationView) -> Mobject:
-        """The line above the image box naming the rotated digit."""
-        caption = self.text(self.t("rot_title", digit=view.digit), size=26,
-                            color=self.theme.muted)
+        """The line above the image box naming the rotated digit, from the left margin and
+        clear of the chart's axis title (centred over the box it ran into it); wrapped only
+        when the room left of the chart is too narrow."""
+        left = -tk.FRAME_WIDTH / 2 + tk.MARGIN
+        room = view.chart.get_left()[0] - 0.3 - left
+        caption = tk.wrap_text(self.t("rot_title", digit=view.digit), room,
+                               font=self.theme.font, size=26, color=self.theme.muted)
+        caption.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         caption.next_to(view.box, UP, buff=0.25)
-        return tk.keep_on_stage(caption)
+        caption.set_x(left + caption.width / 2)
+        return self.on_stage(caption)
 
     def _rotated_image(self, view: RotationView, i: int) -> Mobject:
         """``rotation.images[i]``: the digit rotated by ``rotation.angles[i]``, in the box."""

@@ -211,7 +211,7 @@ class EDLPass(EDLPassParts):
         self._rotation_caption_values()
         i_wrong, key = confident_mistake(rot.digit, np.asarray(rot.edl_probs, float), u)
         caveat = self._rotation_caveat(key, i_wrong)
-        # Show the turned digits and draw u and p-hat against the angle
+        # Show the turned digits and draw u against the angle
         strip, frames = self._rotation_strip()
         chart = self._rotation_chart()
         self.play_p(LaggedStart(*[FadeIn(m) for m in strip], lag_ratio=0.05), FadeIn(frames),

@@ -614,20 +614,17 @@ class EDLPassParts(LectureScene):
         return strip, frames
 
     def _rotation_chart(self) -> tk.LineChart:
-        """u and p-hat's largest value against the angle (rotation.edl_u / edl_probs)."""
+        """u against the angle (rotation.edl_u). Only u: p-hat's largest value beside it would
+        read the other way (high = sure); sequence 4 compares confidence with 1 - u."""
         rot = self.data.rotation
         angles = np.asarray(rot.angles, float)  # rotation.angles
         u = np.asarray(rot.edl_u, float)  # rotation.edl_u
-        probs = np.asarray(rot.edl_probs, float)  # rotation.edl_probs (p_hat per angle)
         for i in range(len(angles)):
             self.value(f"rotation.edl_u[{i}]")
-            self.value(f"rotation.edl_probs[{i}][{int(np.argmax(probs[i]))}]")
-        chart = tk.LineChart(angles, {self.t("rot_u_series"): u,
-                                      self.t("rot_p_series"): probs.max(axis=1)},
-                             colors=[self.theme.edl, self.theme.text], styles=["solid", "dashed"],
-                             markers=["circle", "square"], x_label=self.t("rot_x"),
+        chart = tk.LineChart(angles, {self.t("rot_u_series"): u}, colors=[self.theme.edl],
+                             styles=["solid"], markers=["circle"], x_label=self.t("rot_x"),
                              x_ticks=tk.stride_ticks(angles), y_range=(0.0, 1.0), width=7.2,
-                             height=3.3, legend="top", theme=self.theme, font_size=22)
+                             height=3.0, legend="top", theme=self.theme, font_size=22)
         chart.move_to(LEFT * 2.3)
         return chart.shift(UP * (tk.SAFE_BOTTOM + 0.05 - chart.get_bottom()[1]))
 

@@ -90,7 +90,8 @@ def test_shown_numbers_trace_to_scene_data(rendered, tiny_data):
     assert len(scene.shown_numbers) > 200
     sources = {s for s, _ in scene.shown_numbers}
     for needed in ("forward_pass.worked.value", "forward_pass.worked.bias",
-                   "forward_pass.softmax.probs[0]", "forward_pass.softmax.logits[9]",
+                   f"forward_pass.softmax.probs[{int(tiny_data.forward_pass.softmax.pred)}]",
+                   "forward_pass.softmax.logits[9]",
                    "training.history['softmax'][0]['heldout_acc']", "training.layers[1].params"):
         assert needed in sources, needed
     for source, value in scene.shown_numbers:

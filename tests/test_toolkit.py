@@ -586,3 +586,14 @@ def test_layer_names_come_from_the_lecture(sequence: str) -> None:
         assert en.layer_name(row) == name
         assert zh.layer_name(row) != name and zh.layer_name(row)
     assert zh.layer_name(SimpleNamespace(key="fc1", name="FC + ReLU")) == "全连接 + ReLU"
+
+
+def test_the_package_exports_every_module_name() -> None:
+    """``scenes.visuals`` lists its modules' names explicitly (no star import): none forgotten."""
+    import importlib
+
+    for name in ("theme", "text", "colours", "ticks", "grids", "maps", "bars", "formulas",
+                 "lines", "edl", "tables", "heat", "layout"):
+        module = importlib.import_module(f"scenes.visuals.{name}")
+        missing = [n for n in module.__all__ if getattr(tk, n, None) is not getattr(module, n)]
+        assert not missing, (name, missing)

@@ -21,20 +21,41 @@ Modules: ``theme`` (default colours, frame size), ``text`` (numbers, Text, CJK w
 ``tables``, ``heat`` (heat map over an image, scatter as one image, matrix of counts),
 ``layout`` (the stage the design rules leave free).
 """
-from scenes.visuals.theme import *  # noqa: F401,F403
-from scenes.visuals.text import *  # noqa: F401,F403
-from scenes.visuals.colours import *  # noqa: F401,F403
-from scenes.visuals.ticks import *  # noqa: F401,F403
-from scenes.visuals.grids import *  # noqa: F401,F403
-from scenes.visuals.maps import *  # noqa: F401,F403
-from scenes.visuals.bars import *  # noqa: F401,F403
-from scenes.visuals.formulas import *  # noqa: F401,F403
-from scenes.visuals.lines import *  # noqa: F401,F403
-from scenes.visuals.edl import *  # noqa: F401,F403
-from scenes.visuals.tables import *  # noqa: F401,F403
-from scenes.visuals.heat import *  # noqa: F401,F403
-from scenes.visuals.layout import *  # noqa: F401,F403
+# the package's names, module by module (each module's __all__)
+from scenes.visuals.theme import (
+    Theme, ThemeLike, DEFAULT_THEME, FRAME_WIDTH, FRAME_HEIGHT, DEFAULT_FONT, CJK_FONT,
+    BACKGROUND, TEXT, MUTED, ACCENT, SEPARATOR, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILION,
+    PURPLE, OKABE_ITO, NumberFormat, MINUS, POSITIVE, NEGATIVE, SIGNED_STOPS, TRAIN, HELDOUT,
+    GAP, CLASS_PALETTE)
+from scenes.visuals.text import (
+    format_number, FMT_BYTE, FMT_UNIT, make_text, fit_within, wrap_text, CJK_CLOSING,
+    CJK_OPENING, is_cjk, wrap_tokens, clause_tokens, text_baseline, shape_text, wrap_paragraph)
+from scenes.visuals.colours import (
+    hex_to_rgb, rgb_to_hex, contrast_text_color, Colormap, GRAY, VIRIDIS, MAGMA,
+    diverging_colormap, SIGNED, normalize, symmetric_limit, colorize, image_mobject,
+    image_cell_center)
+from scenes.visuals.ticks import (
+    nice_step, tick_format, nice_ticks, whole_ticks, percent_format, stride_ticks, ticks_to_one)
+from scenes.visuals.grids import (
+    ValueCells, PixelGrid, KernelGrid, MultiplyAddPanel)
+from scenes.visuals.maps import (
+    FeatureMapAtlas, ColorBar, LayerFlow)
+from scenes.visuals.bars import (
+    BarChart10)
+from scenes.visuals.formulas import (
+    TEX_TEMPLATE, LiveFormula)
+from scenes.visuals.lines import (
+    LINE_STYLES, MARKERS, styled_path, make_marker, LineChart)
+from scenes.visuals.edl import (
+    StackedBar, label_slot, dirichlet_log_pdf, SimplexDensity, ReliabilityDiagram)
+from scenes.visuals.tables import (
+    ImageTile, TextTable)
+from scenes.visuals.heat import (
+    upscale, heat_overlay, scatter_image, CountMatrix)
+from scenes.visuals.layout import (
+    MARGIN, MIN_TEXT_SIZE, MIN_TEX_SIZE, SAFE_BOTTOM, STAGE, allow_overlap, keep_on_stage)
 
-from scenes.visuals import theme, text, colours, ticks, grids, maps, bars, formulas, lines, edl, tables, heat, layout  # noqa: E402
+from scenes.visuals import (theme, text, colours, ticks, grids, maps, bars, formulas,  # noqa: E402
+                            lines, edl, tables, heat, layout)
 
 __all__ = [n for m in (theme, text, colours, ticks, grids, maps, bars, formulas, lines, edl, tables, heat, layout) for n in m.__all__]

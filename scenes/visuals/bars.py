@@ -23,6 +23,8 @@ class BarChart10(VGroup):
         self.play(probs.animate_to(softmax_rotated))          # bars and numbers move
         logits = BarChart10(z, y_min=-12, y_max=12)            # negative bars hang below 0
 
+    ``label_min``: only bars at least that far from 0 (and the highlight) get a value label, so
+    that a row of "0.00" does not run together into one unreadable string.
     ``y_min``/``y_max`` fix the scale (``None``: from the data, padded); values outside are
     drawn clipped while their label still shows the real value. ``colors`` gives one colour per
     bar (overrides ``bar_color``); the ``highlight`` bar and its value get ``highlight_color``,
@@ -37,7 +39,7 @@ class BarChart10(VGroup):
                  number_format: NumberFormat = "{:.2f}", font: str = DEFAULT_FONT,
                  font_size: float = 22, text_color: str = TEXT, axis_color: str = MUTED,
                  bar_fill: float = 0.7, label_fill: float = 0.78,
-                 theme: ThemeLike | None = None) -> None:
+                 label_min: float | None = None, theme: ThemeLike | None = None) -> None:
         super().__init__()
         if theme is not None:  # the lecture's font and colours in one object
             font, text_color, axis_color = theme.font, theme.text, theme.muted
@@ -56,6 +58,7 @@ class BarChart10(VGroup):
         self.number_format = number_format
         self.font, self.font_size, self.text_color = font, font_size, text_color
         self.value_labels = value_labels
+        self.label_min = label_min
         self.slot = width / self.n
         self.bar_width = self.slot * bar_fill
         # one size for every value label: the widest number the scale can show must fit a slot
@@ -100,6 +103,11 @@ class BarChart10(VGroup):
             for t in group:
                 t.scale(f, about_edge=UP)
 
+    def labelled(self, i: int, value: float) -> bool:
+        """Whether bar ``i`` of ``value`` gets its number (``value_labels``, ``label_min``)."""
+        return self.value_labels and (self.label_min is None or i == self.highlight
+                                      or abs(value) >= self.label_min)
+
     def bar_height_of(self, value: float) -> float:
         """The drawn height (scene units, current scale) of a bar of ``value``."""
         scale = self.baseline.width / (self.chart_width + 0.2)
@@ -125,10 +133,11 @@ class BarChart10(VGroup):
                             fill_opacity=0.95)
             bar.move_to(np.array([self._x(i), (y0 + y1) / 2, 0]))
             label_color = self.highlight_color if i == self.highlight else self.text_color
+            labelled = self.labelled(i, v)
             text = (make_text(format_number(v, self.number_format), self.font,
                               self.value_font_size, label_color)
-                    if self.value_labels else VMobject())
-            if self.value_labels:
+                    if labelled else VMobject())
+            if labelled:
                 if text.width > self.slot * 0.95:
                     text.scale(self.slot * 0.95 / text.width)
                 if v >= 0:
