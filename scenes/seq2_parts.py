@@ -484,17 +484,21 @@ class OverconfidenceParts(LectureScene):
         return chart, entry
 
     def _rotation_caption(self, view: RotationView) -> Mobject:
-        """The line above the image box naming the rotated digit, from the left margin and
-        clear of the chart's axis title (centred over the box it ran into it); wrapped only
-        when the room left of the chart is too narrow."""
-        left = -tk.FRAME_WIDTH / 2 + tk.MARGIN
-        room = view.chart.get_left()[0] - 0.3 - left
-        caption = tk.wrap_text(self.t("rot_title", digit=view.digit), room,
-                               font=self.theme.font, size=26, color=self.theme.muted)
-        caption.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        """The line above the image box naming the rotated digit, centred over the box but
+        clear of the chart's axis title (at 26 px it ran into it): one line at 26 or 24 px
+        when it fits between the margin and the chart, else wrapped."""
+        left, right = -tk.FRAME_WIDTH / 2 + tk.MARGIN, view.chart.get_left()[0] - 0.3
+        content = self.t("rot_title", digit=view.digit)
+        for size in (26, 24):
+            caption = self.text(content, size=size, color=self.theme.muted)
+            if caption.width <= right - left:
+                break
+        else:
+            caption = tk.wrap_text(content, right - left, font=self.theme.font, size=24,
+                                   color=self.theme.muted)
         caption.next_to(view.box, UP, buff=0.25)
-        caption.set_x(left + caption.width / 2)
-        return self.on_stage(caption)
+        x = min(max(view.box.get_x(), left + caption.width / 2), right - caption.width / 2)
+        return self.on_stage(caption.set_x(x))
 
     def _rotated_image(self, view: RotationView, i: int) -> Mobject:
         """``rotation.images[i]``: the digit rotated by ``rotation.angles[i]``, in the box."""
