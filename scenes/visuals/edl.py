@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, DashedVMobject, Group, Line, Polygon, Rectangle,
-                   Text, VGroup)
+                   Text, VGroup, VMobject)
 
 from scenes.visuals.theme import (ACCENT, BACKGROUND, DEFAULT_FONT, DEFAULT_THEME, MUTED, ORANGE, TEXT,
                                    VERMILION, NumberFormat, ThemeLike)
@@ -254,52 +254,63 @@ class ReliabilityDiagram(VGroup):
         self.diagonal = DashedVMobject(Line(ax.c2p(0, 0), ax.c2p(1, 1)), num_dashes=30)
         self.diagonal.set_stroke(axis_color, 2)
         self.bars, self.gaps, self.count_texts = VGroup(), VGroup(), VGroup()
-        unit_w = ax.c2p(1, 0)[0] - ax.c2p(0, 0)[0]
+        self._unit_w, self._height = ax.c2p(1, 0)[0] - ax.c2p(0, 0)[0], height
         for i in range(n):
-            empty = count[i] <= 0 or not np.isfinite(acc[i])
-            x0, x1 = edges[i], edges[i + 1]
-            if empty:
-                self.bars.add(VGroup())
-                self.gaps.add(VGroup())
-                self.count_texts.add(VGroup())
-                continue
-            bar = Rectangle(width=(x1 - x0) * unit_w * 0.96,
-                            height=max(acc[i] * height, 1e-3), fill_color=color, fill_opacity=0.9,
-                            stroke_color=BACKGROUND, stroke_width=1)
-            bar.move_to(ax.c2p((x0 + x1) / 2, 0), aligned_edge=DOWN)
+            bar, gap, count_text = self._bin(i, edges, color, gap_color, show_counts,
+                                             (font, font_size * 0.7, text_color))
             self.bars.add(bar)
-            c = conf[i] if np.isfinite(conf[i]) else (x0 + x1) / 2
-            lo, hi = sorted((acc[i], c))
-            gap = Rectangle(width=(x1 - x0) * unit_w * 0.96, height=max((hi - lo) * height, 1e-3),
-                            fill_color=gap_color, fill_opacity=0.3, stroke_color=gap_color,
-                            stroke_width=2)
-            gap.move_to(ax.c2p((x0 + x1) / 2, lo), aligned_edge=DOWN)
             self.gaps.add(gap)
-            if show_counts:
-                t = make_text(str(int(count[i])), font, font_size * 0.7, text_color)
-                t.next_to(ax.c2p((x0 + x1) / 2, hi), UP, buff=0.06)
-                self.count_texts.add(t)
-            else:
-                self.count_texts.add(VGroup())
+            self.count_texts.add(count_text)
         if show_counts:
-            texts = [t for t in self.count_texts if isinstance(t, Text)]
-            if texts:
-                widest = max(t.width for t in texts)
-                limit = (edges[1] - edges[0]) * unit_w * 0.98
-                if widest > limit:
-                    for t in texts:
-                        t.scale(limit / widest, about_edge=DOWN)
+            self._fit_counts((edges[1] - edges[0]) * self._unit_w * 0.98)
         self.ece_text = make_text(f"{ece_label} = {format_number(self.ece, number_format)}",
                                   font, font_size, text_color)
-        # above the plot, right-aligned: never on top of a bar
+        self._place_ece(bool(y_label))
+        self.add(self.bars, self.gaps, self.diagonal, self.count_texts, self.ece_text)
+
+    def _bin(self, i: int, edges: np.ndarray, color: str, gap_color: str, show_count: bool,
+             text_style: tuple[str, float, str]) -> tuple[VMobject, VMobject, VMobject]:
+        """Bin ``i``'s bar (its accuracy), gap box (accuracy to mean confidence) and count
+        label; three empty groups for an empty bin."""
+        acc, conf, count = self.bin_acc[i], self.bin_conf[i], self.bin_count[i]
+        if count <= 0 or not np.isfinite(acc):
+            return VGroup(), VGroup(), VGroup()
+        ax, x0, x1 = self.axes, edges[i], edges[i + 1]
+        bar = Rectangle(width=(x1 - x0) * self._unit_w * 0.96,
+                        height=max(acc * self._height, 1e-3), fill_color=color, fill_opacity=0.9,
+                        stroke_color=BACKGROUND, stroke_width=1)
+        bar.move_to(ax.c2p((x0 + x1) / 2, 0), aligned_edge=DOWN)
+        c = conf if np.isfinite(conf) else (x0 + x1) / 2
+        lo, hi = sorted((acc, c))
+        gap = Rectangle(width=(x1 - x0) * self._unit_w * 0.96,
+                        height=max((hi - lo) * self._height, 1e-3), fill_color=gap_color,
+                        fill_opacity=0.3, stroke_color=gap_color, stroke_width=2)
+        gap.move_to(ax.c2p((x0 + x1) / 2, lo), aligned_edge=DOWN)
+        if not show_count:
+            return bar, gap, VGroup()
+        text = make_text(str(int(count)), *text_style)
+        text.next_to(ax.c2p((x0 + x1) / 2, hi), UP, buff=0.06)
+        return bar, gap, text
+
+    def _fit_counts(self, limit: float) -> None:
+        """One size for every count label, the widest no wider than ``limit`` (a bin)."""
+        texts = [t for t in self.count_texts if isinstance(t, Text)]
+        widest = max((t.width for t in texts), default=0.0)
+        if widest > limit:
+            for t in texts:
+                t.scale(limit / widest, about_edge=DOWN)
+
+    def _place_ece(self, beside_y_title: bool) -> None:
+        """The ECE above the plot, right-aligned (never on a bar): on the y title's line when
+        it fits there, else above it."""
+        ax = self.axes
         self.ece_text.next_to(ax.c2p(1, 1), UP, buff=0.3)
         self.ece_text.align_to(ax.c2p(1, 1), RIGHT)
-        if y_label:
+        if beside_y_title:
             self.ece_text.set_y(self.frame.y_title.get_y())
             if self.ece_text.get_left()[0] < self.frame.y_title.get_right()[0] + 0.3:
                 self.ece_text.next_to(self.frame.y_title, UP, buff=0.15)
                 self.ece_text.align_to(ax.c2p(1, 1), RIGHT)
-        self.add(self.bars, self.gaps, self.diagonal, self.count_texts, self.ece_text)
 
 
 __all__ = ["StackedBar", "label_slot", "dirichlet_log_pdf", "SimplexDensity", "ReliabilityDiagram"]
