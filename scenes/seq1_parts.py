@@ -44,9 +44,10 @@ INPUT_CELL = 0.12
 LABEL_FILL = 0.95
 #: ten numbers side by side in a chart 5.7 units wide stand 22 px high only when short: logits
 #: as whole numbers, probabilities with one decimal (the prediction's is written out in full)
-LOGIT_FORMAT, PROB_FORMAT = "{:.0f}", "{:.3f}"
-#: probabilities that print as 0.000 get no label: ten "0.0" in a row ran together
-PROB_LABEL_MIN = 0.0005
+LOGIT_FORMAT, PROB_FORMAT = "{:.0f}", "{:.2f}"
+#: probabilities that print as 0.00 get no label: ten "0.0" in a row ran together (two
+#: decimals: with three, the labels had to shrink below 22 px to fit a bar's width)
+PROB_LABEL_MIN = 0.005
 #: side of the window of a feature map zoomed in the ReLU section
 RELU_ZOOM = 4
 #: the training curves: train solid with circles, held-out dashed with squares

@@ -318,8 +318,7 @@ class Comparison(ComparisonVerdicts):
         the stage between the title bar and the caption-safe line."""
         top.move_to([0, 2.95, 0])
         tk.fit_within(top, 8.6, 1.4)
-        if top.get_left()[0] < -2.0:  # keep the title bar free
-            top.shift(RIGHT * (-2.0 - top.get_left()[0]))
+        self.clear_of_title(top)
         row.next_to(top, DOWN, buff=0.3)
         row.set_x(0.25)
         y_title.rotate(math.pi / 2).next_to(row, LEFT, buff=0.1).shift(DOWN * 0.3)
@@ -411,7 +410,8 @@ class Comparison(ComparisonVerdicts):
         """The model legend and what each model's uncertainty is, above the charts."""
         legend = self.model_legend()
         note = self.text(self.t("uncertainty_note"), size=22, color=self.theme.muted)
-        return VGroup(legend, note).arrange(DOWN, buff=0.15).move_to([0.6, 2.85, 0])
+        key = VGroup(legend, note).arrange(DOWN, buff=0.15).move_to([0.6, 2.85, 0])
+        return self.clear_of_title(key)
 
     def _share_guide(self, left: tk.LineChart, right: tk.LineChart, share: float,
                      acc_ticks: np.ndarray) -> tuple[VMobject, Text]:

@@ -82,6 +82,20 @@ class ComparisonParts(LectureScene):
             row.add(entry)
         return row.arrange(RIGHT, buff=0.6)
 
+    def clear_of_title(self, key: Mobject, gap: float = 0.6) -> Mobject:
+        """``key`` (a legend beside the title bar) moved right until it starts ``gap`` after
+        the title (closer, "compared" and the legend read as one line), or below the title bar
+        when there is no room beside it."""
+        if self.header is None:
+            return key
+        need = self.header.get_right()[0] + gap - key.get_left()[0]
+        if need <= 0:
+            return key
+        if key.get_right()[0] + need <= tk.FRAME_WIDTH / 2 - tk.MARGIN:
+            return key.shift(RIGHT * need)
+        # no room beside it: below the title bar instead
+        return key.shift(DOWN * max(0.0, key.get_top()[1] - self.header.get_bottom()[1] + 0.15))
+
     def model_legend(self, size: float = 22) -> VGroup:
         """Both models' legend entries: name, colour, line style and marker."""
         return self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m]) for m in MODELS],
