@@ -1,24 +1,63 @@
 """Shared fixtures: a tiny but real training run dumped to a temporary scene_data folder."""
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def trained_dump(cfg: Any, factory: pytest.TempPathFactory,
+                 images: dict[str, bytes] | None = None) -> Path:
+    """Train and probe ``cfg`` once per test run, whichever test (or xdist worker) asks first.
+
+    The dump lives in the run's shared temporary root, keyed by the configuration's hash and the
+    user images, so the workers of ``pytest -n`` share it instead of each training its own; a
+    lock file makes the others wait for the first. ``images`` (file name: bytes) are written
+    beside the dump and probed as the lecture's user images."""
+    from pipeline import probes, run
+
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # every worker's basetemp sits in one folder per run
+    key = hashlib.sha256(f"{cfg.hash()}|{sorted((images or {}).items())}".encode()).hexdigest()[:16]
+    out = root / f"dump-{key}"
+    with open(root / f"dump-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / ".done").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            for name, blob in (images or {}).items():
+                (out / name).write_bytes(blob)
+            run.train(cfg, out, progress=False)
+            run.probe(cfg, out, probes.Selection(images=tuple(str(out / n) for n in images or {})),
+                      progress=False)
+            (out / ".done").touch()
+    return out
+
+
 @pytest.fixture(scope="session")
 def tiny_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Train the tiny configuration (a few hundred digits, two epochs) and dump scene_data."""
-    from pipeline import config, probes, run
+    """The tiny configuration (a few hundred digits, two epochs), trained here and dumped.
+    Tests of training, probes and the scenes' response to data read it; the snapshots read the
+    frozen dump instead (:func:`frozen_data`), which no CPU difference can move."""
+    from pipeline import config
 
-    out = tmp_path_factory.mktemp("scene_data")
-    cfg = config.tiny()
-    run.train(cfg, out, progress=False)
-    run.probe(cfg, out, probes.Selection(), progress=False)
-    return out
+    return trained_dump(config.tiny(), tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def frozen_data():
+    """The committed tiny dump (tests/fixtures/scene_data): the same numbers on every machine."""
+    from tests import frozen
+
+    return frozen.load()
 
 
 @pytest.fixture()
@@ -59,16 +98,11 @@ def webapp_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     numbers can be checked against the probe's."""
     import dataclasses
 
-    from pipeline import config, probes, run
+    from pipeline import config
 
-    out = tmp_path_factory.mktemp("webapp_data")
-    image = out / "drawn_one.png"
-    image.write_bytes(vertical_stroke_png())
     cfg = config.tiny()
     cfg = dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, n_train=2000, epochs=4))
-    run.train(cfg, out, progress=False)
-    run.probe(cfg, out, probes.Selection(images=(str(image),)), progress=False)
-    return out
+    return trained_dump(cfg, tmp_path_factory, images={"drawn_one.png": vertical_stroke_png()})
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,9 @@
 """Behaviour unchanged: the default lecture draws the same numbers, section by section, for the
-same durations as the snapshot taken before the architecture change, and sample frames match
-their control data at preview quality.
+same durations as the snapshot, and sample frames match their control data at preview quality.
+
+The scenes read the frozen dump (tests/fixtures/scene_data, see tests/frozen.py), never a model
+trained on the spot: the numbers are then the same on every machine, and the comparisons can be
+exact up to the scenes' own float arithmetic (rel 1e-9).
 
 Re-take the snapshot (only when a change of behaviour is intended) with
 ``BEHAVIOUR_UPDATE=1 .venv/bin/python -m pytest -q tests/test_behaviour.py``.
@@ -27,8 +30,8 @@ UPDATE = os.environ.get("BEHAVIOUR_UPDATE") == "1"
 
 
 @pytest.mark.parametrize("name", list(SEQUENCES))
-def test_numbers_and_durations_match_the_snapshot(name, tiny_data, tmp_path):
-    log = observe(name, load_lecture(LECTURE), tiny_data, tmp_path, frames=frame_sample(name))
+def test_numbers_and_durations_match_the_snapshot(name, frozen_data, tmp_path):
+    log = observe(name, load_lecture(LECTURE), frozen_data, tmp_path, frames=frame_sample(name))
     got = {s: {"duration": round(v.duration, 9), "numbers": [[src, val] for src, val in v.numbers]}
            for s, v in log.sections.items()}
     path = SNAPSHOT / f"{name}.json"
@@ -55,12 +58,12 @@ def test_numbers_and_durations_match_the_snapshot(name, tiny_data, tmp_path):
 
 
 @pytest.mark.parametrize("name", list(SEQUENCES))
-def test_every_number_of_the_snapshot_resolves_to_scene_data(name, tiny_data):
+def test_every_number_of_the_snapshot_resolves_to_scene_data(name, frozen_data):
     """The one resolver (scenes.values.resolve) reads back every number the snapshot recorded,
     in all the source formats the scenes have written."""
     from scenes.values import resolve
 
     want = json.loads((SNAPSHOT / f"{name}.json").read_text(encoding="utf-8"))
-    bad = [(src, val, resolve(tiny_data, src)) for s in want.values() for src, val in s["numbers"]
-           if not math.isclose(resolve(tiny_data, src), val, rel_tol=1e-6, abs_tol=1e-7)]
+    bad = [(src, val, resolve(frozen_data, src)) for s in want.values() for src, val in s["numbers"]
+           if not math.isclose(resolve(frozen_data, src), val, rel_tol=1e-6, abs_tol=1e-7)]
     assert not bad, bad[:5]

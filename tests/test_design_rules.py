@@ -6,9 +6,10 @@ with 60 px margins, nothing below the caption-safe line, text at least 22 px cap
 over other text or lines; every number drawn resolves to scene_data; the Chinese lecture
 translates every chapter title.
 
-The data is the project's own ``scene_data/`` when it has been made (the layout the videos
-really get), else the tiny dump. ``python -m tests.test_design_rules [LECTURE [SEQUENCE]]``
-prints the findings without asserting.
+Layout must not depend on luck with the data, so every check runs on three dumps: the frozen
+one (tests/fixtures/scene_data) and two tiny models trained here from other seeds.
+``python -m tests.test_design_rules [LANGUAGE [SEQUENCE ...]]`` prints the findings on the
+project's own ``scene_data/`` (the layout the videos really get) without asserting.
 """
 from __future__ import annotations
 
@@ -44,9 +45,22 @@ def project_data() -> Any | None:
         return None
 
 
-@pytest.fixture(scope="module")
-def lecture_data(request: pytest.FixtureRequest) -> Any:
-    return project_data() or request.getfixturevalue("tiny_data")
+#: the seeds of the two freshly trained tiny dumps the rules also run on
+SEEDS = (1, 2)
+DATASETS = ["frozen", *(f"seed{s}" for s in SEEDS)]
+
+
+@pytest.fixture(scope="module", params=DATASETS)
+def lecture_data(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from contract.scene_data import load_all
+    from pipeline import config
+    from tests import frozen
+    from tests.conftest import trained_dump
+
+    if request.param == "frozen":
+        return frozen.load()
+    seed = int(request.param.removeprefix("seed"))
+    return load_all(trained_dump(config.tiny(seed=seed), tmp_path_factory))
 
 
 def design_findings(name: str, lecture: Any, data: Any, tmp: Path) -> list[Finding]:
@@ -121,6 +135,8 @@ if __name__ == "__main__":  # a report of the findings, without asserting
     langs = [sys.argv[1]] if len(sys.argv) > 1 else list(LECTURES)
     names = sys.argv[2:] or NAMES
     data = project_data()
+    if data is None:
+        sys.exit(f"{PROJECT_DATA} does not load: run `make data` first")
     for lang in langs:
         lecture = load_lecture(LECTURES[lang])
         for name in names:

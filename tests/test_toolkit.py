@@ -291,6 +291,23 @@ def test_reliability_diagram_bars_and_counts() -> None:
     assert rd.ece_text.text == "ECE=0.042"  # Text.text drops spaces
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_reliability_counts_never_touch_the_diagonal(seed: int) -> None:
+    """Bins whose mean confidence sits low in the bin and whose accuracy is lower still put the
+    label's right half over the rising diagonal; the placement rule must clear it for any data
+    (one such '1' sat on the dashes in seq2)."""
+    from tests.stage import Shot, check
+
+    rng = np.random.default_rng(seed)
+    edges = np.linspace(0, 1, 11)
+    conf = edges[:-1] + rng.uniform(0.0, 0.1, 10)
+    acc = np.clip(conf + rng.normal(0, 0.15, 10), 0, 1)
+    count = rng.choice([1, 7, 42, 318, 4000], 10)
+    rd = tk.ReliabilityDiagram(conf, acc, count, ece=0.05, width=5.0, height=4.2)
+    shot = Shot.of([rd.diagonal, *[t for t in rd.count_texts if isinstance(t, Text)]], "s", 0, "end")
+    assert not [f for f in check(shot) if "line" in f]
+
+
 def test_image_tile_and_table() -> None:
     tile = tk.ImageTile(RNG.random((28, 28)), ["A", "softmax: 7 (0.93)"], size=1.5)
     assert len(images_in(tile)) == 1 and len(tile.captions) == 2

@@ -263,6 +263,7 @@ class ReliabilityDiagram(VGroup):
             self.count_texts.add(count_text)
         if show_counts:
             self._fit_counts((edges[1] - edges[0]) * self._unit_w * 0.98)
+            self._place_counts(edges)
         self.ece_text = make_text(f"{ece_label} = {format_number(self.ece, number_format)}",
                                   font, font_size, text_color)
         self._place_ece(bool(y_label))
@@ -288,9 +289,7 @@ class ReliabilityDiagram(VGroup):
         gap.move_to(ax.c2p((x0 + x1) / 2, lo), aligned_edge=DOWN)
         if not show_count:
             return bar, gap, VGroup()
-        text = make_text(str(int(count)), *text_style)
-        text.next_to(ax.c2p((x0 + x1) / 2, hi), UP, buff=0.06)
-        return bar, gap, text
+        return bar, gap, make_text(str(int(count)), *text_style)
 
     def _fit_counts(self, limit: float) -> None:
         """One size for every count label, the widest no wider than ``limit`` (a bin)."""
@@ -299,6 +298,20 @@ class ReliabilityDiagram(VGroup):
         if widest > limit:
             for t in texts:
                 t.scale(limit / widest, about_edge=DOWN)
+
+    def _place_counts(self, edges: np.ndarray, buff: float = 0.06) -> None:
+        """Each count just above its bin's bar and gap, and above the diagonal wherever the
+        label spans: the diagonal rises to the right, so the label's bottom clears it at its
+        right edge. A rule, not luck with the data (a label once sat on the dashes)."""
+        ax = self.axes
+        for i, text in enumerate(self.count_texts):
+            if not isinstance(text, Text):
+                continue
+            xc = (edges[i] + edges[i + 1]) / 2
+            hi = max(self.bin_acc[i], self.bin_conf[i] if np.isfinite(self.bin_conf[i]) else xc)
+            right = xc + text.width / 2 / self._unit_w  # the label's right edge, in data units
+            text.move_to(ax.c2p(xc, max(hi, right)), aligned_edge=DOWN)
+            text.shift(buff * UP)
 
     def _place_ece(self, beside_y_title: bool) -> None:
         """The ECE above the plot, right-aligned (never on a bar): on the y title's line when
