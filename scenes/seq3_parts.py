@@ -498,7 +498,8 @@ class EDLPassParts(LectureScene):
         row.move_to([0, tk.SAFE_BOTTOM + 0.05 + row.height / 2, 0])
         legend.next_to(charts[0], UP, buff=0.2)
         tk.fit_within(legend, charts[0].width + 0.8, 0.5)
-        legend.next_to(charts[0], UP, buff=0.2)
+        # centred over a narrow chart the legend can poke past the frame's margin (seed 2)
+        tk.keep_on_stage(legend.next_to(charts[0], UP, buff=0.2))
         notes = VGroup(legend)
         extra = [(kl_note, charts[1])]
         if len(charts) > 2:
@@ -506,7 +507,7 @@ class EDLPassParts(LectureScene):
         for m, ch in extra:
             if m is not None:
                 tk.fit_within(m, ch.width, 0.5)
-                notes.add(m.next_to(ch, UP, buff=0.2))
+                notes.add(tk.keep_on_stage(m.next_to(ch, UP, buff=0.2)))
         return notes
 
     # -- 6. unrelated inputs, now with u -----------------------------------------------------
