@@ -66,8 +66,10 @@ narration-script: check-lecture data
 bench-render: data
 	@$(PY) tools/bench_render.py --lecture "$(LECTURE)" --data $(DATA)
 
+# One worker per core; the tests that read one sequence's observed renders share a worker
+# (--dist loadgroup), so each render is made once.
 test: $(STAMP)
-	@$(PY) -m pytest -q
+	@$(PY) -m pytest -q -n auto --dist loadgroup
 
 # The learning platform: the lecture player and both models on the student's own digit.
 # HOST=0.0.0.0 exposes it beyond this machine (it warns).
@@ -81,7 +83,8 @@ bench-serve: data
 bench: $(STAMP)
 	@$(PY) -m pipeline bench --seeds 0 1 2
 
-# Regenerates the results table of README.md from a real run of the three seeds.
+# Regenerates the results table of README.md from a real run of the three seeds, stamped with
+# the configuration hash and a digest of PROBE_SRC (tests/test_readme_figures.py checks it).
 results: $(STAMP)
 	@$(PY) tools/update_readme.py results
 

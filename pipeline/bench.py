@@ -9,6 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from contract import numbers
 from contract import scene_data as contract
 
 from .config import Config
@@ -69,8 +70,11 @@ def bench(cfg: Config, seeds: list[int], out: Path, markdown: bool = False) -> N
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for r in rows:
+            # the one rounding rule: an AUROC of 0.9996 is not printed as 1.000
             cells = ([str(r["seed"]), f"{r['seconds']:.0f}", f"{r['peak_mib']:.0f}",
-                      f"{r['softmax_acc']:.2%}", f"{r['edl_acc']:.2%}", f"{r['u_correct']:.3f}",
-                      f"{r['u_wrong']:.3f}", f"{r['saturated']:.1%}"] + [f"{r[k]:.3f}" for k in sets]
-                     + [" / ".join(f"{x:.3f}" for x in r[k]) for k in aurocs])
+                      numbers.percent(r["softmax_acc"], 2), numbers.percent(r["edl_acc"], 2),
+                      numbers.unit(r["u_correct"], 3), numbers.unit(r["u_wrong"], 3),
+                      numbers.percent(r["saturated"], 1)]
+                     + [numbers.unit(r[k], 3) for k in sets]
+                     + [" / ".join(numbers.unit(x, 3) for x in r[k]) for k in aurocs])
             print("| " + " | ".join(cells) + " |")

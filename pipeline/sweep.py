@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from contract import numbers
+
 from . import edl, metrics, probes
 from .config import Config
 from .run import load_split
@@ -84,9 +86,10 @@ def table(rows: list[Row], softmax_acc: float, chosen: Row | None, seeds: list[i
            f"Rule: {RULE}.", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         kept = np.mean(r.accuracy) >= softmax_acc - ACCURACY_MARGIN
-        cells = [r.name, f"{np.mean(r.accuracy):.2%} ± {np.std(r.accuracy):.2%}",
-                 *[f"{np.mean([a[k] for a in r.auroc_u]):.3f}" for k in keys],
-                 f"{r.mean_set_auroc():.3f}", f"{np.mean(r.saturated):.1%}",
+        cells = [r.name, f"{numbers.percent(np.mean(r.accuracy), 2)} ± "
+                         f"{numbers.percent(np.std(r.accuracy), 2)}",
+                 *[numbers.unit(np.mean([a[k] for a in r.auroc_u]), 3) for k in keys],
+                 numbers.unit(r.mean_set_auroc(), 3), numbers.percent(np.mean(r.saturated), 1),
                  "yes" if kept else "no", "**yes**" if r is chosen else ""]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)

@@ -16,7 +16,10 @@ Boxes are ``(x0, y0, x1, y1)`` in scene units (the frame is 14.22 x 8, origin at
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,12 +36,21 @@ SMALL = (320, 180)
 SceneFactory = Callable[[], Scene]
 
 
+#: this process's cache of typeset glyphs (see tiny_config)
+_GLYPHS = Path(tempfile.gettempdir()) / f"edl-glyphs-{os.getpid()}"
+atexit.register(shutil.rmtree, _GLYPHS, ignore_errors=True)
+
+
 def tiny_config(tmp_dir: str | os.PathLike[str], size: tuple[int, int] = SMALL, fps: int = 5,
                 **overrides: Any) -> dict[str, Any]:
     """A manim config for a quick, quiet render into ``tmp_dir``."""
     w, h = size
     cfg: dict[str, Any] = {
         "media_dir": str(tmp_dir),
+        # LaTeX and Pango output depend only on the source text: one cache per test process
+        # instead of one per test (each MathTex otherwise runs latex and dvisvgm again).
+        "tex_dir": str(_GLYPHS / "Tex"),
+        "text_dir": str(_GLYPHS / "texts"),
         "pixel_width": w,
         "pixel_height": h,
         "frame_rate": fps,

@@ -1,28 +1,23 @@
 """Pacing from the words, on every registered sequence in English and Chinese: each caption cue
 shows for at least its reading time, no more than MAX_GAP seconds beyond it, and no stretch of
-more than MAX_GAP seconds goes without a cue (scenes/pacing.py, docs/design-rules.md)."""
+more than MAX_GAP seconds goes without a cue (scenes/pacing.py, docs/design-rules.md).
+
+The checks read the same observed renders as the design rules (tests.harness.shared_log), on the
+same three dumps: pacing depends on the data through the sentences the findings choose."""
 from __future__ import annotations
 
 import pytest
 
 from scenes import pacing
-from contract.lecture import load_lecture
 from contract.sequences import SEQUENCES
-from tests.conftest import ROOT
-from tests.harness import SequenceLog, observe
+from tests.harness import LECTURES, SequenceLog, group, shared_log
 
-LECTURES = {"en": ROOT / "scenes" / "lectures" / "default.yaml",
-            "zh": ROOT / "scenes" / "lectures" / "zh.yaml"}
-CASES = [(seq, lang) for seq in SEQUENCES for lang in LECTURES]
-_LOGS: dict[tuple[str, str], SequenceLog] = {}
+CASES = [pytest.param(seq, lang, marks=group(seq)) for seq in SEQUENCES for lang in LECTURES]
 
 
-def _log(seq: str, lang: str, data, tmp_path_factory) -> SequenceLog:
-    """One skipped-animation render per (sequence, language), shared by the tests below."""
-    if (seq, lang) not in _LOGS:
-        _LOGS[seq, lang] = observe(seq, load_lecture(LECTURES[lang]), data,
-                                   tmp_path_factory.mktemp(f"pace_{seq}_{lang}"))
-    return _LOGS[seq, lang]
+def _log(seq: str, lang: str, lecture_data, tmp_path) -> SequenceLog:
+    dataset, data = lecture_data
+    return shared_log(seq, lang, dataset, data, tmp_path)
 
 
 def test_reading_time_follows_the_language():
@@ -44,8 +39,8 @@ def test_layout_cues_honours_marks_and_reading_times():
 
 @pytest.mark.render
 @pytest.mark.parametrize("seq,lang", CASES)
-def test_every_cue_shows_for_its_reading_time(seq, lang, tiny_data, tmp_path_factory):
-    log = _log(seq, lang, tiny_data, tmp_path_factory)
+def test_every_cue_shows_for_its_reading_time(seq, lang, lecture_data, tmp_path):
+    log = _log(seq, lang, lecture_data, tmp_path)
     short = [(name, round(c.start, 1), round(c.duration, 2),
               round(pacing.reading_time(c.text, lang), 2), c.text)
              for name, c in log.cues if c.duration < pacing.reading_time(c.text, lang) - 1e-3]
@@ -57,8 +52,8 @@ def test_every_cue_shows_for_its_reading_time(seq, lang, tiny_data, tmp_path_fac
 
 @pytest.mark.render
 @pytest.mark.parametrize("seq,lang", CASES)
-def test_no_stretch_without_a_cue(seq, lang, tiny_data, tmp_path_factory):
-    log = _log(seq, lang, tiny_data, tmp_path_factory)
+def test_no_stretch_without_a_cue(seq, lang, lecture_data, tmp_path):
+    log = _log(seq, lang, lecture_data, tmp_path)
     gaps, t, after = [], 0.0, "start"
     for name, c in log.cues:
         if c.start - t > pacing.MAX_GAP:
