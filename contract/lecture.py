@@ -29,6 +29,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       PrivateAttr, ValidationError, ValidationInfo, create_model)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from contract import languages
 from contract import sequences as registry
 
 #: the project folder: a relative output_dir must stay inside it
@@ -613,6 +614,46 @@ def _placeholder_checks(data: dict) -> list[tuple[KeyPath, str]]:
     return out
 
 
+#: the wording keys of the title card a lecture in another language must write itself
+TITLE_CARD_WORDS: tuple[KeyPath, ...] = (("title_card", "course"), ("title_card", "title"))
+
+
+def _has(data: Any, key: KeyPath) -> bool:
+    for part in key:
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True
+
+
+def wording_keys(default_data: dict) -> list[KeyPath]:
+    """Every key that words the lecture: the title card's title and course, and each
+    registered sequence's title, captions and drawn strings as the default file lists them."""
+    keys = list(TITLE_CARD_WORDS)
+    for name in registry.SEQUENCES:
+        block = default_data.get(name) if isinstance(default_data.get(name), dict) else {}
+        keys.append((name, "title"))
+        for kind in ("captions", "text"):
+            keys += [(name, kind, k) for k in (block.get(kind) or {})]
+    return keys
+
+
+def _language_checks(user_data: dict, default_data: dict) -> list[tuple[KeyPath, str]]:
+    """A language without built-in words (:mod:`contract.languages`) is accepted only when the
+    lecture words everything itself: otherwise the built-in English would stand in silently."""
+    lang = user_data.get("language")
+    if not isinstance(lang, str) or languages.built_in(lang) is not None:
+        return []
+    missing = [k for k in wording_keys(default_data) if not _has(user_data, k)]
+    if not missing:
+        return []
+    shown = ", ".join(dotted(k) for k in missing[:3]) + (", ..." if len(missing) > 3 else "")
+    return [(("language",), f"{lang!r} has no built-in words (built in: "
+             f"{', '.join(languages.BUILT_IN)}); a lecture in another language must word every "
+             f"sequence, section and string itself: {len(missing)} of "
+             f"{len(wording_keys(default_data))} keys missing ({shown})")]
+
+
 def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> Lecture:
     """Read, merge over the default file, and validate a lecture YAML.
 
@@ -644,6 +685,7 @@ def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> L
     dirs["narration.recordings"] = locate(("narration", "recordings"))[0].folder \
         if ("narration", "recordings") in user.lines else user.folder
     problems: list[tuple[KeyPath, str]] = _raw_checks(merged, default.data)
+    problems += _language_checks(user.data, default.data)
     problems += _placeholder_checks(merged)
     problems += _voice_file_check(merged, dirs["narration.voice"])
     lecture: Optional[Lecture] = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["unit", "signed", "percent", "false_certainty", "EXAMPLES"]
+__all__ = ["unit", "signed", "fixed", "percent", "false_certainty", "EXAMPLES"]
 
 
 def _fixed(x: float, d: int) -> str:
@@ -73,24 +73,36 @@ def signed(x: float, digits: int = 2, most: int = 3) -> str:
     return f"< {small}" if x > 0 else f"> -{small}"
 
 
-def percent(x: float, digits: int = 1) -> str:
-    """A share in [0, 1] as a percentage with ``digits`` decimals; never 100.0% or 0.0% for a
-    share that is not exactly 1 or 0.
+def fixed(x: float, digits: int = 2, most: int | None = None) -> str:
+    """Any real value with ``digits`` decimals under the rule: :func:`unit`'s for a value in
+    [0, 1], :func:`signed`'s otherwise (``most`` defaults to ``max(digits, 3)``).
 
-    >>> percent(0.5), percent(0.99999), percent(0.00001), percent(1.0)
-    ('50.0%', '> 99.9%', '< 0.1%', '100.0%')
+    >>> fixed(0.99996), fixed(-0.004), fixed(17.236, 1), fixed(0.3, 0)
+    ('> 0.999', '-0.004', '17.2', '0.3')
+    """
+    most = max(digits, 3) if most is None else most
+    x = float(x)
+    return unit(x, digits, most) if 0.0 <= x <= 1.0 else signed(x, digits, most)
+
+
+def percent(x: float, digits: int = 1) -> str:
+    """A share as a percentage with ``digits`` decimals; never 100.0% for a share below 1, nor
+    0.0% for one that is not 0 (a difference of shares may be negative).
+
+    >>> percent(0.5), percent(0.99999), percent(0.00001), percent(1.0), percent(-0.00001)
+    ('50.0%', '> 99.9%', '< 0.1%', '100.0%', '> -0.1%')
     """
     x = float(x)
     if not math.isfinite(x):
         return str(x)
     p = 100 * x
     r = round(p, digits)
-    step = 10.0 ** -digits
-    if r >= 100 and x < 1:
-        return f"> {100 - step:.{digits}f}%"
-    if r <= 0 and x > 0:
-        return f"< {step:.{digits}f}%"
-    return f"{p:.{digits}f}%"
+    step = f"{10.0 ** -digits:.{digits}f}"
+    if r >= 100 and 0 < x < 1:
+        return f"> {100 - 10.0 ** -digits:.{digits}f}%"
+    if r == 0 and x != 0:
+        return f"< {step}%" if x > 0 else f"> -{step}%"
+    return _fixed(p, digits) + "%"
 
 
 def false_certainty(text: str, value: float) -> bool:
@@ -107,7 +119,9 @@ def false_certainty(text: str, value: float) -> bool:
         return False  # a bound ("< 0.001") or words: not a claim of exactness
     scale = 100.0 if text.strip().endswith("%") else 1.0
     v = float(value) * scale
-    return (shown == 0.0 and v != 0.0) or (shown == scale and v != scale)
+    # a 1 is a certainty only for a value that can be certain: a share, probability or u in
+    # [0, 1] (a logit of 1.2 shown as "1" is ordinary rounding)
+    return (shown == 0.0 and v != 0.0) or (shown == scale and 0.0 <= v < scale)
 
 
 #: values with the strings each rule must give: the shared test table of the Python and the
@@ -136,4 +150,7 @@ EXAMPLES: tuple[tuple[str, float, dict[str, int], str], ...] = (
     ("percent", 1.0, {}, "100.0%"),
     ("percent", 0.0, {}, "0.0%"),
     ("percent", 0.5, {"digits": 0}, "50%"),
+    ("percent", -0.00001, {}, "> -0.1%"),
+    ("percent", -0.031, {}, "-3.1%"),
+    ("percent", -0.0, {}, "0.0%"),
 )

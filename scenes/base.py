@@ -20,10 +20,12 @@ from typing import Any, ClassVar
 
 from manim import DOWN, LEFT, UP, Animation, FadeOut, Group, Mobject, Scene, Text, VGroup, config
 
-from contract import sequences
+from contract import languages, sequences
+from contract.languages import Script
 from contract.lecture import Lecture
 from contract.scene_data import SceneData
 from scenes import pacing
+from scenes.visuals import svgcopy  # noqa: F401  (copies share parsed glyph paths)
 from scenes.visuals.formulas import TEX_TEMPLATE
 from scenes.visuals.layout import MARGIN, STAGE, keep_on_stage
 from scenes.values import resolve
@@ -39,17 +41,19 @@ class _Number(float):
         return format_number(float(self), "{:" + spec + "}")
 
 
-def fill(template: str, **values: Any) -> str:
+def fill(template: str, script: Script | None = None, /, **values: Any) -> str:
     """``template.format(**values)`` with every float written as on screen (``−0.03``, not
-    ``-0.03``), so sentences and drawn numbers agree; Chinese text gets :func:`cjk_spacing`,
-    whatever names were filled in.
+    ``-0.03``; never a false 0 or 1), so sentences and drawn numbers agree. Text in a CJK
+    ``script`` (:mod:`contract.languages`; None: wherever it has Chinese characters) gets
+    :func:`cjk_spacing`, whatever names were filled in.
 
         >>> fill("{d:+.2f} to {e:+.2f}", d=-0.031, e=0.004)
-        '−0.03 to +0.00'
+        '−0.03 to +0.004'
     """
     text = template.format(**{k: _Number(v) if isinstance(v, float) else v
                               for k, v in values.items()})
-    return cjk_spacing(text) if re.search(_HAN, template) else text
+    cjk = script == "cjk" if script is not None else bool(re.search(_HAN, template))
+    return cjk_spacing(text) if cjk else text
 
 
 class _Keep(dict):
@@ -171,7 +175,7 @@ class LectureScene(Scene):
         if not content:
             return []
         content = content.format_map(_Keep(self.values))
-        if re.search(_HAN, content):
+        if self.script == "cjk":
             content = cjk_spacing(content)
         return split_sentences(content)
 
@@ -246,9 +250,14 @@ class LectureScene(Scene):
         self.wait(seconds * self.lecture.pace * self._stretch)
 
     # -- wording ---------------------------------------------------------------------------
+    @property
+    def script(self) -> Script:
+        """The script the lecture's language is written in: its typography rules."""
+        return languages.script(self.lecture.language)
+
     def t(self, key: str, **values: Any) -> str:
         """The YAML string ``<sequence>.text.<key>``, formatted with ``values`` (:func:`fill`)."""
-        return fill(self.words.text[key], **values)
+        return fill(self.words.text[key], self.script, **values)
 
     def layer_name(self, layer: Any) -> str:
         """The lecture's name of a ``training.layers`` row: text key ``layer_<key>``, else the

@@ -17,22 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-#: characters per second a viewer reads comfortably, by language (subtitle guidelines: about
-#: 15 Latin characters/s; 6-7 Chinese characters/s)
-READING_RATE: dict[str, float] = {"en": 15.0, "zh": 6.5, "ja": 6.5, "ko": 8.0}
-#: the rate of Latin letters, digits and symbols inside a CJK sentence ("softmax", "0.93")
-LATIN_RATE = 15.0
+from contract.languages import LATIN_RATE, reading_rate
+
 #: no cue is shorter than this, however short its text ("Why?")
 MIN_CUE = 1.5
 #: the longest stretch without a cue, and the most a cue may outlast its reading time
 MAX_GAP = 8.0
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-
-
-def reading_rate(language: str) -> float:
-    """Characters per second for ``language`` (its primary subtag; English for unknown ones)."""
-    return READING_RATE.get(language.split("-")[0].lower(), READING_RATE["en"])
 
 
 def reading_time(text: str, language: str = "en") -> float:
@@ -79,5 +71,5 @@ def layout_cues(needs: Sequence[float], start: float, end: float,
     return [(times[i], times[i + 1]) for i in range(n)]
 
 
-__all__ = ["READING_RATE", "LATIN_RATE", "MIN_CUE", "MAX_GAP", "reading_rate", "reading_time",
+__all__ = ["LATIN_RATE", "MIN_CUE", "MAX_GAP", "reading_rate", "reading_time",
            "max_cue", "layout_cues"]

@@ -356,7 +356,7 @@ class CNNForwardPass(ForwardPassParts):
         z, probs = np.asarray(out.logits, float), np.asarray(out.probs, float)
         pred, label = int(out.pred), int(self.fp.label)  # forward_pass.softmax.pred, .label
         p = float(probs[pred])
-        self.values.update(pred=pred, label=label, p=f"{p:.3f}")
+        self.values.update(pred=pred, label=label, p=tk.format_number(p, "{:.3f}"))
         for i in range(z.size):
             self.value(f"forward_pass.softmax.logits[{i}]")
             if i == pred or probs[i] >= PROB_LABEL_MIN:  # the probabilities that get a label

@@ -20,6 +20,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Cross, DashedLine, DashedVMobject, Group, Line,
                    MathTex, Mobject, Rectangle, SurroundingRectangle, VGroup)
 
+from contract import numbers
 from scenes import findings
 from scenes import visuals as tk
 from scenes.base import LectureScene, join_sentences
@@ -89,7 +90,7 @@ def compact(v: float, digits: int = 1) -> str:
         if round(m, digits) >= 10:
             m, e = m / 10, e + 1
         return f"{m:.{digits}f}\u22c510{str(e).translate(_SUPERSCRIPT)}"
-    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+    return numbers.fixed(v, 2) if abs(v) < 10 else f"{v:.1f}"
 
 
 def sci_tex(v: float) -> str:
@@ -100,7 +101,7 @@ def sci_tex(v: float) -> str:
         if round(m, 2) >= 10:
             m, e = m / 10, e + 1
         return rf"{m:.2f}\times 10^{{{e}}}"
-    return f"{v:.2f}"
+    return numbers.fixed(v, 2)
 
 
 def softmax_numerators(logits: Sequence[float]) -> np.ndarray:

@@ -584,8 +584,8 @@ class EDLPassParts(LectureScene):
         rot = self.data.rotation
         angles, u = np.asarray(rot.angles, float), np.asarray(rot.edl_u, float)
         i_max = int(np.argmax(u))
-        self.values.update(digit=rot.digit, u_first=f"{u[0]:.3f}", angle_first=f"{angles[0]:.0f}",
-                           u_max=f"{u[i_max]:.3f}", angle_max=f"{angles[i_max]:.0f}")
+        self.values.update(digit=rot.digit, u_first=tk.format_number(u[0], "{:.3f}"), angle_first=f"{angles[0]:.0f}",
+                           u_max=tk.format_number(u[i_max], "{:.3f}"), angle_max=f"{angles[i_max]:.0f}")
 
     def _rotation_caveat(self, key: str, i_wrong: int | None) -> Text:
         """The sentence ``key`` on EDL's confident mistake (angle ``i_wrong``), also put in

@@ -187,7 +187,7 @@ class ComparisonVerdicts(ComparisonParts):
         if fmt == "pct":
             return self.t("percent", value=value)
         if fmt == "pct2":
-            return f"{value:.2%}"
+            return tk.format_number(value, "{:.2%}")
         return tk.format_number(value, fmt)
 
     def summary_table(self, rows: list[list[str]], colors: dict[tuple[int, int], str]

@@ -15,12 +15,18 @@ Rendering skips animations (nothing is encoded), so a whole sequence takes secon
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
+from manim import config
 
+from contract.languages import BUILT_IN
 from contract.sequences import SEQUENCES, TITLE
 from tests import framecheck as fc
 from tests.stage import Shot
@@ -51,22 +57,19 @@ class SectionLog:
 
 @dataclass
 class SequenceLog:
-    scene: Any
+    scene: Any  # None in a shared log (see shared_log), which keeps what the checks read
     sections: dict[str, SectionLog]
     frames: dict[str, np.ndarray]
     shots: list[Shot] = field(default_factory=list)
     subtitles: list[str] = field(default_factory=list)  # every cue, in order
+    end: float = 0.0  # the sequence's duration in seconds
+    printed: list[tuple[str, float]] = field(default_factory=list)  # (text, value) formatted
 
     @property
     def cues(self) -> list[tuple[str, Cue]]:
         """(section, cue) of the whole sequence in time order."""
         return sorted(((name, c) for name, s in self.sections.items() for c in s.cues),
                       key=lambda nc: nc[1].start)
-
-    @property
-    def end(self) -> float:
-        """The sequence's duration in seconds."""
-        return float(self.scene.renderer.time)
 
 
 def observed(cls: type, frames: set[str]) -> type:
@@ -105,7 +108,17 @@ def observed(cls: type, frames: set[str]) -> type:
             if self._current is not None:
                 self.shots.append(Shot.of(self.mobjects, self._current, self.renderer.time, moment))
 
+        def play(self, *args: Any, **kwargs: Any) -> None:
+            # Skipping advances the clock by the exact run time; a render advances it by whole
+            # frames. Keep the render's clock, so durations and cues are the video's own.
+            t0, self._moving = self.renderer.time, False
+            super().play(*args, **kwargs)
+            dt = 1 / config.frame_rate
+            frames = len(np.arange(0, self.duration, dt)) if self._moving else int(self.duration / dt)
+            self.renderer.time = t0 + frames * dt
+
         def play_internal(self, skip_rendering: bool = False) -> None:
+            self._moving = True
             if not self.is_current_animation_frozen_frame():
                 for animation in self.animations:  # halfway: what a cross-fade shows
                     animation.interpolate(0.5)
@@ -132,12 +145,68 @@ def observe(sequence: str, lecture: Any, data: Any, tmp_dir: str | os.PathLike[s
     return its log."""
     seq = TITLE if sequence == TITLE.name else SEQUENCES[sequence]
     cls = observed(seq.scene_class(), set(frames))
-    with fc.tiny_render(tmp_dir, size, fps=15, save_last_frame=False, write_to_movie=False,
-                        skip_animations=True):
-        scene = cls(lecture=lecture, data=data)
+    with fc.tiny_render(tmp_dir, size, fps=15, save_last_frame=False, write_to_movie=False), \
+            formatted_numbers() as printed:
+        scene = cls(lecture=lecture, data=data, skip_animations=True)
         scene.render()
     return SequenceLog(scene, scene.section_log, scene.frame_log, scene.shots,
-                       scene.subtitle_log)
+                       scene.subtitle_log, float(scene.renderer.time), printed)
+
+
+@contextmanager
+def formatted_numbers() -> Iterator[list[tuple[str, float]]]:
+    """Every (text, value) that the scenes' one number formatter
+    (:func:`scenes.visuals.text.format_number`) writes while the block runs: the design rules
+    check each text against its value (no false certainty)."""
+    from scenes.visuals import text
+
+    original, log = text.format_number, []
+
+    def logged(value: float, *args: Any, **kwargs: Any) -> str:
+        out = original(value, *args, **kwargs)
+        log.append((out, float(value)))
+        return out
+
+    # every scenes module that imported the function by name gets the logging one
+    users = [m for name, m in list(sys.modules.items())
+             if name.startswith("scenes") and getattr(m, "format_number", None) is original]
+    for m in users:
+        m.format_number = logged
+    try:
+        yield log
+    finally:
+        for m in users:
+            m.format_number = original
+
+
+#: the built-in lectures the shared logs are taken of, by language (contract.languages)
+LECTURES = {code: lang.words for code, lang in BUILT_IN.items()}
+_SHARED: dict[tuple[str, str, str], SequenceLog] = {}
+
+
+def shared_log(sequence: str, language: str, dataset: str, data: Any,
+               tmp_dir: str | os.PathLike[str]) -> SequenceLog:
+    """One observed render of ``sequence`` in the built-in lecture of ``language`` on ``data``
+    (named ``dataset``) per test process, shared by every check that reads the same render:
+    the design rules, pacing and the behaviour snapshot. The sampled frames
+    (:func:`frame_sample`) are kept; the scene and its mobjects are dropped (about 100 MB per
+    sequence). Tests of one sequence share an xdist group (:func:`group`), so that one worker
+    renders it once."""
+    from contract.lecture import load_lecture
+
+    key = (sequence, language, dataset)
+    if key not in _SHARED:
+        frames = frame_sample(sequence) if sequence in SEQUENCES else set()
+        log = observe(sequence, load_lecture(LECTURES[language]), data, tmp_dir, frames=frames)
+        sections = {k: replace(v, mobjects=[]) for k, v in log.sections.items()}
+        _SHARED[key] = replace(log, scene=None, sections=sections)
+    return _SHARED[key]
+
+
+def group(sequence: str) -> pytest.MarkDecorator:
+    """The xdist group of the tests that read ``sequence``'s shared logs (run with
+    ``--dist loadgroup``: one worker takes them all and renders each log once)."""
+    return pytest.mark.xdist_group(f"observe-{sequence}")
 
 
 #: where the behaviour snapshot lives (numbers and durations of the default lecture, sample frames)

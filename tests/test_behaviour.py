@@ -17,21 +17,19 @@ import os
 import numpy as np
 import pytest
 
-from contract.lecture import load_lecture
 from contract.sequences import SEQUENCES
 from tests import framecheck as fc
-from tests.conftest import ROOT
-from tests.harness import SNAPSHOT, frame_sample, observe
+from tests.harness import SNAPSHOT, group, shared_log
 
 pytestmark = pytest.mark.render
 
-LECTURE = ROOT / "scenes" / "lectures" / "default.yaml"
 UPDATE = os.environ.get("BEHAVIOUR_UPDATE") == "1"
 
 
-@pytest.mark.parametrize("name", list(SEQUENCES))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=group(n)) for n in SEQUENCES])
 def test_numbers_and_durations_match_the_snapshot(name, frozen_data, tmp_path):
-    log = observe(name, load_lecture(LECTURE), frozen_data, tmp_path, frames=frame_sample(name))
+    # the design rules' render of the default lecture on the frozen dump (one per worker)
+    log = shared_log(name, "en", "frozen", frozen_data, tmp_path)
     got = {s: {"duration": round(v.duration, 9), "numbers": [[src, val] for src, val in v.numbers]}
            for s, v in log.sections.items()}
     path = SNAPSHOT / f"{name}.json"

@@ -428,3 +428,44 @@ def test_placeholders_derived_from_the_scene_source() -> None:
     seq4 = placeholders.provided("scenes.seq4_comparison")
     assert {"softmax", "edl", "margin_pp"} <= seq4.text  # **verdict.fmt(), **extra
     assert "accuracy_verdict" in seq4.captions  # self.values["accuracy_verdict"] = ...
+
+
+# -- languages ---------------------------------------------------------------------------------
+def test_a_language_without_built_in_words_is_refused_at_its_line(tmp_path: Path) -> None:
+    """`language: fr` with no French words would render the English words: refused at the
+    language line, with the count of keys the lecture must still word."""
+    p = tmp_path / "fr.yaml"
+    p.write_text('# French\nlanguage: fr\ntitle_card:\n  title: "Dans un CNN"\n', encoding="utf-8")
+    with pytest.raises(LectureError) as err:
+        load_lecture(p)
+    text = str(err.value)
+    total = len(config.wording_keys(yaml.safe_load(config.DEFAULT_PATH.read_text("utf-8"))))
+    assert f"{p}:2: language:" in text
+    assert f"{total - 1} of {total} keys missing" in text and "built in: en, zh" in text
+
+
+def test_a_language_that_words_everything_itself_is_accepted(tmp_path: Path) -> None:
+    """Every wording key written (here: the default's words marked as French): accepted, and its
+    typography follows its script."""
+    from contract import languages
+
+    default = yaml.safe_load(config.DEFAULT_PATH.read_text("utf-8"))
+    fr: dict = {"language": "fr"}
+    for key in config.wording_keys(default):
+        node, src = fr, default
+        for part in key[:-1]:
+            node, src = node.setdefault(part, {}), src[part]
+        node[key[-1]] = "[fr] " + str(src[key[-1]])
+    p = tmp_path / "fr.yaml"
+    p.write_text(yaml.safe_dump(fr, allow_unicode=True), encoding="utf-8")
+    lec = load_lecture(p)
+    assert lec.cnn_forward_pass.title.startswith("[fr] ")
+    assert languages.script(lec.language) == "latin" and languages.script("ja") == "cjk"
+    assert languages.script("zh-Hans") == "cjk" and languages.reading_rate("fr") == 15.0
+
+
+@pytest.mark.parametrize("language", ["en", "zh", "zh-Hans"])
+def test_built_in_languages_may_leave_words_out(tmp_path: Path, language: str) -> None:
+    p = tmp_path / "short.yaml"
+    p.write_text(f"language: {language}\n", encoding="utf-8")
+    assert load_lecture(p).language == language

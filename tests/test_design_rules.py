@@ -14,6 +14,7 @@ project's own ``scene_data/`` (the layout the videos really get) without asserti
 from __future__ import annotations
 
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,13 +25,11 @@ from scenes import publish
 from contract.lecture import load_lecture
 from contract.sequences import SEQUENCES, TITLE
 from tests.conftest import ROOT
-from tests.harness import observe
+from tests.harness import LECTURES, SequenceLog, group, observe, shared_log
 from tests.stage import Finding, findings
 
 pytestmark = pytest.mark.render
 
-LECTURES = {"en": ROOT / "scenes" / "lectures" / "default.yaml",
-            "zh": ROOT / "scenes" / "lectures" / "zh.yaml"}
 NAMES = [TITLE.name, *SEQUENCES]
 PROJECT_DATA = ROOT / "scene_data"
 
@@ -45,34 +44,16 @@ def project_data() -> Any | None:
         return None
 
 
-#: the seeds of the two freshly trained tiny dumps the rules also run on
-SEEDS = (1, 2)
-DATASETS = ["frozen", *(f"seed{s}" for s in SEEDS)]
-
-
-@pytest.fixture(scope="module", params=DATASETS)
-def lecture_data(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from contract.scene_data import load_all
-    from pipeline import config
-    from tests import frozen
-    from tests.conftest import trained_dump
-
-    if request.param == "frozen":
-        return frozen.load()
-    seed = int(request.param.removeprefix("seed"))
-    return load_all(trained_dump(config.tiny(seed=seed), tmp_path_factory))
-
-
-def design_findings(name: str, lecture: Any, data: Any, tmp: Path) -> list[Finding]:
-    """Every broken layout rule of one sequence, plus numbers that do not resolve."""
+def design_findings(log: SequenceLog, data: Any) -> list[Finding]:
+    """Every broken layout rule of one sequence's log, plus numbers that do not resolve."""
     from scenes.values import resolve
 
     from scenes.wording import typography_problems
 
-    log = observe(name, lecture, data, tmp)
     out = findings(log.shots)
     out += [Finding("subtitles", 0.0, "cue", f"typography: {p} in {cue[:40]!r}")
             for cue in log.subtitles for p in typography_problems(cue)]
+    out += false_certainties(log)
     for section, s in log.sections.items():
         for src, val in s.numbers:
             got = resolve(data, src)
@@ -81,11 +62,39 @@ def design_findings(name: str, lecture: Any, data: Any, tmp: Path) -> list[Findi
     return out
 
 
-@pytest.mark.parametrize("name", NAMES)
+#: a drawn number that reads as an exact 0 or 1: 0.00, −0.0, +1.000, 100%, 0.0%
+EXACT = re.compile(r"(?<![\d.])[+\-\u2212]?(?:[01]\.0+(?!\d)%?|100(?:\.0+)?%|0%)")
+
+
+def false_certainties(log: SequenceLog) -> list[Finding]:
+    """Numbers printed as an exact 0 or 1 that are not (contract.numbers.false_certainty):
+    every text the formatter wrote, checked against its value; and every exact-looking number
+    on stage that the formatter did not write from an exact 0 or 1 (a number put on screen
+    some other way)."""
+    from contract.numbers import false_certainty
+
+    out = [Finding("printed", 0.0, "number", f"false certainty: {v!r} printed as {t!r}")
+           for t, v in log.printed if false_certainty(t, v)]
+    honest = {t.replace("\u2212", "-") for t, v in log.printed if not false_certainty(t, v)}
+    seen = set()
+    for shot in log.shots:
+        for item in shot.texts:
+            for token in EXACT.findall(item.text):
+                plain = token.replace("\u2212", "-")
+                if plain not in honest and (shot.section, plain) not in seen:
+                    seen.add((shot.section, plain))
+                    out.append(Finding(shot.section, shot.time, shot.moment,
+                                       f"{token!r} in {item.text[:40]!r} is not a formatted "
+                                       "exact 0 or 1"))
+    return out
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=group(n)) for n in NAMES])
 @pytest.mark.parametrize("language", list(LECTURES))
-def test_layout_follows_the_design_rules(language: str, name: str, lecture_data: Any,
-                                         tmp_path: Path) -> None:
-    found = design_findings(name, load_lecture(LECTURES[language]), lecture_data, tmp_path)
+def test_layout_follows_the_design_rules(language: str, name: str,
+                                         lecture_data: tuple[str, Any], tmp_path: Path) -> None:
+    dataset, data = lecture_data
+    found = design_findings(shared_log(name, language, dataset, data, tmp_path), data)
     assert not found, f"{len(found)} findings:\n" + "\n".join(map(str, found))
 
 
@@ -129,6 +138,25 @@ def test_the_overlap_check_catches_text_on_text_and_lines() -> None:
     assert any("caption area" in f for f in check(Shot.of([low], "s", 0, "end")))
 
 
+def test_the_false_certainty_check_catches_a_printed_0_or_1() -> None:
+    """The check itself: a formatted 1.00 for 0.9996, and a "0.00" put on stage without the
+    formatter (an f-string), are found; an exact 1 printed as 1.00 and a bound are not."""
+    from manim import Text
+
+    from tests.stage import Shot
+
+    def log(printed, *texts):
+        shot = Shot.of([Text(t) for t in texts], "s", 1.0, "end")
+        return SequenceLog(None, {}, {}, [shot], printed=printed)
+
+    assert false_certainties(log([("1.00", 1.0), ("> 0.999", 0.9996)], "p 1.00", "> 0.999")) == []
+    found = false_certainties(log([("1.00", 0.9996)], "p 1.00"))
+    assert [f.what for f in found] == ["false certainty: 0.9996 printed as '1.00'",
+                                       "'1.00' in 'p 1.00' is not a formatted exact 0 or 1"]
+    found = false_certainties(log([], "u = 0.00", "−0.0%", "10.00"))
+    assert sorted(f.what.split()[0] for f in found) == ["'0.00'", "'−0.0%'"]
+
+
 if __name__ == "__main__":  # a report of the findings, without asserting
     import tempfile
 
@@ -141,7 +169,7 @@ if __name__ == "__main__":  # a report of the findings, without asserting
         lecture = load_lecture(LECTURES[lang])
         for name in names:
             with tempfile.TemporaryDirectory() as tmp:
-                for f in design_findings(name, lecture, data, Path(tmp)):
+                for f in design_findings(observe(name, lecture, data, Path(tmp)), data):
                     print(f"{lang} {name} {f}", flush=True)
         if lang == "zh":
             for t in untranslated_chapters(lecture, load_lecture(LECTURES["en"])):

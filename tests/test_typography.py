@@ -94,3 +94,12 @@ def test_a_chinese_cell_sits_on_the_baseline_of_latin_text() -> None:
     got = text_baseline(alone) - alone[0].get_bottom()[1]
     assert got == pytest.approx(want, abs=0.004)
     assert text_baseline(alone) > alone.get_bottom()[1] + 0.01  # the ink hangs below it
+
+
+def test_spacing_follows_the_language_script() -> None:
+    """CJK spacing is the rule of a CJK lecture, not of any string with a Chinese character."""
+    from scenes.base import fill
+
+    assert fill("数字{d}上", "cjk", d="A") == "数字 A 上"
+    assert fill("数字{d}上", "latin", d="A") == "数字A上"
+    assert fill("数字{d}上", d="A") == "数字 A 上"  # no language given: where Chinese is written

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,17 @@ from scenes.visuals.text import format_number, make_text
 from scenes.visuals.ticks import nice_step
 
 
+def _half_unit(fmt: NumberFormat) -> float | None:
+    """Half the last decimal of a fixed-decimals format (what still reads as non-zero); None
+    for a function.
+
+    >>> _half_unit("{:.2f}"), _half_unit("{:.0f}"), _half_unit(str)
+    (0.005, 0.5, None)
+    """
+    m = re.match(r"^\{:\+?\.(\d+)f\}$", fmt) if isinstance(fmt, str) else None
+    return 0.5 * 10.0 ** -int(m.group(1)) if m else None
+
+
 class BarChart10(VGroup):
     """Ten (or any number of) bars with class labels and value labels, from real values.
 
@@ -24,7 +36,9 @@ class BarChart10(VGroup):
         logits = BarChart10(z, y_min=-12, y_max=12)            # negative bars hang below 0
 
     ``label_min``: only bars at least that far from 0 (and the highlight) get a value label, so
-    that a row of "0.00" does not run together into one unreadable string.
+    that a row of "0.00" (or of "< 0.001") does not run together into one unreadable string. By
+    default it is half the format's last decimal (0.005 for ``"{:.2f}"``): a bar is labelled
+    where its label says something more than "zero".
     ``y_min``/``y_max`` fix the scale (``None``: from the data, padded); values outside are
     drawn clipped while their label still shows the real value. ``colors`` gives one colour per
     bar (overrides ``bar_color``); the ``highlight`` bar and its value get ``highlight_color``,
@@ -58,7 +72,7 @@ class BarChart10(VGroup):
         self.number_format = number_format
         self.font, self.font_size, self.text_color = font, font_size, text_color
         self.value_labels = value_labels
-        self.label_min = label_min
+        self.label_min = label_min if label_min is not None else _half_unit(number_format)
         self.slot = width / self.n
         self.bar_width = self.slot * bar_fill
         # one size for every value label: the widest number the scale can show must fit a slot

@@ -31,6 +31,9 @@ class LiveFormula(MathTex):
         f.part("alpha")  # the drawn number, e.g. to Indicate or colour it
 
     ``[[name:.3f]]`` gives a per-number format; ``digits`` is the default number of decimals.
+    Numbers follow the one rounding rule (:func:`scenes.visuals.text.format_number`): where a
+    value is written as a bound, the bound takes the place of the ``=`` before it
+    (``u = [[u:.3f]]`` with u = 0.0002 reads ``u < 0.001``).
     Typeset with the project's article template (``scenes.base.TEX_TEMPLATE``).
     """
 
@@ -48,10 +51,13 @@ class LiveFormula(MathTex):
             name, spec = m.group(1), m.group(2) or f".{digits}f"
             if name not in values:
                 raise KeyError(f"LiveFormula: no value given for [[{name}]] in {template!r}")
-            if m.start() > pos:
-                parts.append(template[pos:m.start()])
-                names.append(None)
             text = format_number(values[name], "{:" + spec + "}", unicode_minus=False)
+            before = template[pos:m.start()]
+            if text[0] in "<>" and before.rstrip().endswith("="):
+                before = before.rstrip()[:-1]  # "u = < 0.001" reads "u < 0.001"
+            if before:
+                parts.append(before)
+                names.append(None)
             self.numbers[name] = float(values[name])
             self.strings[name] = text
             parts.append(text)

@@ -14,7 +14,7 @@ from manim import (RIGHT, UP, Group, Line, Rectangle, Square, Text,
                    VGroup)
 
 from scenes.visuals.theme import ThemeLike, ACCENT, DEFAULT_FONT, MINUS, MUTED, NumberFormat, TEXT
-from scenes.visuals.text import FMT_UNIT, format_number, make_text, text_baseline
+from scenes.visuals.text import FMT_UNIT, format_cell, format_number, make_text, text_baseline
 from scenes.visuals.colours import SIGNED, Colormap, GRAY, image_cell_center, colorize, contrast_text_color, image_mobject, rgb_to_hex, symmetric_limit
 
 
@@ -55,17 +55,25 @@ class ValueCells(VGroup):
                 sq.move_to(np.array([(c - (self.n_cols - 1) / 2) * cell,
                                      ((self.n_rows - 1) / 2 - r) * cell, 0]))
                 self.squares.add(sq)
-        self.strings = [[format_number(v, number_format) for v in row] for row in values]
+        # (format_cell: a value the rule writes with more decimals drops its leading zero)
+        self.strings = [[format_cell(v, number_format) for v in row] for row in values]
         self.labels = VGroup()
         if show_numbers:
             texts = [make_text(self.strings[r][c], font, 24,
                                text_color or contrast_text_color(self.rgb[r, c]))
                      for r in range(self.n_rows) for c in range(self.n_cols)]
-            widest = max(t.width for t in texts)
+            # one size from the regular numbers: a rare longer one may fill its cell instead
+            flat = [s for row in self.strings for s in row]
+            regular = [t for t, s, v in zip(texts, flat, values.flat)
+                       if s == format_number(v, number_format)] or texts
+            widest = max(t.width for t in regular)
             tallest = max(t.height for t in texts)
             factor = min(label_fill * cell / widest, 0.36 * cell / tallest)
             for t, sq in zip(texts, self.squares):
-                t.scale(factor).move_to(sq.get_center())
+                t.scale(factor)
+                if t.width > 0.96 * cell:
+                    t.scale(0.96 * cell / t.width)
+                t.move_to(sq.get_center())
                 self.labels.add(t)
         self.add(self.squares, self.labels)
 

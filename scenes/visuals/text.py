@@ -13,19 +13,54 @@ from typing import Any
 
 from manim import DOWN, Mobject, Text, VGroup
 
+from contract import numbers
 from scenes.visuals.theme import DEFAULT_FONT, MINUS, NumberFormat, TEXT
 
 
+#: a fixed-decimals format ("{:.2f}", "{:+.3f}", "{:.1%}"): sign, decimals, kind
+_FIXED = re.compile(r"^\{:(\+?)\.(\d+)([f%])\}$")
+
+
 def format_number(value: float, fmt: NumberFormat = "{:.2f}", unicode_minus: bool = True) -> str:
-    """Format one real number for the screen: no ``-0.00``, a true minus sign.
+    """Format one real number for the screen: a true minus sign, and the one rounding rule
+    (:mod:`contract.numbers`): a value that is not exactly 0 or 1 never reads as 0.00 or 1.00
+    (more decimals, or a bound such as ``< 0.001``).
 
     >>> format_number(-0.0004), format_number(-1.5, "{:+.1f}"), format_number(0.7, FMT_BYTE)
-    ('0.00', '−1.5', '179')
+    ('> −0.001', '−1.5', '178')
+    >>> format_number(0.99996), format_number(0.004, "{:+.2f}"), format_number(0.9996, "{:.1%}")
+    ('> 0.999', '+0.004', '> 99.9%')
     """
-    text = fmt(float(value)) if callable(fmt) else fmt.format(float(value))
+    v = float(value)
+    text = fmt(v) if callable(fmt) else fmt.format(v)
     if text.startswith("-") and not re.search(r"[1-9]", text):
         text = fmt(0.0) if callable(fmt) else fmt.format(0.0)
+    rule = None if callable(fmt) else _FIXED.match(fmt)
+    if rule and numbers.false_certainty(text, v):
+        sign, digits, kind = rule.group(1), int(rule.group(2)), rule.group(3)
+        text = numbers.percent(v, digits) if kind == "%" else numbers.fixed(v, digits)
+        if sign and text[0].isdigit():
+            text = "+" + text
     return text.replace("-", MINUS) if unicode_minus else text
+
+
+def format_cell(value: float, fmt: NumberFormat = "{:.2f}") -> str:
+    """A number for a small cell beside others of its format: where the rule needs more
+    decimals (:func:`format_number`; here up to two more), they are written without the
+    leading zero, so that the number is no wider than its neighbours.
+
+    >>> format_cell(0.15), format_cell(-0.003), format_cell(-0.0004), format_cell(0.0)
+    ('0.15', '−.003', '−.0004', '0.00')
+    """
+    v = float(value)
+    rule = None if callable(fmt) else _FIXED.match(fmt)
+    if rule is None or rule.group(3) != "f" or not numbers.false_certainty(fmt.format(v), v):
+        return format_number(v, fmt)
+    digits = int(rule.group(2))
+    text = numbers.fixed(v, digits, most=digits + 2)
+    if rule.group(1) and text[0].isdigit():
+        text = "+" + text
+    return re.sub(r"(^|[^\d])0\.", r"\1.", text).replace("-", MINUS)
 
 
 def FMT_BYTE(value: float) -> str:  # noqa: N802 - used like a constant
@@ -258,7 +293,7 @@ def shape_text(shape: Sequence[int]) -> str:
 
 
 __all__ = [
-    "format_number", "FMT_BYTE", "FMT_UNIT", "make_text", "fit_within", "wrap_text",
+    "format_number", "format_cell", "FMT_BYTE", "FMT_UNIT", "make_text", "fit_within", "wrap_text",
     "CJK_CLOSING", "CJK_OPENING", "is_cjk", "wrap_tokens", "clause_tokens", "text_baseline", "shape_text",
     "wrap_paragraph",
 ]
