@@ -177,6 +177,42 @@ function stroke(a, b, ev) {
   ctx.stroke();
 }
 
+// ---- photos of any size -------------------------------------------------------------------
+const MAX_SIDE = 1024;  // the longest side sent: the models see 28 x 28, a phone photo is 4000
+const SEND_AS_IS = 2 * 1024 * 1024;  // a small picture that fits goes unchanged (bytes)
+
+async function downsize(file) {
+  // A chosen picture is drawn on a canvas at most MAX_SIDE px on its longest side and sent as
+  // PNG (keeps transparency: the preprocessing reads it) or, for JPEG photos, as JPEG. What the
+  // browser cannot decode goes as it is: the server then says what is wrong with it.
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch (e) {
+    return file;
+  }
+  const { width, height } = bitmap;
+  const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
+  if (scale === 1 && file.size <= SEND_AS_IS) {
+    bitmap.close();
+    return file;
+  }
+  const c = document.createElement("canvas");
+  c.width = Math.max(1, Math.round(width * scale));
+  c.height = Math.max(1, Math.round(height * scale));
+  const g = c.getContext("2d");
+  g.imageSmoothingEnabled = true;
+  g.imageSmoothingQuality = "high";
+  g.drawImage(bitmap, 0, 0, c.width, c.height);
+  bitmap.close();
+  const jpeg = file.type === "image/jpeg";
+  const type = jpeg ? "image/jpeg" : "image/png";
+  const blob = await new Promise((ok) => c.toBlob(ok, type, 0.92));
+  if (!blob) return file;
+  const stem = (file.name || "photo").replace(/\.[^.]*$/, "");
+  return new File([blob], stem + (jpeg ? ".jpg" : ".png"), { type });
+}
+
 // ---- talking to the server ----------------------------------------------------------------
 async function post(path, blob) {
   const form = new FormData();
@@ -449,8 +485,10 @@ async function start() {
   });
   $("upload").addEventListener("change", (ev) => {
     const file = ev.target.files[0];
-    if (file) submit(file);
     ev.target.value = "";  // choosing the same file again still uploads
+    if (!file) return;
+    $("sentence").textContent = w("thinking");
+    downsize(file).then(submit);
   });
   $("rotate").addEventListener("click", rotate);
   $("lang").addEventListener("click", () => {
