@@ -332,7 +332,7 @@ function stackedBar(el, belief, u, pred) {
     s.className = "seg " + p.cls;
     s.style.width = (100 * p.v).toFixed(2) + "%";
     s.title = p.label + " = " + u3(p.v);
-    if (p.v > 0.07) {
+    if (p.v > 0.12) {  // room for "b1 0.93": a narrower one clips it ("u 0.0" misreads)
       s.textContent = p.label + " " + unit(p.v);
       s.dataset.value = String(p.v);
     }
