@@ -107,9 +107,28 @@ def load_split(dataset: str, n_train: int, n_heldout: int, seed: int) -> Split:
 # MNIST-style preprocessing of arbitrary images
 # ---------------------------------------------------------------------------------------------
 
+FRAME = 28  # the models' input is FRAME x FRAME
+INK_BOX = 20  # MNIST scales the ink's bounding box to fit INK_BOX x INK_BOX
+
+
+def centring_offset(com: float, size: int, frame: int = FRAME) -> int:
+    """Where a box of ``size`` pixels starts so that its centre of mass ``com`` (measured from
+    the box's start) lands on the frame's middle, clamped so that the whole box stays inside
+    the frame: a lopsided digit (a 7's heavy bar, a 1 drawn at the pad's edge) is moved as far
+    as the frame allows, never past its edge, so none of its ink is cut off.
+
+    >>> centring_offset(10.0, 20), centring_offset(2.0, 20), centring_offset(18.0, 20)
+    (4, 8, 0)
+    """
+    if not 0 < size <= frame:
+        raise ValueError(f"a box of {size} pixels does not fit a frame of {frame}")
+    return int(np.clip(round((frame - 1) / 2 - com), 0, frame - size))
+
+
 def mnist_style(img: Image.Image) -> np.ndarray:
     """Any picture -> MNIST-style 28x28 float32: grey, dark background, the ink scaled into a
-    20x20 box and centred by its centre of mass (LeCun's procedure)."""
+    20x20 box and centred by its centre of mass (LeCun's procedure), the shift clamped so that
+    the ink's whole bounding box stays inside the frame (:func:`centring_offset`)."""
     img = ImageOps.exif_transpose(img)
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
@@ -134,20 +153,19 @@ def mnist_style(img: Image.Image) -> np.ndarray:
     if len(ys):
         arr = arr[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
     h, w = arr.shape
-    scale = 20.0 / max(h, w)
+    scale = INK_BOX / max(h, w)
     nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
     small = Image.fromarray((arr * 255).astype(np.uint8)).resize((nw, nh), Image.LANCZOS)
     box = np.asarray(small, dtype=np.float32) / 255.0
-    out = np.zeros((28, 28), np.float32)
+    out = np.zeros((FRAME, FRAME), np.float32)
     total = box.sum()
     if total > 0:
         cy = (box.sum(1) * np.arange(nh)).sum() / total
         cx = (box.sum(0) * np.arange(nw)).sum() / total
     else:
         cy, cx = (nh - 1) / 2, (nw - 1) / 2
-    top = int(np.clip(round(13.5 - cy), 0, 28 - nh))
-    left = int(np.clip(round(13.5 - cx), 0, 28 - nw))
-    out[top:top + nh, left:left + nw] = box
+    top, left = centring_offset(cy, nh), centring_offset(cx, nw)
+    out[top:top + nh, left:left + nw] = box  # the whole box: the offsets keep it in the frame
     return np.clip(out, 0.0, 1.0)
 
 

@@ -144,3 +144,81 @@ def test_rotate_keeps_size_and_mass() -> None:
     assert r.shape == (28, 28)
     assert r.sum() == pytest.approx(img.sum(), rel=0.15)
     assert np.allclose(datasets.rotate(img, 0), np.round(img * 255) / 255, atol=1 / 255)
+
+
+# -- a digit drawn at the pad's edge keeps all its ink in the 28 x 28 frame --------------------
+Strokes = list[tuple[list[tuple[int, int]], int]]  # (points, pen width)
+
+
+def _pad_drawing(strokes: Strokes, dx: int, dy: int) -> Image.Image:
+    """White strokes on a black 280 x 280 pad, as the platform's drawing pad sends them,
+    moved by (dx, dy)."""
+    from PIL import ImageDraw
+
+    img = Image.new("L", (280, 280), 0)
+    for points, width in strokes:
+        ImageDraw.Draw(img).line([(x + dx, y + dy) for x, y in points], fill=255, width=width,
+                                 joint="curve")
+    return img
+
+
+SEVEN: Strokes = [([(0, 0), (100, 0), (45, 125)], 18)]  # the bar, then the long foot
+#: a 7 with a heavy bar and a thin foot: its mass sits so high that centring it would push the
+#: foot 1 px past the frame's bottom edge; the clamp is what keeps the foot
+HEAVY_SEVEN: Strokes = [([(0, 0), (112, 0)], 44), ([(105, 0), (55, 97)], 10)]
+ONE: Strokes = [([(0, 0), (0, 150)], 18)]
+FLAGGED_ONE: Strokes = [([(38, 0), (38, 122)], 10), ([(0, 0), (38, 0)], 40)]
+
+
+def _ink_box(a: np.ndarray, level: float = 0.05) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(a > level)
+    return int(ys.min()), int(ys.max()), int(xs.min()), int(xs.max())
+
+
+@pytest.mark.parametrize("digit, strokes, corner", [
+    ("7", SEVEN, (165, 146)),  # bottom-right of the pad: the foot's end 9 px from the edge
+    ("7", SEVEN, (11, 146)),  # bottom-left
+    ("heavy 7", HEAVY_SEVEN, (150, 175)),  # bottom-right, its foot at the pad's bottom edge
+    ("1", ONE, (268, 120)),  # against the right edge
+    ("1", ONE, (11, 120)),  # against the left edge
+    ("1", ONE, (140, 121)),  # the bottom of the pad
+    ("flagged 1", FLAGGED_ONE, (230, 150)),  # bottom-right
+])
+def test_a_digit_at_the_pads_edge_keeps_its_whole_box(digit: str, strokes: Strokes,
+                                                      corner: tuple[int, int]) -> None:
+    """The same strokes drawn in the middle of the pad and at its edge give the same 28 x 28
+    input, up to the centring: the ink's bounding box is inside the frame with the same size
+    (the 7's foot is all there), and the ink mass is the same within 1%."""
+    xs = [x for pts, _ in strokes for x, _ in pts]
+    ys = [y for pts, _ in strokes for _, y in pts]
+    centred = datasets.mnist_style(_pad_drawing(strokes, 140 - (min(xs) + max(xs)) // 2,
+                                                140 - (min(ys) + max(ys)) // 2))
+    edge = datasets.mnist_style(_pad_drawing(strokes, *corner))
+    for a in (centred, edge):
+        top, bottom, left, right = _ink_box(a)
+        assert 0 <= top and bottom <= 27 and 0 <= left and right <= 27
+        # the digit's tall side is scaled to 20 pixels: all 20 rows of it are in the frame
+        top, bottom, left, right = _ink_box(a, 0.0)
+        assert max(bottom - top, right - left) + 1 == datasets.INK_BOX
+    c, e = _ink_box(centred), _ink_box(edge)
+    assert (e[1] - e[0], e[3] - e[2]) == (c[1] - c[0], c[3] - c[2]), (c, e)  # nothing cut
+    assert abs(edge.sum() - centred.sum()) <= 0.01 * centred.sum()
+
+
+def test_a_heavy_sevens_foot_is_kept_by_the_clamp() -> None:
+    """Unclamped, centring the heavy 7's mass would start its 20-row box at row 9: rows 9..28,
+    one past the frame. Clamped, the box ends on the last row and the foot is there."""
+    seven = datasets.mnist_style(_pad_drawing(HEAVY_SEVEN, 150, 175))
+    top, bottom, _, _ = _ink_box(seven)
+    assert (top, bottom) == (8, 27)
+    rows = seven.sum(1)
+    assert rows[top:top + 4].sum() > 3 * rows[bottom - 3:bottom + 1].sum() > 0  # bar, then foot
+
+
+@pytest.mark.parametrize("com, size, want", [(10.0, 20, 4), (2.0, 20, 8), (18.0, 20, 0),
+                                             (0.0, 1, 14), (13.5, 28, 0), (-20.0, 3, 25)])
+def test_centring_offset_is_clamped_to_the_frame(com: float, size: int, want: int) -> None:
+    off = datasets.centring_offset(com, size)
+    assert off == want and 0 <= off and off + size <= datasets.FRAME
+    with pytest.raises(ValueError):
+        datasets.centring_offset(5.0, 29)

@@ -181,6 +181,85 @@ def test_a_large_valid_upload_stays_in_memory(client: TestClient,
     assert post_image(client, data)["edl"]["u"] > 0
 
 
+# -- a real server: what common HTTP clients read -----------------------------------------------
+@pytest.fixture(scope="module")
+def live_url(webapp_data_dir: Path, tiny_renders: Path) -> Iterator[str]:
+    """The app under uvicorn in a thread on a free loopback port (TestClient never opens a
+    socket, so it cannot show what a client on a real connection reads)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    app = create_app(Settings(data=webapp_data_dir, renders=tiny_renders,
+                              lectures=ROOT / "scenes" / "lectures"))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+def _urllib_post(url: str, body: bytes, ctype: str) -> tuple[int, dict]:
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": ctype})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as exc:  # a 4xx read as an answer, not a broken connection
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.mark.parametrize("kind", ["raw", "multipart"])
+def test_urllib_reads_the_413_of_an_11_mb_upload(live_url: str, kind: str) -> None:
+    """Python's urllib sends the whole body before it reads: a server that answers 413 and
+    closes early shows it a broken connection (ConnectionResetError / BrokenPipeError). The
+    server reads and discards the body, then answers the JSON error."""
+    big = b"\x89PNG\r\n\x1a\n" + bytes(np.random.default_rng(0).integers(0, 256, 11 * 2**20,
+                                                                       dtype=np.uint8))
+    if kind == "raw":
+        body, ctype = big, "image/png"
+    else:
+        head = (b'--b0undary\r\nContent-Disposition: form-data; name="image"; '
+                b'filename="photo.png"\r\nContent-Type: image/png\r\n\r\n')
+        body, ctype = head + big + b"\r\n--b0undary--\r\n", "multipart/form-data; boundary=b0undary"
+    status, doc = _urllib_post(live_url + "/api/predict", body, ctype)
+    assert status == 413 and doc["error"] == "too_large", doc
+    assert "10 MB" in doc["detail"]
+    # the server is fine afterwards, and still answers a normal upload
+    status, doc = _urllib_post(live_url + "/api/predict", vertical_stroke_png(), "image/png")
+    assert status == 200 and doc["softmax"]["prediction"] == 1
+
+
+def test_a_body_past_the_drain_bound_is_refused_at_once(live_url: str) -> None:
+    """Past webapp.upload.DRAIN_BYTES the server does not read: it answers from the headers."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from webapp.upload import DRAIN_BYTES
+
+    u = urlsplit(live_url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn.putrequest("POST", "/api/predict")
+    conn.putheader("Content-Type", "image/png")
+    conn.putheader("Content-Length", str(DRAIN_BYTES + 1))
+    conn.endheaders()
+    r = conn.getresponse()
+    assert r.status == 413 and json.loads(r.read())["error"] == "too_large"
+    conn.close()
+
+
 def test_openapi_documents_the_response_model(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     ok = spec["paths"]["/api/predict"]["post"]["responses"]["200"]["content"]["application/json"]
@@ -243,7 +322,7 @@ def test_nothing_rendered_still_serves(webapp_data_dir: Path, tmp_path: Path) ->
 
 
 def test_page_has_no_external_asset(client: TestClient) -> None:
-    for path in ("/", "/static/app.js", "/static/style.css"):
+    for path in ("/", "/static/app.js", "/static/numbers.js", "/static/style.css"):
         text = client.get(path).text
         assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
         assert "https://" not in text and "//cdn" not in text, path
@@ -256,10 +335,53 @@ def test_wording_follows_the_lecture_yaml(client: TestClient) -> None:
     words = client.get("/api/wording").json()
     en = yaml.safe_load((ROOT / "scenes/lectures/default.yaml").read_text())
     zh = yaml.safe_load((ROOT / "scenes/lectures/zh.yaml").read_text())
-    assert words["en"]["rot_edl"] == en["comparison"]["text"]["rotation_edl_series"]
-    assert words["zh"]["rot_edl"] == zh["comparison"]["text"]["rotation_edl_series"]
+    assert words["en"]["rot_softmax"] == en["comparison"]["text"]["rotation_softmax_series"]
+    assert words["zh"]["rot_softmax"] == zh["comparison"]["text"]["rotation_softmax_series"]
     assert words["zh"]["seq_edl_pass"] == zh["edl_pass"]["title"]
     assert set(words["en"]) == set(words["zh"])
+
+
+def test_rotation_legend_names_what_the_plot_draws(client: TestClient) -> None:
+    """The page plots EDL's u (/api/rotate's edl_u), so its legend says u, in its own words:
+    not the lecture's sequence-4 string, which names the 1 − u that the video plots."""
+    words = client.get("/api/wording").json()
+    assert words["en"]["rot_edl"] == "EDL: uncertainty u"
+    assert words["zh"]["rot_edl"] == "EDL：不确定度 u"
+    for lang in ("en", "zh"):
+        assert "1 − u" not in words[lang]["rot_edl"] and "1 - u" not in words[lang]["rot_edl"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_registered_sequence_has_a_title(client: TestClient, lang: str) -> None:
+    """Every sequence of contract.sequences (not a hand-kept list) is titled on the page with
+    its lecture file's title, never a slug like "seq_inside_network"."""
+    import yaml
+
+    from contract.sequences import SEQUENCES, TITLE
+    from webapp.wording import LECTURE_FILES
+
+    words = client.get("/api/wording").json()[lang]
+    doc = yaml.safe_load((ROOT / "scenes/lectures" / LECTURE_FILES[lang]).read_text())
+    base = yaml.safe_load((ROOT / "scenes/lectures/default.yaml").read_text())
+    assert "inside_network" in SEQUENCES  # the one the hand-kept list had left out
+    for name in (*SEQUENCES, TITLE.name):
+        title = words.get(f"seq_{name}", "")
+        assert title.strip() and "_" not in title and not title.startswith("seq"), (name, title)
+        if name in SEQUENCES:
+            want = (doc.get(name) or {}).get("title") or base[name]["title"]
+            assert title == want.replace("\n", " "), (name, title, want)
+    if lang == "zh":
+        assert words["seq_inside_network"] == "5. 走进训练好的网络"
+
+
+def test_a_lecture_without_titles_gets_words_not_slugs(tmp_path: Path) -> None:
+    from contract.sequences import SEQUENCES
+    from webapp import wording
+
+    words = wording.load(tmp_path)  # no lecture file at all
+    for lang in wording.LANGUAGES:
+        for name in SEQUENCES:
+            assert words[lang][f"seq_{name}"] == name.replace("_", " ").capitalize()
 
 
 def test_missing_models_say_what_to_run(tmp_path: Path) -> None:

@@ -102,9 +102,11 @@ def draw_vertical_stroke(pg) -> None:  # noqa: ANN001
 
 
 def wait_for_u(pg, previous: str = "–") -> float:  # noqa: ANN001
+    """EDL's u once its text changes from ``previous``: the value drawn (data-value), since the
+    text may be a bound such as "< 0.001"."""
     pg.wait_for_function("prev => document.getElementById('edl-u').textContent !== prev",
                          arg=previous)
-    return float(pg.text_content("#edl-u"))
+    return float(pg.get_attribute("#edl-u", "data-value"))
 
 
 def test_draw_a_one_both_models_answer(page, tmp_path: Path) -> None:  # noqa: ANN001
@@ -145,8 +147,9 @@ def _fashion_png(path: Path) -> Path:
 def test_upload_fashion_gets_higher_u(page, tmp_path: Path) -> None:  # noqa: ANN001
     draw_vertical_stroke(page)
     u_digit = wait_for_u(page)
+    shown = page.text_content("#edl-u")
     page.set_input_files("#upload", str(_fashion_png(tmp_path / "dress.png")))
-    u_fashion = wait_for_u(page, f"{u_digit:.3f}")
+    u_fashion = wait_for_u(page, shown)
     assert u_fashion > u_digit + 0.2
     assert "u = " in page.text_content("#sentence")
 
@@ -232,3 +235,303 @@ def test_touch_and_pen_draw(browser, base_url: str) -> None:  # noqa: ANN001
                                               "clickCount": 1, "pointerType": "pen", "force": 0.8})
     assert 0 < wait_for_u(pg) < 1 and u_touch < 1
     ctx.close()
+
+
+# -- one rounding rule: numbers.js is contract/numbers.py --------------------------------------
+def _rule_rows() -> list[tuple[str, float, dict, str]]:
+    """EXAMPLES, then values where rounding is easy to get wrong (exact binary ties, which
+    toFixed rounds up and Python to even; values next to the bounds), then random ones."""
+    from contract import numbers as cn
+
+    rows = list(cn.EXAMPLES)
+    rng = np.random.default_rng(19)
+    values = [0.125, 0.375, -0.125, 0.5, 1.5, 2.5, 0.995, 0.9995, 0.99995, 0.005, 0.0005,
+              -0.0005, 0.00049999, 0.9994999, 1 - 1e-16, 1e-30, 5e-324, -0.0, 12.345, 0.00095,
+              *rng.random(60), *(1 - rng.random(40) ** 6), *(rng.random(40) ** 6),
+              *rng.uniform(-3, 3, 40), *np.round(rng.random(40), 3)]
+    for v in map(float, values):
+        for rule, kw in (("unit", {}), ("unit", {"digits": 3}), ("unit", {"most": 5}),
+                         ("signed", {}), ("signed", {"digits": 1, "most": 4}),
+                         ("percent", {}), ("percent", {"digits": 0})):
+            rows.append((rule, v, kw, getattr(cn, rule)(v, **kw)))
+    return rows
+
+
+def test_numbers_js_gives_the_python_rule_strings(page) -> None:  # noqa: ANN001
+    from contract import numbers as cn
+
+    rows = _rule_rows()
+    for rule, v, kw, want in cn.EXAMPLES:  # the table itself is the Python rule's
+        assert getattr(cn, rule)(v, **kw) == want
+    got = page.evaluate("rows => rows.map(([r, v, k]) => Numbers[r](v, k))",
+                        [[r, v, kw] for r, v, kw, _ in rows])
+    bad = [(r, v, kw, want, g) for (r, v, kw, want), g in zip(rows, got) if g != want]
+    assert bad == [], bad[:10]
+    assert len(rows) > 1500
+    # and its false_certainty is the Python one
+    cases = [["1.00", 0.9996], ["> 0.999", 0.9996], ["0.00", 0.0], ["100.0%", 0.9999],
+             [".00", 0.001], ["0.000", 0.0001], ["−0.00", -0.001], ["1", 1.0]]
+    assert page.evaluate("cs => cs.map(([t, v]) => Numbers.falseCertainty(t, v))", cases) == \
+        [cn.false_certainty(t, v) for t, v in cases]
+
+
+def _shown_numbers(pg) -> list[tuple[str, str, float]]:  # noqa: ANN001
+    """(where, text, value) of every number the result drew with its value: bars, belief
+    segments, the EDL table, u; and the tooltips of bars and segments."""
+    import re
+
+    rows = pg.evaluate("""() => Array.from(document.querySelectorAll('#try [data-value]'))
+        .filter((e) => e.tagName.toLowerCase() !== 'circle')
+        .map((e) => [e.id || e.className, e.textContent, +e.dataset.value])""")
+    out = []
+    for where, text, value in rows:
+        if where.startswith("seg"):
+            text = re.sub(r"^(b\d|u) ", "", text)  # "b1 0.95": its label, then the number
+        out.append((where, text, value))
+    return out
+
+
+def _check_no_false_certainty(pg, result: dict) -> list[tuple[str, str, float]]:  # noqa: ANN001
+    import re
+
+    from contract.numbers import false_certainty
+
+    shown = _shown_numbers(pg)
+    assert len(shown) >= 10 + 10 + 20 + 1  # bars of both models, the table's b and p̂, u
+    values = {*result["softmax"]["probs"], *result["edl"]["probs"], *result["edl"]["belief"],
+              result["edl"]["u"]}
+    for where, text, value in shown:
+        assert any(abs(value - v) < 1e-9 for v in values), (where, text, value)  # the API's
+        assert not false_certainty(text, value), (where, text, value)
+    tips = pg.evaluate("""() => Array.from(document.querySelectorAll(
+        '#softmax-bars .bar, #edl-bars .bar')).map((e) => e.title)""")
+    probs = result["softmax"]["probs"] + result["edl"]["probs"]
+    for tip, value in zip(tips, probs):
+        assert not false_certainty(tip.split(": ", 1)[1], value), (tip, value)
+    sentence = pg.text_content("#sentence")
+    p = re.search(r"\((.+?)\)", sentence).group(1)
+    u = re.search(r"u = (.+?)\.?$", sentence).group(1)
+    assert not false_certainty(p, max(result["softmax"]["probs"])), sentence
+    assert not false_certainty(u, result["edl"]["u"]), sentence
+    return shown
+
+
+def test_no_false_certainty_after_a_prediction(page) -> None:  # noqa: ANN001
+    """The drawn 1 as the models answer it, then the same answer pushed to the bounds (p =
+    0.99996, beliefs of 0.0002, exact zeros and an exact one): nothing prints as 0.00 or 1.00
+    unless the API's value is exactly 0 or 1, and exact values still print exactly."""
+    with page.expect_response("**/api/predict**") as info:
+        draw_vertical_stroke(page)
+    real = info.value.json()
+    wait_for_u(page)
+    _check_no_false_certainty(page, real)
+
+    def extreme(route) -> None:  # noqa: ANN001
+        doc = route.fetch().json()
+        doc["softmax"]["probs"] = [0.0, 0.99996, 0.00002, 0.00001, 0.000004, 0.000003,
+                                   0.000002, 0.000001, 0.0, 0.0]
+        doc["softmax"]["prediction"] = 1
+        e = doc["edl"]
+        e["belief"] = [0.0002, 0.9993, 0.0001, 0.0, 0.0, 0.0, 0.00004, 0.0, 0.0, 0.0]
+        e["u"] = 1 - sum(e["belief"])
+        e["probs"] = [0.0004, 0.9951, 0.004, 0.0001, 0.0001, 0.0001, 0.0001, 0.0001, 0.0001,
+                      0.0]
+        route.fulfill(json=doc)
+
+    page.route("**/api/predict**", extreme)
+    page.click("#clear")
+    with page.expect_response("**/api/predict**") as info:
+        draw_vertical_stroke(page)
+    pushed = info.value.json()
+    wait_for_u(page)
+    shown = _check_no_false_certainty(page, pushed)
+    texts = {t for _, t, _ in shown}
+    assert {">.999", "<.001", ".995", ".004"} <= texts, texts  # the bars' short forms
+    assert "> 0.999" in page.text_content("#sentence")
+    assert ".00" in texts  # the exact zeros print as zeros
+
+    def one_hot(route) -> None:  # noqa: ANN001
+        doc = route.fetch().json()
+        doc["softmax"]["probs"] = [0.0, 1.0] + [0.0] * 8
+        route.fulfill(json=doc)
+
+    page.unroute("**/api/predict**")
+    page.route("**/api/predict**", one_hot)
+    page.click("#clear")
+    with page.expect_response("**/api/predict**") as info:
+        draw_vertical_stroke(page)
+    wait_for_u(page)
+    _check_no_false_certainty(page, info.value.json())
+    assert page.text_content("#softmax-bars .bar.pred .val") == "1.00"  # exactly 1: 1.00
+
+
+# -- photos of any size -------------------------------------------------------------------------
+def _phone_photo(path: Path) -> Path:
+    """A 4000 x 3000 JPEG of a dark 4 written on light, noisy paper: at least 12 MB."""
+    from PIL import ImageDraw
+
+    rng = np.random.default_rng(4)
+    paper = Image.new("L", (4000, 3000), 228)
+    ImageDraw.Draw(paper).line([(1500, 600), (1300, 1700), (2300, 1700)], fill=30, width=170,
+                               joint="curve")
+    ImageDraw.Draw(paper).line([(2000, 900), (2000, 2500)], fill=30, width=170)
+    base = np.asarray(paper.convert("RGB"), np.float32)
+    noisy = np.clip(base + rng.normal(0, 9, base.shape), 0, 255).astype(np.uint8)
+    Image.fromarray(noisy).save(path, "JPEG", quality=97, subsampling=0)
+    assert path.stat().st_size >= 12 * 2**20, path.stat().st_size
+    return path
+
+
+SPY_ON_UPLOADS = """() => {
+    // Chromium does not show a file body to the test: record what the page's fetch sends.
+    const send = window.fetch;
+    window.__sent = [];
+    window.fetch = async (url, opts) => {
+      const f = opts && opts.body instanceof FormData ? opts.body.get('image') : null;
+      if (f) {
+        const bmp = await createImageBitmap(f).catch(() => null);
+        const bytes = f.size < 65536 ? Array.from(new Uint8Array(await f.arrayBuffer())) : null;
+        window.__sent.push({ url: String(url), size: f.size, type: f.type, name: f.name,
+                             width: bmp && bmp.width, height: bmp && bmp.height, bytes });
+      }
+      return send(url, opts);
+    };
+}"""
+
+
+def test_a_12_mb_photo_through_the_page_gets_a_prediction(page, tmp_path: Path) -> None:  # noqa: ANN001
+    """The server refuses over 10 MB; the page downsizes the picture in a canvas (longest side
+    1024 px) before it sends it, so the photo gets an answer."""
+    from webapp.images import MAX_BYTES
+
+    photo = _phone_photo(tmp_path / "phone.jpg")
+    assert photo.stat().st_size > MAX_BYTES
+    page.evaluate(SPY_ON_UPLOADS)
+    with page.expect_response("**/api/predict**") as resp:
+        page.set_input_files("#upload", str(photo))
+    assert resp.value.status == 200, resp.value.text()
+    [sent] = page.evaluate("window.__sent")
+    assert sent["type"] == "image/jpeg" and sent["name"] == "phone.jpg"
+    assert (sent["width"], sent["height"]) == (1024, 768)  # longest side 1024, same shape
+    assert sent["size"] < 2 * 2**20
+    wait_for_u(page)
+    assert page.is_hidden("#error")
+    assert page.text_content("#softmax-pred").strip()[-1].isdigit()
+    assert page.text_content("#edl-pred").strip()[-1].isdigit()
+    assert "u = " in page.text_content("#sentence")
+
+
+def test_a_small_picture_goes_unchanged(page, tmp_path: Path) -> None:  # noqa: ANN001
+    path = _fashion_png(tmp_path / "dress.png")
+    page.evaluate(SPY_ON_UPLOADS)
+    with page.expect_response("**/api/predict**"):
+        page.set_input_files("#upload", str(path))
+    [sent] = page.evaluate("window.__sent")
+    assert bytes(sent["bytes"]) == path.read_bytes() and sent["name"] == "dress.png"
+    wait_for_u(page)
+
+
+# -- the platform says what it draws -------------------------------------------------------------
+def test_rotation_plot_draws_what_its_legend_names(page) -> None:  # noqa: ANN001
+    """Each plotted EDL point is the API's u at its angle (read from the point's data-value and
+    from its position on the axis), and the legend names u in the page's own words."""
+    draw_vertical_stroke(page)
+    wait_for_u(page)
+    with page.expect_response("**/api/rotate") as info:
+        page.click("#rotate")
+    api = info.value.json()
+    page.wait_for_selector("#rotate-plot circle.dot.edl")
+    words = page.evaluate("() => fetch('/api/wording').then((r) => r.json())")
+    for cls, want in (("edl", api["edl_u"]), ("softmax", api["softmax_confidence"])):
+        pts = page.evaluate(f"""() => Array.from(document.querySelectorAll(
+            '#rotate-plot circle.dot.{cls}')).map((c) => [+c.dataset.angle, +c.dataset.value,
+            +c.getAttribute('cy')])""")
+        assert [a for a, _, _ in pts] == api["angles"]
+        for (_, value, cy), v in zip(pts, want):
+            assert abs(value - v) < 0.01
+            on_axis = 1 - (cy - 40) / (300 - 40 - 46)  # the plot's y(v), inverted
+            assert abs(on_axis - v) < 0.01, (cls, on_axis, v)
+    legend = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#rotate-plot text.legend')).map((t) => t.textContent)""")
+    assert legend == [words["en"]["rot_softmax"], words["en"]["rot_edl"]]
+    assert legend[1] == "EDL: uncertainty u" and "1 − u" not in legend[1]
+    page.locator("#rotate-out").screenshot(path="/tmp/rotation.png")
+    page.click("#lang")
+    legend = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#rotate-plot text.legend')).map((t) => t.textContent)""")
+    assert legend[1] == words["zh"]["rot_edl"] == "EDL：不确定度 u"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_every_video_has_a_real_title(browser, models_dir: Path, tiny_renders: Path,  # noqa: ANN001
+                                      tmp_path: Path, locale: str) -> None:
+    """A render of every registered sequence: the video list titles each one (en and zh)."""
+    import json
+    import shutil
+
+    from contract.sequences import SEQUENCES
+
+    renders = tmp_path / "renders"
+    shutil.copytree(tiny_renders / "default", renders / "default")
+    manifest = renders / "default" / "manifest.json"
+    doc = json.loads(manifest.read_text())
+    video = next(e for e in doc["files"] if e["kind"] == "video")
+    doc["files"] = [e for e in doc["files"] if e["kind"] != "video"] + \
+        [{**video, "sequence": name} for name in SEQUENCES]
+    manifest.write_text(json.dumps(doc))
+    for url in serve(models_dir, renders):
+        ctx = browser.new_context(locale=locale)
+        pg = ctx.new_page()
+        pg.goto(url)
+        pg.wait_for_selector("body[data-ready='1']")
+        words = pg.evaluate("() => fetch('/api/wording').then((r) => r.json())")
+        lang = "zh" if locale.startswith("zh") else "en"
+        titles = pg.evaluate("""() => Array.from(document.querySelectorAll('#video-pick option'))
+                                .map((o) => o.textContent)""")
+        assert titles == [words[lang][f"seq_{n}"] for n in SEQUENCES]
+        for t in titles:
+            assert not t.startswith("seq_") and "_" not in t, t
+        assert titles[-1] == ("5. 走进训练好的网络" if lang == "zh" else "5. Inside the trained networks")
+        ctx.close()
+
+
+def _renders_of(tiny_renders: Path, root: Path, folders: dict[str, tuple[str, str]]) -> Path:
+    """Copies of the tiny render, one per folder: {folder: (language, lecture file)}."""
+    import json
+    import shutil
+
+    for name, (lang, lecture) in folders.items():
+        shutil.copytree(tiny_renders / "default", root / name)
+        manifest = root / name / "manifest.json"
+        doc = json.loads(manifest.read_text())
+        doc.update(language=lang, lecture=lecture)
+        manifest.write_text(json.dumps(doc))
+    return root
+
+
+def test_the_page_opens_on_its_languages_default_lecture(browser, models_dir: Path,  # noqa: ANN001
+                                                         tiny_renders: Path, tmp_path: Path) -> None:
+    """Folders that sort before the defaults (a_first, b_zh_other) are not what the page opens."""
+    renders = _renders_of(tiny_renders, tmp_path / "renders", {
+        "a_first": ("en", "scenes/lectures/example_digit3.yaml"),
+        "b_zh_other": ("zh", "elsewhere/my_zh.yaml"),
+        "default": ("en", "scenes/lectures/default.yaml"),
+        "zh": ("zh", "scenes/lectures/zh.yaml")})
+    for url in serve(models_dir, renders):
+        for locale, want in (("en-US", "default"), ("zh-CN", "zh")):
+            ctx = browser.new_context(locale=locale)
+            pg = ctx.new_page()
+            pg.goto(url)
+            pg.wait_for_selector("body[data-ready='1']")
+            flags = pg.evaluate("""() => fetch('/api/lectures').then((r) => r.json())
+                                   .then((ls) => ls.map((l) => [l.id, l.default]))""")
+            assert flags == [["a_first", False], ["b_zh_other", False], ["default", True],
+                             ["zh", True]]
+            picked = pg.evaluate("""() => { const s = document.getElementById('lecture-pick');
+                                    return s.options[s.selectedIndex].textContent; }""")
+            assert picked.startswith(want + " ("), (locale, picked)
+            assert f"/media/{want}/" in pg.evaluate("document.getElementById('video').src")
+            pg.click("#lang")  # the other language: its default lecture
+            other = "zh" if want == "default" else "default"
+            assert f"/media/{other}/" in pg.evaluate("document.getElementById('video').src")
+            ctx.close()

@@ -86,6 +86,9 @@ async def wording(request: Request) -> dict[str, dict[str, str]]:
 
 @router.get("/lectures", summary="The rendered lectures and their videos")
 async def lecture_list(request: Request) -> list[dict[str, Any]]:
-    return [{"id": lec.id, "language": lec.language, "videos": lec.videos}
-            for lec in _state(request).lectures(rescan=True)]
+    """Each lecture says whether it is its language's default (the page opens on that one)."""
+    st = _state(request)
+    return [{"id": lec.id, "language": lec.language,
+             "default": lec.is_default(st.settings.lectures), "videos": lec.videos}
+            for lec in st.lectures(rescan=True)]
 

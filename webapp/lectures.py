@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from .wording import LECTURE_FILES
+
+ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = "manifest.json"
 MEDIA_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".vtt": "text/vtt",
                ".png": "image/png"}
@@ -31,6 +34,21 @@ class Lecture:
     language: str
     files: dict[int, MediaFile]
     videos: list[dict[str, Any]]
+    source: str = ""  # the lecture YAML that rendered it, as the manifest names it
+
+    def is_default(self, lectures_dir: Path) -> bool:
+        """Whether this is the render of its language's default lecture (default.yaml for en,
+        zh.yaml for zh): the manifest names that file, or, naming none, the folder is the one
+        the renderer gives it (renders/<file's stem>/)."""
+        name = LECTURE_FILES.get(self.language)
+        if name is None:
+            return False
+        default = lectures_dir / name
+        if self.source:
+            source = Path(self.source)
+            source = source if source.is_absolute() else ROOT / source
+            return source.resolve() == default.resolve()
+        return self.id == default.stem
 
 
 def scan(renders: Path) -> list[Lecture]:
@@ -62,7 +80,7 @@ def _read(manifest: Path) -> Optional[Lecture]:
             files[i] = media
     urls = {i: f"/media/{lecture_id}/{i}" for i in files}
     return Lecture(lecture_id, str(doc.get("language") or "en"), files,
-                   _videos(entries, files, urls))
+                   _videos(entries, files, urls), str(doc.get("lecture") or ""))
 
 
 def _media(folder: Path, entry: Any) -> Optional[MediaFile]:

@@ -1,4 +1,4 @@
-"""The page and its two assets (held in memory), and the lecture media (by manifest number)."""
+"""The page and its three assets (held in memory), and the lecture media (by manifest number)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +10,8 @@ from .errors import ApiError
 
 router = APIRouter()
 
-ASSETS = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+ASSETS = {"app.js": "text/javascript; charset=utf-8", "numbers.js": "text/javascript; charset=utf-8",
+          "style.css": "text/css; charset=utf-8"}
 
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -33,6 +34,11 @@ async def index() -> HTMLResponse:
 @router.get("/static/app.js", include_in_schema=False)
 async def app_js() -> Response:
     return Response(ASSET_BYTES["app.js"], media_type=ASSETS["app.js"])
+
+
+@router.get("/static/numbers.js", include_in_schema=False)
+async def numbers_js() -> Response:
+    return Response(ASSET_BYTES["numbers.js"], media_type=ASSETS["numbers.js"])
 
 
 @router.get("/static/style.css", include_in_schema=False)

@@ -2,7 +2,12 @@
 
 Read and parsed in memory only. Starlette's own form parser spools parts over 1 MB to a
 temporary file; the platform promises to write nothing to disk, so it parses the multipart body
-itself with python-multipart's streaming parser, after capping the body's size."""
+itself with python-multipart's streaming parser, after capping the body's size.
+
+A body over the limit is still read to its end (and thrown away, never held) up to
+:data:`DRAIN_BYTES`, and only then refused with 413: a server that answers before reading the
+body and closes the connection is seen by Python's urllib, and by browsers mid-upload, as a
+broken connection instead of the message. Past DRAIN_BYTES it answers at once."""
 from __future__ import annotations
 
 from python_multipart.exceptions import MultipartParseError
@@ -15,6 +20,7 @@ from .images import MAX_BYTES
 FIELD = "image"
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around a 10 MB image
 RAW_TYPES = ("application/octet-stream",)  # besides image/*
+DRAIN_BYTES = 64 * 1024 * 1024  # an oversized body is read and discarded up to this, then 413
 
 
 async def image_bytes(request: Request) -> bytes:
@@ -32,19 +38,29 @@ async def image_bytes(request: Request) -> bytes:
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, refused as soon as it passes ``limit`` (never held beyond limit + one chunk)."""
+    """The body, refused with 413 when it passes ``limit`` (never held beyond limit + one
+    chunk): the rest is read and discarded first, up to :data:`DRAIN_BYTES`, so that the client
+    is listening when the answer comes."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(int(declared))
-    chunks, size = [], 0
+    if declared.isdigit() and int(declared) > DRAIN_BYTES:
+        raise _too_large(int(declared))  # too big even to drain: answer now
+    chunks, size, over = [], 0, declared.isdigit() and int(declared) > limit
     try:
         async for chunk in request.stream():
             size += len(chunk)
-            if size > limit:
-                raise _too_large(size)
+            if over or size > limit:
+                over = True
+                chunks.clear()  # discard: only the count is kept
+                if size > DRAIN_BYTES:
+                    break
+                continue
             chunks.append(chunk)
     except ClientDisconnect as exc:
+        if over:  # it stopped sending what we refuse anyway: the 413 is still the answer
+            raise _too_large(max(size, int(declared) if declared.isdigit() else 0)) from exc
         raise ApiError(400, "incomplete_body", "the client stopped sending the body") from exc
+    if over:
+        raise _too_large(max(size, int(declared) if declared.isdigit() else 0))
     body = b"".join(chunks)
     if not body:
         raise ApiError(400, "empty_body", "the request has no image: the body is empty")

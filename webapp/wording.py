@@ -8,20 +8,20 @@ from typing import Any
 
 import yaml
 
+from contract.sequences import SEQUENCES, TITLE
+
 LANGUAGES = ("en", "zh")
 #: The lecture file of each language, in scenes/lectures/ (zh.yaml leaves out what it keeps
 #: from default.yaml, exactly as the renderer reads it).
 LECTURE_FILES = {"en": "default.yaml", "zh": "zh.yaml"}
 BASE_FILE = "default.yaml"
 
-#: page key -> dotted key in the lecture YAML
+#: page key -> dotted key in the lecture YAML; every registered sequence's title is one
+#: ("seq_<name>": "<name>.title"), so a sequence added to contract.sequences gets its title here
 FROM_LECTURE = {
     "course": "title_card.course",
     "lecture_title": "title_card.title",
-    "seq_cnn_forward_pass": "cnn_forward_pass.title",
-    "seq_overconfidence": "overconfidence.title",
-    "seq_edl_pass": "edl_pass.title",
-    "seq_comparison": "comparison.title",
+    **{f"seq_{name}": f"{name}.title" for name in SEQUENCES},
     "softmax": "comparison.text.model_softmax",
     "edl": "comparison.text.model_edl",
     "probs": "cnn_forward_pass.text.sm_probs",
@@ -30,7 +30,6 @@ FROM_LECTURE = {
     "entropy": "comparison.text.entropy_label",
     "angle": "comparison.text.angle_label",
     "rot_softmax": "comparison.text.rotation_softmax_series",
-    "rot_edl": "comparison.text.rotation_edl_series",
     "softmax_says": "comparison.text.softmax_says",
     "fm_maps": "cnn_forward_pass.text.fm_maps",
     "why_no_room": "overconfidence.text.why_no_room",
@@ -48,6 +47,7 @@ OWN: dict[str, dict[str, str]] = {
         "video": "Video",
         "whole_lecture": "Whole lecture",
         "title_card": "Title card",
+        f"seq_{TITLE.name}": "Title card",
         "chapters": "Chapters",
         "sections": "Section clips",
         "subtitles": "Subtitles",
@@ -69,6 +69,8 @@ OWN: dict[str, dict[str, str]] = {
         "rotate": "Rotate my digit 0–180°",
         "rotate_title": "Your digit, rotated (the paper's Figure 1)",
         "rotate_hint": "One request: the server rotates the 28 × 28 input and asks both models.",
+        # the page's own: the plot draws u itself (the lecture's sequence 4 plots 1 − u)
+        "rot_edl": "EDL: uncertainty u",
         "rot_edl_phat": "EDL: highest p̂",
         "conv1_title": "conv1 feature maps of your digit (after ReLU)",
         "error": "The server refused this input: {detail}",
@@ -85,6 +87,7 @@ OWN: dict[str, dict[str, str]] = {
         "video": "视频",
         "whole_lecture": "完整讲座",
         "title_card": "片头",
+        f"seq_{TITLE.name}": "片头",
         "chapters": "章节",
         "sections": "分节片段",
         "subtitles": "字幕",
@@ -106,6 +109,7 @@ OWN: dict[str, dict[str, str]] = {
         "rotate": "把我的数字旋转 0–180°",
         "rotate_title": "旋转你的数字（论文中的图 1）",
         "rotate_hint": "只发一次请求：服务器旋转 28 × 28 的输入，再交给两个模型。",
+        "rot_edl": "EDL：不确定度 u",
         "rot_edl_phat": "EDL：最大 p̂",
         "conv1_title": "你的数字在 conv1 的特征图（ReLU 之后）",
         "error": "服务器拒绝了这个输入：{detail}",
@@ -125,8 +129,15 @@ def load(lectures_dir: Path) -> dict[str, dict[str, str]]:
             value = _get(doc, dotted)
             if isinstance(value, str) and value.strip():
                 words[key] = value.replace("\n", " ")
+        for name in SEQUENCES:  # a lecture file without the title: still words, not a slug
+            words.setdefault(f"seq_{name}", fallback_title(name))
         out[lang] = words
     return out
+
+
+def fallback_title(name: str) -> str:
+    """``inside_network`` -> ``Inside network``: only when no lecture file titles it."""
+    return name.replace("_", " ").strip().capitalize() or name
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

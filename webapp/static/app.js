@@ -34,7 +34,9 @@ function applyWords() {
 function videoTitle(v) {
   if (v.sequence === "lecture") return w("whole_lecture");
   if (v.sequence === "title_card") return w("title_card");
-  return w("seq_" + v.sequence);
+  const key = "seq_" + v.sequence;
+  const title = w(key);  // every registered sequence has one (webapp/wording.py)
+  return title !== key ? title : v.sequence.replace(/_/g, " ");
 }
 
 function fmtTime(s) {
@@ -106,14 +108,20 @@ function selectVideo(video) {
   renderLecturePickers();
 }
 
+function ownLecture(lang) {
+  // The default lecture of the language (default.yaml for en, zh.yaml for zh), else any lecture
+  // rendered in it; never merely the first folder found.
+  return state.lectures.find((l) => l.language === lang && l.default) ||
+         state.lectures.find((l) => l.language === lang) || null;
+}
+
 async function loadLectures() {
   try {
     state.lectures = await (await fetch("/api/lectures")).json();
   } catch (e) {
     state.lectures = [];
   }
-  // The lecture in the page's language first, when there is one.
-  state.lecture = state.lectures.find((l) => l.language === state.lang) || state.lectures[0] || null;
+  state.lecture = ownLecture(state.lang) || state.lectures[0] || null;
   if (state.lecture) selectVideo(state.lecture.videos[0]);
   renderLecturePickers();
 }
@@ -169,6 +177,42 @@ function stroke(a, b, ev) {
   ctx.stroke();
 }
 
+// ---- photos of any size -------------------------------------------------------------------
+const MAX_SIDE = 1024;  // the longest side sent: the models see 28 x 28, a phone photo is 4000
+const SEND_AS_IS = 2 * 1024 * 1024;  // a small picture that fits goes unchanged (bytes)
+
+async function downsize(file) {
+  // A chosen picture is drawn on a canvas at most MAX_SIDE px on its longest side and sent as
+  // PNG (keeps transparency: the preprocessing reads it) or, for JPEG photos, as JPEG. What the
+  // browser cannot decode goes as it is: the server then says what is wrong with it.
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch (e) {
+    return file;
+  }
+  const { width, height } = bitmap;
+  const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
+  if (scale === 1 && file.size <= SEND_AS_IS) {
+    bitmap.close();
+    return file;
+  }
+  const c = document.createElement("canvas");
+  c.width = Math.max(1, Math.round(width * scale));
+  c.height = Math.max(1, Math.round(height * scale));
+  const g = c.getContext("2d");
+  g.imageSmoothingEnabled = true;
+  g.imageSmoothingQuality = "high";
+  g.drawImage(bitmap, 0, 0, c.width, c.height);
+  bitmap.close();
+  const jpeg = file.type === "image/jpeg";
+  const type = jpeg ? "image/jpeg" : "image/png";
+  const blob = await new Promise((ok) => c.toBlob(ok, type, 0.92));
+  if (!blob) return file;
+  const stem = (file.name || "photo").replace(/\.[^.]*$/, "");
+  return new File([blob], stem + (jpeg ? ".jpg" : ".png"), { type });
+}
+
 // ---- talking to the server ----------------------------------------------------------------
 async function post(path, blob) {
   const form = new FormData();
@@ -219,8 +263,19 @@ function renderError() {
 }
 
 // ---- results ------------------------------------------------------------------------------
-const f3 = (x) => x.toFixed(3);
-const f2 = (x) => x.toFixed(2);
+// Every probability, belief, u and share goes through numbers.js, contract/numbers.py's rule:
+// a value that is not exactly 0 or 1 never reads 0.00 or 1.00.
+const { unit, signed } = window.Numbers;
+const u3 = (x) => unit(x, { digits: 3 });
+// In a narrow bar: "0.995" as ".995", "> 0.999" as ">.999" (same digits, the rule's bounds).
+const short = (text) => text.replace(/^([<>]?) ?0\./, "$1.");
+
+function numberText(el, text, value) {
+  // The value drawn beside its text: the browser tests compare the two.
+  el.textContent = text;
+  el.dataset.value = String(value);
+  return el;
+}
 
 function drawGrid(canvas, grid, colour) {
   const h = grid.length, wd = grid[0].length;
@@ -253,13 +308,13 @@ function bars(el, values, pred, cls) {
   el.replaceChildren(...values.map((v, k) => {
     const col = document.createElement("div");
     col.className = "bar" + (k === pred ? " pred" : "");
-    col.title = k + ": " + f3(v);
+    col.title = k + ": " + u3(v);
     const fillEl = document.createElement("div");
     fillEl.className = "fill " + cls;
     fillEl.style.height = (100 * v).toFixed(1) + "%";
     const val = document.createElement("span");
     val.className = "val";
-    val.textContent = v >= 0.995 ? "1.00" : v.toFixed(2).replace(/^0/, "");
+    numberText(val, short(unit(v)), v);
     const lab = document.createElement("span");
     lab.className = "lab";
     lab.textContent = k;
@@ -276,28 +331,33 @@ function stackedBar(el, belief, u, pred) {
     const s = document.createElement("div");
     s.className = "seg " + p.cls;
     s.style.width = (100 * p.v).toFixed(2) + "%";
-    s.title = p.label + " = " + f3(p.v);
-    if (p.v > 0.07) s.textContent = p.label + " " + f2(p.v);
+    s.title = p.label + " = " + u3(p.v);
+    if (p.v > 0.12) {  // room for "b1 0.93": a narrower one clips it ("u 0.0" misreads)
+      s.textContent = p.label + " " + unit(p.v);
+      s.dataset.value = String(p.v);
+    }
     return s;
   }));
 }
 
 function compact(v) {
   // evidence spans 0 to thousands: keep every cell about four characters wide
-  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  // (never a false 0: evidence of 0.0004 reads "< 0.001")
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : signed(v);
 }
 
 function edlTable(el, e) {
   // One row per class, so that large evidence never widens the card.
   const head = ["k", "e", "α", "b", "p̂"];
   const rows = e.alpha.map((_, k) => [k, compact(e.evidence[k]), compact(e.alpha[k]),
-                                      f3(e.belief[k]), f3(e.probs[k])]);
+                                      [u3(e.belief[k]), e.belief[k]], [u3(e.probs[k]), e.probs[k]]]);
   const tr = (cells, tag, cls) => {
     const row = document.createElement("tr");
     if (cls) row.className = cls;
     row.append(...cells.map((v, i) => {
       const td = document.createElement(i === 0 ? "th" : tag);
-      td.textContent = v;
+      if (Array.isArray(v)) numberText(td, v[0], v[1]);  // [text, value]: a probability
+      else td.textContent = v;
       return td;
     }));
     return row;
@@ -308,8 +368,8 @@ function edlTable(el, e) {
 function sentence(r) {
   const u = r.edl.u;
   const key = u <= 0.25 ? "sentence_sure" : u <= 0.5 ? "sentence_some" : "sentence_unsure";
-  return fill(w(key), { s: r.softmax.prediction, p: f2(Math.max(...r.softmax.probs)),
-                        e: r.edl.prediction, u: u < 0.1 ? f3(u) : f2(u) });
+  return fill(w(key), { s: r.softmax.prediction, p: unit(Math.max(...r.softmax.probs)),
+                        e: r.edl.prediction, u: unit(u, { digits: u < 0.1 ? 3 : 2 }) });
 }
 
 function renderResult() {
@@ -322,11 +382,11 @@ function renderResult() {
   drawGrid($("seen"), r.input, false);
   $("softmax-pred").textContent = w("prediction") + ": " + r.softmax.prediction;
   bars($("softmax-bars"), r.softmax.probs, r.softmax.prediction, "softmax");
-  $("softmax-entropy").textContent = f3(r.softmax.entropy);
+  $("softmax-entropy").textContent = signed(r.softmax.entropy, { digits: 3 });
   $("edl-pred").textContent = w("prediction") + ": " + r.edl.prediction;
-  $("edl-u").textContent = f3(r.edl.u);
-  $("edl-S").textContent = f2(r.edl.S);
-  $("edl-entropy").textContent = f3(r.edl.entropy);
+  numberText($("edl-u"), u3(r.edl.u), r.edl.u);
+  $("edl-S").textContent = signed(r.edl.S);
+  $("edl-entropy").textContent = signed(r.edl.entropy, { digits: 3 });
   stackedBar($("edl-stack"), r.edl.belief, r.edl.u, r.edl.prediction);
   bars($("edl-bars"), r.edl.probs, r.edl.prediction, "edl");
   edlTable($("edl-table"), r.edl);
@@ -368,7 +428,7 @@ function renderRotation() {
   const kids = [];
   for (const v of [0, 0.25, 0.5, 0.75, 1]) {
     kids.push(svgEl("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }));
-    kids.push(svgEl("text", { x: L - 8, y: y(v) + 4, class: "tick", "text-anchor": "end" }, v.toFixed(2)));
+    kids.push(svgEl("text", { x: L - 8, y: y(v) + 4, class: "tick", "text-anchor": "end" }, unit(v)));
   }
   r.angles.forEach((a) => kids.push(svgEl("text", { x: x(a), y: H - B + 16, class: "tick",
                                                     "text-anchor": "middle" }, a.toFixed(0))));
@@ -381,7 +441,9 @@ function renderRotation() {
     const d = vals.map((v, i) => (i ? "L" : "M") + x(r.angles[i]).toFixed(1) + "," + y(v).toFixed(1)).join("");
     kids.push(svgEl("path", { d, class: "line " + cls }));
     vals.forEach((v, i) => {
-      kids.push(svgEl("circle", { cx: x(r.angles[i]), cy: y(v), r: 3.5, class: "dot " + cls }));
+      // data-value: the plotted number itself (the browser test reads it against the API's)
+      kids.push(svgEl("circle", { cx: x(r.angles[i]), cy: y(v), r: 3.5, class: "dot " + cls,
+                                  "data-value": v, "data-angle": r.angles[i] }));
       kids.push(svgEl("text", { x: x(r.angles[i]), y: y(v) + offset(v), class: "digit " + cls,
                                 "text-anchor": "middle" }, preds[i]));
     });
@@ -423,14 +485,16 @@ async function start() {
   });
   $("upload").addEventListener("change", (ev) => {
     const file = ev.target.files[0];
-    if (file) submit(file);
     ev.target.value = "";  // choosing the same file again still uploads
+    if (!file) return;
+    $("sentence").textContent = w("thinking");
+    downsize(file).then(submit);
   });
   $("rotate").addEventListener("click", rotate);
   $("lang").addEventListener("click", () => {
     state.lang = state.lang === "en" ? "zh" : "en";
     localStorage.setItem("lang", state.lang);
-    const own = state.lectures.find((l) => l.language === state.lang);
+    const own = ownLecture(state.lang);
     if (own && state.lecture.language !== state.lang) {  // the lecture rendered in that language
       state.lecture = own;
       selectVideo(own.videos[0]);
