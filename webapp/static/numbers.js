@@ -92,10 +92,10 @@
     if (!Number.isFinite(x)) return nonFinite(x);
     const p = 100 * x;
     const r = rounded(p, digits);
-    const step = 10 ** -digits;
-    if (r >= 100 && x < 1) return "> " + fmt(100 - step, digits) + "%";
-    if (r <= 0 && x > 0) return "< " + fmt(step, digits) + "%";
-    return fmt(p, digits) + "%";
+    const step = fmt(10 ** -digits, digits);
+    if (r >= 100 && x > 0 && x < 1) return "> " + fmt(100 - 10 ** -digits, digits) + "%";
+    if (r === 0 && x !== 0) return (x > 0 ? "< " : "> -") + step + "%";
+    return fixed(p, digits) + "%";
   }
 
   // contract.numbers.false_certainty: whether text prints value as an exact 0 or 1 although it
@@ -106,7 +106,8 @@
     const shown = parseFloat(t);
     const scale = text.trim().endsWith("%") ? 100 : 1;
     const v = Number(value) * scale;
-    return (shown === 0 && v !== 0) || (shown === scale && v !== scale);
+    // a 1 is a certainty only for a value that can be certain (a share, probability or u)
+    return (shown === 0 && v !== 0) || (shown === scale && v >= 0 && v < scale);
   }
 
   root.Numbers = { unit, signed, percent, falseCertainty };
