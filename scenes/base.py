@@ -41,6 +41,15 @@ class _Number(float):
         return format_number(float(self), "{:" + spec + "}")
 
 
+def bound_for_equals(text: str) -> str:
+    """A number written as a bound takes the place of the "=" before it.
+
+        >>> bound_for_equals("u = < 0.001"), bound_for_equals("总和 ＝ > 0.999")
+        ('u < 0.001', '总和 > 0.999')
+    """
+    return re.sub(r"[=＝]\s*(?=[<>] )", "", text)
+
+
 def fill(template: str, script: Script | None = None, /, **values: Any) -> str:
     """``template.format(**values)`` with every float written as on screen (``−0.03``, not
     ``-0.03``; never a false 0 or 1), so sentences and drawn numbers agree. Text in a CJK
@@ -49,9 +58,12 @@ def fill(template: str, script: Script | None = None, /, **values: Any) -> str:
 
         >>> fill("{d:+.2f} to {e:+.2f}", d=-0.031, e=0.004)
         '−0.03 to +0.004'
+        >>> fill("u = {u:.3f}", u=0.0002)
+        'u < 0.001'
     """
     text = template.format(**{k: _Number(v) if isinstance(v, float) else v
                               for k, v in values.items()})
+    text = bound_for_equals(text)
     cjk = script == "cjk" if script is not None else bool(re.search(_HAN, template))
     return cjk_spacing(text) if cjk else text
 
@@ -174,7 +186,7 @@ class LectureScene(Scene):
         content = self.words.captions.get(section) if self.words else None
         if not content:
             return []
-        content = content.format_map(_Keep(self.values))
+        content = bound_for_equals(content.format_map(_Keep(self.values)))
         if self.script == "cjk":
             content = cjk_spacing(content)
         return split_sentences(content)

@@ -83,6 +83,17 @@ class Verdict:
                 **{k: v for k, v in self.extra.items() if isinstance(v, (int, float))}}
 
 
+def probability_sum(probs: Sequence[float]) -> float:
+    """The sum of stored probabilities, as the screen says it: softmax (and a Dirichlet mean)
+    sums to one exactly, while the stored values are rounded (6 digits), so their float sum
+    misses 1 by about 1e-7; four decimals keep a real shortfall and drop that one.
+
+        >>> probability_sum([0.3333333, 0.3333333, 0.3333333]), probability_sum([0.5, 0.4])
+        (1.0, 0.9)
+    """
+    return round(float(np.sum(np.asarray(probs, dtype=float))), 4)
+
+
 def from_diff(metric: str, d: Any, source: str, higher_is_better: bool = True,
               **extra: Any) -> Verdict:
     """A :class:`Verdict` from a scene_data ``Diff`` found at ``source`` (e.g.

@@ -589,7 +589,7 @@ class ForwardPassParts(LectureScene):
         formula = MathTex(r"p_k = \frac{e^{z_k}}{\sum_{j} e^{z_j}}", font_size=40,
                           color=self.theme.text).move_to(UP * (top - 0.1))
         arrow = Arrow(LEFT * 0.9 + UP * 0.3, RIGHT * 0.9 + UP * 0.3, color=self.theme.accent)
-        total = float(probs.sum())
+        total = findings.probability_sum(probs)
         self.record("sum(forward_pass.softmax.probs)", total)
         sum_note = self.small("sm_sum", size=20, s=tk.format_number(total, "{:.2f}"))
         return formula, arrow, sum_note.next_to(arrow, DOWN, buff=0.2)

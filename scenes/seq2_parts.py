@@ -673,7 +673,7 @@ class OverconfidenceParts(LectureScene):
     def _full_bar(self, src: str, probs: Sequence[float]) -> tuple[Mobject, Mobject, VGroup, Cross]:
         """The ten probabilities as one full bar, its sum, the ghost slot beside it and the
         cross over that slot, on the bottom line."""
-        s = self.derive(f"sum({src}.probs)", float(np.sum(probs)))
+        s = self.derive(f"sum({src}.probs)", findings.probability_sum(probs))
         dark = tk.rgb_to_hex((tk.hex_to_rgb(self.theme.softmax) * 0.55).astype(np.uint8))
         parts = [(str(k), float(probs[k]), (self.theme.softmax, dark)[k % 2]) for k in range(10)]
         stacked = tk.StackedBar(parts, width=8.0, height=0.5, theme=self.theme, font_size=22,
