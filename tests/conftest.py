@@ -6,7 +6,7 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
@@ -108,6 +108,34 @@ def vertical_stroke_png(size: int = 280, width: int = 18) -> bytes:
     buf = io.BytesIO()
     img.save(buf, "PNG")
     return buf.getvalue()
+
+
+def serve(data: Path, renders: Path) -> Iterator[str]:
+    """Run the app under uvicorn in a thread on a free loopback port; yield its URL (TestClient
+    never opens a socket, so it cannot show what a client on a real connection reads)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from webapp.app import create_app
+    from webapp.state import Settings
+
+    app = create_app(Settings(data=data, renders=renders, lectures=ROOT / "scenes" / "lectures"))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
 
 
 @pytest.fixture(scope="session")

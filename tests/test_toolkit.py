@@ -32,7 +32,9 @@ def images_in(mobject) -> list[ImageMobject]:
 
 # -- numbers, colours, layout helpers -------------------------------------------------------------
 def test_format_number_uses_true_minus_and_no_negative_zero() -> None:
-    assert tk.format_number(-0.0004) == "0.00"
+    assert tk.format_number(-0.0) == "0.00"  # no "−0.00"
+    assert tk.format_number(-0.0004) == "> \u22120.001"  # nor a false zero (contract.numbers)
+    assert tk.format_number(-0.004) == "\u22120.004"
     assert tk.format_number(-1.5, "{:.1f}") == "\u22121.5"
     assert tk.format_number(0.25, "{:+.2f}") == "+0.25"
     assert tk.format_number(1.0, tk.FMT_BYTE) == "255"
@@ -134,7 +136,7 @@ def test_multiply_add_panel_equals_real_value() -> None:
         panel.check(expected + 0.5)
     assert panel.result_line[2].text == tk.format_number(expected, "{:.3f}")
     assert panel.bias_line[2].text == "\u22120.123"
-    assert panel.product_cells.strings[1][2] == tk.format_number(patch[1, 2] * w[1, 2])
+    assert panel.product_cells.strings[1][2] == tk.format_cell(patch[1, 2] * w[1, 2])
     assert "×" in panel.term(0, 0).text
 
 

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from contract import scene_data as contract
-from tests.conftest import ROOT, vertical_stroke_png
+from tests.conftest import ROOT, serve, vertical_stroke_png
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -184,29 +184,8 @@ def test_a_large_valid_upload_stays_in_memory(client: TestClient,
 # -- a real server: what common HTTP clients read -----------------------------------------------
 @pytest.fixture(scope="module")
 def live_url(webapp_data_dir: Path, tiny_renders: Path) -> Iterator[str]:
-    """The app under uvicorn in a thread on a free loopback port (TestClient never opens a
-    socket, so it cannot show what a client on a real connection reads)."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
-    app = create_app(Settings(data=webapp_data_dir, renders=tiny_renders,
-                              lectures=ROOT / "scenes" / "lectures"))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    """The app under uvicorn on a real loopback socket."""
+    yield from serve(webapp_data_dir, tiny_renders)
 
 
 def _urllib_post(url: str, body: bytes, ctype: str) -> tuple[int, dict]:

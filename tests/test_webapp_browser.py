@@ -5,9 +5,6 @@ WEBAPP_TEST_DATA=scene_data to serve the models of `make data` instead of the te
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Iterator
 
@@ -15,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, serve
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")  # the real binary, not the /usr/bin wrapper
 
@@ -25,29 +22,6 @@ if not CHROMIUM.exists():
     if os.environ.get("CI"):  # in CI the browser tests must run, not vanish
         raise RuntimeError(why)
     pytest.skip(why, allow_module_level=True)
-
-
-def serve(data: Path, renders: Path) -> Iterator[str]:
-    """Run the app under uvicorn in a thread on a free loopback port; yield its URL."""
-    import uvicorn
-
-    from webapp.app import create_app
-    from webapp.state import Settings
-
-    app = create_app(Settings(data=data, renders=renders, lectures=ROOT / "scenes" / "lectures"))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
 
 
 @pytest.fixture(scope="module")
