@@ -131,7 +131,7 @@ def observed(cls: type, frames: set[str]) -> type:
             if name is not None:
                 self.section_log[name].mobjects = [m for m in self.mobjects]
                 if name in frames:
-                    self.renderer.update_frame(self, ignore_skipping=True)
+                    self._paint(self, ignore_skipping=True)
                     self.frame_log[name] = np.array(self.renderer.get_frame())[..., :3].copy()
             super().clear_stage()
 
@@ -148,6 +148,12 @@ def observe(sequence: str, lecture: Any, data: Any, tmp_dir: str | os.PathLike[s
     with fc.tiny_render(tmp_dir, size, fps=15, save_last_frame=False, write_to_movie=False), \
             formatted_numbers() as printed:
         scene = cls(lecture=lecture, data=data, skip_animations=True)
+        # A skipped play still paints its static and frozen frames, which nothing reads here:
+        # only the sampled frames are painted (clear_stage), from every mobject on stage.
+        renderer = scene.renderer
+        scene._paint = renderer.update_frame
+        renderer.update_frame = lambda *args, **kwargs: None
+        renderer.save_static_frame_data = lambda *args, **kwargs: None
         scene.render()
     return SequenceLog(scene, scene.section_log, scene.frame_log, scene.shots,
                        scene.subtitle_log, float(scene.renderer.time), printed)

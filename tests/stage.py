@@ -123,8 +123,14 @@ def _text_label(m: Mobject) -> str:
 
 
 def _box(m: Mobject) -> np.ndarray:
-    (x0, y0, _), (x1, y1, _) = m.get_corner(np.array([-1, -1, 0])), m.get_corner(np.array([1, 1, 0]))
-    return np.array([x0, y0, x1, y1], dtype=float)
+    """The bounding box of ``m`` and its family: what ``get_corner`` gives (the extent of every
+    point), read off the points at once (get_corner walks the family twice per corner)."""
+    pts = m.get_all_points()
+    if len(pts) == 0:
+        (x0, y0, _), (x1, y1, _) = m.get_corner(np.array([-1, -1, 0])), m.get_corner(np.array([1, 1, 0]))
+        return np.array([x0, y0, x1, y1], dtype=float)
+    lo, hi = pts[:, :2].min(axis=0), pts[:, :2].max(axis=0)
+    return np.array([lo[0], lo[1], hi[0], hi[1]], dtype=float)
 
 
 def _visible(m: Mobject) -> bool:
