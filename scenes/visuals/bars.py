@@ -28,6 +28,11 @@ def _half_unit(fmt: NumberFormat) -> float | None:
     return 0.5 * 10.0 ** -int(m.group(1)) if m else None
 
 
+def _plain(value: float, fmt: NumberFormat) -> str:
+    """``value`` as ``fmt`` alone writes it (the width the chart's labels are sized for)."""
+    return format_number(value, fmt) if callable(fmt) else fmt.format(float(value))
+
+
 class BarChart10(VGroup):
     """Ten (or any number of) bars with class labels and value labels, from real values.
 
@@ -76,7 +81,9 @@ class BarChart10(VGroup):
         self.slot = width / self.n
         self.bar_width = self.slot * bar_fill
         # one size for every value label: the widest number the scale can show must fit a slot
-        probes = [format_number(v, number_format) for v in
+        # (the numbers as the format writes them: a rare longer one that the rounding rule
+        # writes, such as "> 0.999", may spread over the slots beside it, see set_values)
+        probes = [_plain(v, number_format) for v in
                   (self.y_min, self.y_max, 0.0, vals.min(), vals.max())]
         widest = max(make_text(p, font, font_size * 0.85).width for p in probes)
         # (``label_fill``: the share of a slot the widest label may take)
@@ -152,8 +159,11 @@ class BarChart10(VGroup):
                               self.value_font_size, label_color)
                     if labelled else VMobject())
             if labelled:
-                if text.width > self.slot * 0.95:
-                    text.scale(self.slot * 0.95 / text.width)
+                # a centred label may take 0.6 of each neighbour's slot where both are unlabelled
+                free = all(not (0 <= j < self.n and self.labelled(j, vals[j])) for j in (i - 1, i + 1))
+                room = self.slot * (0.95 + (1.2 if free else 0.0))
+                if text.width > room:
+                    text.scale(room / text.width)
                 if v >= 0:
                     text.next_to(np.array([self._x(i), y1, 0]), UP, buff=0.08)
                 else:
