@@ -28,7 +28,7 @@ from scenes.visuals.theme import (
     PURPLE, OKABE_ITO, NumberFormat, MINUS, POSITIVE, NEGATIVE, SIGNED_STOPS, TRAIN, HELDOUT,
     GAP, CLASS_PALETTE)
 from scenes.visuals.text import (
-    format_number, format_cell, FMT_BYTE, FMT_UNIT, make_text, fit_within, wrap_text, CJK_CLOSING,
+    format_number, format_cell, fixed_decimals, FMT_BYTE, FMT_UNIT, make_text, fit_within, wrap_text, CJK_CLOSING,
     CJK_OPENING, is_cjk, wrap_tokens, clause_tokens, text_baseline, shape_text, wrap_paragraph)
 from scenes.visuals.colours import (
     hex_to_rgb, rgb_to_hex, contrast_text_color, Colormap, GRAY, VIRIDIS, MAGMA,

@@ -5,7 +5,6 @@
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,7 +12,7 @@ import numpy as np
 from manim import DOWN, ORIGIN, RIGHT, UP, Animation, Line, Rectangle, Transform, VGroup, VMobject
 
 from scenes.visuals.theme import ThemeLike, ACCENT, DEFAULT_FONT, MUTED, NumberFormat, SKY, TEXT
-from scenes.visuals.text import format_number, make_text
+from scenes.visuals.text import fixed_decimals, format_number, make_text
 from scenes.visuals.ticks import nice_step
 
 
@@ -24,8 +23,8 @@ def _half_unit(fmt: NumberFormat) -> float | None:
     >>> _half_unit("{:.2f}"), _half_unit("{:.0f}"), _half_unit(str)
     (0.005, 0.5, None)
     """
-    m = re.match(r"^\{:\+?\.(\d+)f\}$", fmt) if isinstance(fmt, str) else None
-    return 0.5 * 10.0 ** -int(m.group(1)) if m else None
+    digits = fixed_decimals(fmt)
+    return None if digits is None else 0.5 * 10.0 ** -digits
 
 
 def _plain(value: float, fmt: NumberFormat) -> str:

@@ -21,10 +21,22 @@ from scenes.visuals.theme import DEFAULT_FONT, MINUS, NumberFormat, TEXT
 _FIXED = re.compile(r"^\{:(\+?)\.(\d+)([f%])\}$")
 
 
-def format_number(value: float, fmt: NumberFormat = "{:.2f}", unicode_minus: bool = True) -> str:
+def fixed_decimals(fmt: NumberFormat) -> int | None:
+    """The decimals of a fixed-decimals format (``"{:.2f}"``, ``"{:+.3f}"``); None for a
+    percentage or a function.
+
+    >>> fixed_decimals("{:+.3f}"), fixed_decimals("{:.1%}"), fixed_decimals(str)
+    (3, None, None)
+    """
+    rule = None if callable(fmt) else _FIXED.match(fmt)
+    return int(rule.group(2)) if rule and rule.group(3) == "f" else None
+
+
+def format_number(value: float, fmt: NumberFormat = "{:.2f}", unicode_minus: bool = True,
+                  most: int | None = None) -> str:
     """Format one real number for the screen: a true minus sign, and the one rounding rule
     (:mod:`contract.numbers`): a value that is not exactly 0 or 1 never reads as 0.00 or 1.00
-    (more decimals, or a bound such as ``< 0.001``).
+    (more decimals, up to ``most``, or a bound such as ``< 0.001``).
 
     >>> format_number(-0.0004), format_number(-1.5, "{:+.1f}"), format_number(0.7, FMT_BYTE)
     ('> −0.001', '−1.5', '178')
@@ -38,7 +50,7 @@ def format_number(value: float, fmt: NumberFormat = "{:.2f}", unicode_minus: boo
     rule = None if callable(fmt) else _FIXED.match(fmt)
     if rule and numbers.false_certainty(text, v):
         sign, digits, kind = rule.group(1), int(rule.group(2)), rule.group(3)
-        text = numbers.percent(v, digits) if kind == "%" else numbers.fixed(v, digits)
+        text = numbers.percent(v, digits) if kind == "%" else numbers.fixed(v, digits, most)
         if sign and text[0].isdigit():
             text = "+" + text
     return text.replace("-", MINUS) if unicode_minus else text
@@ -52,15 +64,10 @@ def format_cell(value: float, fmt: NumberFormat = "{:.2f}") -> str:
     >>> format_cell(0.15), format_cell(-0.003), format_cell(-0.0004), format_cell(0.0)
     ('0.15', '−.003', '−.0004', '0.00')
     """
-    v = float(value)
-    rule = None if callable(fmt) else _FIXED.match(fmt)
-    if rule is None or rule.group(3) != "f" or not numbers.false_certainty(fmt.format(v), v):
-        return format_number(v, fmt)
-    digits = int(rule.group(2))
-    text = numbers.fixed(v, digits, most=digits + 2)
-    if rule.group(1) and text[0].isdigit():
-        text = "+" + text
-    return re.sub(r"(^|[^\d])0\.", r"\1.", text).replace("-", MINUS)
+    digits = fixed_decimals(fmt)
+    if digits is None or not numbers.false_certainty(fmt.format(float(value)), float(value)):
+        return format_number(value, fmt)
+    return re.sub(r"(^|[^\d])0\.", r"\1.", format_number(value, fmt, most=digits + 2))
 
 
 def FMT_BYTE(value: float) -> str:  # noqa: N802 - used like a constant
@@ -293,7 +300,7 @@ def shape_text(shape: Sequence[int]) -> str:
 
 
 __all__ = [
-    "format_number", "format_cell", "FMT_BYTE", "FMT_UNIT", "make_text", "fit_within", "wrap_text",
+    "format_number", "format_cell", "fixed_decimals", "FMT_BYTE", "FMT_UNIT", "make_text", "fit_within", "wrap_text",
     "CJK_CLOSING", "CJK_OPENING", "is_cjk", "wrap_tokens", "clause_tokens", "text_baseline", "shape_text",
     "wrap_paragraph",
 ]
