@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Group, Mobject, Rectangle, VGroup
+from manim import DL, DOWN, LEFT, RIGHT, UP, UR, Create, FadeIn, Group, Mobject, Rectangle, VGroup
 
 from scenes import findings
 from scenes import visuals as tk
@@ -70,17 +70,30 @@ def _meet(a: Mobject, b: Mobject, gap: float) -> bool:
             and abs(ay - by) < (a.height + b.height) / 2 + gap)
 
 
-def separate(labels: VGroup, gap: float = 0.04) -> None:
-    """Nudge cluster labels that would cover one another (two clusters side by side): each
-    moves down, then up, by its height until it clears the labels placed before it."""
+def separate(labels: VGroup, frame: Mobject, gap: float = 0.04) -> None:
+    """Place cluster labels so that none covers another or touches ``frame``'s edge: each stays
+    inside the frame, and where it would cover a label placed before it, moves down, then up,
+    by its height until it clears them (two clusters side by side, or a cluster at the edge).
+
+    >>> separate(VGroup(Text("3"), Text("5")), Square(4))  # both inside, apart"""
+    left, bottom = frame.get_corner(DL)[:2]
+    right, top = frame.get_corner(UR)[:2]
+
+    def inside(lab: Mobject, point: np.ndarray) -> np.ndarray:
+        w, h = lab.width / 2 + 2 * gap, lab.height / 2 + 2 * gap
+        return np.array([np.clip(point[0], left + w, right - w),
+                         np.clip(point[1], bottom + h, top - h), point[2]])
+
     placed: list[Mobject] = []
     for lab in labels:
-        home = lab.get_center().copy()
-        for k in range(1, 9):
+        home = inside(lab, lab.get_center())
+        step = lab.height + gap
+        for k in range(0, 13):
+            lab.move_to(inside(lab, home + UP * ((k + 1) // 2) * step * (-1 if k % 2 else 1)))
             if not any(_meet(lab, p, gap) for p in placed):
                 break
-            lab.move_to(home + UP * ((k + 1) // 2) * (lab.height + gap) * (-1 if k % 2 else 1))
         placed.append(lab)
+
 
 class InsideNetwork(LectureScene):
     """Grad-CAM and saliency, activation maximization, training dynamics, the feature space and
@@ -369,7 +382,7 @@ class InsideNetwork(LectureScene):
             lab = self.text(str(d), size=26, weight="BOLD")
             lab.set_stroke(self.theme.background, width=5, background=True)
             labels.add(lab.move_to(frame.get_center() + np.array([x * side, y * side, 0])))
-        separate(labels)
+        separate(labels, frame)
         return Group(frame, dots, title, unrelated, labels)
 
     def overlap_table(self, sets: list[str], shares: dict[str, dict[str, float]]) -> VGroup:

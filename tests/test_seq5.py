@@ -207,3 +207,20 @@ def test_chinese_wording_fills_every_placeholder() -> None:
     for key, text in en.captions.items():
         assert names(zh.captions[key]) == names(text), key
     assert zh.title != en.title
+
+
+def test_cluster_labels_stay_inside_the_frame_and_apart() -> None:
+    """A cluster median at the frame's edge (as t-SNE puts one on some machines) and two
+    clusters on one spot: every label ends inside the frame, clear of its edge and the others."""
+    from manim import Square, VGroup
+
+    from scenes.seq5_inside import _meet, separate
+
+    frame = Square(4.0)
+    labels = VGroup(*[Square(0.3) for _ in range(4)])
+    for lab, at in zip(labels, [(2.0, 0.0), (0.0, -2.0), (0.5, 0.5), (0.5, 0.5)]):
+        lab.move_to([*at, 0.0])
+    separate(labels, frame)
+    for i, lab in enumerate(labels):
+        assert all(abs(c) + 0.15 < 2.0 for c in lab.get_center()[:2]), lab.get_center()
+        assert not any(_meet(lab, other, 0.04) for other in labels[:i])
