@@ -7,7 +7,7 @@
 
 SHELL   := /bin/bash
 PY      := .venv/bin/python
-LECTURE ?= scenes/lectures/default.yaml
+LECTURE ?= lectures/default.yaml
 PRESET  ?= default
 SET     ?=
 QUALITY ?=
@@ -22,7 +22,6 @@ TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline
              pipeline/train.py pipeline/run.py contract/scene_data.py
 PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/selection.py \
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
-SCENE_SRC := $(wildcard scenes/*.py)
 
 .PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
         bench-serve narration-script FORCE
@@ -55,12 +54,12 @@ check-lecture: $(STAMP)
 	@$(PY) -m contract.lecture check "$(LECTURE)"
 
 render: check-lecture data
-	@$(PY) -m scenes.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
+	@$(PY) -m rendering.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(FORCE)),--force)
 
 # The words to record for narration.engine: recorded, with each section's current length.
 narration-script: check-lecture data
-	@$(PY) -m scenes.narration script --lecture "$(LECTURE)" --data $(DATA)
+	@$(PY) -m rendering.narrate script --lecture "$(LECTURE)" --data $(DATA)
 
 # Cold, no-op and one-caption-edit render times of the lecture, 1 and 2 workers, 1080p30 and preview.
 bench-render: data

@@ -17,7 +17,7 @@ from typing import Literal
 
 Script = Literal["latin", "cjk"]
 
-LECTURES = Path(__file__).resolve().parent.parent / "scenes" / "lectures"
+LECTURES = Path(__file__).resolve().parent.parent / "lectures"
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """The lecture YAML: schema, loader and checker.
 
-A user's file is merged over ``scenes/lectures/default.yaml`` (the reference: a key that is not
+A user's file is merged over ``lectures/default.yaml`` (the reference: a key that is not
 in the default file is an error), then validated. Every problem is reported at once, each with
 the file, line and key that caused it::
 
-    >>> lecture = load_lecture("scenes/lectures/default.yaml")
+    >>> lecture = load_lecture("lectures/default.yaml")
     >>> lecture.theme.background, lecture.render_settings.width
     ('#111318', 1920)
 
@@ -34,7 +34,7 @@ from contract import sequences as registry
 
 #: the project folder: a relative output_dir must stay inside it
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = PROJECT_ROOT / "scenes" / "lectures" / "default.yaml"
+DEFAULT_PATH = PROJECT_ROOT / "lectures" / "default.yaml"
 #: where a lecture that names no output_dir renders: renders/<lecture file stem>/
 RENDERS = PROJECT_ROOT / "renders"
 
@@ -160,7 +160,7 @@ FREE_FORM: frozenset[KeyPath] = frozenset({("sections",)} | {
 def _allowed(keys: Iterable[str], wrong: str) -> str:
     keys = list(keys)
     if not keys:
-        return "none are defined yet (scene authors add them to scenes/lectures/default.yaml)"
+        return "none are defined yet (scene authors add them to lectures/default.yaml)"
     close = difflib.get_close_matches(wrong, keys, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     shown = ", ".join(keys[:40]) + (", ..." if len(keys) > 40 else "")
@@ -323,7 +323,7 @@ def _voice(v: Any, info: ValidationInfo) -> Optional[str]:
 
 
 class Narration(_Block):
-    """A voice over every section (scenes/narration); ``engine: none`` keeps videos silent."""
+    """A voice over every section (rendering/narration); ``engine: none`` keeps videos silent."""
     engine: Literal["none", "espeak", "piper", "recorded"] = "none"
     voice: Annotated[Optional[str], BeforeValidator(_voice)] = None
     speed: Annotated[float, Field(ge=0.5, le=2.0)] = 1.0
@@ -595,8 +595,8 @@ def _voice_file_check(data: dict, folder: Path) -> list[tuple[KeyPath, str]]:
 
 def _placeholder_checks(data: dict) -> list[tuple[KeyPath, str]]:
     """Every ``{name}`` of a sequence's captions and text must be one its scene provides
-    (scenes.placeholders), with balanced braces and a valid format spec."""
-    from scenes import placeholders
+    (rendering.placeholders), with balanced braces and a valid format spec."""
+    from rendering import placeholders
 
     out: list[tuple[KeyPath, str]] = []
     for name, seq in registry.SEQUENCES.items():

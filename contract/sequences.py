@@ -7,7 +7,7 @@ the checks of the default lecture files, the scene classes' ``SECTIONS`` and ``D
 
     >>> SEQUENCES["edl_pass"].sections[:2]
     ('evidence_head', 'dirichlet_numbers')
-    >>> entry_for("scenes.seq4_comparison:Comparison").stem
+    >>> entry_for("scenes.comparison.script:Comparison").stem
     '04_comparison'
 
 Imports nothing from the project, manim or torch: the pipeline and the config checker use it.
@@ -35,23 +35,23 @@ class Sequence:
 TITLE = Sequence("title_card", "00_title", "scenes.title_card:TitleCard", ("title",), ())
 SEQUENCES: dict[str, Sequence] = {s.name: s for s in (
     Sequence("cnn_forward_pass", "01_cnn_forward_pass",
-             "scenes.seq1_cnn_forward_pass:CNNForwardPass",
+             "scenes.cnn_forward_pass.script:CNNForwardPass",
              ("task", "pixels", "convolution", "feature_maps", "relu", "pooling", "deeper",
               "classifier", "softmax", "architecture", "training"),
              ("forward_pass", "training")),
-    Sequence("overconfidence", "02_overconfidence", "scenes.seq2_overconfidence:Overconfidence",
+    Sequence("overconfidence", "02_overconfidence", "scenes.overconfidence.script:Overconfidence",
              ("confident_mistakes", "reliability", "unrelated_inputs", "rotated_digit",
               "why_softmax"),
              ("heldout", "unrelated", "rotation")),
-    Sequence("edl_pass", "03_edl_pass", "scenes.seq3_edl_pass:EDLPass",
+    Sequence("edl_pass", "03_edl_pass", "scenes.edl_pass.script:EDLPass",
              ("evidence_head", "dirichlet_numbers", "belief_bar", "simplex", "loss",
               "unrelated_uncertainty", "rotated_digit"),
              ("training", "forward_pass", "heldout", "unrelated", "rotation")),
-    Sequence("comparison", "04_comparison", "scenes.seq4_comparison:Comparison",
+    Sequence("comparison", "04_comparison", "scenes.comparison.script:Comparison",
              ("accuracy", "rotated_digit", "entropy_cdfs", "rejection", "calibration",
               "adversarial", "summary"),
              ("heldout", "rotation", "unrelated", "attacks")),
-    Sequence("inside_network", "05_inside_network", "scenes.seq5_inside:InsideNetwork",
+    Sequence("inside_network", "05_inside_network", "scenes.inside_network.script:InsideNetwork",
              ("gradcam", "activation_maximization", "training_dynamics", "feature_space",
               "confusion"),
              ("inside", "training")),

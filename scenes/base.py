@@ -98,7 +98,7 @@ class LectureScene(Scene):
 
         self.lecture = lecture
         self.data = data
-        #: the text keys each section looks up (what its frames depend on; scenes.keys)
+        #: the text keys each section looks up (what its frames depend on; rendering.keys)
         self.reads = ReadLog()
         self.words = getattr(lecture, self.sequence) if self.sequence else None
         if self.words is not None:
@@ -109,14 +109,14 @@ class LectureScene(Scene):
         #: section -> (start, end) in seconds of the scene's clock
         self.section_spans: dict[str, tuple[float, float]] = {}
         #: section -> the frames of each :meth:`hold`: the captions' reading times decide them,
-        #: so they are part of the section's key (scenes.keys), not the caption's wording
+        #: so they are part of the section's key (rendering.keys), not the caption's wording
         self.holds: dict[str, list[int]] = {}
         self.theme = lecture.theme
         #: (scene_data field, value) of every number drawn, for tests and audits.
         self.shown_numbers: list[tuple[str, float]] = []
         #: values a section computes from scene_data for ``{placeholders}`` in its caption
         self.values: dict[str, Any] = {}
-        #: narration (scenes/narration), set by the job: per section its speech (duration and
+        #: narration (rendering/narration), set by the job: per section its speech (duration and
         #: sentence times) and the factor on its run times that paces it to that speech
         self.speech: dict[str, Any] = {}
         self.stretch: dict[str, float] = {}
@@ -242,7 +242,7 @@ class LectureScene(Scene):
     def hold_for_speech(self, start: float, speech: Any) -> None:
         """Keep the picture until the speech that started at ``start`` has ended (plus a
         short tail): a section never ends before its narrator does."""
-        from scenes.narration.timing import remaining
+        from scenes.speech_pacing import remaining
 
         rest = remaining(self.renderer.time - start, speech.duration)
         if rest > 0:

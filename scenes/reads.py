@@ -1,5 +1,5 @@
 """Which on-screen strings a scene looks up, per section: part of each section's key
-(scenes/keys.py). Kept apart from the key code so that the scenes, which import this, do not
+(rendering/keys.py). Kept apart from the key code so that the scenes, which import this, do not
 depend on how keys are computed.
 """
 from __future__ import annotations

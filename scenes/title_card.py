@@ -17,7 +17,7 @@ from typing import Any
 from manim import DOWN, UP, FadeIn, FadeOut, Group, ImageMobject, Line, Mobject
 
 from scenes.base import LectureScene
-from scenes.narration.text import title_words
+from scenes.spoken import title_words
 from scenes.visuals import FRAME_HEIGHT, FRAME_WIDTH, fit_within, wrap_text
 
 #: Seconds the card stays fully visible (times the lecture's pace).

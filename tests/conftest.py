@@ -122,7 +122,7 @@ def serve(data: Path, renders: Path) -> Iterator[str]:
     from webapp.app import create_app
     from webapp.state import Settings
 
-    app = create_app(Settings(data=data, renders=renders, lectures=ROOT / "scenes" / "lectures"))
+    app = create_app(Settings(data=data, renders=renders, lectures=ROOT / "lectures"))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
@@ -157,11 +157,11 @@ def webapp_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_renders(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real rendered-lecture folder in miniature: a 3-second H.264 MP4 with two chapters,
     subtitles, a section clip, a thumbnail and the manifest, made with the renderer's own
-    post-processing (scenes.media, no Manim)."""
+    post-processing (rendering.media, no Manim)."""
     import av
     import numpy as np
 
-    from scenes import media
+    from rendering import media
 
     root = tmp_path_factory.mktemp("renders")
     lec = root / "default"

@@ -259,7 +259,7 @@ def test_sections_come_from_the_registry_without_import(
     assert "fake_seq_mod" not in sys.modules
 
 
-@pytest.mark.parametrize("lecture_file", sorted((REPO / "scenes" / "lectures").glob("*.yaml")),
+@pytest.mark.parametrize("lecture_file", sorted((REPO / "lectures").glob("*.yaml")),
                          ids=lambda p: p.name)
 def test_every_shipped_lecture_words_every_registered_section(lecture_file: Path) -> None:
     """The registry decides the sections; each shipped lecture captions exactly those, in order,
@@ -354,7 +354,7 @@ def test_relative_output_dir_outside_the_project_is_refused(tmp_path: Path) -> N
 
 
 def test_relative_output_dir_inside_the_project_is_allowed() -> None:
-    lec = load_lecture(REPO / "scenes" / "lectures" / "zh.yaml")
+    lec = load_lecture(REPO / "lectures" / "zh.yaml")
     assert lec.render_settings.output_dir == REPO / "renders" / "zh"
 
 
@@ -396,7 +396,7 @@ def test_bad_placeholders_are_refused_with_file_line_and_key(
     monkeypatch.setattr(registry, "SEQUENCES", REAL_SEQUENCES)
     text = template if language == "en" else template.replace("pixels", "像素").replace(
         "a grid of", "网格")
-    source = "scenes/lectures/default.yaml" if language == "en" else "scenes/lectures/zh.yaml"
+    source = "lectures/default.yaml" if language == "en" else "lectures/zh.yaml"
     lecture = tmp_path / f"{language}.yaml"
     lecture.write_text((REPO / source).read_text(encoding="utf-8"), encoding="utf-8")
     original = lecture.read_text(encoding="utf-8")
@@ -415,17 +415,17 @@ def test_bad_placeholders_are_refused_with_file_line_and_key(
 
 def test_every_shipped_lecture_passes_the_placeholder_check(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(registry, "SEQUENCES", REAL_SEQUENCES)
-    for path in sorted((REPO / "scenes" / "lectures").glob("*.yaml")):
+    for path in sorted((REPO / "lectures").glob("*.yaml")):
         load_lecture(path)
 
 
 def test_placeholders_derived_from_the_scene_source() -> None:
-    from scenes import placeholders
+    from rendering import placeholders
 
-    seq1 = placeholders.provided("scenes.seq1_cnn_forward_pass")
+    seq1 = placeholders.provided("scenes.cnn_forward_pass.script")
     assert {"h", "w", "kh", "kw", "pred", "label"} <= seq1.captions  # self.values.update(...)
     assert {"index", "n", "r0", "c1"} <= seq1.text  # keywords of self.t/para/small(...)
-    seq4 = placeholders.provided("scenes.seq4_comparison")
+    seq4 = placeholders.provided("scenes.comparison.script")
     assert {"softmax", "edl", "margin_pp"} <= seq4.text  # **verdict.fmt(), **extra
     assert "accuracy_verdict" in seq4.captions  # self.values["accuracy_verdict"] = ...
 

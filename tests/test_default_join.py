@@ -10,7 +10,7 @@ import yaml
 
 from contract import sequences
 from contract.lecture import DEFAULT_PATH, load_lecture
-from scenes import media, render
+from rendering import media, render
 
 pytestmark = pytest.mark.render
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from scenes import publish
+from rendering import publish
 from contract.lecture import load_lecture
 from contract.sequences import SEQUENCES, TITLE
 from tests.conftest import ROOT

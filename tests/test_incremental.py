@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from contract import lecture as config
-from scenes import jobs, media, ownership, render
+from rendering import jobs, media, ownership, render
 from tests.conftest import ROOT
 from tests.test_render import fake_registry, lecture_files, only_dummy, scene_data  # noqa: F401
 

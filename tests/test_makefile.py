@@ -20,7 +20,7 @@ def make(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture()
 def lecture(tmp_path: Path) -> Path:
     p = tmp_path / "lecture.yaml"
-    shutil.copy(ROOT / "scenes" / "lectures" / "default.yaml", p)
+    shutil.copy(ROOT / "lectures" / "default.yaml", p)
     return p
 
 

@@ -8,8 +8,8 @@ import av
 import numpy as np
 import pytest
 
-from scenes import media
-from scenes.media import Chapter, Cue
+from rendering import media
+from rendering.media import Chapter, Cue
 
 
 def make_video(path: Path, frames: int = 10, fps: int = 10, size: tuple[int, int] = (64, 48),

@@ -17,10 +17,12 @@ import numpy as np
 import pytest
 
 from contract import lecture as config
-from scenes import keys, media, render
-from scenes.narration import audio, engines, narrator, text, timing
-from scenes.narration.__main__ import format_script
-from scenes.narration.transcript import Part, Passage, format_transcript
+from rendering import keys, media, render
+from rendering.narration import audio, engines, narrator
+from scenes import speech_pacing as timing
+from scenes import spoken as text
+from rendering.narrate import format_script
+from rendering.narration.transcript import Part, Passage, format_transcript
 from tests.test_incremental import drawn  # noqa: F401
 from tests.test_render import fake_registry, lecture_files, only_dummy, scene_data  # noqa: F401
 
@@ -362,7 +364,7 @@ def run_skipped(scene_class: type, lecture: Any, data: Any, tmp: Path,
 
 @pytest.mark.render
 def test_a_real_section_with_8s_of_speech_lasts_8s_and_cues_inside(tiny_data: Any, tmp_path: Path) -> None:
-    from scenes.narration.plan import FADE
+    from rendering.narration.plan import FADE
     from contract.sequences import SEQUENCES
 
     lecture = config.load_lecture(config.DEFAULT_PATH)

@@ -146,7 +146,7 @@ def _imports(path: Path) -> set[str]:
 def test_one_direction_of_data() -> None:
     for f in (ROOT / "pipeline").glob("*.py"):
         assert "manim" not in _imports(f), f"{f.name} imports manim"
-    for f in (ROOT / "scenes").rglob("*.py"):  # scenes/narration, scenes/visuals too
+    for f in (ROOT / "scenes").rglob("*.py"):  # rendering/narration, scenes/visuals too
         assert not {"torch", "torchvision"} & _imports(f), f"{f.name} imports torch"
     code = ("import sys, contract.scene_data, contract.lecture; "
             "assert 'torch' not in sys.modules and 'manim' not in sys.modules")

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from contract import lecture as config, sequences as registry
-from scenes import media, render
+from rendering import media, render
 from contract.lecture import load_lecture
 from tests.conftest import ROOT
 
@@ -269,9 +269,9 @@ def test_helpers() -> None:
 
 def test_scene_data_of_another_digit_is_refused(tiny_data, tmp_path: Path) -> None:
     from contract.scene_data import ContractError
-    from scenes.render import check_selection
+    from rendering.render import check_selection
 
-    default = ROOT / "scenes" / "lectures" / "default.yaml"
+    default = ROOT / "lectures" / "default.yaml"
     check_selection(load_lecture(default), tiny_data)  # the tiny dump follows the default 7
     other = tmp_path / "other.yaml"
     other.write_text("sample:\n  digit: 3\n")

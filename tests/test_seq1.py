@@ -27,8 +27,8 @@ from tests.framecheck import (
 pytestmark = pytest.mark.render
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = ROOT / "scenes" / "lectures" / "default.yaml"
-EXAMPLE = ROOT / "scenes" / "lectures" / "example_digit3.yaml"
+DEFAULT = ROOT / "lectures" / "default.yaml"
+EXAMPLE = ROOT / "lectures" / "example_digit3.yaml"
 SIZE, FPS = (480, 270), 4
 
 
@@ -43,7 +43,7 @@ def lecture_with(sections: list[str] | None = None):
 @pytest.fixture(scope="module")
 def rendered(tiny_data, tmp_path_factory):
     """(scene, frames at each section's mark, movie path) of the whole sequence, tiny data."""
-    from scenes.seq1_cnn_forward_pass import CNNForwardPass
+    from scenes.cnn_forward_pass.script import CNNForwardPass
 
     scene, movie = render_scene(CNNForwardPass, tmp_path_factory.mktemp("seq1"),
                                 lecture=lecture_with(), data=tiny_data, size=SIZE, fps=FPS)
@@ -116,7 +116,7 @@ def test_captions_are_filled(rendered):
 
 def test_changing_scene_data_changes_the_picture(rendered, tiny_data_copy, tmp_path):
     """Darken the brightest pixel of the zoomed window: its cell and its number change."""
-    from scenes.seq1_cnn_forward_pass import CNNForwardPass
+    from scenes.cnn_forward_pass.script import CNNForwardPass
 
     scene, frames, _ = rendered
     path = tiny_data_copy / "forward_pass.json"

@@ -17,7 +17,7 @@ from tests.framecheck import (assert_inside_frame, assert_not_blank, frames_of, 
                               mean_colour, render_scene, to_rgb)
 
 ROOT = Path(__file__).resolve().parent.parent
-LECTURE = ROOT / "scenes" / "lectures" / "default.yaml"
+LECTURE = ROOT / "lectures" / "default.yaml"
 SIZE, FPS = (256, 144), 4
 
 pytestmark = pytest.mark.render
@@ -33,7 +33,7 @@ def _lecture(sections: list[str] | None = None):
 
 
 def _render(data, tmp, sections=None):
-    from scenes.seq2_overconfidence import Overconfidence
+    from scenes.overconfidence.script import Overconfidence
 
     lec = _lecture(sections)
     return render_scene(lambda: Overconfidence(lecture=lec, data=data), tmp, size=SIZE, fps=FPS)
@@ -55,7 +55,7 @@ def rendered(tiny_data_dir, tmp_path_factory):
 
 
 def test_every_section_is_drawn_in_the_softmax_colour(rendered):
-    from scenes.seq2_overconfidence import Overconfidence
+    from scenes.overconfidence.script import Overconfidence
 
     scene, movie, _ = rendered
     assert list(scene.section_times) == list(Overconfidence.SECTIONS)
@@ -118,7 +118,7 @@ def test_shown_numbers_are_the_scene_data_values(rendered):
 
 
 def test_captions_are_filled_and_match_the_sections(rendered):
-    from scenes.seq2_overconfidence import Overconfidence
+    from scenes.overconfidence.script import Overconfidence
 
     scene, _, _ = rendered
     subs = [s.content for s in scene.renderer.file_writer.subcaptions]
@@ -137,7 +137,7 @@ def test_drawn_pieces_stay_inside_the_frame(rendered):
 
 
 def test_switched_off_sets_are_skipped(tiny_data):
-    from scenes.seq2_overconfidence import Overconfidence
+    from scenes.overconfidence.script import Overconfidence
 
     lec = _lecture()
     lec = lec.model_copy(update={"unrelated": lec.unrelated.model_copy(
@@ -184,7 +184,7 @@ def test_edited_rotation_images_change_the_pixels(tiny_data_dir, tiny_data_copy,
     path.write_text(json.dumps(doc))
 
     def last_frame(data_dir, tmp):
-        from scenes.seq2_overconfidence import Overconfidence
+        from scenes.overconfidence.script import Overconfidence
 
         lec = _lecture(["rotated_digit"])
         scene, movie = render_scene(lambda: Overconfidence(lecture=lec, data=load_all(data_dir)),
@@ -209,7 +209,7 @@ def test_edited_rotation_images_change_the_pixels(tiny_data_dir, tiny_data_copy,
 
 
 def test_probabilities_that_round_to_one_never_read_as_certain():
-    from scenes.seq2_parts import compact, prob_parts, prob_str, sci_tex
+    from scenes.overconfidence.parts import compact, prob_parts, prob_str, sci_tex
 
     assert prob_str(1.0) == "> 0.99999"  # a saturated float, not a certainty
     assert prob_str(0.9999999) == "> 0.99999"

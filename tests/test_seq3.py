@@ -25,7 +25,7 @@ from scenes.values import resolve  # noqa: E402  (the one resolver)
 def lecture(sections: list[str] | None = None):
     from contract.lecture import load_lecture
 
-    lec = load_lecture(Path(__file__).resolve().parent.parent / "scenes/lectures/default.yaml")
+    lec = load_lecture(Path(__file__).resolve().parent.parent / "lectures/default.yaml")
     if sections is not None:
         lec = lec.model_copy(update={"sections": {"edl_pass": sections}})
     return lec
@@ -33,7 +33,7 @@ def lecture(sections: list[str] | None = None):
 
 def timed_scene_class():
     """EDLPass that notes, per section, start/end time and the top-level mobjects at its end."""
-    from scenes.seq3_edl_pass import EDLPass
+    from scenes.edl_pass.script import EDLPass
 
     def wrap(name: str):
         original = getattr(EDLPass, name)
@@ -92,7 +92,7 @@ def rendered(tiny_data, tmp_path_factory):
 
 # -- tests ---------------------------------------------------------------------------------------
 def test_sections_match_yaml_captions(rendered):
-    from scenes.seq3_edl_pass import EDLPass
+    from scenes.edl_pass.script import EDLPass
 
     scene, movie = rendered
     assert list(scene.section_log) == list(EDLPass.SECTIONS)
@@ -224,7 +224,7 @@ def test_changed_data_changes_the_picture(rendered, tiny_data_copy, tmp_path):
 
 def test_confident_mistake_is_chosen_from_the_data():
     """The rotated-digit caveat names the wrong angle with the lowest u, or says there is none."""
-    from scenes.seq3_edl_pass import CONFIDENT_U, confident_mistake
+    from scenes.edl_pass.script import CONFIDENT_U, confident_mistake
 
     eye = np.eye(10)
     probs = np.array([eye[1], eye[4], eye[7], eye[1]]) * 0.9 + 0.01
@@ -238,7 +238,7 @@ def test_confident_mistake_is_chosen_from_the_data():
 
 
 def test_rotated_caption_names_the_confident_mistake(rendered):
-    from scenes.seq3_edl_pass import confident_mistake
+    from scenes.edl_pass.script import confident_mistake
 
     scene, _ = rendered
     rot = scene.data.rotation

@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.render
 
-LECTURE = ROOT / "scenes" / "lectures" / "default.yaml"
+LECTURE = ROOT / "lectures" / "default.yaml"
 SIZE = (256, 144)
 FPS = 4
 
@@ -32,7 +32,7 @@ def lecture(sections: list[str] | None = None):
 
 
 def render(data_dir: Path, tmp: Path, sections: list[str] | None = None):
-    from scenes.seq4_comparison import Comparison
+    from scenes.comparison.script import Comparison
 
     data = contract.load_all(data_dir)
     scene, movie = fc.render_scene(Comparison, tmp, lecture=lecture(sections), data=data,
@@ -54,7 +54,7 @@ def rendered(tiny_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_sections_duration_and_frames(rendered) -> None:
-    from scenes.seq4_comparison import Comparison
+    from scenes.comparison.script import Comparison
 
     scene, movie, _ = rendered
     assert [n for n, _ in scene.section_starts] == list(Comparison.SECTIONS)

@@ -22,7 +22,7 @@ from scenes.values import resolve
 from tests.conftest import ROOT
 from tests.harness import observe
 
-LECTURE = ROOT / "scenes" / "lectures" / "default.yaml"
+LECTURE = ROOT / "lectures" / "default.yaml"
 SECTIONS = ("gradcam", "activation_maximization", "training_dynamics", "feature_space",
             "confusion")
 
@@ -62,7 +62,7 @@ def test_layout_keeps_margins_subtitle_band_and_text_size(log) -> None:
     smaller than font size 18 (a cap height of about 24 px at 1080p)."""
     from manim import Text
 
-    from scenes.seq5_inside import BOTTOM, SIDE
+    from scenes.inside_network.script import BOTTOM, SIDE
 
     for name, section in log.sections.items():
         # the sequence title bar is the base class's, shared by every sequence
@@ -79,7 +79,7 @@ def test_layout_keeps_margins_subtitle_band_and_text_size(log) -> None:
 
 @pytest.mark.render
 def test_each_caption_gets_its_reading_time_and_the_sequence_a_minute(log) -> None:
-    from scenes.seq5_inside import reading_seconds
+    from scenes.inside_network.script import reading_seconds
 
     scene = log.scene
     for name, section in log.sections.items():
@@ -184,7 +184,7 @@ def test_the_layer_that_moved_most() -> None:
 
 
 def test_reading_time_counts_cjk_characters_slower() -> None:
-    from scenes.seq5_inside import READING_RATE, caption_seconds, reading_seconds
+    from scenes.inside_network.script import READING_RATE, caption_seconds, reading_seconds
 
     assert reading_seconds("a" * 30) == pytest.approx(30 / READING_RATE["latin"])
     assert reading_seconds("数字" * 6) == pytest.approx(12 / READING_RATE["cjk"])
@@ -199,7 +199,7 @@ def test_reading_time_counts_cjk_characters_slower() -> None:
 def test_chinese_wording_fills_every_placeholder() -> None:
     """The Chinese lecture has every key the scene looks up in English, placeholders matching."""
     en = load_lecture(LECTURE).inside_network
-    zh = load_lecture(ROOT / "scenes" / "lectures" / "zh.yaml").inside_network
+    zh = load_lecture(ROOT / "lectures" / "zh.yaml").inside_network
     assert set(zh.captions) == set(en.captions) and set(zh.text) == set(en.text)
     names = lambda s: set(re.findall(r"{(\w+)", s))  # noqa: E731
     for key, text in en.text.items():
@@ -214,7 +214,7 @@ def test_cluster_labels_stay_inside_the_frame_and_apart() -> None:
     clusters on one spot: every label ends inside the frame, clear of its edge and the others."""
     from manim import Square, VGroup
 
-    from scenes.seq5_inside import _meet, separate
+    from scenes.inside_network.script import _meet, separate
 
     frame = Square(4.0)
     labels = VGroup(*[Square(0.3) for _ in range(4)])

@@ -576,8 +576,8 @@ def _scene(sequence: str, path: str):
 @pytest.mark.parametrize("sequence", ["overconfidence", "edl_pass"])
 def test_example_names_come_from_the_lecture(sequence: str) -> None:
     ex = lambda name, label: SimpleNamespace(name=name, label=label)  # noqa: E731
-    en = _scene(sequence, "scenes/lectures/default.yaml")
-    zh = _scene(sequence, "scenes/lectures/zh.yaml")
+    en = _scene(sequence, "lectures/default.yaml")
+    zh = _scene(sequence, "lectures/zh.yaml")
     assert en.example_name("fashion", ex("Ankle boot", 9)) == "Ankle boot"
     assert en.example_name("fashion", ex("T-shirt/top", 0)) == "T-shirt/top"
     assert zh.example_name("fashion", ex("Ankle boot", 9)) == "短靴"
@@ -598,8 +598,8 @@ def test_layer_names_come_from_the_lecture(sequence: str) -> None:
     english = {"input": "input", "conv1": "conv1 5×5", "pool1": "ReLU + max-pool 2",
                "conv2": "conv2 5×5", "pool2": "ReLU + max-pool 2", "flatten": "flatten",
                "fc1": "FC + ReLU", "fc2": "FC (logits)"}
-    en = _scene(sequence, "scenes/lectures/default.yaml")
-    zh = _scene(sequence, "scenes/lectures/zh.yaml")
+    en = _scene(sequence, "lectures/default.yaml")
+    zh = _scene(sequence, "lectures/zh.yaml")
     for key, name in english.items():
         row = SimpleNamespace(key=key, name=name.replace("×", "x"))
         assert en.layer_name(row) == name

@@ -26,7 +26,7 @@ from webapp.state import Settings  # noqa: E402
 @pytest.fixture(scope="module")
 def client(webapp_data_dir: Path, tiny_renders: Path) -> Iterator[TestClient]:
     app = create_app(Settings(data=webapp_data_dir, renders=tiny_renders,
-                              lectures=ROOT / "scenes" / "lectures"))
+                              lectures=ROOT / "lectures"))
     with TestClient(app) as c:
         yield c
 
@@ -312,8 +312,8 @@ def test_wording_follows_the_lecture_yaml(client: TestClient) -> None:
     import yaml
 
     words = client.get("/api/wording").json()
-    en = yaml.safe_load((ROOT / "scenes/lectures/default.yaml").read_text())
-    zh = yaml.safe_load((ROOT / "scenes/lectures/zh.yaml").read_text())
+    en = yaml.safe_load((ROOT / "lectures/default.yaml").read_text())
+    zh = yaml.safe_load((ROOT / "lectures/zh.yaml").read_text())
     assert words["en"]["rot_softmax"] == en["comparison"]["text"]["rotation_softmax_series"]
     assert words["zh"]["rot_softmax"] == zh["comparison"]["text"]["rotation_softmax_series"]
     assert words["zh"]["seq_edl_pass"] == zh["edl_pass"]["title"]
@@ -340,8 +340,8 @@ def test_every_registered_sequence_has_a_title(client: TestClient, lang: str) ->
     from webapp.wording import LECTURE_FILES
 
     words = client.get("/api/wording").json()[lang]
-    doc = yaml.safe_load((ROOT / "scenes/lectures" / LECTURE_FILES[lang]).read_text())
-    base = yaml.safe_load((ROOT / "scenes/lectures/default.yaml").read_text())
+    doc = yaml.safe_load((ROOT / "lectures" / LECTURE_FILES[lang]).read_text())
+    base = yaml.safe_load((ROOT / "lectures/default.yaml").read_text())
     assert "inside_network" in SEQUENCES  # the one the hand-kept list had left out
     for name in (*SEQUENCES, TITLE.name):
         title = words.get(f"seq_{name}", "")

@@ -487,10 +487,10 @@ def test_the_page_opens_on_its_languages_default_lecture(browser, models_dir: Pa
                                                          tiny_renders: Path, tmp_path: Path) -> None:
     """Folders that sort before the defaults (a_first, b_zh_other) are not what the page opens."""
     renders = _renders_of(tiny_renders, tmp_path / "renders", {
-        "a_first": ("en", "scenes/lectures/example_digit3.yaml"),
+        "a_first": ("en", "lectures/example_digit3.yaml"),
         "b_zh_other": ("zh", "elsewhere/my_zh.yaml"),
-        "default": ("en", "scenes/lectures/default.yaml"),
-        "zh": ("zh", "scenes/lectures/zh.yaml")})
+        "default": ("en", "lectures/default.yaml"),
+        "zh": ("zh", "lectures/zh.yaml")})
     for url in serve(models_dir, renders):
         for locale, want in (("en-US", "default"), ("zh-CN", "zh")):
             ctx = browser.new_context(locale=locale)

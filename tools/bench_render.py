@@ -1,15 +1,15 @@
 """Render benchmark: cold render, no-op re-render and one-caption edit of a lecture.
 
-    python tools/bench_render.py [--lecture scenes/lectures/default.yaml] [--quality production]
+    python tools/bench_render.py [--lecture lectures/default.yaml] [--quality production]
                                  [--workers 1 2] [--data scene_data]
 
 For each worker count it copies the lecture to a fresh file at the project root (so it renders
 into its own ``renders/bench_<quality>_<n>/``, which is deleted afterwards), then times, each as
-``make render`` would run it (``python -m scenes.render`` in a new process):
+``make render`` would run it (``python -m rendering.render`` in a new process):
 
 - cold: an empty output folder; the ratio is render seconds / video seconds;
 - no-op: ``make render`` again (its data stages, the lecture check and the render); with
-  ``--no-make``, ``python -m scenes.render`` alone;
+  ``--no-make``, ``python -m rendering.render`` alone;
 - caption edit: one word of one caption changed.
 
 It prints the machine's load (``uptime``) before and after; the figures are wall-clock seconds.
@@ -31,7 +31,7 @@ from scenes import media  # noqa: E402
 
 
 def run(lecture: Path, quality: str, workers: int, data: str) -> float:
-    cmd = [sys.executable, "-m", "scenes.render", "--lecture", str(lecture), "--data", data,
+    cmd = [sys.executable, "-m", "rendering.render", "--lecture", str(lecture), "--data", data,
            "--quality", quality, "--workers", str(workers)]
     t0 = time.monotonic()
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -84,12 +84,12 @@ def bench(source: Path, quality: str, workers: int, data: str, make: bool = True
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--lecture", default="scenes/lectures/default.yaml")
+    ap.add_argument("--lecture", default="lectures/default.yaml")
     ap.add_argument("--quality", nargs="+", default=["production", "preview"])
     ap.add_argument("--workers", nargs="+", type=int, default=[1, 2])
     ap.add_argument("--data", default="scene_data")
     ap.add_argument("--no-make", action="store_true",
-                    help="time the no-op as `python -m scenes.render` instead of `make render` "
+                    help="time the no-op as `python -m rendering.render` instead of `make render` "
                          "(a checkout whose data stages are out of date would retrain)")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} CPUs; load before: {uptime()}", flush=True)

@@ -19,7 +19,7 @@ class Settings:
     """Where the app reads from (nothing is ever written)."""
     data: Path = ROOT / "scene_data"
     renders: Path = ROOT / "renders"
-    lectures: Path = ROOT / "scenes" / "lectures"
+    lectures: Path = ROOT / "lectures"
 
 
 @dataclass

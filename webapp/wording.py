@@ -11,7 +11,7 @@ import yaml
 from contract.sequences import SEQUENCES, TITLE
 
 LANGUAGES = ("en", "zh")
-#: The lecture file of each language, in scenes/lectures/ (zh.yaml leaves out what it keeps
+#: The lecture file of each language, in lectures/ (zh.yaml leaves out what it keeps
 #: from default.yaml, exactly as the renderer reads it).
 LECTURE_FILES = {"en": "default.yaml", "zh": "zh.yaml"}
 BASE_FILE = "default.yaml"

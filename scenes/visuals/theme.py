@@ -86,7 +86,7 @@ class Theme:
     gap: str = GAP
 
 
-#: the default theme (the values of scenes/lectures/default.yaml)
+#: the default theme (the values of lectures/default.yaml)
 DEFAULT_THEME = Theme()
 
 

@@ -1,0 +1,1 @@
+"""The cnn_forward_pass sequence: its script (the scene) and its parts."""

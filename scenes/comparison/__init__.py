@@ -1,0 +1,1 @@
+"""The comparison sequence: its script (the scene) and its parts."""

@@ -1,0 +1,649 @@
+"""Sequence 4: the softmax model and the EDL model compared, side by side, on real data.
+
+Every curve and number comes from scene_data (heldout, rotation, unrelated, attacks); every
+claim about which model is better is a verdict of :mod:`scenes.findings`: "better" only where
+the 95% bootstrap interval of the difference excludes 0, "too close to call" otherwise. Its
+wording is picked from the lecture YAML by that verdict (``<metric>_edl_wins`` /
+``_softmax_wins`` / ``_tie``), and the interval is drawn wherever the verdict is.
+The softmax model is orange and solid with circles, EDL blue and dashed with squares
+everywhere, so the curves survive a colour-blind viewer.
+
+Each section method is the section's storyboard; what it draws with lives in
+:mod:`scenes.comparison.parts` (legends, series, tiles, the verdict banner) and
+:mod:`scenes.comparison.verdicts` (the verdict sentences and tables).
+
+    from scenes.comparison.script import Comparison
+    Comparison(lecture=load_lecture("lectures/default.yaml"), data=load_all("scene_data")).render()
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, GrowFromEdge, Group,
+                   Mobject, Rectangle, SurroundingRectangle, Text, Transform, ValueTracker, VGroup,
+                   VMobject, Write)
+
+from contract.scene_data import MODELS
+from scenes import findings
+from scenes import visuals as tk
+from scenes.base import join_sentences
+from scenes.comparison.parts import BOTTOM, MARKER, SET_NAME_KEY, STYLE, DashedVMobjectRect, Panel
+from scenes.comparison.verdicts import ComparisonVerdicts
+
+
+@dataclass
+class RotationPlot:
+    """The rotated digit's chart: both models' curves over the angles, their legend, and the
+    rotated images under the angle axis."""
+
+    chart: tk.LineChart
+    angles: np.ndarray
+    curves: dict[str, np.ndarray]  # softmax's confidence, EDL's certainty 1 - u
+    series: dict[str, VGroup]
+    legend: VGroup
+    body: VGroup  # the chart with both series
+    tiles: Group
+    size: float  # of one tile
+    base_y: float  # the tiles' centre line, as first laid out
+
+
+def lift_above(group: Mobject, line: Mobject, gap: float) -> None:
+    """Shift ``group`` up until it stays ``gap`` above ``line`` (the verdict banner)."""
+    if group.get_bottom()[1] < line.get_top()[1] + gap:
+        group.shift(UP * (line.get_top()[1] + gap - group.get_bottom()[1]))
+
+
+class Comparison(ComparisonVerdicts):
+    """Softmax vs EDL: accuracy, the rotated digit, entropy CDFs and AUROC, rejection by
+    uncertainty, calibration, FGSM, and a closing table of verdicts."""
+
+    # -- 1. accuracy ---------------------------------------------------------------------------
+    def accuracy(self) -> None:
+        # Set up: the test set, a bar per model, the verdict
+        v = findings.accuracy(self.data)
+        head = self._heldout_head()
+        rows = VGroup(*[self._accuracy_row(i, m) for i, m in enumerate(MODELS)])
+        axis_label = self.text(self.t("accuracy_label"), size=24, color=self.theme.muted)
+        axis_label.next_to(rows, DOWN, buff=0.35)
+        tk.fit_within(rows, 13.4, 4.0)
+        verdict = self.verdict_text("accuracy", v, margin_pp=100 * v.margin)
+        self.values["accuracy_verdict"] = verdict
+        line = self.banner(self.takeaway(self.t("short_accuracy"), v), verdict, y=-2.6, size=28)
+
+        # Name the digits both models are scored on
+        self.play_p(FadeIn(head), run_time=1.0)
+        self.wait_p(1.0)
+        # An empty track per model, then each bar grows to its accuracy
+        self.play_p(*[FadeIn(VGroup(r[0], r[1])) for r in rows], FadeIn(axis_label), run_time=1.0)
+        self.play_p(*[GrowFromEdge(r[2], LEFT) for r in rows], run_time=1.5)
+        self.play_p(*[FadeIn(r[3], shift=LEFT * 0.2) for r in rows], run_time=0.8)
+        self.wait_p(2.5)
+        # The verdict: "better" only where the interval of the difference excludes 0
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(4.0)
+
+    def _heldout_head(self) -> Text:
+        """"<dataset> held-out digits, n = ..." (heldout.provenance.dataset / n_heldout): the set
+        both models are evaluated on."""
+        prov = self.data.heldout.provenance
+        n = int(self.value("heldout.provenance.n_heldout"))
+        self.values["n_heldout"] = n
+        ds_key = f"dataset_{prov.dataset}"  # display name from the YAML, else the raw key
+        dataset = self.t(ds_key) if ds_key in self.words.text else prov.dataset
+        return self.text(self.t("heldout_set", dataset=dataset, n=n), size=30,
+                         color=self.theme.muted).move_to([0, 2.3, 0])
+
+    def _accuracy_row(self, i: int, m: str, bar_len: float = 8.0) -> VGroup:
+        """Row ``i``: model ``m``'s name, an empty track, the bar of its accuracy
+        (heldout.models.<m>.accuracy) and that accuracy in percent."""
+        acc = self.data.heldout.models[m].accuracy
+        label = self.text(self.name(m), size=34, color=self.color(m))
+        track = Rectangle(width=bar_len, height=0.7, stroke_color=self.theme.muted,
+                          stroke_width=1.5, fill_opacity=0)
+        bar = Rectangle(width=max(bar_len * acc, 1e-3), height=0.7, stroke_width=0,
+                        fill_color=self.color(m), fill_opacity=0.9 if m == "softmax" else 0.55)
+        if m == "edl":  # dashed outline: not only the colour tells the models apart
+            bar = VGroup(bar, DashedVMobjectRect(bar, self.color(m)))
+        number = self.pct(acc, f"heldout.models.{m}.accuracy", size=36, color=self.color(m))
+        track.move_to([0.2, 0.9 - 1.5 * i, 0])
+        bar.move_to(track, aligned_edge=LEFT)
+        label.next_to(track, LEFT, buff=0.35)
+        number.next_to(track, RIGHT, buff=0.35)
+        return VGroup(label, track, bar, number)
+
+    # -- 2. the rotated digit ------------------------------------------------------------------
+    def rotated_digit(self) -> None:
+        # Set up: both curves over the angles, the images, what each model says, the verdict
+        plot = self._rotation_plot()
+        preds, says = self._softmax_digits(plot)
+        verdict, miss = self.rotation_verdict()
+        ring = self._miss_ring(plot, miss)
+        self.values["rotation_finding"] = verdict
+        line = self.banner(self.t(f"rotation_takeaway_{'none' if miss is None else 'miss'}"),
+                           verdict, y=-3.45)
+        lift_above(Group(plot.legend, plot.body, plot.tiles, preds, says, ring), line, 0.2)
+
+        # The empty axes, then the rotated images along the angle axis
+        self.play_p(FadeIn(plot.chart), FadeIn(plot.legend), run_time=1.0)
+        self.play_p(FadeIn(plot.tiles, lag_ratio=0.1), run_time=1.5)
+        self.wait_p(1.0)
+        # Softmax's confidence, and the digit it names at each angle
+        self.play_p(*self.drawn(plot.series["softmax"], 0.5), run_time=2.0)
+        self.play_p(FadeIn(says), FadeIn(preds, lag_ratio=0.2), run_time=1.5)
+        self.wait_p(1.5)
+        # EDL's certainty 1 - u on the same scale
+        self.play_p(*self.drawn(plot.series["edl"], 0.5), run_time=2.0)
+        self.wait_p(1.5)
+        # Sweep: a frame runs along the images while two dots follow the curves
+        probe, dots, tracker = self._sweep_probe(plot)
+        self.add(probe, dots)
+        self.play_p(tracker.animate.set_value(float(plot.angles[-1])), run_time=5.0)
+        for m in (probe, *dots):
+            m.clear_updaters()
+        # The verdict, then the angle where EDL names a wrong digit too
+        self.play_p(FadeOut(probe), FadeOut(dots), FadeIn(line), run_time=1.0)
+        self.wait_p(3.0)
+        if len(ring):
+            self.play_p(Create(ring), run_time=1.0)
+        self.wait_p(3.0)
+
+    def _rotation_plot(self) -> RotationPlot:
+        """Softmax's confidence and EDL's certainty over rotation.angles, their legend above and
+        the rotated images (rotation.images) under the angle axis."""
+        r = self.data.rotation
+        angles = np.asarray(r.angles, float)  # rotation.angles
+        # like with like: softmax's confidence against EDL's certainty 1 - u (both high = sure)
+        curves = {"softmax": np.asarray(r.softmax_probs, float).max(axis=1),
+                  "edl": 1.0 - np.asarray(r.edl_u, float)}  # 1 - rotation.edl_u
+        for i in range(len(angles)):
+            self.value(f"1 - rotation.edl_u[{i}]")
+        x_ticks = tk.stride_ticks(angles, 6)
+        chart = self.frame_chart(x_ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("angle_label"), "",
+                                 width=10.4, height=2.7, font_size=22, y_format="{:.2f}",
+                                 x_format=tk.tick_format(x_ticks))
+        series = {m: self.model_series(chart, m, angles, curves[m]) for m in MODELS}
+        legend = self.legend([(self.t("rotation_softmax_series"), self.theme.softmax, "solid",
+                               "circle"),
+                              (self.t("rotation_edl_series"), self.theme.edl, "dashed", "square")])
+        body = VGroup(chart, *series.values()).move_to([0.5, 0.6, 0])
+        legend.next_to(chart.axes, UP, buff=0.3)
+        tiles, size, base_y = self._rotation_tiles(chart, angles)
+        return RotationPlot(chart, angles, curves, series, legend, body, tiles, size, base_y)
+
+    def _rotation_tiles(self, chart: tk.LineChart, angles: np.ndarray
+                        ) -> tuple[Group, float, float]:
+        """The rotated images, each under its angle below the axis title; with their size and
+        centre line."""
+        spacing = (chart.c2p(angles[-1], 0)[0] - chart.c2p(angles[0], 0)[0]) / max(1, len(angles) - 1)
+        size = min(0.62, 0.9 * spacing)
+        base_y = chart.frame.x_title.get_bottom()[1] - 0.15 - size / 2
+        tiles = Group(*[self.tile(img, size).move_to([chart.c2p(a, 0)[0], base_y, 0])
+                        for a, img in zip(angles, self.data.rotation.images)])  # rotation.images
+        return tiles, size, base_y
+
+    def _softmax_digits(self, plot: RotationPlot) -> tuple[VGroup, Text]:
+        """The digit the softmax model names under each image, and "softmax says" before them."""
+        probs = np.asarray(self.data.rotation.softmax_probs, float)  # rotation.softmax_probs
+        preds = VGroup()
+        for i, a in enumerate(plot.angles):
+            d = int(probs[i].argmax())
+            self.record(f"rotation.argmax(softmax_probs[{i}])", d)
+            preds.add(self.text(str(d), size=22, color=self.theme.softmax)
+                      .move_to([plot.chart.c2p(a, 0)[0], plot.base_y - plot.size / 2 - 0.22, 0]))
+        says = self.text(self.t("softmax_says"), size=21, color=self.theme.softmax)
+        says.next_to(preds, LEFT, buff=0.3)
+        if says.get_left()[0] < tk.STAGE[0]:
+            says.shift(RIGHT * (tk.STAGE[0] - says.get_left()[0]))
+        return preds, says
+
+    def _miss_ring(self, plot: RotationPlot, miss: Optional[findings.EdlMiss]) -> VGroup:
+        """A ring on EDL's curve and a frame around the image where EDL is wrong (empty if
+        EDL is never wrong)."""
+        if miss is None:
+            return VGroup()
+        return VGroup(Circle(radius=0.3, stroke_color=self.theme.text, stroke_width=4)
+                      .move_to(plot.chart.c2p(miss.angle, 1.0 - miss.u)),
+                      Rectangle(width=plot.size * 1.2, height=plot.size * 1.2,
+                                stroke_color=self.theme.text, stroke_width=4)
+                      .move_to(plot.tiles[miss.index]))
+
+    def _sweep_probe(self, plot: RotationPlot) -> tuple[Rectangle, VGroup, ValueTracker]:
+        """A frame over the images and a dot on each curve, all following one tracker of the
+        angle (animate the tracker to sweep)."""
+        angles, chart = plot.angles, plot.chart
+        tracker = ValueTracker(float(angles[0]))
+        probe = Rectangle(width=plot.size * 1.15, height=plot.size * 1.15 + 0.5,
+                          stroke_color=self.theme.accent, stroke_width=3)
+
+        def place(m: Mobject) -> None:
+            xv = float(np.clip(tracker.get_value(), angles[0], angles[-1]))
+            m.move_to([chart.c2p(xv, 0)[0], plot.base_y - 0.2, 0])
+
+        place(probe)
+        probe.add_updater(place)
+        dots = VGroup()
+        for model in MODELS:
+            dot = tk.make_marker(MARKER[model], self.color(model), 0.26, self.theme.text)
+
+            def follow(m: Mobject, ys: np.ndarray = plot.curves[model]) -> None:
+                xv = float(np.clip(tracker.get_value(), angles[0], angles[-1]))
+                m.move_to(chart.c2p(xv, float(np.interp(xv, angles, ys))))
+
+            follow(dot)
+            dot.add_updater(follow)
+            dots.add(dot)
+        return probe, dots, tracker
+
+    # -- 3. entropy CDFs and AUROC -------------------------------------------------------------
+    def entropy_cdfs(self) -> None:
+        # Set up: an entropy panel per set, the AUROC table under them, the pooled verdict
+        panels = self._cdf_panels()
+        charts, curves, row = self._cdf_row(panels)
+        y_title = self.text(self.t("cdf_label"), size=21, color=self.theme.text)
+        aurocs = self.auroc_table(panels)
+        top = self._cdf_key()
+        verdict, pooled = self.auroc_verdict()
+        line = self.banner(self.takeaway(self.t("short_auroc_pooled"), pooled), verdict)
+        self._layout_cdfs(top, row, charts, y_title, aurocs, line)
+
+        # One panel per set, the held-out digits first
+        self.play_p(FadeIn(top), *[FadeIn(c) for c in charts], FadeIn(y_title), run_time=1.2)
+        self.play_p(*[Create(c[0][0]) for c in curves],
+                    *[FadeIn(c[0][1], lag_ratio=0.3) for c in curves], run_time=2.0)
+        self.say()  # curves to the right: more uncertainty
+        self.play_p(*[Create(c[1][0]) for c in curves],
+                    *[FadeIn(c[1][1], lag_ratio=0.3) for c in curves], run_time=2.0)
+        self.say()  # the AUROC
+        self.play_p(*[FadeIn(VGroup(*col[:4]), lag_ratio=0.15) for col in aurocs], run_time=1.5)
+        self.say()  # each set on its own, with the interval of the difference
+        self.play_p(*[FadeIn(VGroup(*col[4:]), lag_ratio=0.15) for col in aurocs], run_time=1.0)
+        box = None
+        for col in aurocs[1:]:
+            self.say()  # this set's verdict
+            new_box = SurroundingRectangle(col, color=self.theme.accent, buff=0.08)
+            self.play_p(Create(new_box) if box is None else Transform(box, new_box), run_time=0.6)
+            box = box or new_box
+        self.say()  # the pooled verdict
+        self.play_p(FadeIn(line), *([FadeOut(box)] if box is not None else []), run_time=1.0)
+        self.wait_p(2.0)
+
+    def _cdf_panels(self) -> list[Panel]:
+        """The held-out digits (unrelated.heldout_cdf), then each unrelated set in dump order
+        (unrelated.sets[i].stats.<m>.entropy_cdf)."""
+        u = self.data.unrelated
+        panels: list[Panel] = [
+            ("heldout", self.t("set_heldout"), dict(u.heldout_cdf), "unrelated.heldout_cdf")]
+        for i, s in enumerate(u.sets):
+            key = SET_NAME_KEY.get(s.key)
+            title = self.t(key) if key else s.key
+            panels.append((s.key, title, {m: s.stats[m].entropy_cdf for m in MODELS},
+                           f"unrelated.sets[{i}].stats"))
+        return panels
+
+    def _cdf_row(self, panels: Sequence[Panel]) -> tuple[list[VGroup], list[VGroup], VGroup]:
+        """The panels side by side: per panel its titled axes and its two curves."""
+        grid = np.asarray(self.data.unrelated.entropy_grid, float)  # unrelated.entropy_grid
+        gap = 0.55
+        width = min(2.9, (12.6 - gap * (len(panels) - 1)) / len(panels) - 0.5)
+        every = max(1, math.ceil(len(grid) / 8))
+        charts, curves = [], []
+        for _, title, cdfs, _ in panels:
+            ch = self.frame_chart([0.0, 1.0, float(grid[-1])], [0, 0.5, 1.0],
+                                  self.t("entropy_label"), "", width=width, height=2.0,
+                                  font_size=25, x_format="{:.1f}", y_format="{:.1f}")
+            head = self.text(title, size=22)
+            head.next_to(ch.axes, UP, buff=0.22)
+            if head.width > width + 0.3:
+                head.scale_to_fit_width(width + 0.3)
+            charts.append(VGroup(head, ch))
+            curves.append(VGroup(*[self.model_series(ch, m, grid, cdfs[m], marker_every=every,
+                                                     width=3.5, marker_size=0.12) for m in MODELS]))
+        row = VGroup(*[VGroup(c, s) for c, s in zip(charts, curves)]).arrange(
+            RIGHT, buff=gap, aligned_edge=DOWN)
+        return charts, curves, row
+
+    def _cdf_key(self) -> VGroup:
+        """The model legend and the hint how to read the curves."""
+        legend = self.model_legend(size=22)
+        hint = tk.wrap_text(self.t("cdf_hint"), 8.0, self.theme.font, 22, self.theme.muted,
+                            max_lines=2)
+        return VGroup(legend, hint).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+
+    def _layout_cdfs(self, top: Mobject, row: VGroup, charts: Sequence[VGroup],
+                     y_title: Mobject, aurocs: VGroup, line: Mobject) -> None:
+        """Top to bottom: the key, the panels, the AUROC table, the verdict; all of it inside
+        the stage between the title bar and the caption-safe line."""
+        top.move_to([0, 2.95, 0])
+        tk.fit_within(top, 8.6, 1.4)
+        self.clear_of_title(top)
+        row.next_to(top, DOWN, buff=0.3)
+        row.set_x(0.25)
+        y_title.rotate(math.pi / 2).next_to(row, LEFT, buff=0.1).shift(DOWN * 0.3)
+        # the AUROC table: each column under its panel, the row labels under the held-out panel
+        y0 = row.get_bottom()[1] - 0.3
+        for c, column in zip(charts, aurocs):
+            for k, cell in enumerate(column):
+                cell.move_to([c[1].axes.get_center()[0], y0 - 0.34 * k, 0])
+        for cell in aurocs[0]:
+            cell.align_to(charts[0][1].axes.get_right() + RIGHT * 0.2, RIGHT)
+        line.next_to(aurocs, DOWN, buff=0.3)
+        tk.fit_within(line, 13.4, 2.0)
+        everything = VGroup(top, row, y_title, aurocs, line)
+        top_limit = 3.3  # below the title bar
+        if everything.height > top_limit - BOTTOM:
+            everything.scale((top_limit - BOTTOM) / everything.height)
+        if everything.get_top()[1] > top_limit:
+            everything.shift(DOWN * (everything.get_top()[1] - top_limit))
+        if everything.get_bottom()[1] < BOTTOM:
+            everything.shift(UP * (BOTTOM - everything.get_bottom()[1]))
+
+    # -- 4. rejection by uncertainty -----------------------------------------------------------
+    def rejection(self) -> None:
+        # Set up: both charts on scales that hold every point, the equal share, the verdict
+        v = findings.rejection(self.data)
+        share = v.extra["share"]  # heldout.compare.rejection_share
+        acc_lo, share_lo = findings.rejection_floor(self.data)
+        acc_ticks = tk.ticks_to_one(acc_lo, 5)
+        left, right = self._rejection_charts(tk.ticks_to_one(min(share_lo, 0.99), 5), acc_ticks)
+        charts = VGroup(left, right)
+        acc_series, kept_series = self._rejection_series(left, right)
+        top = self._rejection_key()
+        share_line, share_text = self._share_guide(left, right, share, acc_ticks)
+        verdict = self.verdict_text("rejection", v, share=share)
+        self.values["rejection_verdict"] = verdict
+        line = self.banner(self.takeaway(self.t("short_rejection"), v), verdict, y=-3.5)
+        at_share = self._at_share(left, v)
+        body = VGroup(charts, acc_series, kept_series, share_line, share_text, at_share)
+        # between the legend above and the verdict below, never over either
+        tk.fit_within(body, 13.6, (top.get_bottom()[1] - 0.3) - (line.get_top()[1] + 0.15))
+        body.next_to(top, DOWN, buff=0.3)
+        body.set_x(0)
+
+        # Accuracy of the digits kept, and the share kept at each threshold
+        self.play_p(FadeIn(top), FadeIn(charts), run_time=1.2)
+        self.wait_p(2.0)
+        # Softmax's curves, then EDL's
+        for i in range(2):
+            self.play_p(*self.drawn(acc_series[i]), *self.drawn(kept_series[i]), run_time=2.0)
+            self.wait_p(1.5)
+        # Both models at the same share kept
+        self.play_p(Create(share_line), FadeIn(share_text), FadeIn(at_share), run_time=1.0)
+        self.wait_p(1.5)
+        # The verdict
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(5.0)
+
+    def _rejection_charts(self, share_ticks: np.ndarray, acc_ticks: np.ndarray
+                          ) -> tuple[tk.LineChart, tk.LineChart]:
+        """Left: accuracy of the kept against the share kept, a scale both models share (their
+        thresholds, u and entropy / log 10, are not comparable). Right: share kept per
+        threshold."""
+        w, hgt = 5.2, 3.3
+        left = self.frame_chart(share_ticks, acc_ticks, self.t("kept_share_label"),
+                                self.t("kept_accuracy_label"), w, hgt, font_size=22,
+                                x_format=tk.tick_format(share_ticks))
+        right = self.frame_chart([0, 0.25, 0.5, 0.75, 1.0], [0, 0.25, 0.5, 0.75, 1.0],
+                                 self.t("threshold_label"), self.t("kept_share_label"), w, hgt,
+                                 font_size=22, x_format="{:.2f}", y_format="{:.2f}")
+        VGroup(left, right).arrange(RIGHT, buff=1.4)
+        return left, right
+
+    def _rejection_series(self, left: tk.LineChart, right: tk.LineChart
+                          ) -> tuple[VGroup, VGroup]:
+        """Per model: its kept curve (:func:`findings.kept_curve`) on the left, its share kept
+        per threshold on the right (heldout.models.<m>.threshold_accuracy / threshold_kept)."""
+        models = self.data.heldout.models
+        every = max(1, math.ceil(len(models["edl"].threshold) / 11))
+        acc_series, kept_series = VGroup(), VGroup()
+        for m in MODELS:
+            share, acc = findings.kept_curve(models[m])
+            acc_series.add(self.model_series(left, m, share, acc, marker_every=every))
+            kept_series.add(self.model_series(right, m, np.asarray(models[m].threshold, float),
+                                              np.asarray(models[m].threshold_kept, float),
+                                              marker_every=every))
+        return acc_series, kept_series
+
+    def _rejection_key(self) -> VGroup:
+        """The model legend and what each model's uncertainty is, above the charts."""
+        legend = self.model_legend()
+        note = self.text(self.t("uncertainty_note"), size=22, color=self.theme.muted)
+        key = VGroup(legend, note).arrange(DOWN, buff=0.15).move_to([0.6, 2.85, 0])
+        return self.clear_of_title(key)
+
+    def _share_guide(self, left: tk.LineChart, right: tk.LineChart, share: float,
+                     acc_ticks: np.ndarray) -> tuple[VMobject, Text]:
+        """The equal share kept: a grey dotted reference (not another series), labelled above
+        the plot, starting at the line (clear of the y-axis title on the left)."""
+        share_line = tk.styled_path(np.array([left.c2p(share, acc_ticks[0]),
+                                              left.c2p(share, acc_ticks[-1])]), "dotted",
+                                    self.theme.muted, 3)
+        share_text = self.text(self.t("same_share", share=share), size=20,
+                               color=self.theme.muted)
+        top_pt = left.c2p(share, acc_ticks[-1])
+        share_text.next_to(top_pt, UP, buff=0.1).align_to(top_pt + RIGHT * 0.02, LEFT)
+        limit = (left.get_right()[0] + right.get_left()[0]) / 2 + 0.3
+        if share_text.get_right()[0] > limit:
+            share_text.shift(LEFT * (share_text.get_right()[0] - limit))
+        return share_line, share_text
+
+    def _at_share(self, left: tk.LineChart, v: findings.Verdict) -> VGroup:
+        """The verdict's two values, measured exactly at the equal share
+        (heldout.compare.rejection), as large markers on the left chart."""
+        share = v.extra["share"]
+        return VGroup(*[tk.make_marker(MARKER[m], self.color(m), 0.2, self.theme.text)
+                        .move_to(left.c2p(share, v.value(m))) for m in MODELS])
+
+    # -- 5. calibration ------------------------------------------------------------------------
+    def calibration(self) -> None:
+        # Set up: a reliability diagram per model, their key, the verdict
+        diagrams = Group(*[self._reliability(m) for m in MODELS])
+        diagrams.arrange(RIGHT, buff=1.6).move_to([0, 0.2, 0])
+        key = self._gap_key().next_to(diagrams, DOWN, buff=0.25)
+        diagrams.add(key)
+        v = findings.calibration(self.data)
+        # over- or underconfident: count-weighted mean of accuracy - confidence per model, and
+        # which bins that average comes from (spoken; the banner keeps the ECE verdict)
+        directions = [self.calibration_direction(m) for m in MODELS]
+        ece_sentence = self.verdict_text("ece", v)
+        self.values["ece_verdict"] = join_sentences([ece_sentence, *directions])
+        line = self.banner(self.takeaway(self.t("short_ece"), v), ece_sentence, y=-3.5)
+        room = 2.95 - (line.get_top()[1] + 0.15)  # between the title bar and the verdict
+        tk.fit_within(diagrams, 13.4, min(6.2, room))
+        diagrams.move_to([0, 2.95 - diagrams.height / 2, 0])
+
+        # Each model's diagram: frame, bars, the gaps with the bin counts, its ECE
+        for d in diagrams[:2]:
+            rd = d[1]
+            self.play_p(FadeIn(d[0][0]), FadeIn(rd.frame), FadeIn(rd.diagonal), run_time=1.0)
+            self.play_p(*[GrowFromEdge(b, DOWN) for b in rd.bars if len(b.points)],
+                        run_time=1.5)
+            self.play_p(FadeIn(rd.gaps), FadeIn(rd.count_texts), run_time=1.0)
+            self.play_p(Write(rd.ece_text), run_time=0.8)
+            self.wait_p(2.0)
+        # What the boxes and the numbers are
+        self.play_p(FadeIn(key), run_time=0.8)
+        self.wait_p(1.0)
+        # The verdict
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(6.0)
+
+    def _reliability(self, m: str) -> Group:
+        """Model ``m``'s reliability diagram (heldout.models.<m>.reliability) under its legend
+        entry and its ECE (heldout.models.<m>.ece)."""
+        bins = self.data.heldout.models[m].reliability
+        ece = self.value(f"heldout.models.{m}.ece")
+        rd = tk.ReliabilityDiagram([b.confidence for b in bins], [b.accuracy for b in bins],
+                                   [b.count for b in bins], ece, color=self.color(m),
+                                   bin_edges=[bins[0].lower] + [b.upper for b in bins],
+                                   width=3.3, height=3.3,
+                                   x_label=self.t("confidence_label"),
+                                   y_label=self.t("accuracy_label"),
+                                   ece_label=self.t("ece_label"), theme=self.theme,
+                                   font_size=24, gap_color=self.theme.gap)
+        self.place_counts(rd)
+        head = VGroup(self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m])], size=26))
+        head.add(rd.ece_text)  # the ECE beside the model's name, clear of the bars
+        rd.ece_text.next_to(head[0], RIGHT, buff=0.6)
+        head.next_to(rd, UP, buff=0.2)
+        return Group(head, rd)
+
+    def _gap_key(self) -> VGroup:
+        """Key: the gap boxes (drawn exactly as in both diagrams: theme.gap) and the bin
+        counts, in two lines (not the widest thing on the stage)."""
+        swatch = Rectangle(width=0.35, height=0.22, fill_color=self.theme.gap, fill_opacity=0.3,
+                           stroke_color=self.theme.gap, stroke_width=2)
+        return VGroup(VGroup(swatch, self.text(self.t("gap_key"), size=22, color=self.theme.muted))
+                      .arrange(RIGHT, buff=0.15),
+                      self.text(self.t("count_key"), size=22, color=self.theme.muted)
+                      ).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+
+    def place_counts(self, rd: tk.ReliabilityDiagram) -> None:
+        """The bin counts in one row above the plot, labelled ``n =``, staggered where
+        neighbours would touch (never on the 1.0 line)."""
+        ax = rd.axes
+        y0 = ax.c2p(0, 1)[1] + 0.2
+        prev = None
+        raised = False
+        texts = [t for t in rd.count_texts if isinstance(t, Text)]
+        for t in texts:
+            # digits 0.21 units high (28 px before the diagrams are fitted): wider than a bin
+            # when they have three digits; neighbours that would touch are staggered below
+            t.scale(0.21 / max(t.height, 1e-6), about_edge=DOWN)
+            t.set_y(y0)
+            if prev is not None and not raised and t.get_left()[0] < prev.get_right()[0] + 0.06:
+                t.set_y(y0 + 0.24)
+                raised = True
+            else:
+                raised = False
+            prev = t
+        # what the numbers are: the key under the diagrams (YAML count_key, "n = ...");
+        # the y-axis title goes above the row of counts
+        if texts and rd.frame.y_title is not None:
+            top = max(t.get_top()[1] for t in texts)
+            rd.frame.y_title.set_y(top + 0.08 + rd.frame.y_title.height / 2)
+
+    # -- 6. adversarial (FGSM) -----------------------------------------------------------------
+    def adversarial(self) -> None:
+        # Set up: the perturbed digits, three charts against eps, the verdict
+        eps = np.asarray(self.data.attacks.eps, float)  # attacks.eps
+        top = self._attack_examples(eps)
+        caption, tiles = top.submobjects
+        charts = self._attack_charts(eps).next_to(top, DOWN, buff=0.4).set_x(0.2)
+        legend = self.model_legend(size=22)
+        series = self._attack_series(charts, eps)
+        # attacks.fgsm.edl_mean_u: EDL's u has no softmax counterpart
+        u_series = self.model_series(charts[2], "edl", eps,
+                                     np.asarray(self.data.attacks.fgsm.edl_mean_u, float))
+        verdict, v = self.attack_verdict()
+        line = self.banner(self.takeaway(self.t("short_fgsm"), v), verdict, y=-3.4)
+        legend.next_to(charts, DOWN, buff=0.3)
+        self._fit_above(Group(top, charts, series, u_series, legend), line)
+
+        # The perturbed digits, one per eps
+        self.play_p(FadeIn(caption), FadeIn(tiles, lag_ratio=0.15), run_time=2.0)
+        self.wait_p(2.0)
+        # Accuracy and mean entropy against eps: softmax, then EDL
+        self.play_p(FadeIn(charts), FadeIn(legend), run_time=1.0)
+        for s in series:
+            self.play_p(*[Create(p[0]) for p in s], *[FadeIn(p[1], lag_ratio=0.3) for p in s],
+                        run_time=2.0)
+            self.wait_p(1.0)
+        # EDL's u against eps
+        self.play_p(*self.drawn(u_series), run_time=1.5)
+        self.wait_p(2.0)
+        # The verdict at the largest eps
+        self.play_p(FadeIn(line), run_time=1.0)
+        self.wait_p(4.5)
+
+    def _attack_examples(self, eps: np.ndarray) -> Group:
+        """The caption (how often the attack's gradient vanished) above one perturbed digit per
+        eps (attacks.example_images), each with its eps under it ("ε =" once, before the row)."""
+        f = self.data.attacks
+        size = min(0.95, 11.0 / len(eps) - 0.25)
+        tiles = Group()
+        for i, img in enumerate(f.example_images):
+            self.value(f"attacks.eps[{i}]")
+            t = self.tile(img, size)
+            # the value alone under each tile: 22 px high
+            lab = self.text(tk.format_number(eps[i], "{:.2f}"), size=24, color=self.theme.muted)
+            tiles.add(Group(t, lab.next_to(t, DOWN, buff=0.08)))
+        tiles.arrange(RIGHT, buff=0.25)
+        eps_name = self.text("ε =", size=24, color=self.theme.muted)
+        tiles.add(eps_name.next_to(tiles[0][1], LEFT, buff=0.2))
+        caption = tk.wrap_text(self.t("fgsm_examples", zero=self.record(
+            "attacks.fgsm.zero_grad_share(max over models, eps > 0)",
+            findings.masked_share(self.data, "fgsm"))), 11.0, self.theme.font, 24,
+            self.theme.muted, max_lines=2)
+        top = Group(caption, tiles).arrange(DOWN, buff=0.15)
+        tk.fit_within(top, 12.0, 2.0)
+        return top.move_to([0.6, 2.95 - top.height / 2, 0])
+
+    def _attack_charts(self, eps: np.ndarray) -> VGroup:
+        """Three empty charts against eps, side by side: accuracy, mean entropy (both models),
+        EDL's mean u."""
+        a = self.data.attacks.fgsm
+        ticks = tk.nice_ticks(0.0, float(eps.max()), 4)
+        x_fmt = tk.tick_format(ticks)
+        unit = [0, 0.25, 0.5, 0.75, 1.0]
+        ent_all = np.concatenate([np.asarray(a.mean_entropy[m], float) for m in MODELS])
+        ent_ticks = tk.nice_ticks(0.0, max(float(ent_all.max()), 0.1), 4)
+        charts = [self.frame_chart(ticks, y_ticks, self.t("eps_label"), self.t(y_label), 3.1,
+                                   2.0, font_size=23, x_format=x_fmt, y_format=y_fmt)
+                  for y_ticks, y_label, y_fmt in ((unit, "fgsm_accuracy_label", "{:.2f}"),
+                                                  (ent_ticks, "fgsm_entropy_label", None),
+                                                  (unit, "fgsm_u_label", "{:.2f}"))]
+        return VGroup(*charts).arrange(RIGHT, buff=1.0)
+
+    def _attack_series(self, charts: VGroup, eps: np.ndarray) -> VGroup:
+        """Per model: its accuracy (attacks.fgsm.accuracy.<m>) and mean entropy
+        (attacks.fgsm.mean_entropy.<m>) against eps, on the first two charts."""
+        a = self.data.attacks.fgsm
+        series = VGroup()
+        for m in MODELS:
+            for i in range(len(eps)):
+                self.value(f"attacks.fgsm.accuracy.{m}[{i}]")
+                self.value(f"attacks.fgsm.mean_entropy.{m}[{i}]")
+            series.add(VGroup(
+                self.model_series(charts[0], m, eps, np.asarray(a.accuracy[m], float)),
+                self.model_series(charts[1], m, eps, np.asarray(a.mean_entropy[m], float))))
+        return series
+
+    @staticmethod
+    def _fit_above(body: Mobject, line: Mobject) -> None:
+        """Shrink ``body`` to the stage and keep it between the verdict and the title bar."""
+        tk.fit_within(body, 13.6, 7.0)
+        lift_above(body, line, 0.25)
+        top_limit = 3.15  # clear of the title bar, which the centred caption row spans
+        if body.get_top()[1] > top_limit:
+            body.scale((top_limit - line.get_top()[1] - 0.25) / body.height)
+            body.next_to(line, UP, buff=0.25)
+
+    # -- 7. summary ----------------------------------------------------------------------------
+    def summary(self) -> None:
+        # Set up: the table of verdicts and the count of who is ahead
+        rows, colors, tally = self.summary_cells()
+        table = self.summary_table(rows, colors)
+        verdict = self.summary_sentence(tally)
+        self.values["summary_verdict"] = verdict
+        text = self.banner(self.t("summary_takeaway", n=sum(map(len, tally.values())),
+                                  edl=len(tally["edl"]), softmax=len(tally["softmax"]),
+                                  tie=len(tally[findings.TIE])), verdict)
+        text.next_to(table, DOWN, buff=0.45)
+        if text.get_bottom()[1] < BOTTOM:
+            text.shift(UP * (BOTTOM - text.get_bottom()[1]))
+
+        # The header, then one metric per row with its verdict
+        self.play_p(FadeIn(table.row(0)), Create(table.rule), run_time=1.0)
+        for i in range(1, len(rows)):
+            self.play_p(FadeIn(table.row(i), shift=UP * 0.1), run_time=0.8)
+            self.wait_p(1.2)
+        self.wait_p(1.5)
+        # How often each model is ahead
+        self.play_p(FadeIn(text), run_time=1.0)
+        self.wait_p(8.0)
+
+
+__all__ = ["Comparison"]

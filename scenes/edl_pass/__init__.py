@@ -1,0 +1,1 @@
+"""The edl_pass sequence: its script (the scene) and its parts."""

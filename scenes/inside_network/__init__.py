@@ -1,0 +1,1 @@
+"""The inside_network sequence: its script (the scene) and its parts."""

@@ -1,0 +1,1 @@
+"""The overconfidence sequence: its script (the scene) and its parts."""
