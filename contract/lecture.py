@@ -29,7 +29,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       PrivateAttr, ValidationError, ValidationInfo, create_model)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from contract import languages
+from contract import languages, placeholders
 from contract import sequences as registry
 
 #: the project folder: a relative output_dir must stay inside it
@@ -594,19 +594,15 @@ def _voice_file_check(data: dict, folder: Path) -> list[tuple[KeyPath, str]]:
 
 
 def _placeholder_checks(data: dict) -> list[tuple[KeyPath, str]]:
-    """Every ``{name}`` of a sequence's captions and text must be one its scene provides
-    (rendering.placeholders), with balanced braces and a valid format spec."""
-    from rendering import placeholders
-
+    """Every ``{name}`` of a sequence's captions and text must be one its scene fills in
+    (contract.placeholders), with balanced braces and a valid format spec."""
     out: list[tuple[KeyPath, str]] = []
-    for name, seq in registry.SEQUENCES.items():
+    for name, fills in placeholders.FILLS.items():
         block = data.get(name)
-        module = seq.target.split(":")[0] if isinstance(seq.target, str) else ""
-        if not isinstance(block, dict) or placeholders.module_file(module) is None:
-            continue  # a scene not written yet provides nothing to check against
-        given = placeholders.provided(module)
-        for kind, allowed in (("captions", given.captions), ("text", given.text),
-                              ("narration", given.captions)):
+        if not isinstance(block, dict):
+            continue
+        for kind, allowed in (("captions", fills.captions), ("text", fills.text),
+                              ("narration", fills.captions)):
             strings = block.get(kind)
             for key, value in (strings.items() if isinstance(strings, dict) else ()):
                 if isinstance(value, str):

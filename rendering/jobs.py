@@ -122,9 +122,11 @@ def run_job(job: Job, lecture: Lecture, data: SceneData, settings: RenderSetting
     """Render one job in this process."""
     from manim import tempconfig  # here: checking a lecture never imports manim
 
+    from scenes.base import scene_class as bound_class
+
     out = Outcome(job.seq.stem)
     try:
-        scene_class = job.seq.scene_class()
+        scene_class = bound_class(job.seq)
         job.work.mkdir(parents=True, exist_ok=True)
         _clean(job.work, job.seq.stem)
         with quiet_manim(verbose) as adopt, \

@@ -2,7 +2,7 @@
 
 A section's video is determined by
 
-- the scene code: the scene's module and every ``scenes`` module it imports;
+- the scene code: the sequence's folder and the shared modules of ``scenes/`` (:func:`code_files`);
 - the render settings, the encoder options and the pinned package versions;
 - the lecture keys the sequence reads (theme, pace, sample, rotation, unrelated inputs, its
   title and its selection of sections) and the on-screen strings (``<sequence>.text.<key>``)
@@ -31,7 +31,6 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from contract import sequences as registry
 from contract.lecture import Lecture, RenderSettings
-from rendering.placeholders import module_closure
 from scenes.reads import ReadLog, RecordingDict  # noqa: F401 (re-exported)
 
 #: Encoder options of every rendered segment. Identical for every piece, so that sections,
@@ -106,13 +105,25 @@ def versions() -> dict[str, str]:
     return out
 
 
+#: the lecture package: a sequence's code is its own folder plus every shared module
+SCENES = Path(__file__).resolve().parent.parent / "scenes"
+
+
+def code_files(seq: registry.Sequence) -> list[Path]:
+    """The lecture sources a sequence's frames depend on: its own folder (``scenes/<name>/``,
+    or ``scenes/<name>.py``) and every module of ``scenes/`` that belongs to no sequence (the
+    base scene, visuals, findings, wording). Another sequence's folder is not among them, so
+    editing one sequence redraws only that one."""
+    others = {s.name for s in registry.ENTRIES.values()} - {seq.name}
+    def owner(p: Path) -> str:
+        rel = p.relative_to(SCENES)
+        return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+    return sorted(p for p in SCENES.rglob("*.py") if owner(p) not in others)
+
+
 def code_digest(seq: registry.Sequence) -> str:
-    """Hash of the scene module's source and every scenes module it imports."""
-    module = str(seq.target).split(":")[0] if isinstance(seq.target, str) else None
-    if module is None:  # a class given directly (tests): its module's closure
-        module = getattr(seq.target, "__module__", "")
-    files = module_closure(module)
-    return digest(str(seq.target), [(p.name, file_digest(p)) for p in files])
+    """Hash of the sources in :func:`code_files`."""
+    return digest(seq.name, [(str(p.relative_to(SCENES)), file_digest(p)) for p in code_files(seq)])
 
 
 def data_files(folder: Optional[Path], names: Optional[Iterable[str]]) -> list[Path]:

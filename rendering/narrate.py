@@ -28,6 +28,7 @@ def section_rows(lecture: Lecture, data: Any) -> list[tuple[str, list[tuple[str,
     from rendering.jobs import timing_pass
     from rendering.publish import sequence_title
     from rendering.render import enabled, info_of
+    from scenes.base import scene_class
 
     out = []
     for seq in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
@@ -36,7 +37,7 @@ def section_rows(lecture: Lecture, data: Any) -> list[tuple[str, list[tuple[str,
             continue
         with tempconfig({"pixel_width": 160, "pixel_height": 90, "frame_rate": 5,
                          "disable_caching": True, "progress_bar": "none", "verbosity": "ERROR"}):
-            scene = timing_pass(seq.scene_class(), lecture, data)
+            scene = timing_pass(scene_class(seq), lecture, data)
         rows = []
         for name in enabled(info, lecture):
             a, b = scene.section_spans.get(name, (0.0, 0.0))

@@ -87,20 +87,18 @@ def plan(lecture: Lecture, only: Optional[Sequence[str]] = None) -> list[registr
 
 
 def scene_class_of(seq: registry.Sequence) -> tuple[Optional[type], str]:
-    """(the scene class, '') or (None, why) when its file or class is not written yet. Errors
-    inside an existing scene file propagate: those are failures, not work in progress."""
+    """(the scene class, '') or (None, why) when its module or class is not written yet.
+    Errors inside an existing scene file propagate: those are failures, not work in progress."""
+    from scenes.base import scene_class  # manim only where a class is needed
+
     try:
-        return seq.scene_class(), ""
+        return scene_class(seq), ""
     except ModuleNotFoundError as exc:
-        module = str(seq.target).split(":")[0]
-        if exc.name != module:
+        if exc.name != seq.module:
             raise  # the scene file exists but one of its imports is broken
-        return None, f"{module} is not written yet"
-    except AttributeError:
-        module, cls = str(seq.target).split(":")
-        if module in sys.modules and not hasattr(sys.modules[module], cls):
-            return None, f"{module} has no {cls} yet"
-        raise
+        return None, f"{seq.module} is not written yet"
+    except LookupError as exc:
+        return None, str(exc)
 
 
 def info_of(seq: registry.Sequence) -> Optional[keys.SceneInfo]:

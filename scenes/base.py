@@ -1,27 +1,29 @@
 """The base class of every lecture sequence: sections, captions, pace, theme and wording.
 
 A sequence's storyboard is declared once, in :mod:`contract.sequences` (its name, sections and
-the scene_data files it reads); the subclass named there gets ``sequence``, ``SECTIONS`` and
+the scene_data files it reads); the subclass bound to it gets ``sequence``, ``SECTIONS`` and
 ``DATA`` from that entry, and has one method per section that draws that part of the story on
 an empty stage (the sequence title stays). Captions come from the lecture YAML and are spread
 over the section's real duration, sentence by sentence.
 
-    # contract/sequences.py: Sequence("my_part", "05_my_part", "scenes.seq5_my_part:MyPart",
-    #                                 ("task", "pixels"), ("forward_pass",))
-    class MyPart(LectureScene):
+    # contract/sequences.py: Sequence("my_part", 6, ("task", "pixels"), ("forward_pass",))
+    # scenes/my_part/script.py:
+    class MyPart(LectureScene, sequence="my_part"):
         def task(self) -> None:
             self.play_p(Write(self.para("task_intro")))
 """
 from __future__ import annotations
 
+import importlib
 import math
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterable
 
 from manim import DOWN, LEFT, UP, Animation, FadeOut, Group, Mobject, Scene, Text, VGroup, config
 
 from contract import languages, sequences
 from contract.languages import Script
+from contract.placeholders import FILLS
 from contract.lecture import Lecture
 from contract.scene_data import SceneData
 from scenes import pacing
@@ -75,6 +77,26 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+#: registry name -> the scene class bound to it (LectureScene.__init_subclass__)
+BOUND: dict[str, type["LectureScene"]] = {}
+
+
+def scene_class(entry: sequences.Sequence) -> type["LectureScene"]:
+    """The scene class bound to ``entry``, importing its module (``scenes.<name>``) if need be.
+
+        scene_class(sequences.SEQUENCES["edl_pass"])   # scenes.edl_pass.script.EDLPass
+
+    ModuleNotFoundError when the module is not written yet; LookupError when it binds no
+    class to the entry's name."""
+    if entry.name not in BOUND:
+        importlib.import_module(entry.module)
+    try:
+        return BOUND[entry.name]
+    except KeyError:
+        raise LookupError(f"{entry.module} binds no scene to {entry.name!r}: declare "
+                          f"class ...(LectureScene, sequence={entry.name!r})") from None
+
+
 class LectureScene(Scene):
     """A lecture sequence rendered from a :class:`contract.lecture.Lecture` and scene_data."""
 
@@ -84,14 +106,25 @@ class LectureScene(Scene):
     #: the scene_data files this sequence reads (for the manifest); None = all of them
     DATA: ClassVar[tuple[str, ...] | None] = None
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Take ``sequence``, ``SECTIONS`` and ``DATA`` from the registry entry naming this class
-        (a class that no entry names, e.g. a test's, keeps its own)."""
+    def __init_subclass__(cls, sequence: str | None = None, **kwargs: Any) -> None:
+        """Bind a scene to its registry entry: ``class EDLPass(LectureScene,
+        sequence="edl_pass")`` takes ``SECTIONS`` and ``DATA`` from that entry, and
+        :func:`scene_class` finds it by that name. A class that binds nothing (a part, a
+        test's scene) keeps its own."""
         super().__init_subclass__(**kwargs)
-        entry = sequences.entry_for(f"{cls.__module__}:{cls.__qualname__}")
-        if entry is not None:
-            cls.SECTIONS, cls.DATA = entry.sections, entry.data
-            cls.sequence = entry.name if entry.name in sequences.SEQUENCES else ""
+        if sequence is None:
+            return
+        entry = sequences.ENTRIES.get(sequence)
+        if entry is None:
+            raise TypeError(f"{cls.__qualname__}: sequence={sequence!r} is not in "
+                            f"contract/sequences.py (known: {', '.join(sequences.ENTRIES)})")
+        bound = BOUND.get(sequence)
+        if bound is not None and bound.__module__ != cls.__module__:
+            raise TypeError(f"{cls.__qualname__}: {sequence!r} is bound already, to "
+                            f"{bound.__module__}.{bound.__qualname__}")
+        cls.SECTIONS, cls.DATA = entry.sections, entry.data
+        cls.sequence = entry.name if entry.name in sequences.SEQUENCES else ""
+        BOUND[sequence] = cls
 
     def __init__(self, lecture: Lecture, data: SceneData, **kwargs: Any) -> None:
         from scenes.reads import ReadLog, RecordingDict
@@ -186,7 +219,7 @@ class LectureScene(Scene):
         content = self.words.captions.get(section) if self.words else None
         if not content:
             return []
-        content = bound_for_equals(content.format_map(_Keep(self.values)))
+        content = bound_for_equals(self.filled(content))
         if self.script == "cjk":
             content = cjk_spacing(content)
         return split_sentences(content)
@@ -223,7 +256,7 @@ class LectureScene(Scene):
         content = self.words.captions.get(section) if self.words else None
         said = (self.words.narration.get(section) if self.words else None) or content
         if said:
-            self.spoken[section] = said.format_map(_Keep(self.values))
+            self.spoken[section] = self.filled(said)
         speech = self.speech.get(section)
         if speech is not None:
             self.hold_for_speech(start, speech)
@@ -269,7 +302,23 @@ class LectureScene(Scene):
 
     def t(self, key: str, **values: Any) -> str:
         """The YAML string ``<sequence>.text.<key>``, formatted with ``values`` (:func:`fill`)."""
+        self.declared(values, "text")
         return fill(self.words.text[key], self.script, **values)
+
+    def filled(self, template: str) -> str:
+        """A caption or narration with the values its sequence computed filled in (a name not
+        computed yet stays as written)."""
+        self.declared(self.values, "captions")
+        return template.format_map(_Keep(self.values))
+
+    def declared(self, names: Iterable[str], kind: str) -> None:
+        """Refuse a ``{placeholder}`` name that contract/placeholders.py does not declare for
+        this sequence: the lecture checker accepts a user's string by that table."""
+        fills = FILLS.get(self.sequence)
+        missing = sorted(set(names) - getattr(fills, kind)) if fills is not None else []
+        if missing:
+            raise KeyError(f"{self.sequence}: {kind} placeholder(s) {', '.join(missing)} not "
+                           f"declared in contract/placeholders.py (FILLS[{self.sequence!r}].{kind})")
 
     def layer_name(self, layer: Any) -> str:
         """The lecture's name of a ``training.layers`` row: text key ``layer_<key>``, else the

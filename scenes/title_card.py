@@ -24,7 +24,7 @@ from scenes.visuals import FRAME_HEIGHT, FRAME_WIDTH, fit_within, wrap_text
 HOLD_SECONDS = 3.0
 
 
-class TitleCard(LectureScene):
+class TitleCard(LectureScene, sequence="title_card"):
     """Shows the title card on the theme background for a few seconds (one section, "title")."""
 
 

@@ -28,6 +28,7 @@ from manim import config
 
 from contract.languages import BUILT_IN
 from contract.sequences import SEQUENCES, TITLE
+from scenes.base import scene_class
 from tests import framecheck as fc
 from tests.stage import Shot
 
@@ -144,7 +145,7 @@ def observe(sequence: str, lecture: Any, data: Any, tmp_dir: str | os.PathLike[s
     """Render ``sequence`` (a registry name, or the title card's) skipping animations and
     return its log."""
     seq = TITLE if sequence == TITLE.name else SEQUENCES[sequence]
-    cls = observed(seq.scene_class(), set(frames))
+    cls = observed(scene_class(seq), set(frames))
     with fc.tiny_render(tmp_dir, size, fps=15, save_last_frame=False, write_to_movie=False), \
             formatted_numbers() as printed:
         scene = cls(lecture=lecture, data=data, skip_animations=True)

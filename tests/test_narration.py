@@ -366,9 +366,10 @@ def run_skipped(scene_class: type, lecture: Any, data: Any, tmp: Path,
 def test_a_real_section_with_8s_of_speech_lasts_8s_and_cues_inside(tiny_data: Any, tmp_path: Path) -> None:
     from rendering.narration.plan import FADE
     from contract.sequences import SEQUENCES
+    from scenes.base import scene_class
 
     lecture = config.load_lecture(config.DEFAULT_PATH)
-    cls = SEQUENCES["cnn_forward_pass"].scene_class()
+    cls = scene_class(SEQUENCES["cnn_forward_pass"])
     silent = run_skipped(cls, lecture, tiny_data, tmp_path / "a", {}, {})
     # every section's words were captured with their numbers filled in
     assert set(silent.spoken) == set(cls.SECTIONS)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -11,19 +12,26 @@ import yaml
 
 from contract import lecture as config, sequences as registry
 from rendering import media, render
+from scenes import base
 from contract.lecture import load_lecture
 from tests.conftest import ROOT
 
 W, H, FPS = 160, 90, 5
 
 
+@dataclass(frozen=True)
 class FakeSequence(registry.Sequence):
-    """A registry entry whose scene class is given directly (the test module is no package path)."""
+    """A registry entry with a test's own output stem and, for one not written yet, module."""
+    fake_stem: str = ""
+    fake_module: str = ""
 
-    def scene_class(self) -> type:
-        if isinstance(self.target, str):
-            return super().scene_class()
-        return self.target  # type: ignore[return-value]
+    @property
+    def stem(self) -> str:
+        return self.fake_stem
+
+    @property
+    def module(self) -> str:
+        return self.fake_module or super().module
 
 
 def scene_classes() -> dict[str, type]:
@@ -93,13 +101,21 @@ def scene_data(tmp_path: Path) -> SimpleNamespace:
 @pytest.fixture
 def fake_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type]:
     classes = scene_classes()
-    monkeypatch.setattr(registry, "TITLE", FakeSequence("title_card", "00_title", classes["title"]))
-    monkeypatch.setattr(registry, "SEQUENCES", {
-        "cnn_forward_pass": FakeSequence("cnn_forward_pass", "01_dummy", classes["dummy"]),
+    title = FakeSequence("title_card", 0, fake_stem="00_title")
+    sequences = {
+        "cnn_forward_pass": FakeSequence("cnn_forward_pass", 1, fake_stem="01_dummy"),
         # a sequence whose scene file is not written yet: skipped with a warning
-        "overconfidence": registry.Sequence("overconfidence", "02_over", "scenes.no_such_seq:X"),
-        "edl_pass": FakeSequence("edl_pass", "03_broken", classes["broken"]),
-    })
+        "overconfidence": FakeSequence("overconfidence", 2, fake_stem="02_over",
+                                       fake_module="scenes.no_such_seq"),
+        "edl_pass": FakeSequence("edl_pass", 3, fake_stem="03_broken"),
+    }
+    monkeypatch.setattr(registry, "TITLE", title)
+    monkeypatch.setattr(registry, "SEQUENCES", sequences)
+    monkeypatch.setattr(registry, "ENTRIES", {"title_card": title, **sequences})
+    # the test's classes are what each entry is bound to (as `sequence=` binds a real scene)
+    monkeypatch.setattr(base, "BOUND", {"title_card": classes["title"],
+                                        "cnn_forward_pass": classes["dummy"],
+                                        "edl_pass": classes["broken"]})
     return classes
 
 

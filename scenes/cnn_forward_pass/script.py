@@ -39,7 +39,7 @@ from scenes import visuals as tk
 from scenes.cnn_forward_pass.parts import PROB_LABEL_MIN, RELU_ZOOM, ForwardPassParts
 
 
-class CNNForwardPass(ForwardPassParts):
+class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
     """One held-out digit through the trained LeNet (softmax model), layer by layer."""
 
     # -- 1. the task -------------------------------------------------------------------------

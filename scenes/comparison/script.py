@@ -56,7 +56,7 @@ def lift_above(group: Mobject, line: Mobject, gap: float) -> None:
         group.shift(UP * (line.get_top()[1] + gap - group.get_bottom()[1]))
 
 
-class Comparison(ComparisonVerdicts):
+class Comparison(ComparisonVerdicts, sequence="comparison"):
     """Softmax vs EDL: accuracy, the rotated digit, entropy CDFs and AUROC, rejection by
     uncertainty, calibration, FGSM, and a closing table of verdicts."""
 

@@ -38,7 +38,7 @@ def confident_mistake(digit: int, probs: np.ndarray, u: np.ndarray) -> tuple[int
     return i, "rot_wrong_confident" if u[i] < CONFIDENT_U else "rot_wrong_flagged"
 
 
-class EDLPass(EDLPassParts):
+class EDLPass(EDLPassParts, sequence="edl_pass"):
     """The EDL model's reading of the chosen digit, its Dirichlet, its loss and its uncertainty."""
 
     # -- 1. evidence head ---------------------------------------------------------------------

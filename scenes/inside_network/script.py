@@ -20,7 +20,7 @@ from manim import DL, DOWN, LEFT, RIGHT, UP, UR, Create, FadeIn, Group, Mobject,
 
 from scenes import findings
 from scenes import visuals as tk
-from scenes.base import LectureScene, _Keep, join_sentences, split_sentences
+from scenes.base import LectureScene, join_sentences, split_sentences
 
 MODELS = ("softmax", "edl")
 #: lowest y of any content: 86% of the frame height (the player's subtitles go below)
@@ -95,13 +95,10 @@ def separate(labels: VGroup, frame: Mobject, gap: float = 0.04) -> None:
         placed.append(lab)
 
 
-class InsideNetwork(LectureScene):
+class InsideNetwork(LectureScene, sequence="inside_network"):
     """Grad-CAM and saliency, activation maximization, training dynamics, the feature space and
     the confusion matrices, softmax and EDL side by side."""
 
-    #: names filled into text strings through ``**mapping`` (invisible to the source scan)
-    PLACEHOLDERS = ("t", "p", "n", "t2", "p2", "n2", "k", "e1", "e2", "sm", "edl", "sm_set",
-                    "edl_set", "set", "a0", "a1", "b0", "b1", "layer")
 
     # -- shared helpers --------------------------------------------------------------------
     def caption(self, section: str, start: float) -> None:
@@ -109,7 +106,7 @@ class InsideNetwork(LectureScene):
         (with narration, the speech sets the section's length and its cues instead)."""
         content = self.words.captions.get(section) if self.words else None
         if content and self.speech.get(section) is None:
-            need = caption_seconds(content.format_map(_Keep(self.values))) + 0.5
+            need = caption_seconds(self.filled(content)) + 0.5
             extra = need - (self.renderer.time - start)
             if extra > 0:
                 self.wait(extra)

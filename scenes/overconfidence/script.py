@@ -31,7 +31,7 @@ from scenes.overconfidence.parts import (MAX_TILES, MAX_UNRELATED_TILES, Overcon
                                prob_str, softmax_numerators)
 
 
-class Overconfidence(OverconfidenceParts):
+class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
     """Where softmax confidence misleads: real mistakes, calibration, unrelated inputs, rotation."""
 
     def _only_note(self, key: str, seconds: float) -> None:
