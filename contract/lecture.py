@@ -650,6 +650,13 @@ def _language_checks(user_data: dict, default_data: dict) -> list[tuple[KeyPath,
              f"{len(wording_keys(default_data))} keys missing ({shown})")]
 
 
+def _checks(merged: dict, user_data: dict, default_data: dict,
+            dirs: dict[str, Path]) -> list[tuple[KeyPath, str]]:
+    """The checks beyond the schema's: raw values, languages, placeholders, the voice file."""
+    return (_raw_checks(merged, default_data) + _language_checks(user_data, default_data)
+            + _placeholder_checks(merged) + _voice_file_check(merged, dirs["narration.voice"]))
+
+
 def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> Lecture:
     """Read, merge over the default file, and validate a lecture YAML.
 
@@ -680,10 +687,7 @@ def load_lecture(path: str | Path, default_path: str | Path = DEFAULT_PATH) -> L
     # recordings belong to the lecture: the default "recordings" folder is next to its file
     dirs["narration.recordings"] = locate(("narration", "recordings"))[0].folder \
         if ("narration", "recordings") in user.lines else user.folder
-    problems: list[tuple[KeyPath, str]] = _raw_checks(merged, default.data)
-    problems += _language_checks(user.data, default.data)
-    problems += _placeholder_checks(merged)
-    problems += _voice_file_check(merged, dirs["narration.voice"])
+    problems = _checks(merged, user.data, default.data, dirs)
     lecture: Optional[Lecture] = None
     try:
         lecture = Lecture.model_validate(merged, context={"dirs": dirs, "stem": path.stem})

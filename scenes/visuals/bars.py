@@ -32,6 +32,13 @@ def _plain(value: float, fmt: NumberFormat) -> str:
     return format_number(value, fmt) if callable(fmt) else fmt.format(float(value))
 
 
+def _scale(vals: np.ndarray, y_min: float | None, y_max: float | None) -> tuple[float, float]:
+    """The value axis: the given bounds, or a nice step past the data (None); never empty."""
+    top = float(y_max) if y_max is not None else nice_step(max(0.0, vals.max()) * 1.1)
+    bottom = float(y_min) if y_min is not None else -nice_step(max(0.0, -vals.min()) * 1.1)
+    return bottom, (top if top > bottom else bottom + 1.0)
+
+
 class BarChart10(VGroup):
     """Ten (or any number of) bars with class labels and value labels, from real values.
 
@@ -66,10 +73,7 @@ class BarChart10(VGroup):
         self.labels_text = list(labels) if labels is not None else [str(i) for i in range(self.n)]
         if len(self.labels_text) != self.n:
             raise ValueError(f"{self.n} values but {len(self.labels_text)} labels")
-        self.y_max = float(y_max) if y_max is not None else nice_step(max(0.0, vals.max()) * 1.1)
-        self.y_min = float(y_min) if y_min is not None else -nice_step(max(0.0, -vals.min()) * 1.1)
-        if self.y_max <= self.y_min:
-            self.y_max = self.y_min + 1.0
+        self.y_min, self.y_max = _scale(vals, y_min, y_max)
         self.chart_width, self.chart_height = width, height
         self.colors = list(colors) if colors is not None else [bar_color] * self.n
         self.highlight_color = highlight_color
@@ -90,9 +94,7 @@ class BarChart10(VGroup):
         self.baseline = Line(self._point(-0.5, 0.0) - RIGHT * 0.1,
                              self._point(self.n - 0.5, 0.0) + RIGHT * 0.1,
                              color=axis_color, stroke_width=2)
-        class_y = self._y(self.y_min) - 0.25
-        if self.y_min < 0:
-            class_y -= 0.35
+        class_y = self._y(self.y_min) - (0.6 if self.y_min < 0 else 0.25)
         self.class_texts = VGroup(*[
             make_text(s, font, font_size, text_color).move_to(
                 np.array([self._x(i), class_y, 0]), aligned_edge=UP)

@@ -83,25 +83,30 @@ class StackedBar(VGroup):
                             stroke_color=outline, stroke_width=1.5)
             seg.move_to(np.array([x + w / 2, 0, 0]))
             self.segments.add(seg)
-            if value / self.total >= min_label_fraction or idx in always:
-                lab = VGroup(make_text(label, font, font_size, text_color or color),
-                             make_text(format_number(value, number_format), font,
-                                       font_size * 0.85, text_color or color))
-                lab.arrange(DOWN, buff=0.06)
-                cx = x + w / 2
-                side, row = label_slot(placed, cx, lab.width / 2 + 0.08)
-                y = height / 2 + 0.15 + row * (lab.height + 0.15)
-                lab.move_to(np.array([cx, side * y, 0]), aligned_edge=DOWN if side > 0 else UP)
-                item = VGroup(lab)
-                if row > 0:
-                    end = lab.get_bottom() + DOWN * 0.04 if side > 0 else lab.get_top() + UP * 0.04
-                    item.add(Line(np.array([cx, side * (height / 2 + 0.03), 0]), end)
-                             .set_stroke(color, 1.5))
-                self.labels.add(item)
-            else:
-                self.labels.add(VGroup())
+            shown = value / self.total >= min_label_fraction or idx in always
+            self.labels.add(self._label(label, value, text_color or color, x + w / 2, height,
+                                        placed, font, font_size, number_format)
+                            if shown else VGroup())
             x += w
         self.add(self.segments, self.labels)
+
+    @staticmethod
+    def _label(label: str, value: float, color: str, cx: float, height: float,
+               placed: dict[tuple[int, int], list[tuple[float, float]]], font: str,
+               font_size: float, number_format: NumberFormat) -> VGroup:
+        """Name and value over (or under) the segment centred at ``cx``, in the first free row
+        of :func:`label_slot`; a label lifted off its segment gets a leader line."""
+        lab = VGroup(make_text(label, font, font_size, color),
+                     make_text(format_number(value, number_format), font, font_size * 0.85, color))
+        lab.arrange(DOWN, buff=0.06)
+        side, row = label_slot(placed, cx, lab.width / 2 + 0.08)
+        y = height / 2 + 0.15 + row * (lab.height + 0.15)
+        lab.move_to(np.array([cx, side * y, 0]), aligned_edge=DOWN if side > 0 else UP)
+        item = VGroup(lab)
+        if row > 0:
+            end = lab.get_bottom() + DOWN * 0.04 if side > 0 else lab.get_top() + UP * 0.04
+            item.add(Line(np.array([cx, side * (height / 2 + 0.03), 0]), end).set_stroke(color, 1.5))
+        return item
 
     def segment(self, i: int) -> Rectangle:
         return self.segments[i]
@@ -145,16 +150,7 @@ class SimplexDensity(Group):
         self.alpha = alpha
         W = int(resolution)
         H = int(round(W * math.sqrt(3) / 2))
-        ys, xs = np.mgrid[0:H, 0:W] + 0.5
-        # vertices in pixel space: 0 top, 1 bottom-left, 2 bottom-right
-        v = np.array([[W / 2, 0.0], [0.0, H], [float(W), H]])
-        bary = self._barycentric(np.stack([xs, ys], axis=-1), v)
-        inside = np.all(bary > 0, axis=-1)
-        logd = np.full((H, W), -np.inf)
-        logd[inside] = dirichlet_log_pdf(bary[inside], alpha)
-        density = np.exp(logd)
-        density[~np.isfinite(density)] = np.nan
-        density[~inside] = np.nan
+        inside, logd, density = self._density(alpha, W, H)
         finite = density[np.isfinite(density)]
         self.density = density
         self.density_max = float(finite.max()) if finite.size else 0.0
@@ -163,16 +159,8 @@ class SimplexDensity(Group):
         self.own_color_max = (self.density_max if np.all(alpha >= 1)
                               else float(np.percentile(finite, 99)))
         self.color_max = self.own_color_max if color_max is None else float(color_max)
-        if scale is None:
-            scale = "log" if log_range is not None else "linear"
-        if scale == "log":
-            log_range = 8.0 if log_range is None else float(log_range)
-            top = math.log(max(self.color_max, 1e-300))
-            t = (logd - (top - log_range)) / log_range
-        elif scale == "linear":
-            t = density / max(self.color_max, 1e-300)
-        else:
-            raise ValueError(f"scale must be 'log' or 'linear', not {scale!r}")
+        scale = scale or ("log" if log_range is not None else "linear")
+        t = self._shade(logd, density, scale, log_range)
         self.scale_kind = scale
         rgba = np.zeros((H, W, 4), dtype=np.uint8)
         rgba[..., :3] = cmap(np.where(inside, np.nan_to_num(t, nan=0.0, posinf=1.0, neginf=0.0), 0.0))
@@ -185,11 +173,10 @@ class SimplexDensity(Group):
         self.triangle = Polygon(*[self._scene_vertex(i) for i in range(3)],
                                 stroke_color=edge_color, stroke_width=3)
         self.add(self.triangle)
-        self.corner_labels = VGroup()
-        for i, (lab, d) in enumerate(zip(labels, (UP, DOWN + LEFT, DOWN + RIGHT))):
-            t = make_text(str(lab), font, font_size, text_color)
-            t.next_to(self._scene_vertex(i), d, buff=0.12)
-            self.corner_labels.add(t)
+        self.corner_labels = VGroup(*[
+            make_text(str(lab), font, font_size, text_color).next_to(self._scene_vertex(i), d,
+                                                                     buff=0.12)
+            for i, (lab, d) in enumerate(zip(labels, (UP, DOWN + LEFT, DOWN + RIGHT)))])
         self.add(self.corner_labels)
         self.mean = alpha / alpha.sum()
         self.mean_dot = VGroup()
@@ -198,6 +185,33 @@ class SimplexDensity(Group):
             self.mean_dot = Circle(radius=0.08, stroke_color=mean_color, stroke_width=3)
             self.mean_dot.move_to(self.point_of(self.mean))
             self.add(self.mean_dot)
+
+    @classmethod
+    def _density(cls, alpha: np.ndarray, W: int, H: int) -> tuple[np.ndarray, ...]:
+        """(inside the triangle, log density, density with NaN outside) on a W x H pixel grid
+        whose vertices are 0 top, 1 bottom-left, 2 bottom-right."""
+        ys, xs = np.mgrid[0:H, 0:W] + 0.5
+        v = np.array([[W / 2, 0.0], [0.0, H], [float(W), H]])
+        bary = cls._barycentric(np.stack([xs, ys], axis=-1), v)
+        inside = np.all(bary > 0, axis=-1)
+        logd = np.full((H, W), -np.inf)
+        logd[inside] = dirichlet_log_pdf(bary[inside], alpha)
+        density = np.exp(logd)
+        density[~np.isfinite(density)] = np.nan
+        density[~inside] = np.nan
+        return inside, logd, density
+
+    def _shade(self, logd: np.ndarray, density: np.ndarray, scale: str,
+               log_range: float | None) -> np.ndarray:
+        """Each pixel's place on the colour scale, 0 to 1 at ``color_max``: linear in the
+        density, or over the top ``log_range`` of its logarithm (default 8)."""
+        if scale == "log":
+            log_range = 8.0 if log_range is None else float(log_range)
+            top = math.log(max(self.color_max, 1e-300))
+            return (logd - (top - log_range)) / log_range
+        if scale == "linear":
+            return density / max(self.color_max, 1e-300)
+        raise ValueError(f"scale must be 'log' or 'linear', not {scale!r}")
 
     @staticmethod
     def _barycentric(pts: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -57,25 +57,30 @@ class ValueCells(VGroup):
                 self.squares.add(sq)
         # (format_cell: a value the rule writes with more decimals drops its leading zero)
         self.strings = [[format_cell(v, number_format) for v in row] for row in values]
-        self.labels = VGroup()
-        if show_numbers:
-            texts = [make_text(self.strings[r][c], font, 24,
-                               text_color or contrast_text_color(self.rgb[r, c]))
-                     for r in range(self.n_rows) for c in range(self.n_cols)]
-            # one size from the regular numbers: a rare longer one may fill its cell instead
-            flat = [s for row in self.strings for s in row]
-            regular = [t for t, s, v in zip(texts, flat, values.flat)
-                       if s == format_number(v, number_format)] or texts
-            widest = max(t.width for t in regular)
-            tallest = max(t.height for t in texts)
-            factor = min(label_fill * cell / widest, 0.36 * cell / tallest)
-            for t, sq in zip(texts, self.squares):
-                t.scale(factor)
-                if t.width > 0.96 * cell:
-                    t.scale(0.96 * cell / t.width)
-                t.move_to(sq.get_center())
-                self.labels.add(t)
+        self.labels = VGroup(*self._numbers(font, text_color, number_format, label_fill)
+                             if show_numbers else ())
         self.add(self.squares, self.labels)
+
+    def _numbers(self, font: str, text_color: str | None, number_format: NumberFormat,
+                 label_fill: float) -> list[Text]:
+        """One label per cell, all at the size that fits the regular numbers (a rare longer one
+        the rounding rule writes may fill its cell instead), centred on its square."""
+        cell = self.cell
+        texts = [make_text(self.strings[r][c], font, 24,
+                           text_color or contrast_text_color(self.rgb[r, c]))
+                 for r in range(self.n_rows) for c in range(self.n_cols)]
+        flat = [s for row in self.strings for s in row]
+        regular = [t for t, s, v in zip(texts, flat, self.values.flat)
+                   if s == format_number(v, number_format)] or texts
+        widest = max(t.width for t in regular)
+        tallest = max(t.height for t in texts)
+        factor = min(label_fill * cell / widest, 0.36 * cell / tallest)
+        for t, sq in zip(texts, self.squares):
+            t.scale(factor)
+            if t.width > 0.96 * cell:
+                t.scale(0.96 * cell / t.width)
+            t.move_to(sq.get_center())
+        return texts
 
     def square(self, r: int, c: int) -> Square:
         return self.squares[r * self.n_cols + c]
@@ -236,11 +241,24 @@ class MultiplyAddPanel(VGroup):
         rows = [(sum_label, f(self.total), text_color, 1.0),
                 (bias_label, format_number(self.bias, signed), text_color, 1.0),
                 (result_label, f(self.result), result_color, 1.15)]
-        built = []
-        for label, value, color, k in rows:
-            built.append([make_text(label, font, font_size * k, color),
-                          make_text("=", font, font_size * k, color),
-                          make_text(value, font, font_size * k, color)])
+        lines = self._sum_lines(rows, font, font_size)
+        self.sum_line, self.bias_line, self.result_line = lines
+        self.rule = Line(np.array([self.sum_line.get_left()[0], 0, 0]),
+                         np.array([self.sum_line.get_right()[0] + 0.05, 0, 0]))
+        self.rule.set_stroke(text_color, 2).set_y(
+            (self.bias_line.get_bottom()[1] + self.result_line.get_top()[1]) / 2)
+        block = VGroup(*lines, self.rule)
+        block.next_to(self.product_cells, RIGHT, buff=0.6)
+        self.add(self.product_cells, block)
+        self.lines = block
+
+    @staticmethod
+    def _sum_lines(rows: list[tuple[str, str, str, float]], font: str,
+                   font_size: float) -> list[VGroup]:
+        """``label = value`` lines, labels right-aligned, "=" in one column, values
+        right-aligned, with room for the rule above the last line."""
+        built = [[make_text(text, font, font_size * k, color) for text in (label, "=", value)]
+                 for label, value, color, k in rows]
         label_w = max(r[0].width for r in built)
         value_w = max(r[2].width for r in built)
         y = 0.0
@@ -256,15 +274,7 @@ class MultiplyAddPanel(VGroup):
             val.shift(RIGHT * (label_w + 0.25 + eq.width + 0.25 + value_w - val.get_right()[0]))
             lines.append(VGroup(lab, eq, val))
             y -= font_size / 48 * 0.75 + 0.2
-        self.sum_line, self.bias_line, self.result_line = lines
-        self.rule = Line(np.array([self.sum_line.get_left()[0], 0, 0]),
-                         np.array([self.sum_line.get_right()[0] + 0.05, 0, 0]))
-        self.rule.set_stroke(text_color, 2).set_y(
-            (self.bias_line.get_bottom()[1] + self.result_line.get_top()[1]) / 2)
-        block = VGroup(*lines, self.rule)
-        block.next_to(self.product_cells, RIGHT, buff=0.6)
-        self.add(self.product_cells, block)
-        self.lines = block
+        return lines
 
     def term(self, r: int, c: int, size: float = 26) -> Text:
         """The single product at (r, c) written out: ``x × w = x·w``."""

@@ -49,6 +49,16 @@ class ImageTile(Group):
             self.add(self.captions)
 
 
+def _align(cell: Text, baseline: float, how: str, left: float, width: float) -> Text:
+    """Put ``cell`` on the row's ``baseline``, aligned ``l``/``r``/``c`` in its column."""
+    cell.shift(UP * (baseline - text_baseline(cell)))
+    if how == "l":
+        return cell.shift(RIGHT * (left - cell.get_left()[0]))
+    if how == "r":
+        return cell.shift(RIGHT * (left + width - cell.get_right()[0]))
+    return cell.shift(RIGHT * (left + width / 2 - cell.get_center()[0]))
+
+
 class TextTable(VGroup):
     """A small table built from ``Text`` only (no LaTeX), with rules under the header.
 
@@ -85,12 +95,8 @@ class TextTable(VGroup):
         ref = make_text("Hg", font, font_size)
         row_h = ref.height
         ref_base_offset = text_baseline(ref) - ref.get_bottom()[1]
-        x_left = []
-        x = 0.0
-        for c in range(n_cols):
-            x_left.append(x)
-            x += col_w[c] + col_buff
-        total_w = x - col_buff
+        x_left = [sum(col_w[:c]) + c * col_buff for c in range(n_cols)]
+        total_w = sum(col_w) + (n_cols - 1) * col_buff
         self.rows_group = VGroup()
         y = 0.0
         self.row_baselines: list[float] = []
@@ -101,15 +107,7 @@ class TextTable(VGroup):
             for c in range(n_cols):
                 cell = self.cells[r][c]
                 if isinstance(cell, Text):
-                    cell.shift(UP * (baseline - text_baseline(cell)))
-                    a = align[c]
-                    if a == "l":
-                        cell.shift(RIGHT * (x_left[c] - cell.get_left()[0]))
-                    elif a == "r":
-                        cell.shift(RIGHT * (x_left[c] + col_w[c] - cell.get_right()[0]))
-                    else:
-                        cell.shift(RIGHT * (x_left[c] + col_w[c] / 2 - cell.get_center()[0]))
-                    group.add(cell)
+                    group.add(_align(cell, baseline, align[c], x_left[c], col_w[c]))
             self.rows_group.add(group)
             y -= row_h + row_buff
             if header and r == 0:
