@@ -5,6 +5,7 @@
 - :mod:`contract.sequences`: which sequences exist, their sections and the data they read.
 - :mod:`contract.manifest`: what a rendered lecture folder's ``manifest.json`` holds (written by
   the renderer, read by the platform).
+- :mod:`contract.titles`: the one rule for section and sequence titles (chapters, video list).
 
 Nothing here imports manim or torch.
 """

@@ -39,12 +39,13 @@ from contract.lecture import (Issue, Lecture, LectureError, RenderSettings, chec
 from contract.manifest import (Manifest, ManifestError, ManifestFile, RenderInfo,
                                SceneDataSource, load_manifest)
 from contract.scene_data import SceneData
+from contract.titles import section_title, sequence_title  # noqa: F401 (API)
 from rendering import keys, media, ownership, publish
 from rendering.cache import Cache, Record, SectionRecord
 from rendering.narration import narrator
 from rendering.narration.store import SpeechStore
 from rendering.jobs import Job, Outcome, run_all, workers_default
-from rendering.publish import LECTURE_STEM, section_title, sequence_title  # noqa: F401 (API)
+from rendering.publish import LECTURE_STEM
 
 WORK = ".work"
 MANIFEST = ownership.MANIFEST

@@ -279,6 +279,14 @@ def test_helpers() -> None:
     words = SimpleNamespace(text={"chapter_relu": "ReLU"})
     assert render.section_title("relu", words) == "ReLU"
     assert render.section_title("max_pool", words) == "Max pool"
+    # one rule for the renderer and the platform (contract.titles)
+    from contract import titles
+    assert render.section_title is titles.section_title
+    lecture = load_lecture(config.DEFAULT_PATH)
+    edl = registry.SEQUENCES["edl_pass"]
+    assert titles.sequence_title(lecture, edl) == lecture.edl_pass.title
+    assert titles.sequence_title(lecture, registry.TITLE) == lecture.title_card.title
+    assert titles.sequence_title(None, edl) == "Edl pass"  # no lecture file: words, not a slug
 
 
 def test_scene_data_of_another_digit_is_refused(tiny_data, tmp_path: Path) -> None:
