@@ -269,27 +269,56 @@ def test_lectures_from_the_manifest(client: TestClient) -> None:
 
 
 def test_media_only_what_manifests_list(client: TestClient, tiny_renders: Path) -> None:
+    from contract.manifest import ManifestFile, load_manifest
+
     manifest = tiny_renders / "default" / "manifest.json"
-    doc = json.loads(manifest.read_text())
+    good = load_manifest(manifest)
     secret = tiny_renders / "secret.mp4"
     secret.write_bytes(b"not for you")
-    doc["files"] += [{"path": "../secret.mp4", "kind": "video"},
-                     {"path": str(secret), "kind": "video"},
-                     {"path": "manifest.json", "kind": "chapters"}]
-    n = len(doc["files"])
+    # entries the schema accepts, pointing outside the folder or at the manifest itself
+    bad = [ManifestFile(path="../secret.mp4", kind="video", bytes=11),
+           ManifestFile(path=str(secret), kind="video", bytes=11),
+           ManifestFile(path="manifest.json", kind="chapters", bytes=1)]
+    n = len(good.files) + len(bad)
     try:
-        manifest.write_text(json.dumps(doc))
-        client.get("/api/lectures")  # rescan
+        manifest.write_text(good.model_copy(update={"files": good.files + bad}).to_json())
+        assert [lec["id"] for lec in client.get("/api/lectures").json()] == ["default"]  # rescan
         for i in range(n - 3, n):
             assert client.get(f"/media/default/{i}").status_code == 404
         for path in ("/media/default/99", "/media/../secret.mp4", "/media/default/..%2Fsecret.mp4",
                      "/media/nope/0", "/media/default/-1"):
             assert client.get(path).status_code in (404, 422), path
     finally:
-        doc["files"] = doc["files"][:-3]
-        manifest.write_text(json.dumps(doc))
+        manifest.write_text(good.to_json())
         secret.unlink()
         client.get("/api/lectures")
+
+
+@pytest.mark.parametrize("text, says", [
+    ('{"schema_version": 7, "files": []}', "schema_version 7"),
+    ('{"schema_version": 1, "files": [', "not JSON"),
+    ('{"generated_utc": "2026-01-01T00:00:00", "language": "en", "files": [{"path": 3}]}',
+     "files.0.path"),
+])
+def test_a_bad_manifest_skips_its_folder_and_says_why(
+        webapp_data_dir: Path, tiny_renders: Path, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture, text: str, says: str) -> None:
+    """The other lectures are still served; the log names the file and what is wrong."""
+    import shutil
+
+    renders = tmp_path / "renders"
+    shutil.copytree(tiny_renders / "default", renders / "default")
+    (renders / "broken").mkdir()
+    (renders / "broken" / "manifest.json").write_text(text)
+    (renders / "no_manifest").mkdir()
+    app = create_app(Settings(data=webapp_data_dir, renders=renders, lectures=ROOT / "lectures"))
+    with caplog.at_level("WARNING", logger="webapp.lectures"), TestClient(app) as c:
+        assert [lec["id"] for lec in c.get("/api/lectures").json()] == ["default"]
+        assert c.get("/media/broken/0").status_code == 404
+        c.get("/api/lectures")  # a rescan does not say it again
+    said = [r.getMessage() for r in caplog.records if r.name == "webapp.lectures"]
+    assert len(said) == 1 and str(renders / "broken" / "manifest.json") in said[0], said
+    assert says in said[0]
 
 
 def test_nothing_rendered_still_serves(webapp_data_dir: Path, tmp_path: Path) -> None:
