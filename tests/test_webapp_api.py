@@ -382,6 +382,41 @@ def test_every_registered_sequence_has_a_title(client: TestClient, lang: str) ->
         assert words["seq_inside_network"] == "5. 走进训练好的网络"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_titles_every_sequence_as_the_video_does(lang: str) -> None:
+    """The page's sequence titles are contract.titles' for the lecture contract.lecture loads:
+    the same function and the same lecture the renderer's chapters come from."""
+    from contract.lecture import load_lecture
+    from contract.sequences import SEQUENCES
+    from contract.titles import sequence_title
+    from webapp import wording
+
+    lectures = ROOT / "lectures"
+    lecture = load_lecture(lectures / wording.LECTURE_FILES[lang], lectures / "default.yaml")
+    words = wording.load(lectures)[lang]
+    assert len(SEQUENCES) == 5
+    for name, seq in SEQUENCES.items():
+        assert words[f"seq_{name}"] == sequence_title(lecture, seq).replace("\n", " "), name
+    assert words["lecture_title"] == lecture.title_card.title.replace("\n", " ")
+    assert words["softmax"] == lecture.comparison.text["model_softmax"]
+
+
+def test_a_lecture_file_that_does_not_load_leaves_the_platforms_words(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import shutil
+
+    from webapp import wording
+
+    shutil.copy(ROOT / "lectures" / "default.yaml", tmp_path / "default.yaml")
+    (tmp_path / "zh.yaml").write_text("language: zh\nno_such_key: 1\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="webapp.wording"):
+        words = wording.load(tmp_path)
+    assert words["en"]["seq_edl_pass"] == "3. Evidential deep learning"
+    assert words["zh"]["seq_edl_pass"] == "Edl pass" and words["zh"]["watch"] == "观看讲座"
+    assert any("zh.yaml" in r.getMessage() and "no_such_key" in r.getMessage()
+               for r in caplog.records), caplog.text
+
+
 def test_a_lecture_without_titles_gets_words_not_slugs(tmp_path: Path) -> None:
     from contract.sequences import SEQUENCES
     from webapp import wording
