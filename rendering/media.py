@@ -18,7 +18,6 @@ import re
 import struct
 import warnings
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from fractions import Fraction
 from itertools import chain
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
 import av
 
+from contract.manifest import Manifest, ManifestFile, SceneDataSource
 from rendering.files import (PathLike, atomic_copy, atomic_path, atomic_write_bytes,  # noqa: F401
                              atomic_write_text)
 
@@ -496,7 +496,7 @@ def join(videos: Sequence[PathLike], dst: PathLike, chapter_titles: Sequence[str
 
 
 # -- manifest -----------------------------------------------------------------------------------
-def scene_data_sources(folder: PathLike, names: Optional[Iterable[str]] = None) -> list[dict[str, Any]]:
+def scene_data_sources(folder: PathLike, names: Optional[Iterable[str]] = None) -> list[SceneDataSource]:
     """name, schema_version and provenance.config_hash of each scene_data JSON in ``folder``
     (only ``names``, e.g. ``["forward_pass"]``, when given)."""
     folder = Path(folder)
@@ -512,8 +512,13 @@ def scene_data_sources(folder: PathLike, names: Optional[Iterable[str]] = None) 
         if not isinstance(raw, dict):
             continue
         prov = raw.get("provenance") or {}
-        out.append({"name": path.name, "schema_version": raw.get("schema_version"),
-                    "config_hash": prov.get("config_hash") if isinstance(prov, dict) else None})
+        version, config_hash = raw.get("schema_version"), (
+            prov.get("config_hash") if isinstance(prov, dict) else None)
+        # a stray JSON beside the data is described as far as it goes, never a failed manifest
+        out.append(SceneDataSource(
+            name=path.name,
+            schema_version=version if type(version) is int else None,
+            config_hash=config_hash if isinstance(config_hash, str) else None))
     return out
 
 
@@ -521,10 +526,11 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm"}
 
 
 def manifest_entry(path: PathLike, kind: str, root: PathLike,
-                   scene_data: Optional[list[dict[str, Any]]] = None, **extra: Any) -> dict[str, Any]:
+                   scene_data: Optional[list[SceneDataSource]] = None,
+                   sequence: Optional[str] = None) -> ManifestFile:
     """A manifest row: path (relative to ``root``), kind, bytes, and for videos duration,
     resolution, fps, codec, pix_fmt, faststart and chapters; for subtitles the cue count and
-    end; for PNGs the resolution."""
+    end; for PNGs the resolution. Only what applies is set (and so written)."""
     path = Path(path)
     entry: dict[str, Any] = {"path": path.relative_to(root).as_posix() if path.is_relative_to(root)
                              else str(path), "kind": kind, "bytes": path.stat().st_size}
@@ -542,7 +548,7 @@ def manifest_entry(path: PathLike, kind: str, root: PathLike,
     elif path.suffix in (".srt", ".vtt"):
         text = path.read_text(encoding="utf-8-sig")
         cues = parse_srt(text) if path.suffix == ".srt" else parse_vtt(text)
-        entry.update(cues=len(cues), duration=max((c.end for c in cues), default=0.0))
+        entry.update(cues=len(cues), duration=float(max((c.end for c in cues), default=0.0)))
     elif path.suffix == ".png":
         with open(path, "rb") as f:
             head = f.read(24)
@@ -551,15 +557,14 @@ def manifest_entry(path: PathLike, kind: str, root: PathLike,
             entry.update(width=w, height=h, resolution=f"{w}x{h}")
     if scene_data is not None:
         entry["scene_data"] = scene_data
-    entry.update(extra)
-    return entry
+    if sequence is not None:
+        entry["sequence"] = sequence
+    return ManifestFile(**entry)
 
 
-def write_manifest(path: PathLike, entries: Sequence[dict[str, Any]], **meta: Any) -> Path:
-    """Write the manifest JSON: ``meta`` (e.g. lecture, settings) and the list of files."""
-    doc = {"generated_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-           **meta, "files": list(entries)}
-    return atomic_write_text(path, json.dumps(doc, indent=2, default=str) + "\n")
+def write_manifest(path: PathLike, manifest: Manifest) -> Path:
+    """Write ``manifest`` (:class:`contract.manifest.Manifest`) to ``path``, atomically."""
+    return atomic_write_text(path, manifest.to_json())
 
 
 __all__ = ["Chapter", "Cue", "JoinResult", "Section", "atomic_copy", "atomic_path",

@@ -6,10 +6,10 @@ lecture into it is refused unless forced.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
+from contract.manifest import ManifestError, load_manifest
 from rendering import media
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +32,11 @@ def lecture_id(source: Optional[Path]) -> str:
 def owner_of(out: Path) -> Optional[str]:
     """The lecture recorded for ``out`` (manifest first), None when none is."""
     try:
-        name = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("lecture")
+        name = load_manifest(out / MANIFEST).lecture
         if name:
-            return lecture_id(Path(name)) if Path(name).is_absolute() else str(name)
-    except (OSError, ValueError, AttributeError):
-        pass
+            return lecture_id(Path(name)) if Path(name).is_absolute() else name
+    except ManifestError:
+        pass  # none, or not readable: the owner file written before the first render says
     try:
         return (out / OWNER).read_text(encoding="utf-8").strip() or None
     except OSError:

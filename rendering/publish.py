@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
 from contract import sequences as registry
 from contract.lecture import Lecture
+from contract.titles import section_title, sequence_title
 from rendering import media
 from rendering import extras
 from rendering.cache import Cache, Record
@@ -23,19 +24,6 @@ from rendering.narration.tracks import narrated_track, sequence_track
 from rendering.narration.transcript import Part, Passage, format_transcript
 
 LECTURE_STEM = "lecture"
-
-
-def section_title(name: str, words: Any = None) -> str:
-    """A section's chapter title: the sequence's YAML string ``text.chapter_<name>`` when the
-    lecture has one (translations), else the name itself: 'max_pool' -> 'Max pool'."""
-    custom = getattr(words, "text", {}).get(f"chapter_{name}") if words is not None else None
-    return custom or name.replace("_", " ").strip().capitalize() or name
-
-
-def sequence_title(lecture: Lecture, seq: registry.Sequence) -> str:
-    if seq.name == registry.TITLE.name:
-        return lecture.title_card.title
-    return lecture.words(seq.name).title
 
 
 def section_chapters(lecture: Lecture, seq: registry.Sequence, record: Record) -> list[media.Chapter]:

@@ -36,13 +36,16 @@ from typing import Any, Optional, Sequence
 from contract import sequences as registry
 from contract.lecture import (Issue, Lecture, LectureError, RenderSettings, check_index,
                               load_lecture)
+from contract.manifest import (Manifest, ManifestError, ManifestFile, RenderInfo,
+                               SceneDataSource, load_manifest)
 from contract.scene_data import SceneData
+from contract.titles import section_title, sequence_title  # noqa: F401 (API)
 from rendering import keys, media, ownership, publish
 from rendering.cache import Cache, Record, SectionRecord
 from rendering.narration import narrator
 from rendering.narration.store import SpeechStore
 from rendering.jobs import Job, Outcome, run_all, workers_default
-from rendering.publish import LECTURE_STEM, section_title, sequence_title  # noqa: F401 (API)
+from rendering.publish import LECTURE_STEM
 
 WORK = ".work"
 MANIFEST = ownership.MANIFEST
@@ -244,17 +247,18 @@ def _files_of(stem: str, out: Path) -> list[tuple[Path, str]]:
 def build_manifest(lecture: Lecture, out: Path, data_folder: Optional[Path],
                    data_names: dict[str, Optional[list[str]]], settings: RenderSettings,
                    join: Optional[str]) -> Path:
-    """Describe every published file; ``data_names`` maps each stem to its scene's DATA."""
+    """Describe every published file (:class:`contract.manifest.Manifest`); ``data_names``
+    maps each stem to its scene's DATA."""
     every = media.scene_data_sources(data_folder) if data_folder is not None else []
 
-    def sources(names: Optional[list[str]]) -> list[dict[str, Any]]:
+    def sources(names: Optional[list[str]]) -> list[SceneDataSource]:
         if names is None:
             return every
         wanted = {n.removesuffix(".json") for n in names}
-        return [s for s in every if s["name"].removesuffix(".json") in wanted]
+        return [s for s in every if s.name.removesuffix(".json") in wanted]
 
-    entries: list[dict[str, Any]] = []
-    joined: list[dict[str, Any]] = []
+    entries: list[ManifestFile] = []
+    joined: list[SceneDataSource] = []
     for job in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
         used = sources(data_names.get(job.stem))
         for path, kind in _files_of(job.stem, out):
@@ -263,12 +267,22 @@ def build_manifest(lecture: Lecture, out: Path, data_folder: Optional[Path],
     for path, kind in _files_of(LECTURE_STEM, out):
         if kind != "section":
             entries.append(media.manifest_entry(path, kind, out, joined, sequence="lecture"))
-    return media.write_manifest(
-        out / MANIFEST, entries, lecture=ownership.lecture_id(lecture.source_path),
-        language=lecture.language,
-        render={"quality": settings.quality, "width": settings.width, "height": settings.height,
-                "fps": settings.fps},
-        join=join, scene_data_folder=str(data_folder) if data_folder is not None else None)
+    manifest = Manifest.new(
+        lecture=ownership.lecture_id(lecture.source_path), language=lecture.language,
+        render=RenderInfo(quality=settings.quality, width=settings.width,
+                          height=settings.height, fps=settings.fps),
+        join=join, scene_data_folder=str(data_folder) if data_folder is not None else None,
+        files=entries)
+    return media.write_manifest(out / MANIFEST, manifest)
+
+
+def manifest_current(path: Path) -> bool:
+    """Whether ``path`` is a valid manifest of this schema version, written with the version
+    (one from before the field, or a broken one, is written again even when nothing changed)."""
+    try:
+        return "schema_version" in load_manifest(path).model_fields_set
+    except ManifestError:
+        return False
 
 
 # -- driver -------------------------------------------------------------------------------------
@@ -418,7 +432,7 @@ def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[st
                    verbose, report)
     changed = _publish_all(pieces, records, lecture, cache, out)
     joined, how = _join(lecture, out, cache, report)
-    if changed or joined or new_owner or not (out / MANIFEST).exists():
+    if changed or joined or new_owner or not manifest_current(out / MANIFEST):
         names = {stem: (list(i.data) if i is not None and i.data is not None else None)
                  for stem, i in infos.items()}
         report.manifest = build_manifest(lecture, out, data_folder, names, settings, how)

@@ -161,6 +161,7 @@ def tiny_renders(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import av
     import numpy as np
 
+    from contract.manifest import Manifest
     from rendering import media
 
     root = tmp_path_factory.mktemp("renders")
@@ -189,6 +190,6 @@ def tiny_renders(tmp_path_factory: pytest.TempPathFactory) -> Path:
             (media.sidecar(video, ".chapters.vtt"), "chapters"),
             (media.sidecar(video, ".png"), "thumbnail"), (clip, "section")]
     entries = [media.manifest_entry(p, k, lec, sequence="cnn_forward_pass") for p, k in rows]
-    media.write_manifest(lec / "manifest.json", entries, language="en")
+    media.write_manifest(lec / "manifest.json", Manifest.new(language="en", files=entries))
     raw.unlink()
     return root

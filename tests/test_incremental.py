@@ -3,6 +3,7 @@ that workers change no byte, that joins copy packets, and that lectures keep to 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from contract import lecture as config
+from contract.manifest import load_manifest
 from rendering import jobs, media, ownership, render
 from tests.conftest import ROOT
 from tests.test_render import fake_registry, lecture_files, only_dummy, scene_data  # noqa: F401
@@ -60,6 +62,14 @@ def test_reuse_caption_edit_and_text_edit(lecture_files: tuple[Path, Path], scen
     report = render.render_lecture(config.load_lecture(lecture_yaml, default), scene_data, workers=1)
     assert drawn == [] and report.ok
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
+
+    # a manifest of the form before schema_version: written again, nothing else
+    old = load_manifest(out / "manifest.json").model_dump(mode="json", exclude_unset=True,
+                                                          exclude={"schema_version"})
+    (out / "manifest.json").write_text(json.dumps(old))
+    report = render.render_lecture(config.load_lecture(lecture_yaml, default), scene_data, workers=1)
+    assert drawn == [] and digests(out) == first
+    assert "schema_version" in load_manifest(out / "manifest.json").model_fields_set
 
     # a caption: only the subtitles change; Manim runs without drawing a frame
     edit(default, "Then a circle.", "Then a round circle.")

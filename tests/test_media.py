@@ -241,15 +241,20 @@ def test_join_checks_titles(tmp_path: Path) -> None:
 
 # -- manifest -----------------------------------------------------------------------------------
 def test_manifest(tmp_path: Path) -> None:
+    from contract.manifest import Manifest, SceneDataSource, load_manifest
+
     data = tmp_path / "scene_data"
     data.mkdir()
     for name, h in (("training", "aa11"), ("forward_pass", "bb22")):
         (data / f"{name}.json").write_text(json.dumps(
             {"schema_version": 1, "provenance": {"config_hash": h, "seed": 0}, "x": [1, 2]}))
+    (data / "notes.json").write_text('{"schema_version": "one", "provenance": 3}')  # stray
     sources = media.scene_data_sources(data)
-    assert sources == [{"name": "forward_pass.json", "schema_version": 1, "config_hash": "bb22"},
-                       {"name": "training.json", "schema_version": 1, "config_hash": "aa11"}]
-    assert media.scene_data_sources(data, ["training"]) == sources[1:]
+    assert sources == [
+        SceneDataSource(name="forward_pass.json", schema_version=1, config_hash="bb22"),
+        SceneDataSource(name="notes.json"),
+        SceneDataSource(name="training.json", schema_version=1, config_hash="aa11")]
+    assert media.scene_data_sources(data, ["training"]) == sources[2:]
 
     out = tmp_path / "renders"
     media.finalize_video(make_video(tmp_path / "r.mp4", frames=10, fps=5), out / "01.mp4")
@@ -257,15 +262,16 @@ def test_manifest(tmp_path: Path) -> None:
     media.thumbnail(out / "01.mp4", out / "01.png", 0.5)
     entries = [media.manifest_entry(out / "01.mp4", "video", out, sources),
                media.manifest_entry(out / "01.srt", "subtitles", out, sources),
-               media.manifest_entry(out / "01.png", "thumbnail", out, sources[1:])]
-    path = media.write_manifest(out / "manifest.json", entries, lecture="x.yaml")
-    doc = json.loads(path.read_text())
-    assert doc["lecture"] == "x.yaml"
-    video, srt, png = doc["files"]
-    assert video["path"] == "01.mp4" and video["kind"] == "video"
-    assert (video["duration"], video["resolution"], video["codec"]) == (2.0, "64x48", "h264")
-    assert video["faststart"] and video["bytes"] == (out / "01.mp4").stat().st_size
-    assert video["scene_data"][0] == {"name": "forward_pass.json", "schema_version": 1,
-                                      "config_hash": "bb22"}
-    assert (srt["cues"], srt["duration"]) == (2, 3.25)
-    assert png["resolution"] == "64x48" and png["scene_data"] == [sources[1]]
+               media.manifest_entry(out / "01.png", "thumbnail", out, sources[2:])]
+    path = media.write_manifest(out / "manifest.json", Manifest.new(
+        lecture="x.yaml", language="en", files=entries))
+    doc = load_manifest(path)
+    assert doc.lecture == "x.yaml"
+    video, srt, png = doc.files
+    assert video.path == "01.mp4" and video.kind == "video"
+    assert (video.duration, video.resolution, video.codec) == (2.0, "64x48", "h264")
+    assert video.faststart and video.bytes == (out / "01.mp4").stat().st_size
+    assert video.scene_data is not None and video.scene_data[0] == sources[0]
+    assert (srt.cues, srt.duration) == (2, 3.25) and srt.width is None
+    assert png.resolution == "64x48" and png.scene_data == [sources[2]]
+    assert "width" not in json.loads(path.read_text())["files"][1]  # only what applies

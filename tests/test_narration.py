@@ -5,7 +5,6 @@ Renders use the tiny dummy scenes of tests/test_render.py (160x90, 5 fps); speec
 espeak-ng on short text, or tones written as WAV/M4A files standing in for recordings."""
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from fractions import Fraction
@@ -17,6 +16,7 @@ import numpy as np
 import pytest
 
 from contract import lecture as config
+from contract.manifest import load_manifest
 from rendering import keys, media, render
 from rendering.narration import audio, engines, narrator
 from scenes import speech_pacing as timing
@@ -278,11 +278,11 @@ def test_recorded_narration_paces_sections_and_fills_every_mp4(
     assert audio.loudness(x) == pytest.approx(audio.TARGET_LUFS, abs=1.0)
     rms = audio.rms_per_second(x.mean(axis=1))
     assert (rms[:8] > -40).all()  # the 8 s recording is heard from the start, no gap
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["join"] == "stream copy"  # the video of the lecture: packets copied
-    rows = {f["path"]: f for f in manifest["files"]}
-    assert rows["lecture.mp4"]["audio"]["sample_rate"] == 48000
-    assert rows["lecture.transcript.md"]["kind"] == "transcript"
+    manifest = load_manifest(out / "manifest.json")
+    assert manifest.join == "stream copy"  # the video of the lecture: packets copied
+    rows = {f.path: f for f in manifest.files}
+    assert rows["lecture.mp4"].audio is not None and rows["lecture.mp4"].audio.sample_rate == 48000
+    assert rows["lecture.transcript.md"].kind == "transcript"
     joined = media.probe(out / "lecture.mp4")["duration"]
     assert joined == pytest.approx(sum(media.probe(out / f)["duration"] for f in ("00_title.mp4", "01_dummy.mp4")), abs=0.01)
     transcript = (out / "lecture.transcript.md").read_text()
