@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from rendering import media
+from rendering import files, subtitles
 
 CACHE = "cache"
 
@@ -51,8 +51,8 @@ class Record:
     def section(self, name: str) -> Optional[SectionRecord]:
         return next((s for s in self.sections if s.name == name), None)
 
-    def subtitle_cues(self) -> list[media.Cue]:
-        return [media.Cue(float(c["start"]), float(c["end"]), str(c["text"])) for c in self.cues]
+    def subtitle_cues(self) -> list[subtitles.Cue]:
+        return [subtitles.Cue(float(c["start"]), float(c["end"]), str(c["text"])) for c in self.cues]
 
 
 class Cache:
@@ -93,7 +93,7 @@ class Cache:
             return Record()
 
     def save(self, stem: str, record: Record) -> None:
-        media.atomic_write_text(self.record_path(stem), json.dumps(asdict(record), indent=1) + "\n")
+        files.atomic_write_text(self.record_path(stem), json.dumps(asdict(record), indent=1) + "\n")
 
     def prune(self, keep: set[str]) -> int:
         """Delete clips whose key is in no record (sections edited away); returns how many."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from contract.manifest import ManifestError, load_manifest
-from rendering import media
+from rendering import files
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNER = ".work/owner"
@@ -58,7 +58,7 @@ def claim(out: Path, source: Optional[Path], force: bool = False) -> bool:
             raise FolderTaken(f"{out} is not empty and no lecture rendered it: choose an empty "
                               "folder for render.output_dir, or pass --force (FORCE=1)")
     if not (out / OWNER).is_file() or (out / OWNER).read_text(encoding="utf-8").strip() != me:
-        media.atomic_write_text(out / OWNER, me + "\n")
+        files.atomic_write_text(out / OWNER, me + "\n")
     return owner != me
 
 

@@ -16,7 +16,7 @@ from typing import Optional, Sequence
 from contract import sequences as registry
 from contract.lecture import Lecture
 from contract.titles import section_title, sequence_title
-from rendering import media
+from rendering import files, media, subtitles
 from rendering import extras
 from rendering.cache import Cache, Record
 from rendering.narration.store import SpeechStore
@@ -57,8 +57,8 @@ def publish_sequence(seq: registry.Sequence, record: Record, cache: Cache, lectu
     media.concat(clips, final, marks, audio=narrated_track(lecture, store, record.sections))
     media.chapters(marks, media.sidecar(final, ".chapters.vtt"), media.sidecar(final, ".chapters.txt"))
     cues = record.subtitle_cues()
-    media.atomic_write_text(media.sidecar(final, ".srt"), media.format_srt(cues))
-    media.atomic_write_text(media.sidecar(final, ".vtt"), media.format_vtt(cues))
+    files.atomic_write_text(media.sidecar(final, ".srt"), subtitles.format_srt(cues))
+    files.atomic_write_text(media.sidecar(final, ".vtt"), subtitles.format_vtt(cues))
     png = media.thumbnail(final, media.sidecar(final, ".png"), thumbnail_time(record, lecture.pace))
     extras.jpeg_thumbnail(png, media.sidecar(final, ".jpg"))
     _publish_sections(out / f"{seq.stem}_sections", record, clips,
@@ -130,12 +130,12 @@ def join_lecture(lecture: Lecture, parts: Sequence[registry.Sequence], records: 
     track = narrated_track(lecture, SpeechStore(out / ".work"), sections)
     result = media.join([out / f"{p.stem}.mp4" for p in parts], dst,
                         [c.title for c in per_part], chapter_list=marks, audio=track)
-    media.atomic_write_text(media.sidecar(dst, ".transcript.md"),
+    files.atomic_write_text(media.sidecar(dst, ".transcript.md"),
                             transcript(lecture, parts, records))
-    cues = media.parse_srt(result.subtitles.read_text(encoding="utf-8")) if result.subtitles else []
+    cues = subtitles.parse_srt(result.subtitles.read_text(encoding="utf-8")) if result.subtitles else []
     if result.subtitles is None:  # keep the promise of subtitles beside every video
-        media.atomic_write_text(media.sidecar(dst, ".srt"), "")
-        media.atomic_write_text(media.sidecar(dst, ".vtt"), "WEBVTT\n\n")
+        files.atomic_write_text(media.sidecar(dst, ".srt"), "")
+        files.atomic_write_text(media.sidecar(dst, ".vtt"), "WEBVTT\n\n")
     extras.write_bcc(media.sidecar(dst, ".bcc.json"), cues)
     chosen = extras.youtube_chapters(per_part, per_section)
     youtube = media.sidecar(dst, ".youtube.txt")

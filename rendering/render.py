@@ -40,7 +40,7 @@ from contract.manifest import (Manifest, ManifestError, ManifestFile, RenderInfo
                                SceneDataSource, load_manifest)
 from contract.scene_data import SceneData
 from contract.titles import section_title, sequence_title  # noqa: F401 (API)
-from rendering import keys, media, ownership, publish
+from rendering import files, keys, manifest, media, ownership, publish
 from rendering.cache import Cache, Record, SectionRecord
 from rendering.narration import narrator
 from rendering.narration.store import SpeechStore
@@ -249,7 +249,7 @@ def build_manifest(lecture: Lecture, out: Path, data_folder: Optional[Path],
                    join: Optional[str]) -> Path:
     """Describe every published file (:class:`contract.manifest.Manifest`); ``data_names``
     maps each stem to its scene's DATA."""
-    every = media.scene_data_sources(data_folder) if data_folder is not None else []
+    every = manifest.scene_data_sources(data_folder) if data_folder is not None else []
 
     def sources(names: Optional[list[str]]) -> list[SceneDataSource]:
         if names is None:
@@ -262,18 +262,18 @@ def build_manifest(lecture: Lecture, out: Path, data_folder: Optional[Path],
     for job in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
         used = sources(data_names.get(job.stem))
         for path, kind in _files_of(job.stem, out):
-            entries.append(media.manifest_entry(path, kind, out, used, sequence=job.name))
+            entries.append(manifest.manifest_entry(path, kind, out, used, sequence=job.name))
         joined += [s for s in used if s not in joined]
     for path, kind in _files_of(LECTURE_STEM, out):
         if kind != "section":
-            entries.append(media.manifest_entry(path, kind, out, joined, sequence="lecture"))
-    manifest = Manifest.new(
+            entries.append(manifest.manifest_entry(path, kind, out, joined, sequence="lecture"))
+    doc = Manifest.new(
         lecture=ownership.lecture_id(lecture.source_path), language=lecture.language,
         render=RenderInfo(quality=settings.quality, width=settings.width,
                           height=settings.height, fps=settings.fps),
         join=join, scene_data_folder=str(data_folder) if data_folder is not None else None,
         files=entries)
-    return media.write_manifest(out / MANIFEST, manifest)
+    return manifest.write_manifest(out / MANIFEST, doc)
 
 
 def manifest_current(path: Path) -> bool:
@@ -392,7 +392,7 @@ def _join(lecture: Lecture, out: Path, cache: Cache, report: Report) -> tuple[bo
         return False, state.get("join")
     joined = publish.join_lecture(lecture, parts, records, out)
     how = "stream copy" if joined.copied else "re-encode"
-    media.atomic_write_text(state_path, json.dumps({"key": key, "join": how}) + "\n")
+    files.atomic_write_text(state_path, json.dumps({"key": key, "join": how}) + "\n")
     report.lecture_video = joined.path
     say(f"joined {media.probe(joined.path)['duration']:.1f} s by {how} -> {joined.path}")
     return True, how

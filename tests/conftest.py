@@ -162,7 +162,7 @@ def tiny_renders(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import numpy as np
 
     from contract.manifest import Manifest
-    from rendering import media
+    from rendering import files, manifest, media, subtitles
 
     root = tmp_path_factory.mktemp("renders")
     lec = root / "default"
@@ -181,15 +181,15 @@ def tiny_renders(tmp_path_factory: pytest.TempPathFactory) -> Path:
     video = lec / "01_cnn_forward_pass.mp4"
     media.finalize_video(raw, video, marks)
     media.chapters(marks, media.sidecar(video, ".chapters.vtt"))
-    media.atomic_write_text(media.sidecar(video, ".vtt"), media.format_vtt(
-        [media.Cue(0.0, 1.5, "Our task: which digit is this?"), media.Cue(1.5, 3.0, "A grid of numbers.")]))
+    files.atomic_write_text(media.sidecar(video, ".vtt"), subtitles.format_vtt(
+        [subtitles.Cue(0.0, 1.5, "Our task: which digit is this?"), subtitles.Cue(1.5, 3.0, "A grid of numbers.")]))
     media.thumbnail(video, media.sidecar(video, ".png"), 0.5)
     clip = lec / "01_cnn_forward_pass_sections" / "01_pixels.mp4"
     media.finalize_video(raw, clip)
     rows = [(video, "video"), (media.sidecar(video, ".vtt"), "subtitles"),
             (media.sidecar(video, ".chapters.vtt"), "chapters"),
             (media.sidecar(video, ".png"), "thumbnail"), (clip, "section")]
-    entries = [media.manifest_entry(p, k, lec, sequence="cnn_forward_pass") for p, k in rows]
-    media.write_manifest(lec / "manifest.json", Manifest.new(language="en", files=entries))
+    entries = [manifest.manifest_entry(p, k, lec, sequence="cnn_forward_pass") for p, k in rows]
+    manifest.write_manifest(lec / "manifest.json", Manifest.new(language="en", files=entries))
     raw.unlink()
     return root

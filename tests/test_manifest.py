@@ -9,7 +9,7 @@ import pytest
 
 from contract.manifest import (SCHEMA_VERSION, Manifest, ManifestError, ManifestFile, RenderInfo,
                                SceneDataSource, load_manifest)
-from rendering import media
+from rendering import manifest
 
 SOURCES = [SceneDataSource(name="forward_pass.json", schema_version=2, config_hash="bb22")]
 
@@ -42,7 +42,7 @@ def sample() -> Manifest:
 
 def test_a_written_manifest_reads_back_the_same(tmp_path: Path) -> None:
     written = sample()
-    path = media.write_manifest(tmp_path / "manifest.json", written)
+    path = manifest.write_manifest(tmp_path / "manifest.json", written)
     text = path.read_text(encoding="utf-8")
     doc = json.loads(text)
     assert doc["schema_version"] == SCHEMA_VERSION and list(doc)[0] == "schema_version"

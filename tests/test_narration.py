@@ -17,7 +17,7 @@ import pytest
 
 from contract import lecture as config
 from contract.manifest import load_manifest
-from rendering import keys, media, render
+from rendering import keys, media, render, subtitles
 from rendering.narration import audio, engines, narrator
 from scenes import speech_pacing as timing
 from scenes import spoken as text
@@ -266,7 +266,7 @@ def test_recorded_narration_paces_sections_and_fills_every_mp4(
     task, pixels = sections
     assert task.duration >= 8.0 + timing.TAIL and task.speech and pixels.speech
     assert pixels.duration < 3.0  # 1 s of speech: about its silent 1.9 s
-    cues = media.parse_srt((out / "01_dummy.srt").read_text())
+    cues = subtitles.parse_srt((out / "01_dummy.srt").read_text())
     assert [c.text for c in cues] == ["First a square.", "It is drawn.", "Then a circle."]
     assert 0 <= cues[0].start and cues[1].end <= 8.0 + 1e-3 <= task.duration
     assert task.duration <= cues[2].start and cues[2].end <= task.duration + pixels.duration
@@ -331,7 +331,7 @@ def test_espeak_sentence_edit_respeaks_and_redraws_only_its_section(
     assert drawn == [("01_dummy", frozenset({"pixels"}))]
     now = {p.name for p in speech.glob("*.wav")}
     assert len(now - first) == 1 and len(first - now) == 1  # one said anew, the old one pruned
-    cues = media.parse_srt((out / "01_dummy.srt").read_text())
+    cues = subtitles.parse_srt((out / "01_dummy.srt").read_text())
     assert cues[-1].text == "Then a round circle."
     assert_audio_matches_video(out / "lecture.mp4")
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from contract import lecture as config, sequences as registry
-from rendering import media, render
+from rendering import media, render, subtitles
 from scenes import base
 from contract.lecture import load_lecture
 from contract.manifest import (SCHEMA_VERSION, RenderInfo, SceneDataSource,
@@ -167,18 +167,18 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
     assert media.probe(out / "lecture.mp4")["duration"] == pytest.approx(title + seq, abs=0.01)
 
     # subtitles: the captions of the YAML, sentence by sentence, within each section
-    cues = media.parse_vtt((out / "01_dummy.vtt").read_text())
+    cues = subtitles.parse_vtt((out / "01_dummy.vtt").read_text())
     assert [c.text for c in cues] == ["First a square.", "It is drawn.", "Then a circle."]
-    assert media.parse_srt((out / "01_dummy.srt").read_text()) == cues
+    assert subtitles.parse_srt((out / "01_dummy.srt").read_text()) == cues
     assert cues[-1].end <= seq + 0.01
-    assert media.parse_vtt((out / "00_title.vtt").read_text()) == []
-    joined = media.parse_srt((out / "lecture.srt").read_text())
+    assert subtitles.parse_vtt((out / "00_title.vtt").read_text()) == []
+    joined = subtitles.parse_srt((out / "lecture.srt").read_text())
     assert [c.start for c in joined] == pytest.approx([c.start + title for c in cues])
     bcc = json.loads((out / "lecture.bcc.json").read_text())
     assert [b["content"] for b in bcc["body"]] == [c.text for c in joined]
     assert bcc["body"][0]["from"] == pytest.approx(joined[0].start, abs=1e-3)
 
-    chapters = media.parse_vtt((out / "01_dummy.chapters.vtt").read_text())
+    chapters = subtitles.parse_vtt((out / "01_dummy.chapters.vtt").read_text())
     assert [c.text for c in chapters] == ["The task", "Pixels"]
     assert [c.title for c in media.read_chapters(out / "01_dummy.mp4")] == ["The task", "Pixels"]
     assert [c.title for c in media.read_chapters(out / "00_title.mp4")] == [  # one section
