@@ -1,5 +1,5 @@
 """``manifest.json``: what a rendered lecture folder holds, written by the renderer
-(:func:`rendering.render.build_manifest`) and read by the platform and any tool through this
+(:func:`rendering.manifest.build_manifest`) and read by the platform and any tool through this
 one model::
 
     >>> m = load_manifest("renders/default/manifest.json")    # ManifestError names the file

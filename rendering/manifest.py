@@ -13,9 +13,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from contract.manifest import Manifest, ManifestFile, SceneDataSource
+from contract import sequences as registry
+from contract.lecture import Lecture, RenderSettings
+from contract.manifest import (Manifest, ManifestError, ManifestFile, RenderInfo, SceneDataSource,
+                               load_manifest)
+from rendering import media, ownership
 from rendering.files import PathLike, atomic_write_text
 from rendering.media import is_faststart, probe, probe_audio, read_chapters
+from rendering.publish import LECTURE_STEM
 from rendering.subtitles import parse_srt, parse_vtt
 
 
@@ -90,4 +95,65 @@ def write_manifest(path: PathLike, manifest: Manifest) -> Path:
     return atomic_write_text(path, manifest.to_json())
 
 
-__all__ = ["VIDEO_SUFFIXES", "manifest_entry", "scene_data_sources", "write_manifest"]
+# -- the lecture's manifest --------------------------------------------------------------------
+def _files_of(stem: str, out: Path) -> list[tuple[Path, str]]:
+    """The published files of one stem with their kind, in a stable order."""
+    video = out / f"{stem}.mp4"
+    rows = [(video, "lecture" if stem == LECTURE_STEM else "video"),
+            (media.sidecar(video, ".srt"), "subtitles"), (media.sidecar(video, ".vtt"), "subtitles"),
+            (media.sidecar(video, ".bcc.json"), "subtitles"),
+            (media.sidecar(video, ".chapters.vtt"), "chapters"),
+            (media.sidecar(video, ".chapters.txt"), "chapters"),
+            (media.sidecar(video, ".youtube.txt"), "chapters"),
+            (media.sidecar(video, ".png"), "thumbnail"), (media.sidecar(video, ".jpg"), "thumbnail"),
+            (media.sidecar(video, ".transcript.md"), "transcript")]
+    rows += [(p, "section") for p in sorted((out / f"{stem}_sections").glob("*.mp4"))]
+    return [(p, k) for p, k in rows if p.exists()]
+
+
+def build_manifest(lecture: Lecture, out: Path, data_folder: Optional[Path],
+                   data_names: dict[str, Optional[list[str]]], settings: RenderSettings,
+                   join: Optional[str]) -> Path:
+    """Describe every published file (:class:`contract.manifest.Manifest`); ``data_names``
+    maps each stem to its scene's DATA."""
+    every = scene_data_sources(data_folder) if data_folder is not None else []
+
+    def sources(names: Optional[list[str]]) -> list[SceneDataSource]:
+        if names is None:
+            return every
+        wanted = {n.removesuffix(".json") for n in names}
+        return [s for s in every if s.name.removesuffix(".json") in wanted]
+
+    entries: list[ManifestFile] = []
+    joined: list[SceneDataSource] = []
+    for job in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
+        used = sources(data_names.get(job.stem))
+        for path, kind in _files_of(job.stem, out):
+            entries.append(manifest_entry(path, kind, out, used, sequence=job.name))
+        joined += [s for s in used if s not in joined]
+    for path, kind in _files_of(LECTURE_STEM, out):
+        if kind != "section":
+            entries.append(manifest_entry(path, kind, out, joined, sequence="lecture"))
+    doc = Manifest.new(
+        lecture=ownership.lecture_id(lecture.source_path), language=lecture.language,
+        render=RenderInfo(quality=settings.quality, width=settings.width,
+                          height=settings.height, fps=settings.fps),
+        join=join, scene_data_folder=str(data_folder) if data_folder is not None else None,
+        files=entries)
+    return write_manifest(out / ownership.MANIFEST, doc)
+
+
+def manifest_current(path: Path) -> bool:
+    """Whether ``path`` is a valid manifest of this schema version, written with the version
+    (one from before the field, or a broken one, is written again even when nothing changed)."""
+    try:
+        return "schema_version" in load_manifest(path).model_fields_set
+    except ManifestError:
+        return False
+
+
+# -- driver -------------------------------------------------------------------------------------
+
+
+__all__ = ["VIDEO_SUFFIXES", "build_manifest", "manifest_current", "manifest_entry",
+           "scene_data_sources", "write_manifest"]

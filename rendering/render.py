@@ -36,15 +36,14 @@ from typing import Any, Optional, Sequence
 from contract import sequences as registry
 from contract.lecture import (Issue, Lecture, LectureError, RenderSettings, check_index,
                               load_lecture)
-from contract.manifest import (Manifest, ManifestError, ManifestFile, RenderInfo,
-                               SceneDataSource, load_manifest)
 from contract.scene_data import SceneData
 from contract.titles import section_title, sequence_title  # noqa: F401 (API)
-from rendering import files, keys, manifest, media, ownership, publish
+from rendering import files, keys, media, ownership, publish
 from rendering.cache import Cache, Record, SectionRecord
 from rendering.narration import narrator
 from rendering.narration.store import SpeechStore
 from rendering.jobs import Job, Outcome, run_all, workers_default
+from rendering.manifest import build_manifest, manifest_current
 from rendering.publish import LECTURE_STEM
 
 WORK = ".work"
@@ -228,64 +227,6 @@ def published(out: Path, stem: str) -> bool:
     return all((out / f"{stem}{ext}").exists() for ext in (".mp4", ".srt", ".vtt", ".png", ".jpg"))
 
 
-# -- manifest -----------------------------------------------------------------------------------
-def _files_of(stem: str, out: Path) -> list[tuple[Path, str]]:
-    """The published files of one stem with their kind, in a stable order."""
-    video = out / f"{stem}.mp4"
-    rows = [(video, "lecture" if stem == LECTURE_STEM else "video"),
-            (media.sidecar(video, ".srt"), "subtitles"), (media.sidecar(video, ".vtt"), "subtitles"),
-            (media.sidecar(video, ".bcc.json"), "subtitles"),
-            (media.sidecar(video, ".chapters.vtt"), "chapters"),
-            (media.sidecar(video, ".chapters.txt"), "chapters"),
-            (media.sidecar(video, ".youtube.txt"), "chapters"),
-            (media.sidecar(video, ".png"), "thumbnail"), (media.sidecar(video, ".jpg"), "thumbnail"),
-            (media.sidecar(video, ".transcript.md"), "transcript")]
-    rows += [(p, "section") for p in sorted((out / f"{stem}_sections").glob("*.mp4"))]
-    return [(p, k) for p, k in rows if p.exists()]
-
-
-def build_manifest(lecture: Lecture, out: Path, data_folder: Optional[Path],
-                   data_names: dict[str, Optional[list[str]]], settings: RenderSettings,
-                   join: Optional[str]) -> Path:
-    """Describe every published file (:class:`contract.manifest.Manifest`); ``data_names``
-    maps each stem to its scene's DATA."""
-    every = manifest.scene_data_sources(data_folder) if data_folder is not None else []
-
-    def sources(names: Optional[list[str]]) -> list[SceneDataSource]:
-        if names is None:
-            return every
-        wanted = {n.removesuffix(".json") for n in names}
-        return [s for s in every if s.name.removesuffix(".json") in wanted]
-
-    entries: list[ManifestFile] = []
-    joined: list[SceneDataSource] = []
-    for job in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
-        used = sources(data_names.get(job.stem))
-        for path, kind in _files_of(job.stem, out):
-            entries.append(manifest.manifest_entry(path, kind, out, used, sequence=job.name))
-        joined += [s for s in used if s not in joined]
-    for path, kind in _files_of(LECTURE_STEM, out):
-        if kind != "section":
-            entries.append(manifest.manifest_entry(path, kind, out, joined, sequence="lecture"))
-    doc = Manifest.new(
-        lecture=ownership.lecture_id(lecture.source_path), language=lecture.language,
-        render=RenderInfo(quality=settings.quality, width=settings.width,
-                          height=settings.height, fps=settings.fps),
-        join=join, scene_data_folder=str(data_folder) if data_folder is not None else None,
-        files=entries)
-    return manifest.write_manifest(out / MANIFEST, doc)
-
-
-def manifest_current(path: Path) -> bool:
-    """Whether ``path`` is a valid manifest of this schema version, written with the version
-    (one from before the field, or a broken one, is written again even when nothing changed)."""
-    try:
-        return "schema_version" in load_manifest(path).model_fields_set
-    except ManifestError:
-        return False
-
-
-# -- driver -------------------------------------------------------------------------------------
 def _job(piece: Piece, work: Path) -> Job:
     """A Manim job; its weight (for scheduling) is the duration it draws, as last rendered."""
     last = {s.name: s.duration for s in piece.record.sections}
