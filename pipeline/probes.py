@@ -1,7 +1,6 @@
 """Probes: run the trained models on the chosen inputs and dump every scene_data file."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -14,31 +13,8 @@ from contract.scene_data import MODELS
 from . import attacks, datasets, edl, inside, intervals, metrics
 from .config import Config
 from .models import LeNet
+from .selection import Selection, SelectionError, choose
 from .train import Kind, outputs
-
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What the lecture asks the pipeline to probe (see scenes/lectures/default.yaml)."""
-    index: Optional[int] = None
-    digit: int = 7
-    rule: str = "both_correct"
-    nth: int = 0
-    rotation_digit: int = 1
-    rotation_nth: int = 0
-    images: tuple[str, ...] = field(default_factory=tuple)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Selection":
-        return cls(index=d["sample"].get("index"), digit=d["sample"]["digit"],
-                   rule=d["sample"]["rule"], nth=d["sample"]["nth"],
-                   rotation_digit=d["rotation"]["digit"], rotation_nth=d["rotation"]["nth"],
-                   images=tuple(i["path"] for i in d.get("images", [])))
-
-
-class SelectionError(ValueError):
-    """The lecture asks for a digit the held-out set does not have."""
 
 
 def model_out(out: dict[str, np.ndarray], i: int) -> dict:
@@ -50,26 +26,6 @@ def model_out(out: dict[str, np.ndarray], i: int) -> dict:
         row.update(evidence=out["evidence"][i], alpha=out["alpha"][i], S=float(out["S"][i]),
                    belief=out["belief"][i], u=float(out["u"][i]))
     return row
-
-
-def choose(rule: str, digit: int, nth: int, labels: np.ndarray, so: dict, eo: dict,
-           key: str = "sample") -> int:
-    """The nth held-out image of ``digit`` satisfying ``rule``; ``key`` names the lecture YAML
-    block in errors."""
-    sp, ep = so["probs"].argmax(1), eo["probs"].argmax(1)
-    ok = labels == digit
-    if rule == "both_correct":
-        ok &= (sp == labels) & (ep == labels)
-    elif rule == "softmax_wrong":
-        ok &= sp != labels
-    elif rule != "any":
-        raise SelectionError(f"unknown rule {rule!r}")
-    found = np.flatnonzero(ok)
-    if nth >= len(found):
-        raise SelectionError(f"{key}.nth: {nth} is out of range: the held-out set has only "
-                             f"{len(found)} image(s) of digit {digit} matching rule {rule!r} "
-                             f"(nth counts from 0)")
-    return int(found[nth])
 
 
 def worked_example(trace: dict[str, torch.Tensor], model: LeNet) -> dict:

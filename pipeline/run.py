@@ -3,7 +3,6 @@ scene_data). Both are deterministic for a given configuration."""
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import platform
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ import torch
 from contract import scene_data as contract
 
 from . import datasets, intervals, probes
+from .selection import Selection
 from .config import Config
 from .models import LeNet
 from .train import outputs, pick_device, train_model
@@ -81,7 +81,7 @@ def load_models(cfg: Config, out_dir: Path) -> tuple[dict[str, LeNet], dict[str,
     return models, seconds, device
 
 
-def probe(cfg: Config, out_dir: Path, sel: probes.Selection, progress: bool = True) -> list[Path]:
+def probe(cfg: Config, out_dir: Path, sel: Selection, progress: bool = True) -> list[Path]:
     """Run every probe and write the scene_data files (all but training.json)."""
     def say(msg: str) -> None:
         if progress:
@@ -119,12 +119,6 @@ def probe(cfg: Config, out_dir: Path, sel: probes.Selection, progress: bool = Tr
         "provenance": prov, **probes.inside_probe(cfg, models, x, y, so, eo, fp["heldout_index"],
                                                   sets[0])}, out_dir))
     return written
-
-
-def read_selection(path: Path | None) -> probes.Selection:
-    if path is None or not Path(path).exists():
-        return probes.Selection()
-    return probes.Selection.from_dict(json.loads(Path(path).read_text()))
 
 
 def timed(fn, *a, **kw):  # noqa: ANN001, ANN201 - tiny helper for the bench

@@ -1,11 +1,48 @@
 """What a lecture asks the pipeline to probe: the sample digit, the rotated digit, the user's
-image files (with their content hashes, so that an edited image is probed again)."""
+image files (with their content hashes, so that an edited image is probed again), and how the
+held-out digits are chosen from it.
+
+    sel = Selection(digit=7, rule="both_correct", nth=0)   # or read_selection(path)
+    idx = choose(sel.rule, sel.digit, sel.nth, labels, outs)
+
+``make data`` writes the lecture's part with :func:`selection_from_lecture` (a JSON file, so
+that Make sees a change) and the probes read it back with :func:`read_selection`.
+"""
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
+
+import numpy as np
 
 from .config import Config
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the lecture asks the pipeline to probe (see lectures/default.yaml)."""
+    index: Optional[int] = None
+    digit: int = 7
+    rule: str = "both_correct"
+    nth: int = 0
+    rotation_digit: int = 1
+    rotation_nth: int = 0
+    images: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Selection":
+        """The inverse of :func:`selection_from_lecture` (the content hashes are not needed)."""
+        return cls(index=d["sample"].get("index"), digit=d["sample"]["digit"],
+                   rule=d["sample"]["rule"], nth=d["sample"]["nth"],
+                   rotation_digit=d["rotation"]["digit"], rotation_nth=d["rotation"]["nth"],
+                   images=tuple(i["path"] for i in d.get("images", [])))
+
+
+class SelectionError(ValueError):
+    """The lecture asks for a digit the held-out set does not have."""
 
 
 def selection_from_lecture(lecture_path: Path, cfg: Config) -> dict:
@@ -25,3 +62,30 @@ def selection_from_lecture(lecture_path: Path, cfg: Config) -> dict:
     return {"sample": {"index": s.index, "digit": s.digit, "rule": s.rule, "nth": s.nth},
             "rotation": {"digit": lecture.rotation.digit, "nth": lecture.rotation.nth},
             "images": images}
+
+
+def read_selection(path: Path | None) -> Selection:
+    """The selection file ``make data`` wrote, or the defaults when there is none."""
+    if path is None or not Path(path).exists():
+        return Selection()
+    return Selection.from_dict(json.loads(Path(path).read_text()))
+
+
+def choose(rule: str, digit: int, nth: int, labels: np.ndarray, so: dict, eo: dict,
+           key: str = "sample") -> int:
+    """The nth held-out image of ``digit`` satisfying ``rule``; ``key`` names the lecture YAML
+    block in errors."""
+    sp, ep = so["probs"].argmax(1), eo["probs"].argmax(1)
+    ok = labels == digit
+    if rule == "both_correct":
+        ok &= (sp == labels) & (ep == labels)
+    elif rule == "softmax_wrong":
+        ok &= sp != labels
+    elif rule != "any":
+        raise SelectionError(f"unknown rule {rule!r}")
+    found = np.flatnonzero(ok)
+    if nth >= len(found):
+        raise SelectionError(f"{key}.nth: {nth} is out of range: the held-out set has only "
+                             f"{len(found)} image(s) of digit {digit} matching rule {rule!r} "
+                             f"(nth counts from 0)")
+    return int(found[nth])

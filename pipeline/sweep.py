@@ -23,6 +23,7 @@ from contract import numbers
 from . import edl, metrics, probes
 from .config import Config
 from .run import load_split
+from .selection import Selection
 from .train import outputs, pick_device, train_model
 
 #: (evidence, clamp) candidates: the three functions of the EDL paper, exp with the clamp this
@@ -57,7 +58,7 @@ def run_seed(base: Config, seed: int, rows: list[Row]) -> float:
     split = load_split(cfg)
     device = pick_device(cfg.train.device)
     xh, yh = torch.from_numpy(split.x_heldout), split.y_heldout
-    sets, _ = probes.unrelated_sets(cfg, probes.Selection())
+    sets, _ = probes.unrelated_sets(cfg, Selection())
     sm, _, _, _ = train_model("softmax", split, cfg.train, device, progress=False)
     sm_acc = float((outputs(sm, "softmax", xh, cfg.train)["probs"].argmax(1) == yh).mean())
     for row in rows:
