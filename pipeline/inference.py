@@ -7,7 +7,7 @@ batches of MNIST-style 28x28 images with the same numbers the probes dump.
 
 It reuses the pipeline itself: :func:`pipeline.run.load_models` (checkpoints checked against the
 configuration), :func:`pipeline.train.outputs` (the eval-mode forward pass) and
-:func:`pipeline.probes.model_out` (one row as the scene_data ``ModelOut``). Calls are serialised
+:func:`pipeline.probes.model_out` (one row as the scene_data ``ModelOut``, as a dict). Calls are serialised
 by a lock, so one Predictor can be shared by threads.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from . import config as cfgmod
 from . import datasets
 from .models import LeNet
 from .probes import model_out
+from .results import record
 from .train import in_precision, outputs
 
 CONFIG_FILE = ".config.json"  # written by `make data` (python -m pipeline config)
@@ -71,7 +72,7 @@ class Predictor:
         x = _batch(images)
         with self._lock:
             outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in MODELS}
-        return [{k: model_out(outs[k], i) for k in MODELS} for i in range(len(x))]
+        return [{k: record(model_out(outs[k], i)) for k in MODELS} for i in range(len(x))]
 
     def conv1_maps(self, image: np.ndarray) -> np.ndarray:
         """The softmax model's conv1 feature maps after ReLU, (20, 24, 24): the maps the

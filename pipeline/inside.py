@@ -22,6 +22,7 @@ from sklearn.metrics import confusion_matrix
 from . import edl
 from .config import ProbeConfig, TrainConfig
 from .models import LeNet
+from .results import EmbeddingModel
 
 Score = Callable[[torch.Tensor], torch.Tensor]  # logits (N, 10) -> class scores (N, 10)
 
@@ -107,14 +108,14 @@ def features(model: LeNet, x: np.ndarray) -> np.ndarray:
         return model.trace(torch.from_numpy(x))["fc1"].numpy()
 
 
-def embed(feats: np.ndarray, seed: int, perplexity: float) -> dict[str, np.ndarray]:
+def embed(feats: np.ndarray, seed: int, perplexity: float) -> EmbeddingModel:
     """2-D PCA and t-SNE of feature vectors, seeded (t-SNE starts from the PCA layout)."""
     pca = PCA(n_components=2, random_state=seed)
     xy = pca.fit_transform(feats)
     tsne = TSNE(n_components=2, perplexity=min(perplexity, (len(feats) - 1) / 3),
                 init="pca", random_state=seed, n_jobs=1)
-    return {"pca": xy, "pca_explained": pca.explained_variance_ratio_,
-            "tsne": tsne.fit_transform(feats)}
+    return EmbeddingModel(pca=xy, pca_explained=pca.explained_variance_ratio_,
+                          tsne=tsne.fit_transform(feats))
 
 
 def confusion(labels: np.ndarray, preds: np.ndarray) -> np.ndarray:

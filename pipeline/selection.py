@@ -18,7 +18,10 @@ from typing import Optional
 
 import numpy as np
 
+from contract.scene_data import Kind
+
 from .config import Config
+from .results import ModelOutputs
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,11 @@ def read_selection(path: Path | None) -> Selection:
     return Selection.from_dict(json.loads(Path(path).read_text()))
 
 
-def choose(rule: str, digit: int, nth: int, labels: np.ndarray, so: dict, eo: dict,
+def choose(rule: str, digit: int, nth: int, labels: np.ndarray, outs: dict[Kind, ModelOutputs],
            key: str = "sample") -> int:
-    """The nth held-out image of ``digit`` satisfying ``rule``; ``key`` names the lecture YAML
-    block in errors."""
-    sp, ep = so["probs"].argmax(1), eo["probs"].argmax(1)
+    """The nth held-out image of ``digit`` satisfying ``rule``, judged by both models' outputs on
+    the held-out set; ``key`` names the lecture YAML block in errors."""
+    sp, ep = outs["softmax"].pred, outs["edl"].pred
     ok = labels == digit
     if rule == "both_correct":
         ok &= (sp == labels) & (ep == labels)
