@@ -26,7 +26,7 @@ from contract.scene_data import MODELS
 from . import config as cfgmod
 from . import datasets
 from .models import LeNet
-from .probes import model_out
+from .probes import model_out, rotation_angles
 from .results import record
 from .train import in_precision, outputs
 
@@ -82,10 +82,9 @@ class Predictor:
             return F.relu(model.conv1(_batch(image[None]))).numpy()[0]
 
     def rotations(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The probes' rotation angles (0 to rotation_max by rotation_step) and the image rotated
-        to each of them with the pipeline's own :func:`pipeline.datasets.rotate`."""
-        p = self.cfg.probe
-        angles = np.arange(0, p.rotation_max + 1, p.rotation_step, dtype=float)
+        """The probes' rotation angles (:func:`pipeline.probes.rotation_angles`) and the image
+        rotated to each of them with the pipeline's own :func:`pipeline.datasets.rotate`."""
+        angles = rotation_angles(self.cfg.probe)
         return angles, np.stack([datasets.rotate(image, a) for a in angles])
 
 

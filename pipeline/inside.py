@@ -39,6 +39,14 @@ def _conv2_and_head(model: LeNet, x: torch.Tensor) -> tuple[torch.Tensor, torch.
     return a, z
 
 
+def peak_one(heat: torch.Tensor) -> np.ndarray:
+    """A map of non-negative values (Grad-CAM, saliency) scaled to a peak of 1; all 0 if
+    nothing is positive."""
+    heat = heat.detach()
+    peak = float(heat.max())
+    return (heat / peak).numpy() if peak > 0 else np.zeros(tuple(heat.shape), np.float32)
+
+
 def gradcam(model: LeNet, image: np.ndarray, cls: int, score: Score) -> np.ndarray:
     """Grad-CAM (Selvaraju et al. 2017) on conv2: the maps weighted by the mean gradient of the
     class score, ReLU, upsampled to 28 x 28, scaled to a peak of 1 (all 0 if nothing helps)."""
@@ -47,9 +55,7 @@ def gradcam(model: LeNet, image: np.ndarray, cls: int, score: Score) -> np.ndarr
     a, z = _conv2_and_head(model, x)
     (g,) = torch.autograd.grad(score(z)[0, cls], a)
     cam = F.relu((g.mean((2, 3), keepdim=True) * a).sum(1, keepdim=True))
-    cam = F.interpolate(cam, size=(28, 28), mode="bilinear", align_corners=False)[0, 0].detach()
-    peak = float(cam.max())
-    return (cam / peak).detach().numpy() if peak > 0 else np.zeros((28, 28), np.float32)
+    return peak_one(F.interpolate(cam, size=(28, 28), mode="bilinear", align_corners=False)[0, 0])
 
 
 def saliency(model: LeNet, image: np.ndarray, cls: int, score: Score) -> np.ndarray:
@@ -57,9 +63,7 @@ def saliency(model: LeNet, image: np.ndarray, cls: int, score: Score) -> np.ndar
     model.eval()
     x = torch.from_numpy(np.asarray(image, np.float32))[None, None].requires_grad_(True)
     (g,) = torch.autograd.grad(score(model(x))[0, cls], x)
-    s = g.abs()[0, 0]
-    peak = float(s.max())
-    return (s / peak).numpy() if peak > 0 else np.zeros((28, 28), np.float32)
+    return peak_one(g.abs()[0, 0])
 
 
 def _blur(x: torch.Tensor) -> torch.Tensor:

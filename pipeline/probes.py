@@ -19,14 +19,15 @@ from contract import scene_data as contract
 from contract.scene_data import MODELS, Kind
 
 from . import attacks, datasets, edl, inside, intervals, metrics
-from .config import Config
+from .config import Config, ProbeConfig
+from .metrics import mean_or
 from .models import LeNet
 from .results import (ActMax, Attack, Attacks, Attribution, Diff, Embedding, Estimate,
                       ForwardPass, Heldout, HeldoutCompare, HeldoutEDL, Inside, InsideInput,
                       Mistake, ModelHeldout, ModelOODStats, ModelOut, ModelOutputs, OODCompare,
                       OODExample, OODSet, OODStatsEDL, OwnLossAttack, Rotation, Scores,
                       Unrelated, UnrelatedInputs, UnrelatedSet, WorkedConv)
-from .selection import Selection, SelectionError, choose
+from .selection import Selection, rotation_index, sample_index
 from .train import outputs
 
 Models = dict[Kind, LeNet]
@@ -72,13 +73,7 @@ def forward_pass(models: Models, x: np.ndarray, y: np.ndarray, outs: Outputs,
                  sel: Selection) -> ForwardPass:
     """The chosen held-out digit through every layer of the softmax model, and both models'
     outputs on it."""
-    if sel.index is not None:
-        if not 0 <= sel.index < len(x):
-            raise SelectionError(f"sample.index: {sel.index} is out of range: the held-out set has "
-                                 f"{len(x)} digits (0..{len(x) - 1})")
-        idx = sel.index
-    else:
-        idx = choose(sel.rule, sel.digit, sel.nth, y, outs)
+    idx = sample_index(sel, y, outs)
     m = models["softmax"]
     tr = m.trace(torch.from_numpy(x[idx:idx + 1]))
     return ForwardPass(
@@ -145,9 +140,16 @@ def heldout_edl(cfg: Config, out: ModelOutputs, correct: np.ndarray) -> HeldoutE
     evidence sits where the evidence function is flat."""
     u, ev = out.dirichlet.u, out.dirichlet.evidence.sum(1)
     sat = edl.saturated(torch.from_numpy(out.logits), cfg.train.evidence, cfg.train.evidence_clamp)
-    return HeldoutEDL(mean_u_correct=_mean(u[correct]), mean_u_wrong=_mean(u[~correct]),
-                      mean_evidence_correct=_mean(ev[correct]), mean_evidence_wrong=_mean(ev[~correct]),
+    return HeldoutEDL(mean_u_correct=mean_or(u[correct]), mean_u_wrong=mean_or(u[~correct]),
+                      mean_evidence_correct=mean_or(ev[correct]),
+                      mean_evidence_wrong=mean_or(ev[~correct]),
                       saturated_share=float(sat.double().mean()))
+
+
+def confident_mistakes(out: ModelOutputs, y: np.ndarray) -> np.ndarray:
+    """The positions of a model's wrong predictions, most confident first (ties in order)."""
+    wrong = np.flatnonzero(out.pred != y)
+    return wrong[np.argsort(-out.probs[wrong].max(1), kind="stable")]
 
 
 def heldout(cfg: Config, x: np.ndarray, y: np.ndarray, outs: Outputs,
@@ -161,18 +163,11 @@ def heldout(cfg: Config, x: np.ndarray, y: np.ndarray, outs: Outputs,
         models[kind], estimates[kind] = heldout_model(cfg, outs[kind], y, idx)
     compare = {m: diff(estimates["softmax"][m], estimates["edl"][m])
                for m in ("accuracy", "ece", "rejection")}
-    sm = outs["softmax"]
-    wrong = np.flatnonzero(sm.pred != y)
-    wrong = wrong[np.argsort(-sm.probs[wrong].max(1), kind="stable")][:p.n_mistakes]
     mistakes = [Mistake(heldout_index=int(i), image=x[i, 0], label=int(y[i]), **both_out(outs, i))
-                for i in wrong]
+                for i in confident_mistakes(outs["softmax"], y)[:p.n_mistakes]]
     return Heldout(models=models, compare=HeldoutCompare(**compare, rejection_share=p.rejection_share),
                    min_bin_count=p.min_bin_count, bootstrap_reps=p.bootstrap_reps,
                    scores=scores(outs, [int(v) for v in y]), mistakes=mistakes)
-
-
-def _mean(v: np.ndarray) -> Optional[float]:
-    return float(v.mean()) if len(v) else None
 
 
 # -- unrelated.json -------------------------------------------------------------------------------
@@ -271,11 +266,17 @@ def unrelated(cfg: Config, models: Models, outs: Outputs, inputs: UnrelatedInput
 
 
 # -- rotation.json --------------------------------------------------------------------------------
+def rotation_angles(p: ProbeConfig) -> np.ndarray:
+    """The rotation sweep's angles: 0 to rotation_max degrees, both ends included, by
+    rotation_step (the learning platform sweeps a drawing over the same angles)."""
+    return np.arange(0, p.rotation_max + 1, p.rotation_step, dtype=float)
+
+
 def rotation(cfg: Config, models: Models, x: np.ndarray, y: np.ndarray, outs: Outputs,
              sel: Selection) -> Rotation:
     """Both models on the chosen digit rotated from 0 to rotation_max degrees."""
-    idx = choose("both_correct", sel.rotation_digit, sel.rotation_nth, y, outs, key="rotation")
-    angles = np.arange(0, cfg.probe.rotation_max + 1, cfg.probe.rotation_step, dtype=float)
+    idx = rotation_index(sel, y, outs)
+    angles = rotation_angles(cfg.probe)
     imgs = np.stack([datasets.rotate(x[idx, 0], a) for a in angles])
     rot = model_outputs(models, torch.from_numpy(imgs[:, None]), cfg)
     e = rot["edl"].dirichlet
@@ -324,12 +325,11 @@ def inside_probe(cfg: Config, models: Models, x: np.ndarray, y: np.ndarray, outs
                  chosen: int, sets: list[UnrelatedSet]) -> Inside:
     """Attributions, activation maximization, feature space, confusion."""
     p, seed = cfg.probe, cfg.train.seed
-    sm = outs["softmax"]
-    wrong = np.flatnonzero(sm.pred != y)
+    wrong = confident_mistakes(outs["softmax"], y)
     inputs = [inside_input(cfg, models, "chosen", f"held-out digit {chosen}", x[chosen, 0],
                            int(y[chosen]))]
     if wrong.size:
-        i = int(wrong[np.argmax(sm.probs[wrong].max(1))])
+        i = int(wrong[0])
         inputs.append(inside_input(cfg, models, "mistake", f"held-out digit {i}", x[i, 0], int(y[i])))
     first = sets[0]
     inputs.append(inside_input(cfg, models, "unrelated", f"{first.key}: {first.names[0]}",

@@ -3,7 +3,7 @@ image files (with their content hashes, so that an edited image is probed again)
 held-out digits are chosen from it.
 
     sel = Selection(digit=7, rule="both_correct", nth=0)   # or read_selection(path)
-    idx = choose(sel.rule, sel.digit, sel.nth, labels, outs)
+    idx = sample_index(sel, labels, outs)
 
 ``make data`` writes the lecture's part with :func:`selection_from_lecture` (a JSON file, so
 that Make sees a change) and the probes read it back with :func:`read_selection`.
@@ -74,6 +74,13 @@ def read_selection(path: Path | None) -> Selection:
     return Selection.from_dict(json.loads(Path(path).read_text()))
 
 
+def check_position(key: str, value: int, n: int, there: str) -> None:
+    """The one range check of a position the lecture asks for (an index, an nth): 0 <= value < n,
+    else a SelectionError naming the lecture key and what ``there`` is."""
+    if not 0 <= value < n:
+        raise SelectionError(f"{key}: {value} is out of range: {there}")
+
+
 def choose(rule: str, digit: int, nth: int, labels: np.ndarray, outs: dict[Kind, ModelOutputs],
            key: str = "sample") -> int:
     """The nth held-out image of ``digit`` satisfying ``rule``, judged by both models' outputs on
@@ -87,8 +94,22 @@ def choose(rule: str, digit: int, nth: int, labels: np.ndarray, outs: dict[Kind,
     elif rule != "any":
         raise SelectionError(f"unknown rule {rule!r}")
     found = np.flatnonzero(ok)
-    if nth >= len(found):
-        raise SelectionError(f"{key}.nth: {nth} is out of range: the held-out set has only "
-                             f"{len(found)} image(s) of digit {digit} matching rule {rule!r} "
-                             f"(nth counts from 0)")
+    check_position(f"{key}.nth", nth, len(found),
+                   f"the held-out set has only {len(found)} image(s) of digit {digit} matching "
+                   f"rule {rule!r} (nth counts from 0)")
     return int(found[nth])
+
+
+def sample_index(sel: Selection, labels: np.ndarray, outs: dict[Kind, ModelOutputs]) -> int:
+    """The held-out position of the forward-pass digit: ``sel.index``, or the rule's choice."""
+    if sel.index is None:
+        return choose(sel.rule, sel.digit, sel.nth, labels, outs)
+    n = len(labels)
+    check_position("sample.index", sel.index, n, f"the held-out set has {n} digits (0..{n - 1})")
+    return sel.index
+
+
+def rotation_index(sel: Selection, labels: np.ndarray, outs: dict[Kind, ModelOutputs]) -> int:
+    """The held-out position of the rotated digit (one both models get right)."""
+    return choose("both_correct", sel.rotation_digit, sel.rotation_nth, labels, outs,
+                  key="rotation")

@@ -15,6 +15,7 @@ from contract.scene_data import Kind
 
 from .config import TrainConfig
 from .datasets import Split
+from .metrics import mean_or
 from .models import LeNet
 from .results import Dirichlet, ModelOutputs
 
@@ -82,10 +83,11 @@ def _epoch_metrics(model: LeNet, kind: Kind, cfg: TrainConfig, x: torch.Tensor, 
     if out.dirichlet is not None:
         total_ev = out.dirichlet.evidence.sum(1)
         u = out.dirichlet.u
-        m["evidence_correct"] = float(total_ev[correct].mean()) if correct.any() else float("nan")
-        m["evidence_wrong"] = float(total_ev[~correct].mean()) if (~correct).any() else float("nan")
-        m["u_correct"] = float(u[correct].mean()) if correct.any() else float("nan")
-        m["u_wrong"] = float(u[~correct].mean()) if (~correct).any() else float("nan")
+        nan = float("nan")  # a history row holds floats only
+        m["evidence_correct"] = mean_or(total_ev[correct], nan)
+        m["evidence_wrong"] = mean_or(total_ev[~correct], nan)
+        m["u_correct"] = mean_or(u[correct], nan)
+        m["u_wrong"] = mean_or(u[~correct], nan)
     return m
 
 
