@@ -30,10 +30,10 @@ from contract import scene_data as contract
 from contract.scene_data import MODELS, Kind
 
 
-def merged(default: Any = None) -> Any:
-    """A field whose own fields :func:`record` writes in its place (nothing when it is None):
-    the EDL-only extras of a record that both models share."""
-    return field(default=default, metadata={"merged": True})
+def merged(of: type) -> Any:
+    """A field holding an optional ``of`` whose own fields :func:`record` writes in its place
+    (nothing when it is None): the EDL-only extras of a record that both models share."""
+    return field(default=None, metadata={"merged": of})
 
 
 def record(result: Any) -> Any:
@@ -104,7 +104,7 @@ class ModelOut:
     probs: np.ndarray
     pred: int
     entropy: float
-    dirichlet: Optional[Dirichlet] = merged()
+    dirichlet: Optional[Dirichlet] = merged(Dirichlet)
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ class ModelHeldout:
     threshold_accuracy: np.ndarray
     threshold_kept: np.ndarray
     threshold_accuracy_ci: list[list[float]]
-    edl: Optional[HeldoutEDL] = merged()
+    edl: Optional[HeldoutEDL] = merged(HeldoutEDL)
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ class ModelOODStats:
     auroc_entropy_ci: list[float]
     auroc_max_prob: float
     confident_share: float
-    edl: Optional[OODStatsEDL] = merged()
+    edl: Optional[OODStatsEDL] = merged(OODStatsEDL)
 
 
 @dataclass(frozen=True)
