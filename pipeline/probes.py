@@ -20,7 +20,6 @@ from contract.scene_data import MODELS, Kind
 
 from . import attacks, datasets, edl, inside, intervals, metrics
 from .config import Config, ProbeConfig
-from .metrics import mean_or
 from .models import LeNet
 from .results import (ActMax, Attack, Attacks, Attribution, Diff, Embedding, Estimate,
                       ForwardPass, Heldout, HeldoutCompare, HeldoutEDL, Inside, InsideInput,
@@ -74,11 +73,12 @@ def forward_pass(models: Models, x: np.ndarray, y: np.ndarray, outs: Outputs,
     """The chosen held-out digit through every layer of the softmax model, and both models'
     outputs on it."""
     idx = sample_index(sel, y, outs)
+    how = contract.selection_label(sel.index, sel.digit, sel.rule, sel.nth)
     m = models["softmax"]
     tr = m.trace(torch.from_numpy(x[idx:idx + 1]))
     return ForwardPass(
-        heldout_index=idx, selection=contract.selection_label(sel.index, sel.digit, sel.rule, sel.nth),
-        label=int(y[idx]), image=x[idx, 0], conv1_weight=m.conv1.weight.detach()[:, 0].numpy(),
+        heldout_index=idx, selection=how, label=int(y[idx]), image=x[idx, 0],
+        conv1_weight=m.conv1.weight.detach()[:, 0].numpy(),
         conv1_bias=m.conv1.bias.detach().numpy(), **{k: tr[k][0].numpy() for k in FEATURE_MAPS},
         worked=worked_example(tr, m), **both_out(outs, idx))
 
@@ -104,7 +104,9 @@ def diff(softmax: Estimate, edl: Estimate) -> Diff:
 
 def uncertainty(out: ModelOutputs) -> np.ndarray:
     """What each model rejects by: u for EDL, entropy / log 10 for softmax (both in [0, 1])."""
-    return out.dirichlet.u if out.dirichlet is not None else metrics.entropy(out.probs) / metrics.LOG_K
+    if out.dirichlet is not None:
+        return out.dirichlet.u
+    return metrics.entropy(out.probs) / metrics.LOG_K
 
 
 # -- heldout.json ---------------------------------------------------------------------------------
@@ -140,16 +142,17 @@ def heldout_edl(cfg: Config, out: ModelOutputs, correct: np.ndarray) -> HeldoutE
     evidence sits where the evidence function is flat."""
     u, ev = out.dirichlet.u, out.dirichlet.evidence.sum(1)
     sat = edl.saturated(torch.from_numpy(out.logits), cfg.train.evidence, cfg.train.evidence_clamp)
-    return HeldoutEDL(mean_u_correct=mean_or(u[correct]), mean_u_wrong=mean_or(u[~correct]),
-                      mean_evidence_correct=mean_or(ev[correct]),
-                      mean_evidence_wrong=mean_or(ev[~correct]),
+    return HeldoutEDL(mean_u_correct=metrics.mean_or(u[correct]),
+                      mean_u_wrong=metrics.mean_or(u[~correct]),
+                      mean_evidence_correct=metrics.mean_or(ev[correct]),
+                      mean_evidence_wrong=metrics.mean_or(ev[~correct]),
                       saturated_share=float(sat.double().mean()))
 
 
 def confident_mistakes(out: ModelOutputs, y: np.ndarray) -> np.ndarray:
     """The positions of a model's wrong predictions, most confident first (ties in order)."""
     wrong = np.flatnonzero(out.pred != y)
-    return wrong[np.argsort(-out.probs[wrong].max(1), kind="stable")]
+    return wrong[np.argsort(-out.max_prob[wrong], kind="stable")]
 
 
 def heldout(cfg: Config, x: np.ndarray, y: np.ndarray, outs: Outputs,
@@ -165,7 +168,8 @@ def heldout(cfg: Config, x: np.ndarray, y: np.ndarray, outs: Outputs,
                for m in ("accuracy", "ece", "rejection")}
     mistakes = [Mistake(heldout_index=int(i), image=x[i, 0], label=int(y[i]), **both_out(outs, i))
                 for i in confident_mistakes(outs["softmax"], y)[:p.n_mistakes]]
-    return Heldout(models=models, compare=HeldoutCompare(**compare, rejection_share=p.rejection_share),
+    return Heldout(models=models,
+                   compare=HeldoutCompare(**compare, rejection_share=p.rejection_share),
                    min_bin_count=p.min_bin_count, bootstrap_reps=p.bootstrap_reps,
                    scores=scores(outs, [int(v) for v in y]), mistakes=mistakes)
 
@@ -185,8 +189,9 @@ def unrelated_sets(cfg: Config, sel: Selection) -> UnrelatedInputs:
                                  [int(i) for i in fy]))
     except datasets.DatasetError as exc:
         skipped.append(f"fashion: {exc}")
-    sets.append(UnrelatedSet("noise", "uniform noise in [0, 1]", datasets.make_noise(p.n_noise, seed),
-                             ["noise"] * p.n_noise, [None] * p.n_noise))
+    sets.append(UnrelatedSet("noise", "uniform noise in [0, 1]",
+                             datasets.make_noise(p.n_noise, seed), ["noise"] * p.n_noise,
+                             [None] * p.n_noise))
     if sel.images:
         ux = np.stack([datasets.load_user_image(f) for f in sel.images])[:, None]
         sets.append(UnrelatedSet("user", "image files listed in the lecture", ux,
@@ -220,7 +225,8 @@ def ood_stats(kind: Kind, held: Scores, sc: Scores, cmp: OODCompare, grid: np.nd
     ent, mp = getattr(sc, f"{kind}_entropy"), getattr(sc, f"{kind}_max_prob")
     extras = None
     if kind == "edl":
-        extras = OODStatsEDL(mean_u=float(sc.edl_u.mean()), auroc_u=metrics.auroc(held.edl_u, sc.edl_u),
+        extras = OODStatsEDL(mean_u=float(sc.edl_u.mean()),
+                             auroc_u=metrics.auroc(held.edl_u, sc.edl_u),
                              auroc_u_ci=cmp.auroc_u.edl_ci)
     return ModelOODStats(
         mean_max_prob=float(mp.mean()), mean_entropy=float(ent.mean()),
@@ -239,8 +245,8 @@ def ood_set(cfg: Config, models: Models, s: UnrelatedSet, held: Scores,
     sc = scores(outs, s.labels)
     cmp = ood_compare(held, sc, boot)
     n_ex = len(s.images) if s.key == "user" else min(cfg.probe.n_examples, len(s.images))
-    examples = [OODExample(name=s.names[i], label=s.labels[i], image=s.images[i, 0], **both_out(outs, i))
-                for i in range(n_ex)]
+    examples = [OODExample(name=s.names[i], label=s.labels[i], image=s.images[i, 0],
+                           **both_out(outs, i)) for i in range(n_ex)]
     counts = {str(c): s.labels.count(c) for c in sorted({c for c in s.labels if c is not None})}
     return OODSet(key=s.key, source=s.source, n=len(s.images), class_counts=counts,
                   examples=examples, stats={k: ood_stats(k, held, sc, cmp, grid) for k in MODELS},
@@ -330,7 +336,8 @@ def inside_probe(cfg: Config, models: Models, x: np.ndarray, y: np.ndarray, outs
                            int(y[chosen]))]
     if wrong.size:
         i = int(wrong[0])
-        inputs.append(inside_input(cfg, models, "mistake", f"held-out digit {i}", x[i, 0], int(y[i])))
+        inputs.append(inside_input(cfg, models, "mistake", f"held-out digit {i}", x[i, 0],
+                                   int(y[i])))
     first = sets[0]
     inputs.append(inside_input(cfg, models, "unrelated", f"{first.key}: {first.names[0]}",
                                first.images[0, 0], None))
@@ -340,11 +347,10 @@ def inside_probe(cfg: Config, models: Models, x: np.ndarray, y: np.ndarray, outs
         actmax[k] = ActMax(images=imgs, score=score)
     emb = embedding(cfg, models, x, y, sets)
     conf = {k: inside.confusion(y, outs[k].pred) for k in MODELS}
+    method = (f"Adam lr {p.actmax_lr}, {p.actmax_steps} steps, random jitter of up to 2 px, "
+              f"3x3 blur every 10 steps, total variation x {p.actmax_tv}, pixels clamped to [0, 1]")
     return Inside(score={"softmax": "logit", "edl": f"evidence ({cfg.train.evidence})"},
-                  inputs=inputs, activation_max=actmax,
-                  actmax_method=(f"Adam lr {p.actmax_lr}, {p.actmax_steps} steps, random jitter of "
-                                 f"up to 2 px, 3x3 blur every 10 steps, total variation x {p.actmax_tv}, "
-                                 "pixels clamped to [0, 1]"),
+                  inputs=inputs, activation_max=actmax, actmax_method=method,
                   embedding=emb, confusion=conf,
                   most_confused={k: list(inside.most_confused(c)) for k, c in conf.items()})
 
@@ -370,7 +376,8 @@ def attack(cfg: Config, models: Models, x: torch.Tensor, y: torch.Tensor, method
             res.zero_grad_share[k].append(zero)
             if o.dirichlet is not None:
                 res.edl_mean_u.append(float(o.dirichlet.u.mean()))
-        acc = {k: Estimate(res.accuracy[k][-1], intervals.mean_reps(correct[k], idx)) for k in MODELS}
+        acc = {k: Estimate(res.accuracy[k][-1], intervals.mean_reps(correct[k], idx))
+               for k in MODELS}
         res.compare.append(diff(acc["softmax"], acc["edl"]))
     return res
 
