@@ -7,7 +7,7 @@ batches of MNIST-style 28x28 images with the same numbers the probes dump.
 
 It reuses the pipeline itself: :func:`pipeline.run.load_models` (checkpoints checked against the
 configuration), :func:`pipeline.train.outputs` (the eval-mode forward pass) and
-:func:`pipeline.probes.model_out` (one row as the scene_data ``ModelOut``). Calls are serialised
+:func:`pipeline.probes.model_out` (one row as the scene_data ``ModelOut``, as a dict). Calls are serialised
 by a lock, so one Predictor can be shared by threads.
 """
 from __future__ import annotations
@@ -26,7 +26,8 @@ from contract.scene_data import MODELS
 from . import config as cfgmod
 from . import datasets
 from .models import LeNet
-from .probes import model_out
+from .probes import model_out, rotation_angles
+from .results import record
 from .train import in_precision, outputs
 
 CONFIG_FILE = ".config.json"  # written by `make data` (python -m pipeline config)
@@ -71,7 +72,7 @@ class Predictor:
         x = _batch(images)
         with self._lock:
             outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in MODELS}
-        return [{k: model_out(outs[k], i) for k in MODELS} for i in range(len(x))]
+        return [{k: record(model_out(outs[k], i)) for k in MODELS} for i in range(len(x))]
 
     def conv1_maps(self, image: np.ndarray) -> np.ndarray:
         """The softmax model's conv1 feature maps after ReLU, (20, 24, 24): the maps the
@@ -81,10 +82,9 @@ class Predictor:
             return F.relu(model.conv1(_batch(image[None]))).numpy()[0]
 
     def rotations(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The probes' rotation angles (0 to rotation_max by rotation_step) and the image rotated
-        to each of them with the pipeline's own :func:`pipeline.datasets.rotate`."""
-        p = self.cfg.probe
-        angles = np.arange(0, p.rotation_max + 1, p.rotation_step, dtype=float)
+        """The probes' rotation angles (:func:`pipeline.probes.rotation_angles`) and the image
+        rotated to each of them with the pipeline's own :func:`pipeline.datasets.rotate`."""
+        angles = rotation_angles(self.cfg.probe)
         return angles, np.stack([datasets.rotate(image, a) for a in angles])
 
 

@@ -21,7 +21,8 @@ def trained_dump(cfg: Any, factory: pytest.TempPathFactory,
     user images, so the workers of ``pytest -n`` share it instead of each training its own; a
     lock file makes the others wait for the first. ``images`` (file name: bytes) are written
     beside the dump and probed as the lecture's user images."""
-    from pipeline import probes, run
+    from pipeline import run
+    from pipeline.selection import Selection
 
     root = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -36,7 +37,7 @@ def trained_dump(cfg: Any, factory: pytest.TempPathFactory,
             for name, blob in (images or {}).items():
                 (out / name).write_bytes(blob)
             run.train(cfg, out, progress=False)
-            run.probe(cfg, out, probes.Selection(images=tuple(str(out / n) for n in images or {})),
+            run.probe(cfg, out, Selection(images=tuple(str(out / n) for n in images or {})),
                       progress=False)
             (out / ".done").touch()
     return out
