@@ -20,7 +20,7 @@ is built by the same expression that reads it; nothing is parsed or evaluated. I
 Dict entries can be reached as attributes too (``d.heldout.models.edl``); the text follows the
 spelling used. Arithmetic (``- * / //``, unary ``-``, ``< <=``) and the functions below
 (:func:`length`, :func:`total`, :func:`largest`, :func:`smallest`, :func:`absolute`,
-:func:`argmax`, :func:`trace`, :func:`size`, :func:`sum_over`) work on numeric lists as numpy
+:func:`exp`, :func:`argmax`, :func:`trace`, :func:`entries`, :func:`sum_over`) work on numeric lists as numpy
 arrays and write Python's notation; derived values that need a rule of :mod:`scenes.findings`
 have a helper and a text format of their own (:func:`rotation_argmax`, :func:`mean_gap`,
 :func:`bin_gap`, :func:`masked_share`, :func:`neighbour_share`, :func:`k_over`). The tests
@@ -191,6 +191,11 @@ def absolute(ref: Ref) -> Ref:
     return _call("abs", ref, np.abs(numeric(ref._obj)))
 
 
+def exp(ref: Ref) -> Ref:
+    """``exp(x)``, entry by entry (softmax's e^z)."""
+    return _call("exp", ref, np.exp(numeric(ref._obj)))
+
+
 def argmax(ref: Ref) -> Ref:
     """``argmax(x)``: the index of the largest entry (of the flattened array)."""
     return _call("argmax", ref, np.argmax(numeric(ref._obj)))
@@ -201,7 +206,7 @@ def trace(ref: Ref) -> Ref:
     return _call("trace", ref, np.trace(numeric(ref._obj)))
 
 
-def size(ref: Ref) -> Ref:
+def entries(ref: Ref) -> Ref:
     """``x.size``: the number of entries of a (nested) list."""
     return Ref(numeric(ref._obj).size, f"{ref._text}.size")
 
@@ -263,6 +268,6 @@ def k_over(u: Ref, k: int) -> Ref:
     return Ref(k / float(u), f"K/{u._text}")
 
 
-__all__ = ["Ref", "absolute", "argmax", "at", "bin_gap", "k_over", "largest", "length",
+__all__ = ["Ref", "absolute", "argmax", "at", "bin_gap", "entries", "exp", "k_over", "largest", "length",
            "masked_share", "mean_gap", "neighbour_share", "numeric", "raw", "rotation_argmax",
-           "size", "smallest", "source_of", "sum_over", "total", "trace"]
+           "smallest", "source_of", "sum_over", "total", "trace"]

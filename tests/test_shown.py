@@ -22,7 +22,7 @@ def refs(d: sh.Ref) -> list[sh.Ref]:
         d.training.dynamics["edl"].edges["fc2"][-1], d.inside.confusion["edl"][9][4],
         1 - d.rotation.edl_u[0], wk.patch[1][2] * wk.weights[1][2],
         sh.total(wk.patch * wk.weights), -sh.largest(sh.absolute(fp.conv1)),
-        sh.total(fp.conv1[3] < 0), sh.total(fp.fc1 <= 0), sh.size(fp.pool2),
+        sh.total(fp.conv1[3] < 0), sh.total(fp.fc1 <= 0), sh.entries(fp.pool2),
         sh.length(fp.relu1[0]) // sh.length(fp.pool1[0]), sh.length(fp.conv1[0][0]),
         sh.argmax(sh.largest(fp.pool2, axis=(1, 2))), sh.sum_over(d.training.layers, "params"),
         d.training.layers[6].params / sh.sum_over(d.training.layers, "params"),
