@@ -57,9 +57,9 @@ def test_numbers_and_durations_match_the_snapshot(name, frozen_data, tmp_path):
 
 @pytest.mark.parametrize("name", list(SEQUENCES))
 def test_every_number_of_the_snapshot_resolves_to_scene_data(name, frozen_data):
-    """The one resolver (scenes.values.resolve) reads back every number the snapshot recorded,
+    """The tests' resolver (tests.sources.resolve) reads back every number the snapshot recorded,
     in all the source formats the scenes have written."""
-    from scenes.values import resolve
+    from tests.sources import resolve
 
     want = json.loads((SNAPSHOT / f"{name}.json").read_text(encoding="utf-8"))
     bad = [(src, val, resolve(frozen_data, src)) for s in want.values() for src, val in s["numbers"]

@@ -92,7 +92,7 @@ def test_rotation_image_is_on_the_left_and_chart_on_the_right(rendered):
 
 
 def test_shown_numbers_are_the_scene_data_values(rendered):
-    from scenes.values import read, resolve
+    from tests.sources import read, resolve
 
     scene, _, data = rendered
     assert len(scene.shown_numbers) > 100

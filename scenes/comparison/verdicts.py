@@ -56,15 +56,14 @@ class ComparisonVerdicts(ComparisonParts):
         columns = VGroup(labels)
         for j, (key, _, _, _) in enumerate(panels[1:]):
             v, vu = findings.auroc(self.data, key, "entropy"), findings.auroc(self.data, key, "u")
-            base = f"unrelated.sets[{j}].compare"
+            cmp = self.d.unrelated.sets[j].compare
             self.record_verdict(v)
             columns.add(VGroup(
                 self.text(self.t(f"ahead_{v.winner}"), size=size, color=self.verdict_color(v)),
-                self.number(v.softmax, f"{base}.auroc_entropy.softmax", 3, size + 2, self.theme.softmax),
-                self.number(v.edl, f"{base}.auroc_entropy.edl", 3, size + 2, self.theme.edl),
-                self.number(vu.edl, f"{base}.auroc_u.edl", 3, size, self.theme.edl),
-                self.number(self.data.unrelated.sets[j].compare.auroc_entropy.diff,
-                            f"{base}.auroc_entropy.diff", 3, size, muted, signed=True),
+                self.number(cmp.auroc_entropy.softmax, 3, size + 2, self.theme.softmax),
+                self.number(cmp.auroc_entropy.edl, 3, size + 2, self.theme.edl),
+                self.number(cmp.auroc_u.edl, 3, size, self.theme.edl),
+                self.number(cmp.auroc_entropy.diff, 3, size, muted, signed=True),
                 self.text(self.t("ci_cell", **v.fmt()), size=size - 1, color=muted)))
         return columns
 

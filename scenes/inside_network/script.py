@@ -284,14 +284,15 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
     def histogram_axes(self, m: str, layer: str, img: Mobject) -> Group:
         """One model's histogram image with its title, weight-value ends and epoch ends."""
         dyn = f"training.dynamics['{m}']"
+        edges = self.d.training.dynamics[m].edges[layer]
         border = Rectangle(width=img.width, height=img.height, stroke_color=self.theme.muted,
                            stroke_width=1.2).move_to(img)
         title = self.text(self.t("hist_title", model=self.name(m), layer=self.layer_label(layer)),
                           size=22, color=self.color(m)).next_to(img, UP, buff=0.12)
-        lo = self.number(self.value(f"{dyn}.edges['{layer}'][0]"), f"{dyn}.edges['{layer}'][0]",
-                         2, 20, self.theme.muted)
-        hi = self.number(self.value(f"{dyn}.edges['{layer}'][-1]"), f"{dyn}.edges['{layer}'][-1]",
-                         2, 20, self.theme.muted)
+        self.show(edges[0])  # each end is recorded twice, as the snapshot has it
+        lo = self.number(edges[0], 2, 20, self.theme.muted)
+        self.show(edges[-1])
+        hi = self.number(edges[-1], 2, 20, self.theme.muted)
         lo.next_to(img, DOWN, buff=0.08).align_to(img, LEFT)
         hi.next_to(img, DOWN, buff=0.08).align_to(img, RIGHT)
         x_title = self.text(self.t("weight_axis"), size=20, color=self.theme.muted)
