@@ -29,7 +29,7 @@ resolve every recorded text against scene_data with a resolver of their own
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -219,20 +219,11 @@ def sum_over(rows: Ref, field: str) -> Ref:
 
 
 # -- derived values with a rule of their own --------------------------------------------------
-# (scenes.findings reads its verdicts through this module, so its rules are imported on use)
+# (rules that need scenes.findings live there: findings reads its verdicts through this module)
 def rotation_argmax(rotation: Ref, model: str, i: int) -> Ref:
     """``rotation.argmax(<model>_probs[i])``: the digit ``model`` names at angle index ``i``."""
     probs = getattr(rotation, f"{model}_probs")[i]
     return Ref(np.argmax(numeric(probs._obj)), f"{rotation._text}.argmax({model}_probs[{int(i)}])")
-
-
-def mean_gap(model: Ref) -> Ref:
-    """``heldout.models.<m>.reliability(mean accuracy-confidence)``: the count-weighted mean
-    calibration gap (:func:`scenes.findings.confidence_gap`) of a ``heldout.models`` entry."""
-    from scenes import findings
-
-    return Ref(findings.confidence_gap(model._obj),
-               f"{model.reliability._text}(mean accuracy-confidence)")
 
 
 def bin_gap(reliability_bin: Ref) -> Ref:
@@ -241,33 +232,11 @@ def bin_gap(reliability_bin: Ref) -> Ref:
     return Ref(b.accuracy - b.confidence, f"{reliability_bin._text}(accuracy-confidence)")
 
 
-def masked_share(root: Ref, method: str) -> Ref:
-    """``attacks.<method>.zero_grad_share(max over models, eps > 0)``: the largest share of
-    digits an attack leaves with a zero input gradient (:func:`scenes.findings.masked_share`)."""
-    from scenes import findings
-
-    shares = getattr(root.attacks, method).zero_grad_share
-    return Ref(findings.masked_share(root._obj, method),
-               f"{shares._text}(max over models, eps > 0)")
-
-
-def neighbour_share(root: Ref, model: str, space: str, set_key: str,
-                    sets: Sequence[str]) -> Ref:
-    """``inside.embedding.models.<m>.<space>(digit-neighbour share of <set> among <sets>)``:
-    the share of ``set_key``'s points whose nearest neighbours in the 2-D embedding are
-    digits (:func:`scenes.findings.embedding_overlap`)."""
-    from scenes import findings
-
-    points = getattr(getattr(root.inside.embedding.models, model), space)
-    share = findings.embedding_overlap(root._obj, model, list(sets), space)[set_key]
-    return Ref(share, f"{points._text}(digit-neighbour share of {set_key} among {','.join(sets)})")
-
-
 def k_over(u: Ref, k: int) -> Ref:
     """``K/<u>``: the Dirichlet strength S = K/u rebuilt from a stored u (``k`` classes)."""
     return Ref(k / float(u), f"K/{u._text}")
 
 
 __all__ = ["Ref", "absolute", "argmax", "at", "bin_gap", "entries", "exp", "k_over", "largest", "length",
-           "masked_share", "mean_gap", "neighbour_share", "numeric", "raw", "rotation_argmax",
+           "numeric", "raw", "rotation_argmax",
            "smallest", "source_of", "sum_over", "total", "trace"]
