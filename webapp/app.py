@@ -5,9 +5,10 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
-from . import api, pages
-from .errors import ApiError, api_error_handler
+from . import api, explainer, pages
+from .errors import ApiError, api_error_handler, validation_error_handler
 from .state import Settings, State
 
 
@@ -25,6 +26,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Both models of the lecture on your own image: POST /api/predict.")
     app.state.platform = state
     app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.include_router(api.router)
+    app.include_router(explainer.router)
     app.include_router(pages.router)
     return app
