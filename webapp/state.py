@@ -8,7 +8,7 @@ from typing import Optional
 
 from pipeline.inference import Predictor
 
-from . import lectures, wording
+from . import explainer_words, lectures, wording
 from .batcher import Batcher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,8 @@ class State:
     @classmethod
     def load(cls, settings: Settings) -> "State":
         predictor = Predictor.from_folder(settings.data)  # once, at start-up
-        return cls(settings, predictor, Batcher(predictor), wording.load(settings.lectures))
+        words = explainer_words.merged(wording.load(settings.lectures))
+        return cls(settings, predictor, Batcher(predictor), words)
 
     def lectures(self, rescan: bool = False) -> list[lectures.Lecture]:
         """The rendered lectures; ``rescan`` picks up a render finished while serving."""
