@@ -28,7 +28,7 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/select
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt
+$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt tests/js/package-lock.json
 	@bash tools/setup.sh
 	@touch $@
 
