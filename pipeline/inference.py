@@ -179,3 +179,28 @@ def attack(predictor: Predictor, kind: str, image: np.ndarray, label: int, metho
             raise ValueError(f"unknown attack {method!r}: choose fgsm or pgd")
         row = model_out(outputs(model, kind, adv, predictor.cfg.train), 0)
     return {"image": adv[0, 0].numpy(), "zero_grad_share": zero, "row": row}
+
+
+def fgsm_batch(predictor: Predictor, kind: str, images: np.ndarray, labels: list[int],
+               eps: list[float]) -> list[dict[str, Any]]:
+    """:func:`attack` with FGSM for many images at once, one label and one ε per image: one
+    call of :func:`pipeline.attacks.fgsm` (summed cross-entropy, so each image's gradient is
+    its own; ε broadcast per image), one evaluation of the perturbed batch. The attack's
+    zero-gradient share is the batch's; when it is not 0, each image is attacked again on its
+    own to say which (rare: it must stay ~0).
+
+        rows = fgsm_batch(predictor, "softmax", xs, labels=[7, 1], eps=[0.1, 0.2])
+    """
+    from . import attacks
+
+    model = predictor.models64[kind]
+    x = _batch(images).to(torch.float64)
+    y = torch.tensor(list(labels))
+    e = torch.tensor(list(eps), dtype=torch.float64).view(-1, 1, 1, 1)
+    with predictor._lock:
+        adv, zero = attacks.fgsm(model, x, y, e)
+        zeros = [0.0] * len(x) if zero == 0 else \
+            [attacks.fgsm(model, x[i:i + 1], y[i:i + 1], e[i:i + 1])[1] for i in range(len(x))]
+        out = outputs(model, kind, adv, predictor.cfg.train)
+    return [{"image": adv[i, 0].numpy(), "zero_grad_share": zeros[i], "row": model_out(out, i)}
+            for i in range(len(x))]

@@ -331,7 +331,8 @@ def test_phone_viewport_touch_drawing(browser, base_url: str, tmp_path: Path) ->
     assert layers(info.value.json())["input"][0, 2, 2] == 1.0
     width = pg.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width} px wide on a 390 px phone"
-    pg.evaluate("window.scrollTo(0, 0)")
+    pg.locator("#try").scroll_into_view_if_needed()
+    pg.evaluate("document.getElementById('try').scrollIntoView()")
     shot = tmp_path / "phone.png"
     pg.screenshot(path=str(shot), full_page=False)
     keep(shot, "phone")

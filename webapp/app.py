@@ -19,8 +19,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await state.batcher.start()
+        if state.attacks is not None:
+            await state.attacks.start()
         yield
         await state.batcher.stop()
+        if state.attacks is not None:
+            await state.attacks.stop()
 
     app = FastAPI(title="CNN and EDL learning platform", lifespan=lifespan,
                   description="Both models of the lecture on your own image: POST /api/predict.")

@@ -142,32 +142,35 @@ async def attack(request: Request, body: xs.AttackRequest) -> xs.AttackResponse:
     st = _state(request)
     x = body.array()
     clean = (await st.batcher.predict(x[None]))[0]
-    out = await asyncio.to_thread(_attack_both, st.predictor, x, clean, body)
+    labels = {k: clean[k]["pred"] if body.label is None else body.label for k in ("softmax", "edl")}
+    if body.method == "fgsm" and st.attacks is not None:  # batched with other FGSM requests
+        rows = await st.attacks.fgsm(x, labels, body.eps)
+    else:
+        rows = await asyncio.to_thread(_attack_both, st.predictor, x, labels, body)
     probe = st.predictor.cfg.probe
     pgd = body.method == "pgd"
     return xs.AttackResponse(
         method=body.method, eps=body.eps, steps=probe.pgd_steps if pgd else 1,
         step_size=body.eps * probe.pgd_step_fraction if pgd else body.eps,
-        loss="cross-entropy on the logits, in float64", **out)
+        loss="cross-entropy on the logits, in float64",
+        **{k: _attacked(k, x, clean[k], labels[k], rows[k]) for k in ("softmax", "edl")})
 
 
-def _attack_both(p: Predictor, x: np.ndarray, clean: dict, body: xs.AttackRequest) -> dict:
-    out: dict[str, Any] = {}
-    for kind in ("softmax", "edl"):
-        label = clean[kind]["pred"] if body.label is None else body.label
-        a = inference.attack(p, kind, x, label, body.method, body.eps)
-        delta = a["image"] - x.astype(np.float64)
-        common = dict(label=label, clean_prediction=clean[kind]["pred"],
-                      prediction=a["row"]["pred"], flipped=a["row"]["pred"] != clean[kind]["pred"],
-                      image=schemas.grid(a["image"]), perturbation=schemas.grid(delta),
-                      raised=int((delta > 0).sum()), lowered=int((delta < 0).sum()),
-                      zero_grad_share=a["zero_grad_share"])
-        if kind == "softmax":
-            out[kind] = xs.AttackedSoftmax(answer=schemas.softmax_result(a["row"]), **common)
-        else:
-            out[kind] = xs.AttackedEdl(answer=schemas.edl_result(a["row"]),
-                                       clean_u=float(clean[kind]["u"]), **common)
-    return out
+def _attack_both(p: Predictor, x: np.ndarray, labels: dict[str, int], body: xs.AttackRequest
+                 ) -> dict[str, dict[str, Any]]:
+    return {k: inference.attack(p, k, x, labels[k], body.method, body.eps) for k in labels}
+
+
+def _attacked(kind: str, x: np.ndarray, clean: dict, label: int, a: dict) -> xs.Attacked:
+    """One model's part of the answer, from its attack row and its clean answer."""
+    delta = a["image"] - x.astype(np.float64)
+    common = dict(label=label, clean_prediction=clean["pred"], prediction=a["row"]["pred"],
+                  flipped=a["row"]["pred"] != clean["pred"], image=schemas.grid(a["image"]),
+                  perturbation=schemas.grid(delta), raised=int((delta > 0).sum()),
+                  lowered=int((delta < 0).sum()), zero_grad_share=a["zero_grad_share"])
+    if kind == "softmax":
+        return xs.AttackedSoftmax(answer=schemas.softmax_result(a["row"]), **common)
+    return xs.AttackedEdl(answer=schemas.edl_result(a["row"]), clean_u=float(clean["u"]), **common)
 
 
 @router.get("/lecture-links", response_model=list[xs.LectureLinks],

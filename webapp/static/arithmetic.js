@@ -6,6 +6,8 @@
 "use strict";
 
 const f3 = (v) => signed(v, { digits: 3 });
+// "= 0.25" but "< 0.001" (a bound reads without an equals sign before it)
+const eq = (text) => (/^[<>]/.test(text) ? " " : " = ");
 
 function cellTable(caption, grid, cls, mark) {
   // A small table of numbers: caption for screen readers, data-value for the tests.
@@ -82,9 +84,9 @@ function convParts(doc, mapValue, layerKey) {
   const terms = [w("x_sum") + " = "];
   doc.shown.forEach((ch, i) => terms.push(i ? " + " : "", [f3(ch.subtotal), ch.subtotal]));
   if (doc.rest_channels) terms.push(" + ", [f3(doc.rest), doc.rest, "rest"], " " + fill(w("x_rest"), { n: doc.rest_channels }));
-  terms.push(" + " + w("x_bias") + " ", [f3(doc.bias), doc.bias, "bias"], " = ", [f3(doc.pre), doc.pre, "pre"]);
+  terms.push(" + " + w("x_bias") + " ", [f3(doc.bias), doc.bias, "bias"], eq(f3(doc.pre)), [f3(doc.pre), doc.pre, "pre"]);
   parts.push(line(terms));
-  parts.push(line([w("x_relu") + ": max(0, ", [f3(doc.pre), doc.pre], ") = ", [f3(doc.post), doc.post, "post"]]));
+  parts.push(line([w("x_relu") + ": max(0, ", [f3(doc.pre), doc.pre], ")" + eq(f3(doc.post)), [f3(doc.post), doc.post, "post"]]));
   const onMap = layerKey.startsWith("relu") ? doc.post : doc.pre;
   parts.push(line([fill(w("x_on_map"), { layer: layerKey }) + " ", [f3(mapValue), mapValue, "map"],
                    onMap === mapValue ? " ✓" : ""]));
@@ -140,7 +142,7 @@ function renderHeads(net) {
   const K = e.alpha.length;
   $("x-edl-formula").replaceChildren(
     line([evidenceFormula(net.edl_head.evidence_fn, net.edl_head.clamp) + ",  α_k = e_k + 1,  b_k = e_k / S,  p̂_k = α_k / S"]),
-    line(["S = Σα = ", [signed(e.S), e.S, "S"], ",  u = K / S = " + K + " / ", [signed(e.S), e.S], " = ", [u3(e.u), e.u, "u"]]),
+    line(["S = Σα = ", [signed(e.S), e.S, "S"], ",  u = K / S = " + K + " / ", [signed(e.S), e.S], eq(u3(e.u)), [u3(e.u), e.u, "u"]]),
     line(["Σb + u = 1"]));
   headTable($("x-edl-table"), ["k", "z_k", "e_k", "α_k", "b_k", "p̂_k"],
             e.logits.map((z, k) => [k + (k === e.prediction ? " ◀ " + w("prediction") : ""), [f3(z), z],
