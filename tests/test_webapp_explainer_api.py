@@ -386,3 +386,45 @@ def test_every_word_the_explainer_uses_exists() -> None:
         used |= {k + "_desc" for k in re.findall(r'\["\w+", "(x_\w+)", "\w+"\]', text)}
     used |= set(re.findall(r'data-w="(x_\w+)"', (static / "index.html").read_text()))
     assert used and used <= set(WORDS["en"]), sorted(used - set(WORDS["en"]))
+
+
+def test_concurrent_fgsm_requests_share_a_batch_and_match_single_attacks(
+        webapp_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twelve FGSM requests at once, each with its own ε and image: fewer passes than
+    requests, and every answer is what a single attack of that image gives."""
+    import asyncio
+
+    from pipeline import inference
+    from pipeline.inference import Predictor
+    from webapp.attack_batcher import AttackBatcher
+
+    predictor = Predictor.from_folder(webapp_data_dir)
+    calls: list[int] = []
+    real = inference.fgsm_batch
+
+    def counting(p, kind, images, labels, eps):  # noqa: ANN001, ANN202
+        calls.append(len(images))
+        return real(p, kind, images, labels, eps)
+
+    rng = np.random.default_rng(3)
+    images = (rng.random((12, 28, 28)) > 0.75).astype(np.float32)
+    eps = [round(float(e), 2) for e in rng.uniform(0.01, 0.3, 12)]
+
+    async def go() -> list[dict]:
+        b = AttackBatcher(predictor)
+        await b.start()
+        rows = await asyncio.gather(*(b.fgsm(images[i], {"softmax": i % 10, "edl": i % 10},
+                                             eps[i]) for i in range(12)))
+        await b.stop()
+        return rows
+
+    monkeypatch.setattr(inference, "fgsm_batch", counting)
+    rows = asyncio.run(go())
+    monkeypatch.undo()
+    assert sum(calls) == 24 and len(calls) < 24  # two models, fewer passes than requests
+    for i, row in enumerate(rows):
+        for kind in ("softmax", "edl"):
+            single = inference.attack(predictor, kind, images[i], i % 10, "fgsm", eps[i])
+            assert np.abs(row[kind]["image"] - single["image"]).max() < 1e-12
+            assert row[kind]["row"]["pred"] == single["row"]["pred"]
+            assert np.allclose(row[kind]["row"]["probs"], single["row"]["probs"], rtol=1e-9)
