@@ -29,7 +29,7 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/selection.py \
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt
+$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt tests/js/package-lock.json
 	@bash tools/setup.sh
 	@touch $@
 

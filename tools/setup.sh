@@ -32,4 +32,18 @@ fi
 echo "==> installing Python packages into .venv (torch is large: a few minutes the first time)"
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+# axe-core for the platform's accessibility test, from the npm registry as tests/js's lock file
+# pins it (injected into the page by the test; the platform never serves it). npm comes with
+# Node.js where it is installed already; otherwise Debian's package brings both.
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt=(apt-get);
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then apt=(sudo apt-get);
+  else echo "error: npm is missing: sudo apt-get install -y npm" >&2; exit 1; fi
+  echo "==> installing npm"
+  "${apt[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends npm >/dev/null
+fi
+echo "==> installing the browser tests' axe-core into tests/js/node_modules"
+npm ci --prefix tests/js --no-audit --no-fund --silent
 echo "==> set-up complete"
