@@ -177,7 +177,7 @@ def attack(predictor: Predictor, kind: str, image: np.ndarray, label: int, metho
                                     predictor.cfg.train.seed)
         else:
             raise ValueError(f"unknown attack {method!r}: choose fgsm or pgd")
-        row = model_out(outputs(model, kind, adv, predictor.cfg.train), 0)
+        row = record(model_out(outputs(model, kind, adv, predictor.cfg.train), 0))
     return {"image": adv[0, 0].numpy(), "zero_grad_share": zero, "row": row}
 
 
@@ -202,5 +202,5 @@ def fgsm_batch(predictor: Predictor, kind: str, images: np.ndarray, labels: list
         zeros = [0.0] * len(x) if zero == 0 else \
             [attacks.fgsm(model, x[i:i + 1], y[i:i + 1], e[i:i + 1])[1] for i in range(len(x))]
         out = outputs(model, kind, adv, predictor.cfg.train)
-    return [{"image": adv[i, 0].numpy(), "zero_grad_share": zeros[i], "row": model_out(out, i)}
+    return [{"image": adv[i, 0].numpy(), "zero_grad_share": zeros[i], "row": record(model_out(out, i))}
             for i in range(len(x))]
