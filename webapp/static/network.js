@@ -1,7 +1,7 @@
 // The whole network for the student's input (/api/network), and painting single pixels of the
 // 28 x 28 input with debounced updates. Every value drawn here is one the server sent: the
 // page only decodes, colours and formats them (numbers.js).
-//     a drawing or upload  -> platform:image -> POST /api/network (the same picture)
+//     a drawing or upload  -> platform:image -> POST /api/network (the same picture, raw body)
 //     a painted pixel      -> 150 ms quiet    -> POST /api/network {input}   (one in flight)
 "use strict";
 
@@ -42,7 +42,7 @@ async function postNetwork(body, json) {
   const seq = ++ex.seq;
   const opts = json ? { method: "POST", headers: { "Content-Type": "application/json" },
                         body: JSON.stringify(body) }
-                    : { method: "POST", body };
+                    : { method: "POST", body, headers: { "Content-Type": body.type || "application/octet-stream" } };
   const res = await fetch("/api/network?model=" + ex.model, opts);
   const doc = await res.json().catch(() => ({ detail: res.statusText }));
   if (!res.ok) throw new Error(doc.detail || doc.error || res.statusText);
@@ -50,9 +50,8 @@ async function postNetwork(body, json) {
 }
 
 async function traceImage(blob) {
-  const form = new FormData();
-  form.append("image", blob, blob.name || "drawing.png");
-  await trace(form, false, false);
+  // the same (already downsized) picture as /api/predict got, as a raw body
+  await trace(blob, false, false);
 }
 
 async function traceInput(painted) {
