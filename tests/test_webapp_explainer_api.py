@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytest
@@ -20,6 +19,7 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from webapp import explain_schemas as xs  # noqa: E402
+from tests.test_webapp_api import client  # noqa: E402, F401 (the platform on the test models)
 from webapp.app import create_app  # noqa: E402
 from webapp.state import Settings  # noqa: E402
 
@@ -28,12 +28,6 @@ SHAPES = {"input": [1, 28, 28], "conv1": [20, 24, 24], "relu1": [20, 24, 24],
           "fc1": [500], "logits": [10]}
 
 
-@pytest.fixture(scope="module")
-def client(webapp_data_dir: Path, tiny_renders: Path) -> Iterator[TestClient]:
-    app = create_app(Settings(data=webapp_data_dir, renders=tiny_renders,
-                              lectures=ROOT / "lectures"))
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

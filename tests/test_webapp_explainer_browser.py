@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import ROOT, serve
-from tests.test_webapp_browser import (browser, draw_vertical_stroke, models_dir,  # noqa: F401
+from tests.test_webapp_browser import (browser, draw_vertical_stroke, models_dir, page,  # noqa: F401
                                        pad_box, wait_for_u)
 from tests.test_webapp_explainer_api import renders_with_sections
 
@@ -30,17 +30,6 @@ def base_url(models_dir: Path, tiny_renders: Path,  # noqa: F811
     yield from serve(models_dir, renders)
 
 
-@pytest.fixture()
-def page(browser, base_url: str):  # noqa: ANN001, ANN201, F811
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.goto(base_url)
-    pg.wait_for_selector("body[data-ready='1']")
-    yield pg
-    ctx.close()
-    assert errors == [], errors
 
 
 def keep(shot: Path, name: str) -> None:
