@@ -574,8 +574,9 @@ class Comparison(ComparisonVerdicts):
         tiles.arrange(RIGHT, buff=0.25)
         eps_name = self.text("ε =", size=24, color=self.theme.muted)
         tiles.add(eps_name.next_to(tiles[0][1], LEFT, buff=0.2))
-        caption = tk.wrap_text(self.t("fgsm_examples", zero=self.show(masked_share(self.d, "fgsm"))),
-                               11.0, self.theme.font, 24, self.theme.muted, max_lines=2)
+        zero = self.show(masked_share(self.d, "fgsm"))
+        caption = tk.wrap_text(self.t("fgsm_examples", zero=zero), 11.0, self.theme.font, 24,
+                               self.theme.muted, max_lines=2)
         top = Group(caption, tiles).arrange(DOWN, buff=0.15)
         tk.fit_within(top, 12.0, 2.0)
         return top.move_to([0.6, 2.95 - top.height / 2, 0])

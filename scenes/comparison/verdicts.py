@@ -128,9 +128,10 @@ class ComparisonVerdicts(ComparisonParts):
         pgd = findings.attack_strongest(self.data, "pgd")
         parts = [shown, self.verdict_text("pgd", pgd, steps=f.pgd_steps)]
         if findings.own_loss_masks(self.data, i1):  # the masking this attack avoids
+            own = self.d.attacks.own_loss_fgsm
             parts.append(self.t(
-                "own_loss_note", own=self.show(self.d.attacks.own_loss_fgsm.zero_grad_share.edl[i1]),
-                own_acc=self.show(self.d.attacks.own_loss_fgsm.accuracy.edl[i1])))
+                "own_loss_note", own=self.show(own.zero_grad_share.edl[i1]),
+                own_acc=self.show(own.accuracy.edl[i1])))
         self.values["fgsm_verdict"] = join_sentences(parts)
         return shown, v
 

@@ -580,7 +580,7 @@ class OverconfidenceParts(LectureScene):
 
     # -- 5. why: softmax always sums to one ----------------------------------------------------
     def why_example(self) -> tuple[Ref, str, Any, Any]:
-        """(scene_data field as a Ref, name, image, ModelOut) of the input whose softmax arithmetic is
+        """(where in scene_data, name, image, ModelOut) of the input whose softmax arithmetic is
         shown: the letter with the highest softmax confidence; else the most confident input of
         any shown unrelated set; else the forward pass's digit."""
         chosen = findings.most_confident_example(self.enabled_sets(), prefer="letters")
