@@ -145,7 +145,8 @@ class LectureScene(Scene):
         #: so they are part of the section's key (rendering.keys), not the caption's wording
         self.holds: dict[str, list[int]] = {}
         self.theme = lecture.theme
-        #: (scene_data field, value) of every number drawn, for tests and audits.
+        #: (source, value) of every number drawn, for tests and audits: the source is the text
+        #: :mod:`scenes.shown` wrote while reading it (``"rotation.edl_u[4]"``)
         self.shown_numbers: list[tuple[str, float]] = []
         #: values a section computes from scene_data for ``{placeholders}`` in its caption
         self.values: dict[str, Any] = {}
@@ -368,25 +369,18 @@ class LectureScene(Scene):
         """
         return self.record(ref, float(ref))
 
-    def value(self, source: str) -> float:  # transitional: until every sequence reads self.d
-        from scenes.values import resolve
-        return self.record(source, resolve(self.data, source))
-
-    def record(self, ref: Ref | str, value: float) -> float:
+    def record(self, ref: Ref, value: float) -> float:
         """Note a number the scene computed itself and draws, with the data it must equal
-        (``ref``: tests resolve its source and compare)."""
-        source = ref if isinstance(ref, str) else shown.source_of(ref)
-        self.shown_numbers.append((source, float(value)))
+        (tests resolve ``ref``'s source and compare); returns it.
+
+            self.record(total(self.d.forward_pass.fc1 <= 0), n_zero)
+        """
+        self.shown_numbers.append((shown.source_of(ref), float(value)))
         return float(value)
 
-    def fmt(self, ref: Ref | float, source: Any = None, fmt: Any = "{:.2f}") -> str:
-        """A scene_data number as a string (true minus sign, no -0.00), recorded."""
-        if isinstance(ref, Ref):
-            source, fmt, value = ref, source or fmt, float(ref)
-        else:
-            value = ref
-        self.record(source, value)
-        return format_number(value, fmt)
+    def fmt(self, ref: Ref, fmt: Any = "{:.2f}") -> str:
+        """The number ``ref`` reaches as a string (true minus sign, no -0.00), recorded."""
+        return format_number(self.show(ref), fmt)
 
     def small(self, key: str, size: float = 22, color: str | None = None, **values: Any) -> Text:
         """A YAML string in small muted type (notes, axis hints)."""

@@ -18,14 +18,16 @@ is built by the same expression that reads it; nothing is parsed or evaluated. I
     #   'sum(forward_pass.worked.patch * forward_pass.worked.weights)'
 
 Dict entries can be reached as attributes too (``d.heldout.models.edl``); the text follows the
-spelling used. Arithmetic (``- * / //``, unary ``-``, ``< <=``) and the functions below
-(:func:`length`, :func:`total`, :func:`largest`, :func:`smallest`, :func:`absolute`,
-:func:`exp`, :func:`argmax`, :func:`trace`, :func:`entries`, :func:`sum_over`) work on numeric lists as numpy
-arrays and write Python's notation; derived values that need a rule of :mod:`scenes.findings`
-have a helper and a text format of their own (:func:`rotation_argmax`, :func:`mean_gap`,
-:func:`bin_gap`, :func:`masked_share`, :func:`neighbour_share`, :func:`k_over`). The tests
-resolve every recorded text against scene_data with a resolver of their own
-(``tests/sources.py``), so a text that does not name its value is caught.
+spelling used. Every step is checked against the contract models as it is taken: a name they
+lack fails there, naming the path (``forward_pass.edl has no 'Z'``). Arithmetic (``- * / //``,
+unary ``-``, ``< <=``) and the functions below (:func:`length`, :func:`total`, :func:`largest`,
+:func:`smallest`, :func:`absolute`, :func:`exp`, :func:`argmax`, :func:`trace`,
+:func:`entries`, :func:`sum_over`) work on numeric lists as numpy arrays and write Python's
+notation; derived values have a helper and a text format of their own (:func:`rotation_argmax`,
+:func:`bin_gap`, :func:`k_over` here; those whose rule is in :mod:`scenes.findings` in
+:mod:`scenes.derived`). The tests resolve every
+recorded text against scene_data with a resolver of their own (``tests/sources.py``), so a text
+that does not name its value is caught.
 """
 from __future__ import annotations
 

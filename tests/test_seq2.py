@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from scenes.shown import source_of
 from tests.framecheck import (assert_inside_frame, assert_not_blank, frames_of, ink_fraction,
                               mean_colour, render_scene, to_rgb)
 
@@ -146,7 +147,7 @@ def test_switched_off_sets_are_skipped(tiny_data):
     keys = [s.key for _, s in scene.enabled_sets()]
     assert "letters" not in keys and "noise" not in keys and "fashion" in keys
     src, *_ = scene.why_example()
-    assert lookup_key(tiny_data, src) == "fashion"
+    assert lookup_key(tiny_data, source_of(src)) == "fashion"
 
 
 def lookup_key(data, src: str) -> str:

@@ -1,9 +1,10 @@
 """The pictures of sequence 1 (a CNN's forward pass), built from scene_data and the lecture's
 wording; :class:`scenes.cnn_forward_pass.script.CNNForwardPass` plays them, section by section.
 
-Every number drawn is read with ``self.show(self.d...)`` or noted with ``self.record(ref, value)``
-where the builder makes it, in drawing order (the behaviour snapshot compares that order). Which cell,
-window, map or layer a picture points at is chosen in :mod:`scenes.findings`.
+Every number drawn is read with ``self.show(self.d...)`` or noted with
+``self.record(ref, value)`` where the builder makes it, in drawing order (the behaviour snapshot
+compares that order). Which cell, window, map or layer a picture points at is chosen in
+:mod:`scenes.findings`.
 
     class CNNForwardPass(ForwardPassParts):
         def task(self) -> None:
