@@ -27,6 +27,7 @@ from contract.placeholders import FILLS
 from contract.lecture import Lecture
 from contract.scene_data import SceneData
 from scenes import pacing, shown
+from scenes.section_log import SectionRecord, outside_frame
 from scenes.shown import Ref
 from scenes.visuals import svgcopy  # noqa: F401  (copies share parsed glyph paths)
 from scenes.visuals.formulas import TEX_TEMPLATE
@@ -139,8 +140,8 @@ class LectureScene(Scene):
                 update={"text": RecordingDict(self.words.text, self.reads)})
         #: sections to draw; the others run with Manim's skip_animations (None: all)
         self.render_only: frozenset[str] | None = None
-        #: section -> (start, end) in seconds of the scene's clock
-        self.section_spans: dict[str, tuple[float, float]] = {}
+        #: what each section drew, when, and which numbers (scenes.section_log)
+        self.section_log: dict[str, SectionRecord] = {}
         #: section -> the frames of each :meth:`hold`: the captions' reading times decide them,
         #: so they are part of the section's key (rendering.keys), not the caption's wording
         self.holds: dict[str, list[int]] = {}
@@ -176,6 +177,8 @@ class LectureScene(Scene):
             self._stretch = self.stretch.get(name, 1.0)
             getattr(self, name)()
             self.caption(name, start)
+            record = self.section_log[name]
+            record.captioned, record.on_stage = self.renderer.time, list(self.mobjects)
             self._stretch = 1.0
             self.clear_stage()
             self.end_section(name)
@@ -183,7 +186,7 @@ class LectureScene(Scene):
     def begin_section(self, name: str) -> None:
         """Start section ``name``: skipped (no frames) unless it is in ``render_only``."""
         self.reads.begin(name)
-        self.section_spans[name] = (self.renderer.time, self.renderer.time)
+        self.section_log[name] = SectionRecord(start=self.renderer.time)
         self.holds[name] = []
         #: when each sentence of the section's caption was said to begin (see :meth:`say`)
         self.beats: list[float] = [self.renderer.time]
@@ -192,7 +195,39 @@ class LectureScene(Scene):
         self.next_section(name, skip_animations=skip)
 
     def end_section(self, name: str) -> None:
-        self.section_spans[name] = (self.section_spans[name][0], self.renderer.time)
+        self.section_log[name].end = self.renderer.time
+
+    @property
+    def section_spans(self) -> dict[str, tuple[float, float]]:
+        """section -> (start, end) in seconds of the scene's clock, end after its fade-out."""
+        return {n: (r.start, r.end if r.end is not None else self.renderer.time)
+                for n, r in self.section_log.items()}
+
+    # -- what a section drew, for the harness and audits (scenes.section_log) -----------------
+    @property
+    def _now(self) -> SectionRecord | None:
+        return self.section_log.get(getattr(self, "current_section", ""))
+
+    def keep(self, name: str, piece: Any) -> Any:
+        """Name a piece of the current section whose geometry tests read; returns it.
+
+            chart = self.keep("rotation_chart", self.rotation_chart(view))
+        """
+        self.section_log[self.current_section].kept[name] = piece
+        return piece
+
+    def mark(self, probes: list[tuple[Any, str]] | None = None) -> None:
+        """The current section's main picture is complete now: note the time, the colours
+        that must be drawn at ``probes`` (scene point, hex colour), and any part off the frame."""
+        record = self.section_log[self.current_section]
+        record.complete = self.renderer.time
+        record.probes = list(probes or [])
+        record.outside = outside_frame(self.mobjects)
+
+    def moment(self, name: str) -> None:
+        """Note that ``name`` happens now in the current section (``moment("page_end")``)."""
+        self.section_log[self.current_section].moments.setdefault(name, []).append(
+            self.renderer.time)
 
     def title_bar(self) -> Mobject | None:
         if self.words is None:
@@ -375,7 +410,10 @@ class LectureScene(Scene):
 
             self.record(total(self.d.forward_pass.fc1 <= 0), n_zero)
         """
-        self.shown_numbers.append((shown.source_of(ref), float(value)))
+        number = (shown.source_of(ref), float(value))
+        self.shown_numbers.append(number)
+        if self._now is not None:
+            self._now.numbers.append(number)
         return float(value)
 
     def fmt(self, ref: Ref, fmt: Any = "{:.2f}") -> str:

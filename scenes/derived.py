@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scenes import findings
-from scenes.shown import Ref
+from scenes.shown import Ref, numeric
 
 
 def mean_gap(model: Ref) -> Ref:
@@ -37,4 +37,26 @@ def neighbour_share(root: Ref, model: str, space: str, set_key: str,
     return Ref(share, f"{points._text}(digit-neighbour share of {set_key} among {','.join(sets)})")
 
 
-__all__ = ["masked_share", "mean_gap", "neighbour_share"]
+def probability_sum(probs: Ref) -> Ref:
+    """``round(sum(<probs>), 4)``: stored probabilities added up as the screen says it
+    (:func:`scenes.findings.probability_sum`: their rounding to 6 digits dropped, a real
+    shortfall kept)."""
+    return Ref(findings.probability_sum(numeric(probs._obj)), f"round(sum({probs._text}), 4)")
+
+
+def wrong_angles(rotation: Ref, model: str, confident: float | None = None) -> Ref:
+    """``sum(argmax(rotation.<m>_probs, axis=1) != rotation.digit)``: the angles at which
+    ``model`` names another digit; with ``confident``, only those where its largest
+    probability is at least that (:func:`scenes.findings.wrong_counts`).
+
+        n_conf = self.show(wrong_angles(self.d.rotation, "softmax", confident=0.9))
+    """
+    probs = getattr(rotation, f"{model}_probs")
+    wrong, sure = findings.wrong_counts(probs._obj, int(rotation.digit), confident or 0.0)
+    names = f"argmax({probs._text}, axis=1) != {rotation.digit._text}"
+    if confident is None:
+        return Ref(wrong, f"sum({names})")
+    return Ref(sure, f"sum(({names}) & (max({probs._text}, axis=1) >= {confident}))")
+
+
+__all__ = ["masked_share", "mean_gap", "neighbour_share", "probability_sum", "wrong_angles"]

@@ -78,7 +78,7 @@ def observed(cls: type, frames: set[str]) -> type:
 
     class Observed(cls):  # type: ignore[misc, valid-type]
         def construct(self) -> None:
-            self.section_log: dict[str, SectionLog] = {}
+            self.observed_sections: dict[str, SectionLog] = {}
             self.frame_log: dict[str, np.ndarray] = {}
             self._current: str | None = None
             self.shots: list[Shot] = []
@@ -88,21 +88,22 @@ def observed(cls: type, frames: set[str]) -> type:
 
         def _close(self) -> None:
             if self._current is not None:
-                log = self.section_log[self._current]
-                log.numbers = list(self.shown_numbers[self._n0:])
+                log = self.observed_sections[self._current]
+                record = self.section_log[self._current]  # what the base class kept
+                log.numbers, log.mobjects = list(record.numbers), list(record.on_stage)
                 log.duration = self.renderer.time - self._t0
 
         def next_section(self, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
             self._close()
             super().next_section(name, *args, **kwargs)
-            self._current, self._t0, self._n0 = name, self.renderer.time, len(self.shown_numbers)
-            self.section_log[name] = SectionLog()
+            self._current, self._t0 = name, self.renderer.time
+            self.observed_sections[name] = SectionLog()
 
         def add_subcaption(self, content: str, duration: float = 1, offset: float = 0) -> None:
             self.subtitle_log.append(content)
             t = self.renderer.time + offset
             if self._current is not None:
-                self.section_log[self._current].cues.append(Cue(t, t + duration, content))
+                self.observed_sections[self._current].cues.append(Cue(t, t + duration, content))
             super().add_subcaption(content, duration=duration, offset=offset)
 
         def _shoot(self, moment: str) -> None:
@@ -130,7 +131,6 @@ def observed(cls: type, frames: set[str]) -> type:
         def clear_stage(self) -> None:
             name = self._current
             if name is not None:
-                self.section_log[name].mobjects = [m for m in self.mobjects]
                 if name in frames:
                     self._paint(self, ignore_skipping=True)
                     self.frame_log[name] = np.array(self.renderer.get_frame())[..., :3].copy()
@@ -156,7 +156,7 @@ def observe(sequence: str, lecture: Any, data: Any, tmp_dir: str | os.PathLike[s
         renderer.update_frame = lambda *args, **kwargs: None
         renderer.save_static_frame_data = lambda *args, **kwargs: None
         scene.render()
-    return SequenceLog(scene, scene.section_log, scene.frame_log, scene.shots,
+    return SequenceLog(scene, scene.observed_sections, scene.frame_log, scene.shots,
                        scene.subtitle_log, float(scene.renderer.time), printed)
 
 

@@ -14,7 +14,7 @@ in the same step (:meth:`scenes.base.LectureScene.show`).
 
 Paths are Python expressions over the scene_data files (``forward_pass``, ``training``,
 ``heldout``, ``unrelated``, ``rotation``, ``attacks``): attributes, ``[i]``, ``['key']``, and
-``len sum max min abs argmax trace`` over numeric lists (read as numpy arrays). Derived values that
+``len sum max min abs argmax trace exp round`` over numeric lists (read as numpy arrays). Derived values that
 need a rule from :mod:`scenes.findings` have a name of their own in :data:`DERIVED` (the
 formats of :mod:`scenes.shown`'s derived helpers).
 """
@@ -82,7 +82,7 @@ DERIVED: dict[str, Callable[..., float]] = {
 }
 
 _FUNCTIONS = {"sum": np.sum, "max": np.max, "min": np.min, "abs": np.abs, "argmax": np.argmax,
-              "trace": np.trace, "len": len}
+              "trace": np.trace, "exp": np.exp, "round": np.round, "len": len}
 
 
 def resolve(data: Any, source: str) -> float:

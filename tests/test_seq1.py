@@ -40,6 +40,11 @@ def lecture_with(sections: list[str] | None = None):
     return lec
 
 
+def completed(scene) -> dict[str, float]:
+    """section -> when its main picture was complete, for the sections that marked it."""
+    return {n: r.complete for n, r in scene.section_log.items() if r.complete is not None}
+
+
 @pytest.fixture(scope="module")
 def rendered(tiny_data, tmp_path_factory):
     """(scene, frames at each section's mark, movie path) of the whole sequence, tiny data."""
@@ -47,8 +52,8 @@ def rendered(tiny_data, tmp_path_factory):
 
     scene, movie = render_scene(CNNForwardPass, tmp_path_factory.mktemp("seq1"),
                                 lecture=lecture_with(), data=tiny_data, size=SIZE, fps=FPS)
-    names = list(scene.marks)
-    frames = dict(zip(names, frames_of(movie, [scene.marks[n] + 0.01 for n in names])))
+    marks = completed(scene)
+    frames = dict(zip(marks, frames_of(movie, [t + 0.01 for t in marks.values()])))
     return scene, frames, movie
 
 
@@ -64,8 +69,8 @@ def test_example_lecture_loads():
 
 def test_every_section_is_drawn_and_fits(rendered):
     scene, frames, _ = rendered
-    assert list(scene.marks) == list(scene.SECTIONS)
-    assert scene.layout_issues == []
+    assert list(completed(scene)) == list(scene.SECTIONS)
+    assert [(n, r.outside) for n, r in scene.section_log.items() if r.outside] == []
     assert 90 <= scene.renderer.time <= 170
     bg = scene.theme.background
     for name, frame in frames.items():
@@ -77,8 +82,8 @@ def test_every_section_is_drawn_and_fits(rendered):
 def test_probed_colours_are_drawn(rendered):
     scene, frames, _ = rendered
     checked = 0
-    for name, probes in scene.probes.items():
-        for point, expected in probes:
+    for name, record in scene.section_log.items():
+        for point, expected in record.probes:
             got = colour_at(frames[name], point)
             assert colour_distance(got, expected) <= 60, (name, point, got, expected)
             checked += 1
@@ -134,10 +139,10 @@ def test_changing_scene_data_changes_the_picture(rendered, tiny_data_copy, tmp_p
     changed, movie = render_scene(CNNForwardPass, tmp_path / "changed",
                                   lecture=lecture_with(["pixels"]), data=changed_data,
                                   size=SIZE, fps=FPS)
-    assert list(changed.marks) == ["pixels"]
-    frame = frames_of(movie, [changed.marks["pixels"] + 0.01])[0]
-    point = scene.parts["pixel_grid"].cell_center(r, c)
-    assert np.allclose(changed.parts["pixel_grid"].cell_center(r, c), point)
+    assert list(completed(changed)) == ["pixels"]
+    frame = frames_of(movie, [changed.section_log["pixels"].complete + 0.01])[0]
+    point = scene.section_log["pixels"].kept["pixel_grid"].cell_center(r, c)
+    assert np.allclose(changed.section_log["pixels"].kept["pixel_grid"].cell_center(r, c), point)
     before = colour_at(frames["pixels"], point)
     after = colour_at(frame, point)
     assert before.mean() > 110, before

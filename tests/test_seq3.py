@@ -31,27 +31,9 @@ def lecture(sections: list[str] | None = None):
     return lec
 
 
-def timed_scene_class():
-    """EDLPass that notes, per section, start/end time and the top-level mobjects at its end."""
+def scene_class():
     from scenes.edl_pass.script import EDLPass
-
-    def wrap(name: str):
-        original = getattr(EDLPass, name)
-
-        def run(self):
-            start = self.renderer.time
-            original(self)
-            self.section_log[name] = (start, self.renderer.time, list(self.mobjects))
-        return run
-
-    attrs = {name: wrap(name) for name in EDLPass.SECTIONS}
-
-    def __init__(self, *a, **kw):  # noqa: N807
-        self.section_log = {}
-        EDLPass.__init__(self, *a, **kw)
-
-    attrs["__init__"] = __init__
-    return type("TimedEDLPass", (EDLPass,), attrs)
+    return EDLPass
 
 
 def text_pieces(mobjects: list) -> list:
@@ -85,7 +67,7 @@ def boxes_overlap(a, b, buff: float = 0.0) -> bool:
 def rendered(tiny_data, tmp_path_factory):
     """The whole sequence rendered once from the tiny dump."""
     out = tmp_path_factory.mktemp("seq3")
-    scene, movie = fc.render_scene(timed_scene_class(), out, size=(256, 144), fps=4,
+    scene, movie = fc.render_scene(scene_class(), out, size=(256, 144), fps=4,
                                    lecture=lecture(), data=tiny_data)
     return scene, movie
 
@@ -103,10 +85,11 @@ def test_sections_match_yaml_captions(rendered):
 
 def test_every_section_draws_inside_the_frame(rendered):
     scene, movie = rendered
-    times = [end - 0.3 for _, (_, end, _) in scene.section_log.items()]
+    times = [r.captioned - 0.3 for r in scene.section_log.values()]
     frames = fc.frames_of(movie, times)
     bg = scene.theme.background
-    for (name, (_, _, mobs)), frame in zip(scene.section_log.items(), frames):
+    for (name, record), frame in zip(scene.section_log.items(), frames):
+        mobs = record.on_stage
         fc.assert_not_blank(frame, bg, min_fraction=0.04)
         for m in mobs:
             fc.assert_inside_frame(m, margin=0.05)
@@ -118,7 +101,8 @@ def test_every_section_draws_inside_the_frame(rendered):
 
 def test_no_text_overlaps(rendered):
     scene, _ = rendered
-    for name, (_, _, mobs) in scene.section_log.items():
+    for name, record in scene.section_log.items():
+        mobs = record.on_stage
         pieces = text_pieces([m for m in mobs if m is not scene.header])
         for i, a in enumerate(pieces):
             for b in pieces[i + 1:]:
@@ -167,7 +151,7 @@ def test_unrelated_sets_follow_the_lecture_booleans(tiny_data, tmp_path):
     lec = lecture(["unrelated_uncertainty"])
     lec = lec.model_copy(update={"unrelated": lec.unrelated.model_copy(update={"letters": False})})
     with tempconfig(fc.tiny_config(tmp_path, dry_run=True)):
-        scene = timed_scene_class()(lecture=lec, data=tiny_data)
+        scene = scene_class()(lecture=lec, data=tiny_data)
         scene.render()
     keys = [s.key for s in tiny_data.unrelated.sets]
     shown_sets = {int(m.group(1)) for s, _ in scene.shown_numbers
@@ -200,7 +184,7 @@ def test_changed_data_changes_the_picture(rendered, tiny_data_copy, tmp_path):
     path.write_text(json.dumps(raw))
     changed = load_all(tiny_data_copy)
 
-    scene, movie = fc.render_scene(timed_scene_class(), tmp_path, size=(256, 144), fps=4,
+    scene, movie = fc.render_scene(scene_class(), tmp_path, size=(256, 144), fps=4,
                                    lecture=lecture(["dirichlet_numbers", "belief_bar"]),
                                    data=changed)
     # the typeset u and S are the new ones
@@ -211,8 +195,8 @@ def test_changed_data_changes_the_picture(rendered, tiny_data_copy, tmp_path):
     # the picture: at 3/4 of the digit's bar, the original (u ≈ 0.6) shows the grey u segment,
     # the changed one (u ≈ 0.03) the EDL colour of the belief of class k
     old_scene, old_movie = rendered
-    old_frame = fc.frames_of(old_movie, [old_scene.section_log["belief_bar"][1] - 0.3])[0]
-    new_frame = fc.frames_of(movie, [scene.section_log["belief_bar"][1] - 0.3])[0]
+    old_frame = fc.frames_of(old_movie, [old_scene.section_log["belief_bar"].captioned - 0.3])[0]
+    new_frame = fc.frames_of(movie, [scene.section_log["belief_bar"].captioned - 0.3])[0]
     old_u = old_scene.data.forward_pass.edl.u
     assert old_u > 0.15, "the tiny model should be unsure of its digit"
     where = 1 - old_u / 2  # the middle of the original u segment

@@ -42,9 +42,8 @@ def render(data_dir: Path, tmp: Path, sections: list[str] | None = None):
 
 def before_fade(scene) -> list[tuple[str, float]]:
     """(section, a time just before its closing fade-out) for every rendered section."""
-    starts = scene.section_starts + [("end", scene.renderer.time)]
     pace = scene.lecture.pace
-    return [(name, nxt - 0.5 * pace - 0.3) for (name, _), (_, nxt) in zip(starts, starts[1:])]
+    return [(name, r.end - 0.5 * pace - 0.3) for name, r in scene.section_log.items()]
 
 
 # -- the whole sequence ----------------------------------------------------------------------------
@@ -57,7 +56,7 @@ def test_sections_duration_and_frames(rendered) -> None:
     from scenes.comparison.script import Comparison
 
     scene, movie, _ = rendered
-    assert [n for n, _ in scene.section_starts] == list(Comparison.SECTIONS)
+    assert list(scene.section_log) == list(Comparison.SECTIONS)
     duration = fc.video_duration(movie)
     assert 90 <= duration <= 260, duration  # every cue shows for its reading time (pacing.py)
     bg = scene.theme.background
@@ -185,8 +184,8 @@ def test_accuracy_bar_and_number_follow_scene_data(tiny_data_dir: Path, tiny_dat
         ends[tag] = orange_right_end(frame, scene.theme.softmax, 0.9)
         assert ends[tag] == pytest.approx(-3.8 + 8 * acc, abs=0.3)
         assert ("heldout.models.softmax.accuracy", pytest.approx(acc)) in scene.shown_numbers
-        assert scene.verdicts["accuracy"] == scene.values["accuracy_verdict"]
-        assert "\n" not in scene.takeaways["accuracy"] and len(scene.takeaways["accuracy"]) < 60
+        assert scene.section_log["accuracy"].kept["verdict"] == scene.values["accuracy_verdict"]
+        assert "\n" not in scene.section_log["accuracy"].kept["takeaway"] and len(scene.section_log["accuracy"].kept["takeaway"]) < 60
     assert ends["orig"] - ends["edit"] > 1.0
     assert scene.values["accuracy_verdict"].startswith("EDL is more accurate") or \
         findings.accuracy(data).winner != "edl"
@@ -217,7 +216,7 @@ def test_per_set_verdicts_with_intervals(tiny_data_copy: Path, tmp_path: Path) -
               diff(0.933, 0.927, -0.014, 0.003))
     scene, movie, data = render(tiny_data_copy, tmp_path, ["entropy_cdfs", "summary"])
     words = scene.lecture.comparison.text
-    verdict = scene.verdicts["entropy_cdfs"]
+    verdict = scene.section_log["entropy_cdfs"].kept["verdict"]
     assert words["auroc_sets_edl"].format(sets=words["set_letters"]) in verdict
     assert words["auroc_sets_softmax"].format(sets=words["set_fashion"]) in verdict
     assert words["auroc_sets_tie"].format(sets=words["set_noise"]) in verdict
@@ -243,7 +242,7 @@ def test_a_difference_inside_its_interval_is_too_close_to_call(tiny_data_copy: P
     set_auroc(tiny_data_copy, {"letters": wide, "fashion": wide, "noise": wide}, wide)
     scene, _, _ = render(tiny_data_copy, tmp_path, ["entropy_cdfs"])
     words = scene.lecture.comparison.text
-    verdict = scene.verdicts["entropy_cdfs"]
+    verdict = scene.section_log["entropy_cdfs"].kept["verdict"]
     assert words["auroc_sets_edl"].split("{")[0] not in verdict
     assert words["auroc_sets_tie"].split("{")[0] in verdict
     assert words["auroc_pooled_tie"].split("{")[0] in verdict
@@ -263,7 +262,7 @@ def test_attack_table_flips_the_verdict(tiny_data_copy: Path, tmp_path: Path) ->
         raw["fgsm"]["compare"][last] = d
         path.write_text(json.dumps(raw))
         scene, _, _ = render(tiny_data_copy, tmp_path / tag, ["adversarial"])
-        verdicts[tag] = scene.verdicts["adversarial"]
+        verdicts[tag] = scene.section_log["adversarial"].kept["verdict"]
     words = scene.lecture.comparison.text
     eps = raw["eps"][last]
     assert verdicts["masked"].startswith(fill(words["fgsm_edl_wins"],
@@ -285,7 +284,7 @@ def test_calibration_says_over_or_underconfident_from_the_bins(tiny_data_copy: P
     path.write_text(json.dumps(raw))
     scene, _, data = render(tiny_data_copy, tmp_path, ["calibration"])
     words = scene.lecture.comparison.text
-    drawn = scene.verdicts["calibration"]  # the ECE verdict with its interval
+    drawn = scene.section_log["calibration"].kept["verdict"]  # the ECE verdict with its interval
     verdict = scene.values["ece_verdict"]  # spoken: also where the gap comes from
     assert verdict.startswith(drawn)
     gaps = {m: findings.confidence_gap(data.heldout.models[m]) for m in ("softmax", "edl")}

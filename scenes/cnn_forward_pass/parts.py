@@ -59,17 +59,6 @@ SERIES_STYLES, SERIES_MARKERS = ["solid", "dashed"], ["circle", "square"]
 class ForwardPassParts(LectureScene):
     """Shared helpers and the builders of each section of the forward pass."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        #: section -> scene time at which its main picture is complete (for frame checks)
-        self.marks: dict[str, float] = {}
-        #: section -> [(scene point, expected hex colour)] to probe in the frame at its mark
-        self.probes: dict[str, list[tuple[np.ndarray, str]]] = {}
-        #: parts that leave the frame at a mark: "section: description" (should stay empty)
-        self.layout_issues: list[str] = []
-        #: named mobjects whose geometry the tests read (e.g. "pixel_grid")
-        self.parts: dict[str, Mobject] = {}
-
     # -- helpers -----------------------------------------------------------------------------
     def small(self, key: str, size: float = 22, color: str | None = None, **values: Any) -> Mobject:
         """A YAML string in small muted type, as centred lines."""
@@ -88,22 +77,6 @@ class ForwardPassParts(LectureScene):
         lines = [self.text(line, size=size, color=color or self.theme.text)
                  for line in self.t(key, **values).split("\n")]
         return lines[0] if len(lines) == 1 else VGroup(*lines).arrange(DOWN, buff=0.1)
-
-    def mark(self, section: str, probes: list[tuple[np.ndarray, str]] | None = None) -> None:
-        """Remember when ``section``'s picture is complete, and check that it fits the frame."""
-        self.marks[section] = self.renderer.time
-        self.probes[section] = list(probes or [])
-        half_w, half_h = tk.FRAME_WIDTH / 2, tk.FRAME_HEIGHT / 2
-        for mob in self.mobjects:
-            for m in mob.get_family():
-                pts = getattr(m, "points", None)
-                if pts is None or len(pts) == 0:
-                    continue
-                x0, y0 = pts[:, 0].min(), pts[:, 1].min()
-                x1, y1 = pts[:, 0].max(), pts[:, 1].max()
-                if x0 < -half_w or x1 > half_w or y0 < -half_h or y1 > half_h:
-                    self.layout_issues.append(
-                        f"{section}: {type(m).__name__} x[{x0:.2f}, {x1:.2f}] y[{y0:.2f}, {y1:.2f}]")
 
     @property
     def fp(self) -> Any:
@@ -215,7 +188,7 @@ class ForwardPassParts(LectureScene):
         """The digit as a grid of cells, with its size in words."""
         grid = tk.PixelGrid(image, cell=0.21, font=self.theme.font, grid_color=self.theme.muted)
         grid.move_to(LEFT * 3.7 + DOWN * 0.55)
-        self.parts["pixel_grid"] = grid
+        self.keep("pixel_grid", grid)
         return grid, self.caption_above(grid, "pixels_size", size=24, h=h, w=w, n=h * w)
 
     def _pixel_zoom(self, grid: tk.PixelGrid, r0: int, c0: int, kh: int,

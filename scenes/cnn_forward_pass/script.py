@@ -65,7 +65,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         self.play_p(GrowFromEdge(a2, LEFT),
                     LaggedStart(*[FadeIn(c) for c in classes], lag_ratio=0.1), FadeIn(classes_note),
                     run_time=1.5)
-        self.mark("task", self._brightest_probe(digit, image))
+        self.mark(self._brightest_probe(digit, image))
         self.wait_p(2.5)
 
     # -- 2. pixels ---------------------------------------------------------------------------
@@ -93,7 +93,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         self.play_p(FadeIn(zoom.labels), FadeIn(zoom_title), run_time=1.0)
         # What the numbers mean
         self.play_p(FadeIn(scale_note), run_time=0.6)
-        self.mark("pixels", self._pixel_probes(grid, zoom, image, r0, c0))
+        self.mark(self._pixel_probes(grid, zoom, image, r0, c0))
         self.wait_p(3.0)
 
     # -- 3. convolution ----------------------------------------------------------------------
@@ -164,7 +164,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         self.play_p(FadeIn(out), FadeIn(c["out_frame"]), FadeIn(c["out_title"]), run_time=1.0)
         self.play_p(Create(c["spot"]), TransformFromCopy(c["panel"].result_line[2], c["out_value"]),
                     FadeIn(c["out_note"]), run_time=1.2)
-        self.mark("convolution", [(out.cell_center(r0, c0), out.color_of(r0, c0))])
+        self.mark([(out.cell_center(r0, c0), out.color_of(r0, c0))])
 
     # -- 4. feature maps ---------------------------------------------------------------------
     def feature_maps(self) -> None:
@@ -199,7 +199,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         # The kernel worked out before, and its map
         r1, r2, pair = self._fm_pair(k_atlas, atlas, k)
         self.play_p(Create(r1), Create(r2), FadeIn(pair), run_time=1.0)
-        self.mark("feature_maps", self._fm_probe(atlas, maps[k], k))
+        self.mark(self._fm_probe(atlas, maps[k], k))
         self.wait_p(3.0)
 
     # -- 5. ReLU -----------------------------------------------------------------------------
@@ -234,7 +234,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
             self.play_p(Create(zeroed), run_time=0.8)
         # How many values it zeroed
         self.play_p(FadeIn(count), run_time=0.8)
-        self.mark("relu", [(g2.cell_center(zr, zc), g2.color_of(zr, zc))])
+        self.mark([(g2.cell_center(zr, zc), g2.color_of(zr, zc))])
         self.wait_p(3.0)
 
     # -- 6. max-pooling ----------------------------------------------------------------------
@@ -269,7 +269,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         self.play_p(Indicate(w_right, color=self.theme.accent), run_time=0.8)
         # Every window becomes one cell: the map shrinks
         self.play_p(FadeIn(size_note), run_time=0.6)
-        self.mark("pooling", [(right.cell_center(*at) + np.array([0.1, 0.1, 0]),
+        self.mark([(right.cell_center(*at) + np.array([0.1, 0.1, 0]),
                                right.color_of(*at))])
         self.wait_p(2.5)
 
@@ -315,7 +315,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         self.play_p(Create(a2.tile_rect(best, color=self.theme.accent, stroke_width=3)),
                     Create(a3.tile_rect(best, color=self.theme.accent, stroke_width=3)),
                     FadeIn(best_note), run_time=1.0)
-        self.mark("deeper")
+        self.mark()
         self.wait_p(2.0)
 
     # -- 8. flatten, FC 500, logits ----------------------------------------------------------
@@ -349,7 +349,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         # One score per class: the logits
         self.play_p(GrowFromEdge(fl3, LEFT), run_time=0.6)
         self.play_p(FadeIn(chart), FadeIn(t3), run_time=1.5)
-        self.mark("classifier")
+        self.mark()
         self.wait_p(3.0)
 
     # -- 9. softmax and the prediction -------------------------------------------------------
@@ -388,7 +388,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
                     run_time=1.0)
         self.play_p(FadeIn(lines[2]), run_time=0.6)
         bar = pc.bars[pred]
-        self.mark("softmax", [(bar.get_center(), self.theme.accent)] if bar.height > 0.15 else [])
+        self.mark([(bar.get_center(), self.theme.accent)] if bar.height > 0.15 else [])
         self.wait_p(3.0)
 
     # -- 10. architecture --------------------------------------------------------------------
@@ -410,7 +410,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         self.architecture_rows(table, [layer.key for layer in layers])
         self.play_p(Create(table.highlight_row(big + 1, color=self.theme.accent, buff=0.08)),
                     FadeIn(note), run_time=1.0)
-        self.mark("architecture")
+        self.mark()
         self.wait_p(3.0)
 
     def architecture_rows(self, table: Any, keys: list[str]) -> None:
@@ -446,7 +446,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         self.add(lc, ac)
         # The data and the final held-out accuracy
         self.play_p(FadeIn(note), run_time=0.8)
-        self.mark("training")
+        self.mark()
         self.wait_p(3.5)
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Animation, Create, DashedLine, FadeIn, Group, Rectangle,
-                   Text, VGroup, VMobject)
+from manim import (DOWN, LEFT, RIGHT, UP, Animation, Create, DashedLine, FadeIn, Group, Mobject,
+                   Rectangle, Text, VGroup, VMobject)
 
 from contract.scene_data import MODELS
 from scenes import findings
@@ -41,19 +41,6 @@ Panel = tuple[str, str, dict[str, list[float]], Ref]
 class ComparisonParts(LectureScene):
     """What the comparison's sections draw with; the sections are in
     :class:`scenes.comparison.script.Comparison`."""
-
-    def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
-        super().__init__(lecture, data, **kwargs)
-        #: per section: the verdict sentence (subtitled) and the one takeaway line drawn
-        self.verdicts: dict[str, str] = {}
-        self.takeaways: dict[str, str] = {}
-        #: (section, start time in seconds) of every section rendered
-        self.section_starts: list[tuple[str, float]] = []
-
-    def next_section(self, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
-        """Note when each section starts (the banner files its verdict under it)."""
-        self.section_starts.append((name, float(self.renderer.time)))
-        super().next_section(name, *args, **kwargs)
 
     # -- models, legends, series -----------------------------------------------------------------
     def pct(self, share: Ref, size: float = 28, color: str | None = None) -> Text:
@@ -129,10 +116,10 @@ class ComparisonParts(LectureScene):
         return self.series(chart, x, y, self.color(model), STYLE[model], MARKER[model],
                            marker_every, **kw)
 
-    def drawn(self, series: VGroup, lag: float = 0.3) -> list[Animation]:
+    def draw_series(self, series: VGroup, lag: float = 0.3) -> list[Animation]:
         """Draw a :meth:`series`: the line, then its markers one after another.
 
-            self.play_p(*self.drawn(self.model_series(chart, "edl", x, y)), run_time=2.0)
+            self.play_p(*self.draw_series(self.model_series(chart, "edl", x, y)), run_time=2.0)
         """
         return [Create(series[0]), FadeIn(series[1], lag_ratio=lag)]
 
@@ -141,9 +128,8 @@ class ComparisonParts(LectureScene):
                color: str | None = None) -> VGroup:
         """The section's one short takeaway line, at the bottom of the stage; the subtitles
         carry the full ``verdict`` sentence (docs/design-rules.md)."""
-        if self.section_starts:
-            self.verdicts[self.section_starts[-1][0]] = verdict
-            self.takeaways[self.section_starts[-1][0]] = content
+        self.keep("verdict", verdict)
+        self.keep("takeaway", content)
         # neutral colour: the verdict is about both models, not drawn in either model's colour
         group = tk.wrap_text(content, 13.0, self.theme.font, size, color or self.theme.text,
                              max_lines=1)

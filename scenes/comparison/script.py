@@ -133,11 +133,11 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         self.play_p(FadeIn(plot.tiles, lag_ratio=0.1), run_time=1.5)
         self.wait_p(1.0)
         # Softmax's confidence, and the digit it names at each angle
-        self.play_p(*self.drawn(plot.series["softmax"], 0.5), run_time=2.0)
+        self.play_p(*self.draw_series(plot.series["softmax"], 0.5), run_time=2.0)
         self.play_p(FadeIn(says), FadeIn(preds, lag_ratio=0.2), run_time=1.5)
         self.wait_p(1.5)
         # EDL's certainty 1 - u on the same scale
-        self.play_p(*self.drawn(plot.series["edl"], 0.5), run_time=2.0)
+        self.play_p(*self.draw_series(plot.series["edl"], 0.5), run_time=2.0)
         self.wait_p(1.5)
         # Sweep: a frame runs along the images while two dots follow the curves
         probe, dots, tracker = self._sweep_probe(plot)
@@ -369,7 +369,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         self.wait_p(2.0)
         # Softmax's curves, then EDL's
         for i in range(2):
-            self.play_p(*self.drawn(acc_series[i]), *self.drawn(kept_series[i]), run_time=2.0)
+            self.play_p(*self.draw_series(acc_series[i]), *self.draw_series(kept_series[i]), run_time=2.0)
             self.wait_p(1.5)
         # Both models at the same share kept
         self.play_p(Create(share_line), FadeIn(share_text), FadeIn(at_share), run_time=1.0)
@@ -554,7 +554,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
                         run_time=2.0)
             self.wait_p(1.0)
         # EDL's u against eps
-        self.play_p(*self.drawn(u_series), run_time=1.5)
+        self.play_p(*self.draw_series(u_series), run_time=1.5)
         self.wait_p(2.0)
         # The verdict at the largest eps
         self.play_p(FadeIn(line), run_time=1.0)

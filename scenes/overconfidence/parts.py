@@ -24,7 +24,8 @@ from contract import numbers
 from scenes import findings
 from scenes import visuals as tk
 from scenes.base import LectureScene, join_sentences
-from scenes.shown import Ref, exp, source_of, total
+from scenes.derived import probability_sum, wrong_angles
+from scenes.shown import Ref, exp, total
 
 #: most confident mistakes shown as tiles
 MAX_TILES = 6
@@ -155,35 +156,9 @@ class RotationView:
 
 
 class OverconfidenceParts(LectureScene):
-    """The builders of :class:`scenes.overconfidence.script.Overconfidence`, and the bookkeeping
-    its tests read (``drawn``, ``section_times``, ``derived_numbers``)."""
-
-    def __init__(self, lecture: Any, data: Any, **kwargs: Any) -> None:
-        super().__init__(lecture, data, **kwargs)
-        #: (formula over scene_data fields, value) of numbers computed from the data
-        self.derived_numbers: list[tuple[str, float]] = []
-        #: key mobjects of each section, for tests
-        self.drawn: dict[str, Any] = {}
-        #: section -> (start, end) time in the movie, end before the fade-out
-        self.section_times: dict[str, tuple[float, float]] = {}
-        #: movie time at which the unrelated-inputs summary table starts
-        self.summary_start: float | None = None
-        #: movie time at which each unrelated set's page ends
-        self.page_ends: list[float] = []
-
-    def caption(self, section: str, start: float) -> None:
-        self.section_times[section] = (start, self.renderer.time)
-        super().caption(section, start)
+    """The builders of :class:`scenes.overconfidence.script.Overconfidence`."""
 
     # -- shared helpers ------------------------------------------------------------------------
-    def derive(self, formula: Ref | str, value: float) -> float:
-        """Note a number the scene computed from scene_data fields (``formula`` says how, e.g.
-        ``exp(self.d.forward_pass.softmax.logits[3])``; words where no expression over the data
-        says it, e.g. a count by findings' rule); returns it."""
-        self.derived_numbers.append((formula if isinstance(formula, str) else source_of(formula),
-                                     float(value)))
-        return float(value)
-
     def wrapped(self, content: str, width: float, size: float = 24,
                 color: str | None = None) -> VGroup:
         """``content`` wrapped into left-aligned lines no wider than ``width``."""
@@ -299,8 +274,8 @@ class OverconfidenceParts(LectureScene):
         label.next_to(tiles, DOWN, buff=0.4)
         chart.set_x(0)
         self.place_below(chart, label.get_bottom()[1])
-        self.drawn["mistake_chart"] = chart
-        self.drawn["mistake_tiles"] = tiles
+        self.keep("mistake_chart", chart)
+        self.keep("mistake_tiles", tiles)
         return label, chart
 
     # -- 2. reliability diagram and ECE ---------------------------------------------------------
@@ -321,7 +296,7 @@ class OverconfidenceParts(LectureScene):
         tk.fit_within(rd, 6.4, 5.6)
         rd.to_edge(LEFT, buff=0.9).set_y(-0.55)
         self.on_stage(rd)
-        self.drawn["reliability"] = rd
+        self.keep("reliability", rd)
         return rd, ece
 
     def _reliability_lines(self, sm: Any, src: Ref, ece: float, gap_i: int | None,
@@ -352,7 +327,7 @@ class OverconfidenceParts(LectureScene):
         tk.fit_within(column, width, 5.6)
         column.move_to([x_left + column.width / 2, -0.3, 0])
         self.on_stage(column)
-        self.drawn["rel_lines"] = column
+        self.keep("rel_lines", column)
         return column
 
     def _reliability_finding(self, sm: Any, ece: float, gap_i: int | None, min_n: int) -> str:
@@ -434,7 +409,7 @@ class OverconfidenceParts(LectureScene):
                              cell_colors=colors)
         tk.fit_within(table, tk.FRAME_WIDTH - 1.5, 4.2)
         table.move_to([0, 0.2, 0])
-        self.drawn["unrelated_table"] = table
+        self.keep("unrelated_table", table)
         return table
 
     # -- 4. the rotated digit ---------------------------------------------------------------------
@@ -450,10 +425,10 @@ class OverconfidenceParts(LectureScene):
         box = Rectangle(width=ROTATION_IMAGE, height=ROTATION_IMAGE,
                         stroke_color=self.theme.muted, stroke_width=2).move_to([x_img, 0.9, 0])
         view = RotationView(angles, probs, digit, main, colors, names, chart, entry, box)
-        self.drawn["rotation_chart"] = chart
+        self.keep("rotation_chart", chart)
         # class -> (colour, line style, marker) of its curve, for tests
-        self.drawn["rotation_styles"] = {k: (colors[k], view.style(k)["style"],
-                                             view.style(k)["marker"]) for k in main}
+        self.keep("rotation_styles", {k: (colors[k], view.style(k)["style"],
+                                          view.style(k)["marker"]) for k in main})
         return view
 
     def _curve_colors(self, main: list[int], digit: int) -> dict[int, str]:
@@ -569,13 +544,12 @@ class OverconfidenceParts(LectureScene):
     def _rotation_summary(self, view: RotationView) -> tuple[Mobject, int]:
         """The line under the chart: at how many angles softmax names a wrong digit, how many
         of them with p >= 0.9; and the number of wrong angles."""
-        n_wrong, n_conf = findings.wrong_counts(view.probs, view.digit, confident=0.9)
-        self.derive("count(argmax(rotation.softmax_probs[i]) != rotation.digit)", n_wrong)
-        self.derive("count(argmax != digit and max(rotation.softmax_probs[i]) >= 0.9)", n_conf)
+        n_wrong = int(self.show(wrong_angles(self.d.rotation, "softmax")))
+        n_conf = int(self.show(wrong_angles(self.d.rotation, "softmax", confident=0.9)))
         summary = self.text(self.t("rot_wrong_count", n_wrong=n_wrong, n=view.n, n_conf=n_conf),
                             size=26)
         tk.fit_within(summary, tk.FRAME_WIDTH - 1.0, 0.6)
-        self.drawn["rotation_summary"] = self._on_bottom_line(summary)
+        self.keep("rotation_summary", self._on_bottom_line(summary))
         return summary, n_wrong
 
     # -- 5. why: softmax always sums to one ----------------------------------------------------
@@ -630,13 +604,13 @@ class OverconfidenceParts(LectureScene):
             self.show(src.logits[k])
         chart = self._why_chart(np.asarray(logits, dtype=float), pred, self.theme.muted,
                                 y_min=None, y_max=None)
-        self.drawn["why_logits"] = chart
+        self.keep("why_logits", chart)
         return self._titled(chart, "why_logits")
 
     def _exp_step(self, src: Ref, ez: np.ndarray, pred: int) -> VGroup:
         """Step 2: e^z of each logit, all positive."""
         for k in range(10):
-            self.derive(exp(src.logits[k]), ez[k])
+            self.record(exp(src.logits[k]), ez[k])
         chart = self._why_chart(ez, pred, self.theme.muted, y_min=0.0,
                                 y_max=float(ez.max()) * 1.05, number_format=compact)
         return self._titled(chart, "why_exp")
@@ -645,8 +619,8 @@ class OverconfidenceParts(LectureScene):
         """Step 3: e^z over their sum, the probabilities ``<src>.probs``."""
         self._record_probs(src, probs)
         chart = self._why_chart(np.asarray(probs, dtype=float), pred, self.theme.softmax)
-        ez_sum = self.derive(total(exp(src.logits)), float(ez.sum()))
-        self.drawn["why_probs"] = chart
+        ez_sum = self.record(total(exp(src.logits)), float(ez.sum()))
+        self.keep("why_probs", chart)
         return self._titled(chart, "why_probs", total=compact(ez_sum, digits=2))
 
     def _why_worked(self, src: Ref, out: Any, ez: np.ndarray, pred: int) -> MathTex:
@@ -654,16 +628,16 @@ class OverconfidenceParts(LectureScene):
         then the next largest two, then the rest as dots."""
         z, probs = np.asarray(out.logits, dtype=float), np.asarray(out.probs, dtype=float)
         self.show(src.logits[pred])
-        self.derive(exp(src.logits[pred]), ez[pred])
+        self.record(exp(src.logits[pred]), ez[pred])
         rest = findings.largest_others(ez, pred, n=2)
         for k in rest:
-            self.derive(exp(src.logits[k]), ez[k])
+            self.record(exp(src.logits[k]), ez[k])
         denominator = " + ".join([sci_tex(ez[pred])] + [sci_tex(ez[k]) for k in rest]) + r" + \dots"
         worked = MathTex(rf"p_{{{pred}}} = \frac{{e^{{{z[pred]:.2f}}}}}{{\sum_j e^{{z_j}}}}"
                          rf" = \frac{{{sci_tex(ez[pred])}}}{{{denominator}}}"
                          rf" {prob_tex(probs[pred])}", font_size=40, color=self.theme.text)
         tk.fit_within(worked, 13.2, 0.95)
-        self.drawn["why_worked"] = self._on_bottom_line(worked)
+        self.keep("why_worked", self._on_bottom_line(worked))
         return worked
 
     def _ghost_slot(self) -> tuple[VGroup, Mobject]:
@@ -677,7 +651,7 @@ class OverconfidenceParts(LectureScene):
     def _full_bar(self, src: Ref, probs: Sequence[float]) -> tuple[Mobject, Mobject, VGroup, Cross]:
         """The ten probabilities as one full bar, its sum, the ghost slot beside it and the
         cross over that slot, on the bottom line."""
-        s = self.derive(total(src.probs), findings.probability_sum(probs))
+        s = self.show(probability_sum(src.probs))
         dark = tk.rgb_to_hex((tk.hex_to_rgb(self.theme.softmax) * 0.55).astype(np.uint8))
         parts = [(str(k), float(probs[k]), (self.theme.softmax, dark)[k % 2]) for k in range(10)]
         stacked = tk.StackedBar(parts, width=8.0, height=0.5, theme=self.theme, font_size=22,
@@ -691,7 +665,7 @@ class OverconfidenceParts(LectureScene):
         block = VGroup(stacked, ghost, sum_text)
         tk.fit_within(block, 13.2, 1.2)
         self._on_bottom_line(block)
-        self.drawn["why_stacked"] = stacked
+        self.keep("why_stacked", stacked)
         return stacked, sum_text, ghost, Cross(box, stroke_color=tk.VERMILION, stroke_width=5)
 
     def _why_note(self, title: Mobject) -> Mobject:
@@ -699,7 +673,7 @@ class OverconfidenceParts(LectureScene):
         note = self.wrapped(self.t("why_no_room"), tk.FRAME_WIDTH - 1.0, size=24,
                             color=self.theme.accent)
         note.move_to(title).align_to(title, DOWN)
-        self.drawn["why_note"] = note
+        self.keep("why_note", note)
         return note
 
 

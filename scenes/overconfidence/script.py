@@ -13,9 +13,9 @@ unrelated_inputs, rotated_digit, why_softmax.
 
 Numbers read straight from a scene_data field (``self.show(self.d...)``) are recorded in
 ``shown_numbers`` as (field path, value), e.g. ``("heldout.mistakes[0].softmax.probs[0]",
-0.999968)``; numbers the scene computes from such fields (e^z, their sum) go to
-``derived_numbers`` as (formula over field paths, value), the formula written by
-:mod:`scenes.shown` (``exp(...)``, ``sum(exp(...))``).
+0.999968)``; numbers the scene computes from such fields (e^z, their sum, the wrong angles)
+are recorded the same way with the formula :mod:`scenes.shown` wrote (``exp(...)``,
+``sum(exp(...))``), which the tests evaluate over the data.
 """
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
         # The bars of each example in turn
         shown = self._cycle_bars(s, src, examples, tiles)
         self.play_p(*[FadeOut(m) for m in (title, stats, tiles, *shown)], run_time=0.5)
-        self.page_ends.append(self.renderer.time)
+        self.moment("page_end")
 
     def _cycle_bars(self, s: Any, src: Ref, examples: Sequence[Any],
                     tiles: Group) -> tuple[Mobject, ...]:
@@ -140,7 +140,7 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
         label = self._bars_label(s, examples[0], tiles)
         chart = self._example_chart(examples[0], src.examples[0].softmax, label)
         box = self._highlight(tiles[0])
-        self.drawn[f"unrelated_chart_{s.key}"] = chart
+        self.keep(f"unrelated_chart_{s.key}", chart)
         self.play_p(Create(box), FadeIn(label), FadeIn(chart), run_time=0.8)
         self.wait_p(1.2)
         for j, ex in enumerate(examples[1:], start=1):
@@ -156,7 +156,7 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
     def unrelated_summary(self, sets: list[tuple[int, Any]]) -> None:
         """One line per set: how often softmax is at least 90% sure, and its mean top p."""
         self.say()
-        self.summary_start = self.renderer.time
+        self.moment("summary")
         # The table, header first, then a row per set
         title = self.heading(self.t("summary_title"))
         table = self._summary_table(sets)
@@ -212,7 +212,7 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
             img, info = self._rotated_image(view, i), self._rotation_readout(view, i)
             self.add(img, info)
             self.wait_p(0.25)
-        self.drawn["rotation_curves"] = curves
+        self.keep("rotation_curves", curves)
         return img, info
 
     def _show_peak(self, view: RotationView, i: int, k: int, img: Mobject,
