@@ -11,7 +11,7 @@ lecture files, the render plan and the tests::
     >>> SEQUENCES["edl_pass"].sections[:2]
     ('evidence_head', 'dirichlet_numbers')
     >>> SEQUENCES["comparison"].stem, SEQUENCES["comparison"].module
-    ('04_comparison', 'scenes.comparison')
+    ('04_comparison', 'scenes.comparison.script')
 
 Imports nothing from the project, manim or torch: the pipeline and the config checker use it.
 """
@@ -35,8 +35,9 @@ class Sequence:
 
     @property
     def module(self) -> str:
-        """The lecture module that holds its scene (importing it binds the class)."""
-        return f"scenes.{self.name}"
+        """The lecture module that holds its scene (importing it binds the class): the script
+        of its folder, ``scenes/<name>/script.py``."""
+        return f"scenes.{self.name}.script"
 
 
 TITLE = Sequence("title_card", 0, ("title",), ())

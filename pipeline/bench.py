@@ -11,6 +11,7 @@ from pathlib import Path
 
 from contract import numbers
 from contract import scene_data as contract
+from contract import scene_io
 
 from .config import Config
 
@@ -49,7 +50,7 @@ def bench(cfg: Config, seeds: list[int], out: Path, markdown: bool = False) -> N
     for seed in seeds:
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
             sec, mib = run_seed(cfg, seed, Path(tmp))
-            f = figures(contract.load_all(tmp))
+            f = figures(scene_io.load_all(tmp))
         f.update(seed=seed, seconds=sec, peak_mib=mib)
         rows.append(f)
         if not markdown:

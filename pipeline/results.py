@@ -11,11 +11,11 @@ Two kinds of type live here:
   fills, its fields in the order the file lists them (what each field means is documented
   there). The six top-level ones name their file's model in ``CONTRACT``.
 
-:func:`record` turns a result into the plain dict that ``contract.save`` validates and writes:
+:func:`record` turns a result into the plain dict that ``scene_io.save`` validates and writes:
 
     out = ModelOutputs(logits=z, probs=p)              # the softmax model on N images
     out.pred, out.max_prob                             # (N,) argmax and largest probability
-    contract.save(result.CONTRACT, {"provenance": prov, **record(result)}, folder)
+    scene_io.save(result.CONTRACT, {"provenance": prov, **record(result)}, folder)
 
 numpy only (no torch), so that :mod:`pipeline.selection` can use these types too.
 """
@@ -27,6 +27,8 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from contract import scene_data as contract
+
+from contract import scene_io
 from contract.scene_data import MODELS, Kind
 
 
@@ -37,9 +39,9 @@ def merged(of: type) -> Any:
 
 
 def record(result: Any) -> Any:
-    """``result`` as plain data for ``contract.save``: a dataclass becomes a dict of its fields
+    """``result`` as plain data for ``scene_io.save``: a dataclass becomes a dict of its fields
     in declaration order (a :func:`merged` field adds its fields in its place), dicts and lists
-    are converted item by item; numpy values are left for ``contract.save`` to convert."""
+    are converted item by item; numpy values are left for ``scene_io.save`` to convert."""
     if is_dataclass(result) and not isinstance(result, type):
         out: dict[str, Any] = {}
         for f in fields(result):

@@ -13,6 +13,8 @@ import torch
 
 from contract import scene_data as contract
 
+from contract import scene_io
+
 from . import datasets, intervals, probes
 from .selection import Selection
 from .config import Config
@@ -58,7 +60,7 @@ def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]
                     "config_hash": cfg.hash(), "history": histories[kind],
                     "seconds": seconds[kind], "device": device.type}, tmp)
         tmp.replace(ckpt / f"{kind}.pt")
-    contract.save(contract.Training, {
+    scene_io.save(contract.Training, {
         "provenance": provenance(cfg, split, seconds, device.type),
         "layers": LeNet().layer_table(), "evidence": cfg.train.evidence,
         "edl_loss": cfg.train.edl_loss, "annealing_epochs": cfg.train.annealing_epochs,
@@ -96,7 +98,7 @@ def probe(cfg: Config, out_dir: Path, sel: Selection, progress: bool = True) -> 
 
     def save(result: Any) -> Path:
         """Write a probe's result as the scene_data file its type names."""
-        return contract.save(result.CONTRACT, {"provenance": prov, **record(result)}, out_dir)
+        return scene_io.save(result.CONTRACT, {"provenance": prov, **record(result)}, out_dir)
 
     x, y = split.x_heldout, split.y_heldout
     outs = probes.model_outputs(models, torch.from_numpy(x), cfg)

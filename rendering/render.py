@@ -96,7 +96,8 @@ def scene_class_of(seq: registry.Sequence) -> tuple[Optional[type], str]:
     try:
         return scene_class(seq), ""
     except ModuleNotFoundError as exc:
-        if exc.name != seq.module:
+        missing = exc.name or ""
+        if not (seq.module == missing or seq.module.startswith(missing + ".")):
             raise  # the scene file exists but one of its imports is broken
         return None, f"{seq.module} is not written yet"
     except LookupError as exc:
@@ -343,7 +344,7 @@ def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[st
                    quality: Optional[str] = None, verbose: bool = False,
                    workers: Optional[int] = None, force: bool = False) -> Report:
     """Render what changed, publish, join and describe the lecture. ``data`` is the scene_data
-    bundle (:func:`contract.scene_data.load_all`); its ``folder`` names where the files are.
+    bundle (:func:`contract.scene_io.load_all`); its ``folder`` names where the files are.
     Raises :class:`rendering.ownership.FolderTaken` when the output folder is another lecture's."""
     settings = lecture.render.settings(quality)
     out = settings.output_dir
@@ -391,7 +392,8 @@ def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[st
 def load_data(folder: Optional[str]) -> Any:
     """The validated scene_data bundle (raises contract.scene_data.ContractError)."""
     from contract import scene_data as contract
-    return contract.load_all(folder if folder is not None else contract.DEFAULT_DIR)
+    from contract import scene_io
+    return scene_io.load_all(folder if folder is not None else contract.DEFAULT_DIR)
 
 
 def check_selection(lecture: Lecture, data: SceneData) -> None:

@@ -32,7 +32,7 @@ from scenes.shown import Ref
 from scenes.visuals import svgcopy  # noqa: F401  (copies share parsed glyph paths)
 from scenes.visuals.formulas import TEX_TEMPLATE
 from scenes.visuals.layout import MARGIN, STAGE, keep_on_stage
-from scenes.visuals.text import format_number
+from scenes.visuals.numbers import format_number
 from scenes.wording import (_HAN, cjk_spacing, join_sentences, split_sentences,  # noqa: F401
                             typography_problems)
 
@@ -303,7 +303,12 @@ class LectureScene(Scene):
             return
         needs = self.cue_needs(section)
         marks = [start] + list(getattr(self, "beats", [start])[1:])
-        k = min(len(marks), len(sentences)) - 1
+        if len(marks) > len(sentences):
+            raise ValueError(
+                f"{self.sequence}.captions.{section}: the scene starts {len(marks)} sentences "
+                f"(the first and {len(marks) - 1} say()), but the caption has {len(sentences)}: "
+                f"write {len(marks)} sentences, or fewer say() in the section")
+        k = len(marks) - 1
         self.hold(marks[k] + sum(needs[k:]) - self.renderer.time)
         for s, (a, b) in zip(sentences, pacing.layout_cues(needs, start, self.renderer.time, marks)):
             self.add_subcaption(s, duration=b - a, offset=a - self.renderer.time)

@@ -24,8 +24,9 @@ unary ``-``, ``< <=``) and the functions below (:func:`length`, :func:`total`, :
 :func:`smallest`, :func:`absolute`, :func:`exp`, :func:`argmax`, :func:`trace`,
 :func:`entries`, :func:`sum_over`) work on numeric lists as numpy arrays and write Python's
 notation; derived values have a helper and a text format of their own (:func:`rotation_argmax`,
-:func:`bin_gap`, :func:`k_over` here; those whose rule is in :mod:`scenes.findings` in
-:mod:`scenes.derived`). The tests resolve every
+:func:`bin_gap`, :func:`k_over` here; those whose rule is a finding beside it, in the
+sequence's ``findings.py``, e.g. :func:`scenes.comparison.findings.mean_gap`). The tests
+resolve every
 recorded text against scene_data with a resolver of their own (``tests/sources.py``), so a text
 that does not name its value is caught.
 """
@@ -221,7 +222,7 @@ def sum_over(rows: Ref, field: str) -> Ref:
 
 
 # -- derived values with a rule of their own --------------------------------------------------
-# (rules that need scenes.findings live there: findings reads its verdicts through this module)
+# (rules that need a finding live in the sequence's findings.py, which reads through this module)
 def rotation_argmax(rotation: Ref, model: str, i: int) -> Ref:
     """``rotation.argmax(<model>_probs[i])``: the digit ``model`` names at angle index ``i``."""
     probs = getattr(rotation, f"{model}_probs")[i]

@@ -71,7 +71,7 @@ DATASETS = ["frozen", *(f"seed{s}" for s in SEEDS)]
 def lecture_data(request: pytest.FixtureRequest,
                  tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Any]:
     """(name, scene data) of each of :data:`DATASETS` in turn."""
-    from contract.scene_data import load_all
+    from contract.scene_io import load_all
     from pipeline import config
     from tests import frozen
 
@@ -92,8 +92,9 @@ def tiny_data_copy(tiny_data_dir: Path, tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def tiny_data(tiny_data_dir: Path):
     from contract import scene_data as contract
+    from contract import scene_io
 
-    return contract.load_all(tiny_data_dir)
+    return scene_io.load_all(tiny_data_dir)
 
 
 # -- the learning platform ---------------------------------------------------------------------

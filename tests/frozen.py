@@ -21,13 +21,15 @@ from pathlib import Path
 
 from contract import scene_data as contract
 
+from contract import scene_io
+
 #: the committed dump (JSON only: the scenes never read checkpoints)
 FROZEN = Path(__file__).resolve().parent / "fixtures" / "scene_data"
 
 
 def load() -> contract.SceneData:
     """The frozen dump, validated like any scene_data folder."""
-    return contract.load_all(FROZEN)
+    return scene_io.load_all(FROZEN)
 
 
 def make(out: Path = FROZEN) -> Path:

@@ -163,11 +163,11 @@ def observe(sequence: str, lecture: Any, data: Any, tmp_dir: str | os.PathLike[s
 @contextmanager
 def formatted_numbers() -> Iterator[list[tuple[str, float]]]:
     """Every (text, value) that the scenes' one number formatter
-    (:func:`scenes.visuals.text.format_number`) writes while the block runs: the design rules
+    (:func:`scenes.visuals.numbers.format_number`) writes while the block runs: the design rules
     check each text against its value (no false certainty)."""
-    from scenes.visuals import text
+    from scenes.visuals import numbers
 
-    original, log = text.format_number, []
+    original, log = numbers.format_number, []
 
     def logged(value: float, *args: Any, **kwargs: Any) -> str:
         out = original(value, *args, **kwargs)

@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from scenes import findings
+from scenes.comparison import findings as compare_f
+from scenes.inside_network import findings as inside_f
 
 
 class _View:
@@ -73,10 +75,10 @@ DERIVED: dict[str, Callable[..., float]] = {
         lambda d, m: findings.confidence_gap(d.heldout.models[m]),
     r"heldout\.models\.(\w+)\.reliability\[(\d+)\]\(accuracy-confidence\)": _reliability_gap,
     r"attacks\.(\w+)\.zero_grad_share\(max over models, eps > 0\)":
-        lambda d, a: findings.masked_share(d, a),
+        lambda d, a: compare_f.masked_share(d, a),
     # an unrelated set's points among the digits of a 2-D embedding (sequence 5's feature space)
     r"inside\.embedding\.models\.(\w+)\.(tsne|pca)\(digit-neighbour share of (\w+) among ([\w,]+)\)":
-        lambda d, m, space, s, sets: findings.embedding_overlap(d, m, sets.split(","), space)[s],
+        lambda d, m, space, s, sets: inside_f.embedding_overlap(d, m, sets.split(","), space)[s],
     r"K/(.+)":  # the Dirichlet strength S = K/u rebuilt from a stored u (K classes)
         lambda d, src: len(d.forward_pass.edl.alpha) / resolve(d, src),
 }

@@ -95,7 +95,7 @@ def test_the_circle_check_finds_a_circle() -> None:
 def test_a_package_inside_a_package_is_read_as_an_arrow() -> None:
     """``from scenes import base`` is an arrow to scenes.base, not only to the package."""
     graph = project_graph()
-    assert "scenes.base" in graph["scenes.title_card"]
+    assert "scenes.base" in graph["scenes.title_card.script"]
     assert "rendering.media" in graph["rendering.render"]
 
 

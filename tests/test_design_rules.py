@@ -36,7 +36,7 @@ PROJECT_DATA = ROOT / "scene_data"
 
 def project_data() -> Any | None:
     """The project's scene_data when it loads (made by ``make data``), else None."""
-    from contract.scene_data import load_all
+    from contract.scene_io import load_all
 
     try:
         return load_all(PROJECT_DATA)

@@ -1,4 +1,5 @@
-"""The comparison verdicts (scenes/findings.py) on constructed cases and on the tiny dump."""
+"""The findings (scenes/findings.py and each sequence's findings.py) on constructed cases and on
+the tiny dump."""
 from __future__ import annotations
 
 import math
@@ -9,6 +10,10 @@ import numpy as np
 import pytest
 
 from scenes import findings as F
+from scenes.cnn_forward_pass import findings as forward_f
+from scenes.comparison import findings as compare_f
+from scenes.edl_pass import findings as edl_f
+from scenes.overconfidence import findings as overconf_f
 from scenes.shown import at
 
 
@@ -82,9 +87,9 @@ def test_lower_is_better_flips_the_winner() -> None:
 
 def test_accuracy_and_calibration_name_their_fields() -> None:
     d = make_data()
-    assert F.accuracy(d).sources == ("heldout.compare.accuracy.softmax",
+    assert compare_f.accuracy(d).sources == ("heldout.compare.accuracy.softmax",
                                      "heldout.compare.accuracy.edl")
-    assert F.accuracy(d).winner == F.TIE  # 97.0 vs 96.9 with an interval holding 0
+    assert compare_f.accuracy(d).winner == F.TIE  # 97.0 vs 96.9 with an interval holding 0
     assert F.calibration(d).higher_is_better is False
 
 
@@ -95,27 +100,27 @@ def test_per_set_aurocs_come_first_and_can_split() -> None:
                         "fashion": (diff(0.977, 0.947, -0.05, -0.01), diff(0.9, 0.9)),
                         "noise": (diff(1.0, 0.968, -0.04, -0.02), diff(0.9, 0.9))},
                   pooled=(diff(0.933, 0.927, -0.015, 0.004), diff(0.933, 0.916)))
-    by_set = F.auroc_by_set(d)
+    by_set = compare_f.auroc_by_set(d)
     assert list(by_set) == ["letters", "fashion", "noise", "pooled"]
     assert [v.winner for v in by_set.values()] == ["edl", "softmax", "softmax", F.TIE]
     assert by_set["fashion"].sources[0] == "unrelated.sets[1].compare.auroc_entropy.softmax"
-    assert F.auroc(d, None, "u").sources[1] == "unrelated.pooled_compare.auroc_u.edl"
-    rows = F.summary(d)
+    assert compare_f.auroc(d, None, "u").sources[1] == "unrelated.pooled_compare.auroc_u.edl"
+    rows = compare_f.summary(d)
     assert [v.metric for v in rows] == ["accuracy", "auroc", "auroc", "auroc", "ece",
                                         "rejection", "fgsm"]
     assert [v.extra.get("set") for v in rows[1:4]] == ["letters", "fashion", "noise"]
     with pytest.raises(ValueError):
-        F.auroc(d, "letters", "max_prob")
+        compare_f.auroc(d, "letters", "max_prob")
 
 
 def test_user_images_stay_out_of_the_summary() -> None:
     d = make_data(sets={"letters": (diff(0.8, 0.9), diff(0.8, 0.9)),
                         "user": (diff(0.5, 0.6), diff(0.5, 0.6))})
-    assert [v.extra.get("set") for v in F.summary(d) if v.metric == "auroc"] == ["letters"]
+    assert [v.extra.get("set") for v in compare_f.summary(d) if v.metric == "auroc"] == ["letters"]
 
 
 def test_rejection_reads_the_equal_share_comparison() -> None:
-    v = F.rejection(make_data())
+    v = compare_f.rejection(make_data())
     assert v.extra["share"] == 0.9 and v.winner == F.TIE
     assert v.sources[1] == "heldout.compare.rejection.edl"
 
@@ -124,18 +129,18 @@ def test_attack_table_flips_the_verdict() -> None:
     """The masked attack said "EDL is ahead" (39% vs 11%); the unmasked one does not."""
     masked = make_data(fgsm=[diff(0.97, 0.97), diff(0.5, 0.6), diff(0.108, 0.391, 0.24, 0.32)])
     honest = make_data(fgsm=[diff(0.97, 0.97), diff(0.5, 0.4), diff(0.108, 0.067, -0.07, -0.01)])
-    assert F.attack_strongest(masked).winner == "edl"
-    s = F.attack_strongest(honest)
+    assert compare_f.attack_strongest(masked).winner == "edl"
+    s = compare_f.attack_strongest(honest)
     assert s.winner == "softmax" and s.extra["eps"] == 0.2
     assert s.sources[1] == "attacks.fgsm.compare[2].edl"
-    assert F.attack_strongest(honest, "pgd").winner == F.TIE
-    assert F.masked_share(honest) == 0.0
+    assert compare_f.attack_strongest(honest, "pgd").winner == F.TIE
+    assert compare_f.masked_share(honest) == 0.0
     honest.attacks.fgsm.zero_grad_share["edl"][2] = 0.379
-    assert F.masked_share(honest) == pytest.approx(0.379)
+    assert compare_f.masked_share(honest) == pytest.approx(0.379)
 
 
 def test_rotation_finding() -> None:
-    f = F.rotation(make_data())
+    f = compare_f.rotation(make_data())
     assert f.wrong_angles == [60.0, 120.0] and f.n_angles == 4
     assert f.softmax_conf_wrong == pytest.approx(0.95) and f.confident_wrong == 2
     assert f.edl_u_wrong == pytest.approx(0.85) and f.edl_u_right == pytest.approx(0.15)
@@ -143,36 +148,38 @@ def test_rotation_finding() -> None:
     # EDL as uncertain where softmax is right as where it is wrong: not flagged
     d = make_data()
     d.rotation.edl_u = [0.6, 0.6, 0.62, 0.6]
-    assert not F.rotation(d).edl_flags_more()
+    assert not compare_f.rotation(d).edl_flags_more()
     # softmax right everywhere
     one = [0.0] * 10
     one[1] = 1.0
     d = make_data(rot_probs=[one, one], rot_u=[0.1, 0.2])
-    f = F.rotation(d)
+    f = compare_f.rotation(d)
     assert not f.any_wrong and math.isnan(f.softmax_conf_wrong) and not f.edl_flags_more()
 
 
 def test_tally_groups_by_winner() -> None:
-    t = F.tally(F.summary(make_data()))
+    t = compare_f.tally(compare_f.summary(make_data()))
     assert [v.metric for v in t["softmax"]] == ["ece"]
     assert [v.metric for v in t["edl"]] == ["auroc", "fgsm"]
     assert {v.metric for v in t[F.TIE]} == {"accuracy", "rejection"}
 
 
 def test_verdicts_on_the_tiny_dump_name_real_fields(tiny_data) -> None:
-    for v in F.summary(tiny_data):
+    for v in compare_f.summary(tiny_data):
         assert v.winner in ("softmax", "edl", F.TIE)
         assert v.ci[0] <= v.diff + 1e-9 and v.diff - 1e-9 <= v.ci[1] or v.winner == F.TIE
-    a = F.accuracy(tiny_data)
+    a = compare_f.accuracy(tiny_data)
     assert a.softmax == tiny_data.heldout.models["softmax"].accuracy
-    c = F.auroc(tiny_data)
+    c = compare_f.auroc(tiny_data)
     assert c.edl == pytest.approx(tiny_data.unrelated.combined_auroc["edl_entropy"])
 
 
 def test_findings_import_no_manim_or_torch() -> None:
     import subprocess
 
-    code = ("import sys, scenes.findings; "
+    code = ("import sys, scenes.findings, scenes.cnn_forward_pass.findings, "
+            "scenes.overconfidence.findings, scenes.edl_pass.findings, scenes.comparison.findings, "
+            "scenes.inside_network.findings; "
             "assert 'manim' not in sys.modules and 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -182,72 +189,72 @@ def test_rotation_edl_miss_picks_the_wrong_angle_with_the_lowest_u() -> None:
     one[1], four[4], seven[7] = 0.9, 0.9, 0.9
     d = make_data(rot_probs=[one, one, one, one], rot_u=[0.1, 0.9, 0.2, 0.4])
     d.rotation.edl_probs = [one, four, seven, four]
-    miss = F.rotation_edl_miss(d)
+    miss = compare_f.rotation_edl_miss(d)
     assert miss is not None and miss.index == 2 and miss.edl_digit == 7
     assert miss.angle == d.rotation.angles[2] and miss.u == pytest.approx(0.2)
     assert miss.softmax_digit == 1 and miss.n_wrong == 3
     d.rotation.edl_probs = [one, one, one, one]  # EDL right everywhere
-    assert F.rotation_edl_miss(d) is None
+    assert compare_f.rotation_edl_miss(d) is None
 
 
 # -- the EDL pass (sequence 3) ----------------------------------------------------------------
 def test_top_classes_are_the_largest_alphas_in_class_order_on_ties() -> None:
-    assert F.top_classes([1.0, 5.0, 2.0, 5.0, 3.0]).tolist() == [1, 3, 4]
-    assert F.top_classes([1.0, 1.0, 1.0, 1.0], n=2).tolist() == [0, 1]
+    assert edl_f.top_classes([1.0, 5.0, 2.0, 5.0, 3.0]).tolist() == [1, 3, 4]
+    assert edl_f.top_classes([1.0, 1.0, 1.0, 1.0], n=2).tolist() == [0, 1]
 
 
 def test_most_uncertain_example_skips_missing_u_and_keeps_the_first_of_a_tie() -> None:
     ex = lambda u: NS(edl=NS(u=u))  # noqa: E731
     letters = NS(examples=[ex(0.4), ex(None), ex(0.9)])
     noise = NS(examples=[ex(0.9), ex(0.95)])
-    i, j, s, e = F.most_uncertain_example([(0, letters), (2, noise)])
+    i, j, s, e = edl_f.most_uncertain_example([(0, letters), (2, noise)])
     assert (i, j, s, e.edl.u) == (2, 1, noise, 0.95)
-    assert F.most_uncertain_example([(0, letters), (1, NS(examples=[ex(0.9)]))])[:2] == (0, 2)
-    assert F.most_uncertain_example([(0, NS(examples=[ex(None)]))]) is None
+    assert edl_f.most_uncertain_example([(0, letters), (1, NS(examples=[ex(0.9)]))])[:2] == (0, 2)
+    assert edl_f.most_uncertain_example([(0, NS(examples=[ex(None)]))]) is None
 
 
 def test_belief_labels_keep_only_the_largest_clear_beliefs() -> None:
     belief = [0.02, 0.5, 0.1, 0.3]
-    assert F.belief_labels(belief, 0.025, 1) == ([1], [0, 2, 3])
-    assert F.belief_labels(belief, 0.025, 2) == ([1, 3], [0, 2])
-    assert F.belief_labels(belief, 0.6, 2) == ([], [0, 1, 2, 3])  # none clears the share
+    assert edl_f.belief_labels(belief, 0.025, 1) == ([1], [0, 2, 3])
+    assert edl_f.belief_labels(belief, 0.025, 2) == ([1, 3], [0, 2])
+    assert edl_f.belief_labels(belief, 0.6, 2) == ([], [0, 1, 2, 3])  # none clears the share
 
 
 def test_sweep_indices_run_from_sure_to_unsure_up_to_the_largest_u() -> None:
     u = [0.3, 0.1, 0.6, 0.2, 1.0, 0.4, 1.0]
-    assert F.sweep_indices(u, n_max=10) == [1, 3, 0, 2, 4]  # rising u, none after the first 1.0
-    assert F.sweep_indices(u) == [1, 0, 4]  # three spread evenly: first, middle, last
-    assert F.sweep_indices([0.5]) == [0]
+    assert edl_f.sweep_indices(u, n_max=10) == [1, 3, 0, 2, 4]  # rising u, none after the first 1.0
+    assert edl_f.sweep_indices(u) == [1, 0, 4]  # three spread evenly: first, middle, last
+    assert edl_f.sweep_indices([0.5]) == [0]
 
 
 def test_sweep_alpha_rebuilds_the_dirichlet_from_p_hat_and_u() -> None:
     alpha = np.array([6.0, 2.0, 1.0, 1.0])
     S = alpha.sum()
-    rebuilt = F.sweep_alpha(alpha / S, len(alpha) / S)
+    rebuilt = edl_f.sweep_alpha(alpha / S, len(alpha) / S)
     assert np.allclose(rebuilt, alpha)
 
 
 def test_rotation_key_indices_add_the_mistake_once() -> None:
     u = [0.1, 0.2, 0.9, 0.3]
-    assert F.rotation_key_indices(u, None) == [0, 2, 3]
-    assert F.rotation_key_indices(u, 1) == [0, 1, 2, 3]
-    assert F.rotation_key_indices(u, 2) == [0, 2, 3]
+    assert edl_f.rotation_key_indices(u, None) == [0, 2, 3]
+    assert edl_f.rotation_key_indices(u, 1) == [0, 1, 2, 3]
+    assert edl_f.rotation_key_indices(u, 2) == [0, 2, 3]
 
 
 def test_unrelated_claim_needs_every_set_above_the_digits() -> None:
-    assert F.unrelated_claim_key([0.6, 0.8], 0.2) == "claim_all_higher"
-    assert F.unrelated_claim_key([0.6, 0.1], 0.2) == "claim_not_all"
-    assert F.unrelated_claim_key([0.6, None], 0.2) == "claim_not_all"
+    assert edl_f.unrelated_claim_key([0.6, 0.8], 0.2) == "claim_all_higher"
+    assert edl_f.unrelated_claim_key([0.6, 0.1], 0.2) == "claim_not_all"
+    assert edl_f.unrelated_claim_key([0.6, None], 0.2) == "claim_not_all"
 
 
 def test_kl_skip_only_when_epoch_one_dwarfs_the_rest() -> None:
     epochs = np.arange(1, 6, dtype=float)
-    assert F.kl_skip({"train": np.array([18.0, 0.4, 0.2, 0.1, 0.05])}, epochs)
-    assert not F.kl_skip({"train": np.array([0.5, 0.4, 0.2, 0.1, 0.05])}, epochs)
-    assert not F.kl_skip({"train": np.array([18.0, 0.4])}, epochs[:2])
-    assert not F.kl_skip({}, epochs)
-    assert F.kl_first_column({"train_kl": 3.0, "heldout_kl": 2.0}) == "train_kl"
-    assert F.kl_first_column({"heldout_kl": 2.0}) == "heldout_kl"
+    assert edl_f.kl_skip({"train": np.array([18.0, 0.4, 0.2, 0.1, 0.05])}, epochs)
+    assert not edl_f.kl_skip({"train": np.array([0.5, 0.4, 0.2, 0.1, 0.05])}, epochs)
+    assert not edl_f.kl_skip({"train": np.array([18.0, 0.4])}, epochs[:2])
+    assert not edl_f.kl_skip({}, epochs)
+    assert edl_f.kl_first_column({"train_kl": 3.0, "heldout_kl": 2.0}) == "train_kl"
+    assert edl_f.kl_first_column({"heldout_kl": 2.0}) == "heldout_kl"
 
 
 def bins(*rows: tuple[float, float, int]) -> NS:
@@ -259,74 +266,74 @@ def bins(*rows: tuple[float, float, int]) -> NS:
 def test_largest_gap_ignores_tiny_bins() -> None:
     """The 0.47 gap of a bin of 5 digits is noise; the largest gap is taken among full bins."""
     rel = bins((0.45, 0.92, 5), (0.75, 0.70, 40), (0.98, 0.985, 875))
-    assert F.largest_gap(rel, 30) == 1
-    assert F.largest_gap(rel, 1) == 0
-    assert F.largest_gap(rel, 1000) is None
+    assert overconf_f.largest_gap(rel, 30) == 1
+    assert overconf_f.largest_gap(rel, 1) == 0
+    assert overconf_f.largest_gap(rel, 1000) is None
 
 
 def test_gap_source_names_the_bins_behind_the_average() -> None:
     """EDL "underconfident by 4 points": mostly 64 digits with low p_hat, while the top bin of
     875 digits is within half a point."""
     rel = bins((0.35, 0.80, 64), (0.75, 0.85, 61), (0.985, 0.9896, 875))
-    src = F.gap_source(rel)
+    src = compare_f.gap_source(rel)
     assert src.main == 0 and src.main_count == 64 and src.main_share > 0.6
     assert src.full == 2 and src.full_count == 875
     assert src.full_gap == pytest.approx(0.0046)
-    assert F.gap_source(bins((0.0, 0.0, 0))) is None
+    assert compare_f.gap_source(bins((0.0, 0.0, 0))) is None
 
 
 def test_confidence_gap_and_direction_are_count_weighted() -> None:
     over = bins((0.95, 0.90, 900), (0.5, 0.6, 10))   # mostly confidence above accuracy
     assert F.confidence_gap(over) == pytest.approx((900 * -0.05 + 10 * 0.1) / 910)
-    assert F.confidence_direction(over) == "over"
+    assert compare_f.confidence_direction(over) == "over"
     under = bins((0.15, 0.5, 40), (0.99, 0.999, 800))
-    assert F.confidence_gap(under) > 0 and F.confidence_direction(under) == "under"
-    assert F.confidence_direction(bins((0.9, 0.902, 100))) == "balanced"
+    assert F.confidence_gap(under) > 0 and compare_f.confidence_direction(under) == "under"
+    assert compare_f.confidence_direction(bins((0.9, 0.902, 100))) == "balanced"
     empty = bins((0.0, 0.0, 0))
-    assert math.isnan(F.confidence_gap(empty)) and F.confidence_direction(empty) == "balanced"
+    assert math.isnan(F.confidence_gap(empty)) and compare_f.confidence_direction(empty) == "balanced"
 
 
 # -- sequence 1: the forward pass's choices -------------------------------------------------------
 def test_peak_cell_is_the_first_largest_value() -> None:
-    assert F.peak_cell([[0.1, 0.9], [0.9, 0.2]]) == (0, 1)
-    assert F.peak_cell([[0.0, 0.0], [0.0, 3.0]]) == (1, 1)
-    assert all(isinstance(v, int) for v in F.peak_cell([[1.0]]))
+    assert forward_f.peak_cell([[0.1, 0.9], [0.9, 0.2]]) == (0, 1)
+    assert forward_f.peak_cell([[0.0, 0.0], [0.0, 3.0]]) == (1, 1)
+    assert all(isinstance(v, int) for v in forward_f.peak_cell([[1.0]]))
 
 
 def test_mixed_window_finds_signs_on_both_sides() -> None:
     """Only the bottom-right 2x2 window holds both signs; larger magnitudes break ties."""
     m = [[1.0, 1.0, 1.0], [1.0, 1.0, -1.0], [1.0, -1.0, 1.0]]
-    assert F.mixed_window(m, size=2) == (1, 1)
+    assert forward_f.mixed_window(m, size=2) == (1, 1)
     all_positive = [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0, 5.0]]
-    assert F.mixed_window(all_positive, size=2) == (1, 1)  # no mix: the largest magnitude
+    assert forward_f.mixed_window(all_positive, size=2) == (1, 1)  # no mix: the largest magnitude
 
 
 def test_pool_window_prefers_distinct_positive_values_and_checks_the_max() -> None:
     m = [[1.0, 1.0, 0.1, 0.2], [1.0, 1.0, 0.3, 0.4], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]
     p = [[1.0, 0.4], [0.0, 0.0]]
-    assert F.pool_window(m, p, 2) == (0, 1)  # four distinct values beat four equal ones
+    assert forward_f.pool_window(m, p, 2) == (0, 1)  # four distinct values beat four equal ones
     with pytest.raises(ValueError, match="not the max"):
-        F.pool_window(m, [[1.0, 0.3], [0.0, 0.0]], 2)
+        forward_f.pool_window(m, [[1.0, 0.3], [0.0, 0.0]], 2)
 
 
 def test_slide_stops_run_along_the_first_row_then_to_the_target() -> None:
-    assert F.slide_stops(24, 10, 7) == [(0, 7), (0, 15), (0, 23), (10, 0), (10, 7)]
-    assert F.slide_stops(4, 2, 3)[-1] == (2, 3) and len(F.slide_stops(4, 2, 3, n=3)) == 4
+    assert forward_f.slide_stops(24, 10, 7) == [(0, 7), (0, 15), (0, 23), (10, 0), (10, 7)]
+    assert forward_f.slide_stops(4, 2, 3)[-1] == (2, 3) and len(forward_f.slide_stops(4, 2, 3, n=3)) == 4
 
 
 def test_most_active_map_answer_key_and_layers() -> None:
     maps = [[[0.0, 1.0]], [[0.5, 2.0]], [[1.5, 0.0]]]
-    assert F.most_active_map(maps) == 1
-    assert F.answer_key(3, 3) == "sm_correct" and F.answer_key(3, 5) == "sm_wrong"
-    assert F.largest_layer([10, 0, 30]) == (2, pytest.approx(0.75))
-    assert F.largest_layer([0, 0]) == (0, 0.0)
-    assert F.conv_part(["conv1", "pool1", "flatten", "fc1", "fc2"]) == 3
-    assert F.conv_part(["conv1", "fc1"]) == 2
+    assert forward_f.most_active_map(maps) == 1
+    assert forward_f.answer_key(3, 3) == "sm_correct" and forward_f.answer_key(3, 5) == "sm_wrong"
+    assert forward_f.largest_layer([10, 0, 30]) == (2, pytest.approx(0.75))
+    assert forward_f.largest_layer([0, 0]) == (0, 0.0)
+    assert forward_f.conv_part(["conv1", "pool1", "flatten", "fc1", "fc2"]) == 3
+    assert forward_f.conv_part(["conv1", "fc1"]) == 2
     layers = [NS(shape=[20, 24, 24], params=520), NS(shape=[20, 24, 24], params=0),
               NS(shape=[50, 8, 8], params=25050)]
-    assert F.layer_with_shape(layers, (20, 24, 24)) == 0
-    assert F.layer_with_shape(layers, (20, 24, 24), with_params=False) == 1
-    assert F.layer_with_shape(layers, (50, 8, 8), with_params=False) is None
+    assert forward_f.layer_with_shape(layers, (20, 24, 24)) == 0
+    assert forward_f.layer_with_shape(layers, (20, 24, 24), with_params=False) == 1
+    assert forward_f.layer_with_shape(layers, (50, 8, 8), with_params=False) is None
 
 
 # -- overconfidence (sequence 2) ------------------------------------------------------------------
@@ -338,36 +345,36 @@ def unrelated_set(key: str, share: float, maxima: list[float]) -> NS:
 
 def test_bin_direction_reads_accuracy_against_confidence() -> None:
     over, under, equal = bins((0.9, 0.8, 10), (0.6, 0.7, 10), (0.5, 0.5, 10)).reliability
-    assert F.bin_direction(over) == "over"
-    assert F.bin_direction(under) == "under"
-    assert F.bin_direction(equal) == "under"
+    assert overconf_f.bin_direction(over) == "over"
+    assert overconf_f.bin_direction(under) == "under"
+    assert overconf_f.bin_direction(equal) == "under"
 
 
 def test_most_confident_set_takes_the_largest_share_first_of_equals() -> None:
     sets = [unrelated_set("letters", 0.3, [0.5]), unrelated_set("noise", 0.8, [0.5]),
             unrelated_set("fashion", 0.8, [0.5])]
-    assert F.most_confident_set(sets) == ("noise", 0.8)
-    assert F.most_confident_set(sets[:1]) == ("letters", 0.3)
+    assert overconf_f.most_confident_set(sets) == ("noise", 0.8)
+    assert overconf_f.most_confident_set(sets[:1]) == ("letters", 0.3)
 
 
 def test_most_confident_example_prefers_letters_then_any_set() -> None:
     letters = unrelated_set("letters", 0.5, [0.7, 0.95, 0.95])
     noise = unrelated_set("noise", 0.9, [0.99])
     # the letters win although noise holds a more confident example; first of equals
-    assert F.most_confident_example([(0, letters), (2, noise)]) == (0, 1)
+    assert overconf_f.most_confident_example([(0, letters), (2, noise)]) == (0, 1)
     # without letters: the most confident of any set, indices into unrelated.sets
-    assert F.most_confident_example([(1, unrelated_set("fashion", 0.1, [0.6])),
+    assert overconf_f.most_confident_example([(1, unrelated_set("fashion", 0.1, [0.6])),
                                      (2, noise)]) == (2, 0)
-    assert F.most_confident_example([(0, unrelated_set("letters", 0.0, []))]) is None
-    assert F.most_confident_example([]) is None
+    assert overconf_f.most_confident_example([(0, unrelated_set("letters", 0.0, []))]) is None
+    assert overconf_f.most_confident_example([]) is None
 
 
 def test_peak_wrong_skips_the_true_digit() -> None:
     probs = [[0.0, 0.99, 0.01] + [0.0] * 7,
              [0.0, 0.4, 0.0] + [0.0] * 4 + [0.6, 0.0, 0.0],
              [0.0, 0.2, 0.0] + [0.0] * 2 + [0.8, 0.0, 0.0, 0.0, 0.0]]
-    assert F.peak_wrong(probs, 1) == (2, 5)
-    assert F.peak_wrong(probs, 5) == (0, 1)
+    assert overconf_f.peak_wrong(probs, 1) == (2, 5)
+    assert overconf_f.peak_wrong(probs, 5) == (0, 1)
 
 
 def test_curve_classes_keep_the_digit_the_peak_and_the_largest_others() -> None:
@@ -375,11 +382,11 @@ def test_curve_classes_keep_the_digit_the_peak_and_the_largest_others() -> None:
     p[0][1] = 1.0
     for k, v in ((7, 0.9), (5, 0.5), (3, 0.3), (2, 0.25), (9, 0.1)):
         p[1][k] = v
-    assert F.curve_classes(p, 1, 7, 0.2, 4) == [1, 3, 5, 7]
-    assert F.curve_classes(p, 1, 7, 0.2, 10) == [1, 2, 3, 5, 7]
+    assert overconf_f.curve_classes(p, 1, 7, 0.2, 4) == [1, 3, 5, 7]
+    assert overconf_f.curve_classes(p, 1, 7, 0.2, 10) == [1, 2, 3, 5, 7]
     # a peak class below the threshold still gets its curve, before the ranked ones
-    assert F.curve_classes(p, 1, 9, 0.2, 3) == [1, 7, 9]
-    assert F.curve_classes(p, 1, 9, 0.95, 4) == [1, 9]
+    assert overconf_f.curve_classes(p, 1, 9, 0.2, 3) == [1, 7, 9]
+    assert overconf_f.curve_classes(p, 1, 9, 0.95, 4) == [1, 9]
 
 
 def test_wrong_counts_count_wrong_and_confidently_wrong_rows() -> None:
@@ -392,27 +399,27 @@ def test_wrong_counts_count_wrong_and_confidently_wrong_rows() -> None:
 
 
 def test_largest_others_skip_the_winner() -> None:
-    assert F.largest_others([5.0, 1.0, 9.0, 7.0], skip=2) == [3, 0]
-    assert F.largest_others([5.0, 1.0, 9.0, 7.0], skip=0, n=3) == [2, 3, 1]
+    assert overconf_f.largest_others([5.0, 1.0, 9.0, 7.0], skip=2) == [3, 0]
+    assert overconf_f.largest_others([5.0, 1.0, 9.0, 7.0], skip=0, n=3) == [2, 3, 1]
 
 
 # -- the choices the comparison's sections leave to findings ----------------------------------------
 def test_rotation_sentence_follows_the_finding() -> None:
-    assert F.rotation_sentence(F.rotation(make_data())) == "rotation_edl_flags"
+    assert compare_f.rotation_sentence(compare_f.rotation(make_data())) == "rotation_edl_flags"
     d = make_data()
     d.rotation.edl_u = [0.6, 0.6, 0.62, 0.6]  # as uncertain where softmax is right
-    assert F.rotation_sentence(F.rotation(d)) == "rotation_edl_misses"
+    assert compare_f.rotation_sentence(compare_f.rotation(d)) == "rotation_edl_misses"
     one = [0.0] * 10
     one[1] = 1.0
     d = make_data(rot_probs=[one, one], rot_u=[0.1, 0.2])
-    assert F.rotation_sentence(F.rotation(d)) == "rotation_no_wrong"
+    assert compare_f.rotation_sentence(compare_f.rotation(d)) == "rotation_no_wrong"
 
 
 def test_auroc_judged_leaves_the_user_images_out_and_pools_apart() -> None:
     d = make_data(sets={"letters": (diff(0.8, 0.9), diff(0.8, 0.9)),
                         "user": (diff(0.5, 0.6), diff(0.5, 0.6)),
                         "noise": (diff(1.0, 0.9, -0.2, -0.05), diff(0.9, 0.9))})
-    by_set, pooled = F.auroc_judged(d)
+    by_set, pooled = compare_f.auroc_judged(d)
     assert list(by_set) == ["letters", "noise"]
     assert by_set["noise"].winner == "softmax"
     assert pooled.extra["set"] == "pooled"
@@ -424,20 +431,20 @@ def test_rejection_floor_covers_both_curves_and_the_verdict() -> None:
     d.heldout.models = {
         "softmax": NS(threshold_kept=[1.0, 0.8, 0.0], threshold_accuracy=[0.97, 0.985, 1.0]),
         "edl": NS(threshold_kept=[1.0, 0.6, 0.3], threshold_accuracy=[0.96, 0.99, 0.999])}
-    acc, share = F.rejection_floor(d)
+    acc, share = compare_f.rejection_floor(d)
     assert acc == pytest.approx(0.93)  # the verdict's value, below every kept point
     assert share == pytest.approx(0.3)  # EDL keeps 30%; the empty threshold does not count
     d.heldout.compare.rejection = diff(0.99, 0.995)
     d.heldout.compare.rejection_share = 0.2
-    assert F.rejection_floor(d) == (pytest.approx(0.96), pytest.approx(0.2))
+    assert compare_f.rejection_floor(d) == (pytest.approx(0.96), pytest.approx(0.2))
 
 
 def test_attack_choices_use_their_margins() -> None:
     d = make_data(eps=(0.1, 0.0, 0.2))
-    assert F.weakest_attack(d) == 1
-    d.attacks.fgsm.edl_mean_u = [0.30, 0.30, 0.30 + F.U_RISE]
-    assert not F.u_rises(d, 1, 2)  # exactly the margin is no rise
-    d.attacks.fgsm.edl_mean_u[2] = 0.30 + 2 * F.U_RISE
-    assert F.u_rises(d, 1, 2) and not F.u_rises(d, 2, 1)
-    d.attacks.own_loss_fgsm = NS(zero_grad_share={"edl": [0.0, F.OWN_LOSS_MASKED, 0.4]})
-    assert F.own_loss_masks(d, 2) and not F.own_loss_masks(d, 1)
+    assert compare_f.weakest_attack(d) == 1
+    d.attacks.fgsm.edl_mean_u = [0.30, 0.30, 0.30 + compare_f.U_RISE]
+    assert not compare_f.u_rises(d, 1, 2)  # exactly the margin is no rise
+    d.attacks.fgsm.edl_mean_u[2] = 0.30 + 2 * compare_f.U_RISE
+    assert compare_f.u_rises(d, 1, 2) and not compare_f.u_rises(d, 2, 1)
+    d.attacks.own_loss_fgsm = NS(zero_grad_share={"edl": [0.0, compare_f.OWN_LOSS_MASKED, 0.4]})
+    assert compare_f.own_loss_masks(d, 2) and not compare_f.own_loss_masks(d, 1)

@@ -7,6 +7,8 @@ import pytest
 import torch
 
 from contract import scene_data as contract
+
+from contract import scene_io
 from pipeline import config, inside, run
 
 
@@ -37,7 +39,7 @@ def test_a_score_that_ignores_the_input_gets_an_empty_map(tiny_data_dir) -> None
     m = copy.deepcopy(models["softmax"])
     with torch.no_grad():
         m.fc2.weight[3].zero_()
-    img = np.array(contract.load_all(tiny_data_dir).forward_pass.image, np.float32)
+    img = np.array(scene_io.load_all(tiny_data_dir).forward_pass.image, np.float32)
     ident = inside.score_fn("softmax", cfg.train)
     assert not inside.gradcam(m, img, 3, ident).any()
     assert not inside.saliency(m, img, 3, ident).any()

@@ -62,3 +62,30 @@ def test_no_stretch_without_a_cue(seq, lang, lecture_data, tmp_path):
     if log.end - t > pacing.MAX_GAP:
         gaps.append((after, "end", round(t, 1), round(log.end, 1)))
     assert not gaps, f"stretches over {pacing.MAX_GAP} s without a cue (after, before, from, to): {gaps}"
+
+
+def test_more_beats_than_sentences_is_an_error_naming_the_section(tmp_path):
+    """A section that starts three sentences (say() twice) over a two-sentence caption: the
+    render stops and says which caption and how many sentences it needs."""
+    from manim import Circle, FadeIn
+
+    from contract.lecture import load_lecture
+    from scenes.base import LectureScene
+    from tests.framecheck import render_last_frame
+
+    lecture = load_lecture("lectures/default.yaml")
+    words = lecture.cnn_forward_pass.model_copy(update={"captions": {"task": "One. Two."}})
+    lecture = lecture.model_copy(update={"cnn_forward_pass": words})
+
+    class ThreeBeats(LectureScene):
+        sequence = "cnn_forward_pass"
+        SECTIONS = ("task",)
+
+        def task(self) -> None:
+            for _ in range(2):
+                self.say()
+                self.play_p(FadeIn(Circle()), run_time=0.2)
+
+    with pytest.raises(ValueError, match=r"cnn_forward_pass\.captions\.task: the scene starts 3 "
+                                         r"sentences .* the caption has 2"):
+        render_last_frame(lambda: ThreeBeats(lecture=lecture, data=None), tmp_path)

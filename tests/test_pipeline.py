@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 from contract import scene_data as contract
+
+from contract import scene_io
 from pipeline import config, run
 from pipeline.selection import Selection, SelectionError
 from tests.conftest import ROOT
@@ -19,7 +21,7 @@ from tests.conftest import ROOT
 def test_tiny_run_dumps_every_file_and_validates(tiny_data_dir: Path) -> None:
     for cls in contract.FILES:
         assert (tiny_data_dir / cls.FILE).exists(), cls.FILE
-    data = contract.load_all(tiny_data_dir)
+    data = scene_io.load_all(tiny_data_dir)
     fp = data.forward_pass
     assert fp.label == 7 and fp.softmax.pred == 7 and fp.edl.pred == 7  # rule both_correct
     # the worked multiply-add reproduces the stored feature-map value
@@ -71,9 +73,9 @@ def test_user_images_and_index_selection(tiny_data_dir: Path, tmp_path: Path) ->
     for f in (tiny_data_dir / "checkpoints").iterdir():
         (out / "checkpoints" / f.name).write_bytes(f.read_bytes())
     run.probe(config.tiny(), out, Selection(index=5, images=(str(img),)), progress=False)
-    fp = contract.load(contract.ForwardPass, out)
+    fp = scene_io.load(contract.ForwardPass, out)
     assert fp.heldout_index == 5 and fp.selection == "index 5"
-    un = contract.load(contract.Unrelated, out)
+    un = scene_io.load(contract.Unrelated, out)
     user = [s for s in un.sets if s.key == "user"][0]
     assert user.n == 1 and user.examples[0].name == "x.png"
 
@@ -97,26 +99,26 @@ def test_contract_errors(tiny_data_copy: Path) -> None:
 
     fp.write_text("{not json")
     with pytest.raises(contract.ContractError, match="corrupt.*make data"):
-        contract.load(contract.ForwardPass, tiny_data_copy)
+        scene_io.load(contract.ForwardPass, tiny_data_copy)
 
     fp.write_text(json.dumps({**good, "schema_version": 0}))
     with pytest.raises(contract.ContractError, match=f"schema_version 0.*reads {contract.SCHEMA_VERSION}"):
-        contract.load(contract.ForwardPass, tiny_data_copy)
+        scene_io.load(contract.ForwardPass, tiny_data_copy)
 
     bad = {**good, "conv1": good["conv1"][:3]}
     fp.write_text(json.dumps(bad))
     with pytest.raises(contract.ContractError, match="conv1 has shape 3x24x24, expected 20x24x24"):
-        contract.load(contract.ForwardPass, tiny_data_copy)
+        scene_io.load(contract.ForwardPass, tiny_data_copy)
 
     bad = dict(good)
     bad.pop("label")
     fp.write_text(json.dumps(bad))
     with pytest.raises(contract.ContractError, match="label: Field required"):
-        contract.load(contract.ForwardPass, tiny_data_copy)
+        scene_io.load(contract.ForwardPass, tiny_data_copy)
 
     fp.unlink()
     with pytest.raises(contract.ContractError, match="missing: run `make data`"):
-        contract.load_all(tiny_data_copy)
+        scene_io.load_all(tiny_data_copy)
 
 
 def test_cli_errors_are_clear(tmp_path: Path) -> None:
@@ -129,8 +131,8 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
 
 
 def test_scene_data_readme_is_current() -> None:
-    assert (ROOT / "scene_data" / "README.md").read_text() == contract.docs(), \
-        "run: python -m contract.scene_data docs > scene_data/README.md"
+    assert (ROOT / "scene_data" / "README.md").read_text() == scene_io.docs(), \
+        "run: python -m contract.scene_io docs > scene_data/README.md"
 
 
 def _imports(path: Path) -> set[str]:

@@ -51,7 +51,7 @@ def test_a_changed_training_source_makes_the_table_stale(tmp_path: Path) -> None
 def test_the_seed_0_row_is_the_default_run(tmp_path: Path) -> None:
     """Where `make data` has run the default configuration, the README's seed-0 accuracies are
     the ones in its scene_data (a fresh clone's own run)."""
-    from contract.scene_data import load_all
+    from contract.scene_io import load_all
     from contract import numbers
     from pipeline import config
 

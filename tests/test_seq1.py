@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from contract.scene_data import load_all
+from contract.scene_io import load_all
 from scenes.base import _Keep
 from contract.lecture import load_lecture
 from tests.sources import resolve

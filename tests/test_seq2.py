@@ -62,7 +62,7 @@ def moments(scene, name: str) -> list[float]:
 
 @pytest.fixture(scope="module")
 def rendered(tiny_data_dir, tmp_path_factory):
-    from contract.scene_data import load_all
+    from contract.scene_io import load_all
 
     data = load_all(tiny_data_dir)
     scene, movie = _render(data, tmp_path_factory.mktemp("seq2"))
@@ -165,7 +165,7 @@ def lookup_key(data, src: str) -> str:
 
 
 def test_edited_data_changes_the_reliability_diagram(tiny_data_dir, tiny_data_copy, tmp_path):
-    from contract.scene_data import load_all
+    from contract.scene_io import load_all
 
     path = tiny_data_copy / "heldout.json"
     doc = json.loads(path.read_text())
@@ -186,7 +186,7 @@ def test_edited_data_changes_the_reliability_diagram(tiny_data_dir, tiny_data_co
 
 
 def test_edited_rotation_images_change_the_pixels(tiny_data_dir, tiny_data_copy, tmp_path):
-    from contract.scene_data import load_all
+    from contract.scene_io import load_all
 
     path = tiny_data_copy / "rotation.json"
     doc = json.loads(path.read_text())
@@ -219,7 +219,7 @@ def test_edited_rotation_images_change_the_pixels(tiny_data_dir, tiny_data_copy,
 
 
 def test_probabilities_that_round_to_one_never_read_as_certain():
-    from scenes.overconfidence.parts import compact, prob_parts, prob_str, sci_tex
+    from scenes.visuals.numbers import compact, prob_parts, prob_str, sci_tex
 
     assert prob_str(1.0) == "> 0.99999"  # a saturated float, not a certainty
     assert prob_str(0.9999999) == "> 0.99999"

@@ -169,7 +169,7 @@ def bar_point(scene, fraction: float) -> np.ndarray:
 
 def test_changed_data_changes_the_picture(rendered, tiny_data_copy, tmp_path):
     """More evidence for the top class in forward_pass.json: u falls; bar and formulas follow."""
-    from contract.scene_data import load_all
+    from contract.scene_io import load_all
 
     path = Path(tiny_data_copy) / "forward_pass.json"
     raw = json.loads(path.read_text())

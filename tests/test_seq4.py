@@ -10,7 +10,10 @@ import numpy as np
 import pytest
 
 from contract import scene_data as contract
+
+from contract import scene_io
 from scenes import findings
+from scenes.comparison import findings as compare_f
 from scenes.base import fill
 from contract.lecture import load_lecture
 from tests.sources import resolve
@@ -34,7 +37,7 @@ def lecture(sections: list[str] | None = None):
 def render(data_dir: Path, tmp: Path, sections: list[str] | None = None):
     from scenes.comparison.script import Comparison
 
-    data = contract.load_all(data_dir)
+    data = scene_io.load_all(data_dir)
     scene, movie = fc.render_scene(Comparison, tmp, lecture=lecture(sections), data=data,
                                    size=SIZE, fps=FPS)
     return scene, movie, data
@@ -117,7 +120,7 @@ def test_shown_numbers_come_from_scene_data(rendered) -> None:
 def test_rotation_verdict_says_where_edl_fails_too(rendered) -> None:
     scene, _, data = rendered
     words = scene.lecture.comparison.text
-    miss = findings.rotation_edl_miss(data)
+    miss = compare_f.rotation_edl_miss(data)
     verdict = scene.values["rotation_finding"]
     if miss is None:
         assert verdict.endswith(words["rotation_edl_right"])
@@ -152,7 +155,7 @@ def test_captions_are_filled_and_keep_numbers_whole(rendered) -> None:
     for a, b in zip(subs, subs[1:]):  # "0.93" must not be cut into "0." and "93 ..."
         cut = re.search(r"\d\.$", a.content.strip()) and re.match(r"\d", b.content.strip())
         assert not cut, f"caption cut inside a number: {a.content!r} | {b.content!r}"
-    v = findings.auroc(data)
+    v = compare_f.auroc(data)
     for number in (f"{v.softmax:.3f}", f"{v.edl:.3f}"):
         assert any(number in s.content for s in subs), number
 
@@ -188,7 +191,7 @@ def test_accuracy_bar_and_number_follow_scene_data(tiny_data_dir: Path, tiny_dat
         assert "\n" not in scene.section_log["accuracy"].kept["takeaway"] and len(scene.section_log["accuracy"].kept["takeaway"]) < 60
     assert ends["orig"] - ends["edit"] > 1.0
     assert scene.values["accuracy_verdict"].startswith("EDL is more accurate") or \
-        findings.accuracy(data).winner != "edl"
+        compare_f.accuracy(data).winner != "edl"
 
 
 def diff(sm: float, edl: float, lo: float, hi: float) -> dict:

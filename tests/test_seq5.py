@@ -15,7 +15,10 @@ import numpy as np
 import pytest
 
 from contract import scene_data as contract
+
+from contract import scene_io
 from scenes import findings as F
+from scenes.inside_network import findings as inside_f
 from scenes.base import _Keep, split_sentences
 from contract.lecture import load_lecture
 from tests.sources import resolve
@@ -98,10 +101,10 @@ def test_each_caption_gets_its_reading_time_and_the_sequence_a_minute(log) -> No
 @pytest.mark.render
 def test_narration_names_what_the_data_shows(log, tiny_data) -> None:
     v = log.scene.values
-    s, e = (F.most_confused(tiny_data.inside.confusion[m]) for m in ("softmax", "edl"))
+    s, e = (inside_f.most_confused(tiny_data.inside.confusion[m]) for m in ("softmax", "edl"))
     assert f"{s.true} for a {s.pred}" in v["confusion_finding"]
     assert f"softmax makes {s.errors} mistakes and EDL {e.errors}" in v["confusion_finding"]
-    layer = F.shared_changed_layer(tiny_data)
+    layer = inside_f.shared_changed_layer(tiny_data)
     assert v["layer"] == layer and layer in v["dynamics_finding"]
 
 
@@ -118,7 +121,7 @@ def test_an_edited_confusion_matrix_changes_the_picture_and_the_words(
         c[3][5] = worst + 7  # now the largest mistake by far
         c[3][3] = max(0, c[3][3] - 7)
     path.write_text(json.dumps(raw))
-    edited = contract.load_all(tiny_data_copy)
+    edited = scene_io.load_all(tiny_data_copy)
     got = observe("inside_network", lecture(["confusion"]), edited, tmp_path, frames={"confusion"})
     before, after = log.frames["confusion"], got.frames["confusion"]
     assert before.shape == after.shape
@@ -133,11 +136,11 @@ def test_an_edited_confusion_matrix_changes_the_picture_and_the_words(
 def test_most_confused_reports_the_pair_the_count_and_ties() -> None:
     c = np.diag([50] * 10)
     c[4, 9], c[7, 1], c[2, 3] = 3, 3, 1
-    got = F.most_confused(c)
+    got = inside_f.most_confused(c)
     assert (got.true, got.pred, got.count, got.n_tied, got.errors) == (4, 9, 3, 2, 7)
-    assert F.same_mistake(got, F.most_confused(c))
+    assert inside_f.same_mistake(got, inside_f.most_confused(c))
     c[7, 1] = 4
-    assert (F.most_confused(c).true, F.most_confused(c).pred, F.most_confused(c).n_tied) == (7, 1, 1)
+    assert (inside_f.most_confused(c).true, inside_f.most_confused(c).pred, inside_f.most_confused(c).n_tied) == (7, 1, 1)
 
 
 def test_neighbour_share_tells_a_separate_cluster_from_one_mixed_in() -> None:
@@ -147,40 +150,40 @@ def test_neighbour_share_tells_a_separate_cluster_from_one_mixed_in() -> None:
     mixed = rng.normal(0, 1, (20, 2))       # in the middle of the digits
     pts = np.vstack([digits, far, mixed])
     groups = ["heldout"] * 60 + ["letters"] * 20 + ["noise"] * 20
-    assert F.digit_neighbour_share(pts, groups, "letters") == 0.0
-    assert F.digit_neighbour_share(pts, groups, "noise") > 0.5
-    assert math.isnan(F.digit_neighbour_share(pts, groups, "fashion"))
-    assert F.most_overlapping({"letters": 0.0, "noise": 0.6, "fashion": float("nan")}) == "noise"
-    assert F.most_overlapping({}) is None
+    assert inside_f.digit_neighbour_share(pts, groups, "letters") == 0.0
+    assert inside_f.digit_neighbour_share(pts, groups, "noise") > 0.5
+    assert math.isnan(inside_f.digit_neighbour_share(pts, groups, "fashion"))
+    assert inside_f.most_overlapping({"letters": 0.0, "noise": 0.6, "fashion": float("nan")}) == "noise"
+    assert inside_f.most_overlapping({}) is None
 
 
 def test_embedding_overlap_uses_only_the_plotted_sets() -> None:
     pts = [[0, 0], [0, 1], [1, 0], [0.5, 0.5], [0.4, 0.6], [9, 9]]
     groups = ["heldout", "heldout", "heldout", "letters", "noise", "noise"]
     data = NS(inside=NS(embedding=NS(group=groups, models={"edl": NS(tsne=pts)})))
-    alone = F.embedding_overlap(data, "edl", ["letters"], k=2)["letters"]
-    both = F.embedding_overlap(data, "edl", ["letters", "noise"], k=2)["letters"]
+    alone = inside_f.embedding_overlap(data, "edl", ["letters"], k=2)["letters"]
+    both = inside_f.embedding_overlap(data, "edl", ["letters", "noise"], k=2)["letters"]
     assert alone == 1.0 and both == 0.5  # the noise point next to it counts once it is plotted
 
 
 def test_shares_within_the_tolerance_are_called_the_same() -> None:
-    assert F.compare_shares(0.28, 0.30) == F.TIE
-    assert F.compare_shares(0.10, 0.30) == "edl"
-    assert F.compare_shares(0.30, 0.10) == "softmax"
-    assert F.compare_shares(float("nan"), 0.3) == F.TIE
+    assert inside_f.compare_shares(0.28, 0.30) == F.TIE
+    assert inside_f.compare_shares(0.10, 0.30) == "edl"
+    assert inside_f.compare_shares(0.30, 0.10) == "softmax"
+    assert inside_f.compare_shares(float("nan"), 0.3) == F.TIE
 
 
 def test_the_layer_that_moved_most() -> None:
     still = [[0, 10, 0], [0, 10, 0]]
     moved = [[0, 10, 0], [5, 0, 5]]
     half = [[0, 10, 0], [0, 5, 5]]
-    assert F.histogram_change(still) == 0.0 and F.histogram_change(moved) == 1.0
-    assert F.histogram_change(half) == pytest.approx(0.5)
+    assert inside_f.histogram_change(still) == 0.0 and inside_f.histogram_change(moved) == 1.0
+    assert inside_f.histogram_change(half) == pytest.approx(0.5)
     sm = NS(layers=["a", "b"], weight_hist={"a": moved, "b": half})
     edl = NS(layers=["a", "b"], weight_hist={"a": still, "b": moved})
-    assert F.most_changed_layer(sm) == "a" and F.most_changed_layer(edl) == "b"
+    assert inside_f.most_changed_layer(sm) == "a" and inside_f.most_changed_layer(edl) == "b"
     data = NS(training=NS(dynamics={"softmax": sm, "edl": edl}))
-    assert F.shared_changed_layer(data) == "b"  # mean 0.75 against 0.5
+    assert inside_f.shared_changed_layer(data) == "b"  # mean 0.75 against 0.5
 
 
 def test_reading_time_counts_cjk_characters_slower() -> None:

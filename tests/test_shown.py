@@ -8,7 +8,8 @@ from types import SimpleNamespace as NS
 import numpy as np
 import pytest
 
-from scenes import derived
+from scenes.comparison import findings as compare_f
+from scenes.inside_network import findings as inside_f
 from scenes import shown as sh
 from tests.sources import resolve
 
@@ -30,9 +31,9 @@ def refs(d: sh.Ref) -> list[sh.Ref]:
         sh.total(d.inside.confusion["softmax"]) - sh.trace(d.inside.confusion["softmax"]),
         sh.smallest(d.inside.confusion["edl"]),
         sh.rotation_argmax(d.rotation, "softmax", 4), sh.rotation_argmax(d.rotation, "edl", 2),
-        derived.mean_gap(d.heldout.models.edl), sh.bin_gap(d.heldout.models.softmax.reliability[1]),
-        derived.masked_share(d, "fgsm"),
-        derived.neighbour_share(d, "edl", "tsne", "letters", ["letters", "fashion", "noise"]),
+        compare_f.mean_gap(d.heldout.models.edl), sh.bin_gap(d.heldout.models.softmax.reliability[1]),
+        compare_f.zero_grad_share(d, "fgsm"),
+        inside_f.neighbour_share(d, "edl", "tsne", "letters", ["letters", "fashion", "noise"]),
         sh.k_over(d.rotation.edl_u[2], 10),
     ]
 

@@ -423,7 +423,7 @@ def fake_lecture(title: str = "Inside a CNN", font: str = "DejaVu Sans", logo=No
 def test_title_card_layout_fits_long_titles_cjk_and_a_logo(tmp_path) -> None:
     from PIL import Image
 
-    from scenes.title_card import TitleCard
+    from scenes.title_card.script import TitleCard
 
     logo = tmp_path / "logo.png"
     Image.new("RGB", (300, 120), (200, 30, 30)).save(logo)
@@ -441,7 +441,7 @@ def test_title_card_layout_fits_long_titles_cjk_and_a_logo(tmp_path) -> None:
 
 @pytest.mark.render
 def test_title_card_renders_on_the_theme_background(tmp_path) -> None:
-    from scenes.title_card import HOLD_SECONDS, TitleCard
+    from scenes.title_card.script import HOLD_SECONDS, TitleCard
 
     lec = fake_lecture(pace=0.5)
     scene, movie = render_scene(TitleCard, tmp_path, lec, None, fps=10)

@@ -13,6 +13,8 @@ import pytest
 from PIL import Image
 
 from contract import scene_data as contract
+
+from contract import scene_io
 from tests.conftest import ROOT, serve, vertical_stroke_png
 
 pytest.importorskip("fastapi")
@@ -70,7 +72,7 @@ def test_raw_body_same_as_multipart(client: TestClient) -> None:
 
 def test_same_numbers_as_the_probe(client: TestClient, webapp_data_dir: Path) -> None:
     """The fixture probed the drawn 1 as a user image: the API must give the dump's numbers."""
-    un = contract.load(contract.Unrelated, webapp_data_dir)
+    un = scene_io.load(contract.Unrelated, webapp_data_dir)
     ex = [s for s in un.sets if s.key == "user"][0].examples[0]
     out = post_image(client, (webapp_data_dir / "drawn_one.png").read_bytes())
     assert np.allclose(out["input"], ex.image, atol=1e-4)
@@ -101,7 +103,7 @@ def test_conv1_maps_on_request(client: TestClient) -> None:
 def test_rotate_sweep_in_one_request(client: TestClient, webapp_data_dir: Path) -> None:
     out = post_image(client, vertical_stroke_png(), "/api/rotate")
     angles = out["angles"]
-    probe_angles = contract.load(contract.Rotation, webapp_data_dir).angles
+    probe_angles = scene_io.load(contract.Rotation, webapp_data_dir).angles
     assert angles == list(probe_angles) and angles[0] == 0 and angles[-1] == 180
     n = len(angles)
     for key in ("images", "softmax_prediction", "softmax_confidence", "edl_prediction",

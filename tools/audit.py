@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from contract import scene_data as contract  # noqa: E402
+
+from contract import scene_io
 from pipeline import config, datasets  # noqa: E402
 from pipeline.models import LeNet  # noqa: E402
 
@@ -54,7 +56,7 @@ def row(name: str, ours: float, stored: float, tol: float) -> None:
 
 
 def main(folder: Path) -> int:
-    data = contract.load_all(folder)
+    data = scene_io.load_all(folder)
     cfg = config.from_dict(data.training.provenance.config)
     t = cfg.train
     split = datasets.load_split(t.dataset, t.n_train, t.n_heldout, t.seed)

@@ -1,6 +1,4 @@
-"""The cnn_forward_pass sequence: its script (the scene, bound to its registry entry) and its parts.
+"""The cnn_forward_pass sequence: its script (``script.py``: the scene, bound to its registry entry), its parts and its findings.
 
-Importing this package binds the scene class (contract.sequences: ``scenes.cnn_forward_pass``)."""
-from scenes.cnn_forward_pass.script import CNNForwardPass
-
-__all__ = ["CNNForwardPass"]
+Importing the script binds the scene class (contract.sequences: ``scenes.cnn_forward_pass.script``); the
+package itself imports nothing, so its pure modules (``findings``) load without manim."""

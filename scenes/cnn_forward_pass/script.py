@@ -34,13 +34,15 @@ from manim import (
     Write,
 )
 
-from scenes import findings
+from scenes.cnn_forward_pass import findings
 from scenes import visuals as tk
-from scenes.cnn_forward_pass.parts import PROB_LABEL_MIN, RELU_ZOOM, ForwardPassParts
+from scenes.cnn_forward_pass.architecture import ArchitectureParts
+from scenes.cnn_forward_pass.classifier import ClassifierParts
+from scenes.cnn_forward_pass.parts import PROB_LABEL_MIN, RELU_ZOOM
 from scenes.shown import entries, length, sum_over
 
 
-class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
+class CNNForwardPass(ClassifierParts, ArchitectureParts, sequence="cnn_forward_pass"):
     """One held-out digit through the trained LeNet (softmax model), layer by layer."""
 
     # -- 1. the task -------------------------------------------------------------------------

@@ -1,6 +1,4 @@
-"""The comparison sequence: its script (the scene, bound to its registry entry) and its parts.
+"""The comparison sequence: its script (``script.py``: the scene, bound to its registry entry), its parts and its findings.
 
-Importing this package binds the scene class (contract.sequences: ``scenes.comparison``)."""
-from scenes.comparison.script import Comparison
-
-__all__ = ["Comparison"]
+Importing the script binds the scene class (contract.sequences: ``scenes.comparison.script``); the
+package itself imports nothing, so its pure modules (``findings``) load without manim."""

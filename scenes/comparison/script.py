@@ -17,45 +17,17 @@ Each section method is the section's storyboard; what it draws with lives in
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Optional, Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, GrowFromEdge, Group,
-                   Mobject, Rectangle, SurroundingRectangle, Text, Transform, ValueTracker, VGroup,
-                   VMobject, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromEdge, Group, Mobject,
+                   Rectangle, SurroundingRectangle, Text, Transform, VGroup, Write)
 
 from contract.scene_data import MODELS
-from scenes import findings
+from scenes.comparison import findings
 from scenes import visuals as tk
 from scenes.base import join_sentences
-from scenes.comparison.parts import BOTTOM, MARKER, SET_NAME_KEY, STYLE, DashedVMobjectRect, Panel
+from scenes.comparison.parts import BOTTOM, lift_above, MARKER, STYLE, DashedVMobjectRect
 from scenes.comparison.verdicts import ComparisonVerdicts
-from scenes.derived import masked_share
-from scenes.shown import rotation_argmax
-
-
-@dataclass
-class RotationPlot:
-    """The rotated digit's chart: both models' curves over the angles, their legend, and the
-    rotated images under the angle axis."""
-
-    chart: tk.LineChart
-    angles: np.ndarray
-    curves: dict[str, np.ndarray]  # softmax's confidence, EDL's certainty 1 - u
-    series: dict[str, VGroup]
-    legend: VGroup
-    body: VGroup  # the chart with both series
-    tiles: Group
-    size: float  # of one tile
-    base_y: float  # the tiles' centre line, as first laid out
-
-
-def lift_above(group: Mobject, line: Mobject, gap: float) -> None:
-    """Shift ``group`` up until it stays ``gap`` above ``line`` (the verdict banner)."""
-    if group.get_bottom()[1] < line.get_top()[1] + gap:
-        group.shift(UP * (line.get_top()[1] + gap - group.get_bottom()[1]))
 
 
 class Comparison(ComparisonVerdicts, sequence="comparison"):
@@ -152,93 +124,6 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
             self.play_p(Create(ring), run_time=1.0)
         self.wait_p(3.0)
 
-    def _rotation_plot(self) -> RotationPlot:
-        """Softmax's confidence and EDL's certainty over rotation.angles, their legend above and
-        the rotated images (rotation.images) under the angle axis."""
-        r = self.data.rotation
-        angles = np.asarray(r.angles, float)  # rotation.angles
-        # like with like: softmax's confidence against EDL's certainty 1 - u (both high = sure)
-        curves = {"softmax": np.asarray(r.softmax_probs, float).max(axis=1),
-                  "edl": 1.0 - np.asarray(r.edl_u, float)}  # 1 - rotation.edl_u
-        for i in range(len(angles)):
-            self.show(1 - self.d.rotation.edl_u[i])
-        x_ticks = tk.stride_ticks(angles, 6)
-        chart = self.frame_chart(x_ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("angle_label"), "",
-                                 width=10.4, height=2.7, font_size=22, y_format="{:.2f}",
-                                 x_format=tk.tick_format(x_ticks))
-        series = {m: self.model_series(chart, m, angles, curves[m]) for m in MODELS}
-        legend = self.legend([(self.t("rotation_softmax_series"), self.theme.softmax, "solid",
-                               "circle"),
-                              (self.t("rotation_edl_series"), self.theme.edl, "dashed", "square")])
-        body = VGroup(chart, *series.values()).move_to([0.5, 0.6, 0])
-        legend.next_to(chart.axes, UP, buff=0.3)
-        tiles, size, base_y = self._rotation_tiles(chart, angles)
-        return RotationPlot(chart, angles, curves, series, legend, body, tiles, size, base_y)
-
-    def _rotation_tiles(self, chart: tk.LineChart, angles: np.ndarray
-                        ) -> tuple[Group, float, float]:
-        """The rotated images, each under its angle below the axis title; with their size and
-        centre line."""
-        spacing = (chart.c2p(angles[-1], 0)[0] - chart.c2p(angles[0], 0)[0]) / max(1, len(angles) - 1)
-        size = min(0.62, 0.9 * spacing)
-        base_y = chart.frame.x_title.get_bottom()[1] - 0.15 - size / 2
-        tiles = Group(*[self.tile(img, size).move_to([chart.c2p(a, 0)[0], base_y, 0])
-                        for a, img in zip(angles, self.data.rotation.images)])  # rotation.images
-        return tiles, size, base_y
-
-    def _softmax_digits(self, plot: RotationPlot) -> tuple[VGroup, Text]:
-        """The digit the softmax model names under each image, and "softmax says" before them."""
-        probs = np.asarray(self.data.rotation.softmax_probs, float)  # rotation.softmax_probs
-        preds = VGroup()
-        for i, a in enumerate(plot.angles):
-            d = int(probs[i].argmax())
-            self.record(rotation_argmax(self.d.rotation, "softmax", i), d)
-            preds.add(self.text(str(d), size=22, color=self.theme.softmax)
-                      .move_to([plot.chart.c2p(a, 0)[0], plot.base_y - plot.size / 2 - 0.22, 0]))
-        says = self.text(self.t("softmax_says"), size=21, color=self.theme.softmax)
-        says.next_to(preds, LEFT, buff=0.3)
-        if says.get_left()[0] < tk.STAGE[0]:
-            says.shift(RIGHT * (tk.STAGE[0] - says.get_left()[0]))
-        return preds, says
-
-    def _miss_ring(self, plot: RotationPlot, miss: Optional[findings.EdlMiss]) -> VGroup:
-        """A ring on EDL's curve and a frame around the image where EDL is wrong (empty if
-        EDL is never wrong)."""
-        if miss is None:
-            return VGroup()
-        return VGroup(Circle(radius=0.3, stroke_color=self.theme.text, stroke_width=4)
-                      .move_to(plot.chart.c2p(miss.angle, 1.0 - miss.u)),
-                      Rectangle(width=plot.size * 1.2, height=plot.size * 1.2,
-                                stroke_color=self.theme.text, stroke_width=4)
-                      .move_to(plot.tiles[miss.index]))
-
-    def _sweep_probe(self, plot: RotationPlot) -> tuple[Rectangle, VGroup, ValueTracker]:
-        """A frame over the images and a dot on each curve, all following one tracker of the
-        angle (animate the tracker to sweep)."""
-        angles, chart = plot.angles, plot.chart
-        tracker = ValueTracker(float(angles[0]))
-        probe = Rectangle(width=plot.size * 1.15, height=plot.size * 1.15 + 0.5,
-                          stroke_color=self.theme.accent, stroke_width=3)
-
-        def place(m: Mobject) -> None:
-            xv = float(np.clip(tracker.get_value(), angles[0], angles[-1]))
-            m.move_to([chart.c2p(xv, 0)[0], plot.base_y - 0.2, 0])
-
-        place(probe)
-        probe.add_updater(place)
-        dots = VGroup()
-        for model in MODELS:
-            dot = tk.make_marker(MARKER[model], self.color(model), 0.26, self.theme.text)
-
-            def follow(m: Mobject, ys: np.ndarray = plot.curves[model]) -> None:
-                xv = float(np.clip(tracker.get_value(), angles[0], angles[-1]))
-                m.move_to(chart.c2p(xv, float(np.interp(xv, angles, ys))))
-
-            follow(dot)
-            dot.add_updater(follow)
-            dots.add(dot)
-        return probe, dots, tracker
-
     # -- 3. entropy CDFs and AUROC -------------------------------------------------------------
     def entropy_cdfs(self) -> None:
         # Set up: an entropy panel per set, the AUROC table under them, the pooled verdict
@@ -271,76 +156,6 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         self.say()  # the pooled verdict
         self.play_p(FadeIn(line), *([FadeOut(box)] if box is not None else []), run_time=1.0)
         self.wait_p(2.0)
-
-    def _cdf_panels(self) -> list[Panel]:
-        """The held-out digits (unrelated.heldout_cdf), then each unrelated set in dump order
-        (unrelated.sets[i].stats.<m>.entropy_cdf)."""
-        u = self.data.unrelated
-        panels: list[Panel] = [
-            ("heldout", self.t("set_heldout"), dict(u.heldout_cdf), self.d.unrelated.heldout_cdf)]
-        for i, s in enumerate(u.sets):
-            key = SET_NAME_KEY.get(s.key)
-            title = self.t(key) if key else s.key
-            panels.append((s.key, title, {m: s.stats[m].entropy_cdf for m in MODELS},
-                           self.d.unrelated.sets[i].stats))
-        return panels
-
-    def _cdf_row(self, panels: Sequence[Panel]) -> tuple[list[VGroup], list[VGroup], VGroup]:
-        """The panels side by side: per panel its titled axes and its two curves."""
-        grid = np.asarray(self.data.unrelated.entropy_grid, float)  # unrelated.entropy_grid
-        gap = 0.55
-        width = min(2.9, (12.6 - gap * (len(panels) - 1)) / len(panels) - 0.5)
-        every = max(1, math.ceil(len(grid) / 8))
-        charts, curves = [], []
-        for _, title, cdfs, _ in panels:
-            ch = self.frame_chart([0.0, 1.0, float(grid[-1])], [0, 0.5, 1.0],
-                                  self.t("entropy_label"), "", width=width, height=2.0,
-                                  font_size=25, x_format="{:.1f}", y_format="{:.1f}")
-            head = self.text(title, size=22)
-            head.next_to(ch.axes, UP, buff=0.22)
-            if head.width > width + 0.3:
-                head.scale_to_fit_width(width + 0.3)
-            charts.append(VGroup(head, ch))
-            curves.append(VGroup(*[self.model_series(ch, m, grid, cdfs[m], marker_every=every,
-                                                     width=3.5, marker_size=0.12) for m in MODELS]))
-        row = VGroup(*[VGroup(c, s) for c, s in zip(charts, curves)]).arrange(
-            RIGHT, buff=gap, aligned_edge=DOWN)
-        return charts, curves, row
-
-    def _cdf_key(self) -> VGroup:
-        """The model legend and the hint how to read the curves."""
-        legend = self.model_legend(size=22)
-        hint = tk.wrap_text(self.t("cdf_hint"), 8.0, self.theme.font, 22, self.theme.muted,
-                            max_lines=2)
-        return VGroup(legend, hint).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
-
-    def _layout_cdfs(self, top: Mobject, row: VGroup, charts: Sequence[VGroup],
-                     y_title: Mobject, aurocs: VGroup, line: Mobject) -> None:
-        """Top to bottom: the key, the panels, the AUROC table, the verdict; all of it inside
-        the stage between the title bar and the caption-safe line."""
-        top.move_to([0, 2.95, 0])
-        tk.fit_within(top, 8.6, 1.4)
-        self.clear_of_title(top)
-        row.next_to(top, DOWN, buff=0.3)
-        row.set_x(0.25)
-        y_title.rotate(math.pi / 2).next_to(row, LEFT, buff=0.1).shift(DOWN * 0.3)
-        # the AUROC table: each column under its panel, the row labels under the held-out panel
-        y0 = row.get_bottom()[1] - 0.3
-        for c, column in zip(charts, aurocs):
-            for k, cell in enumerate(column):
-                cell.move_to([c[1].axes.get_center()[0], y0 - 0.34 * k, 0])
-        for cell in aurocs[0]:
-            cell.align_to(charts[0][1].axes.get_right() + RIGHT * 0.2, RIGHT)
-        line.next_to(aurocs, DOWN, buff=0.3)
-        tk.fit_within(line, 13.4, 2.0)
-        everything = VGroup(top, row, y_title, aurocs, line)
-        top_limit = 3.3  # below the title bar
-        if everything.height > top_limit - BOTTOM:
-            everything.scale((top_limit - BOTTOM) / everything.height)
-        if everything.get_top()[1] > top_limit:
-            everything.shift(DOWN * (everything.get_top()[1] - top_limit))
-        if everything.get_bottom()[1] < BOTTOM:
-            everything.shift(UP * (BOTTOM - everything.get_bottom()[1]))
 
     # -- 4. rejection by uncertainty -----------------------------------------------------------
     def rejection(self) -> None:
@@ -377,66 +192,6 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         # The verdict
         self.play_p(FadeIn(line), run_time=1.0)
         self.wait_p(5.0)
-
-    def _rejection_charts(self, share_ticks: np.ndarray, acc_ticks: np.ndarray
-                          ) -> tuple[tk.LineChart, tk.LineChart]:
-        """Left: accuracy of the kept against the share kept, a scale both models share (their
-        thresholds, u and entropy / log 10, are not comparable). Right: share kept per
-        threshold."""
-        w, hgt = 5.2, 3.3
-        left = self.frame_chart(share_ticks, acc_ticks, self.t("kept_share_label"),
-                                self.t("kept_accuracy_label"), w, hgt, font_size=22,
-                                x_format=tk.tick_format(share_ticks))
-        right = self.frame_chart([0, 0.25, 0.5, 0.75, 1.0], [0, 0.25, 0.5, 0.75, 1.0],
-                                 self.t("threshold_label"), self.t("kept_share_label"), w, hgt,
-                                 font_size=22, x_format="{:.2f}", y_format="{:.2f}")
-        VGroup(left, right).arrange(RIGHT, buff=1.4)
-        return left, right
-
-    def _rejection_series(self, left: tk.LineChart, right: tk.LineChart
-                          ) -> tuple[VGroup, VGroup]:
-        """Per model: its kept curve (:func:`findings.kept_curve`) on the left, its share kept
-        per threshold on the right (heldout.models.<m>.threshold_accuracy / threshold_kept)."""
-        models = self.data.heldout.models
-        every = max(1, math.ceil(len(models["edl"].threshold) / 11))
-        acc_series, kept_series = VGroup(), VGroup()
-        for m in MODELS:
-            share, acc = findings.kept_curve(models[m])
-            acc_series.add(self.model_series(left, m, share, acc, marker_every=every))
-            kept_series.add(self.model_series(right, m, np.asarray(models[m].threshold, float),
-                                              np.asarray(models[m].threshold_kept, float),
-                                              marker_every=every))
-        return acc_series, kept_series
-
-    def _rejection_key(self) -> VGroup:
-        """The model legend and what each model's uncertainty is, above the charts."""
-        legend = self.model_legend()
-        note = self.text(self.t("uncertainty_note"), size=22, color=self.theme.muted)
-        key = VGroup(legend, note).arrange(DOWN, buff=0.15).move_to([0.6, 2.85, 0])
-        return self.clear_of_title(key)
-
-    def _share_guide(self, left: tk.LineChart, right: tk.LineChart, share: float,
-                     acc_ticks: np.ndarray) -> tuple[VMobject, Text]:
-        """The equal share kept: a grey dotted reference (not another series), labelled above
-        the plot, starting at the line (clear of the y-axis title on the left)."""
-        share_line = tk.styled_path(np.array([left.c2p(share, acc_ticks[0]),
-                                              left.c2p(share, acc_ticks[-1])]), "dotted",
-                                    self.theme.muted, 3)
-        share_text = self.text(self.t("same_share", share=share), size=20,
-                               color=self.theme.muted)
-        top_pt = left.c2p(share, acc_ticks[-1])
-        share_text.next_to(top_pt, UP, buff=0.1).align_to(top_pt + RIGHT * 0.02, LEFT)
-        limit = (left.get_right()[0] + right.get_left()[0]) / 2 + 0.3
-        if share_text.get_right()[0] > limit:
-            share_text.shift(LEFT * (share_text.get_right()[0] - limit))
-        return share_line, share_text
-
-    def _at_share(self, left: tk.LineChart, v: findings.Verdict) -> VGroup:
-        """The verdict's two values, measured exactly at the equal share
-        (heldout.compare.rejection), as large markers on the left chart."""
-        share = v.extra["share"]
-        return VGroup(*[tk.make_marker(MARKER[m], self.color(m), 0.2, self.theme.text)
-                        .move_to(left.c2p(share, v.value(m))) for m in MODELS])
 
     # -- 5. calibration ------------------------------------------------------------------------
     def calibration(self) -> None:
@@ -575,7 +330,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         tiles.arrange(RIGHT, buff=0.25)
         eps_name = self.text("ε =", size=24, color=self.theme.muted)
         tiles.add(eps_name.next_to(tiles[0][1], LEFT, buff=0.2))
-        zero = self.show(masked_share(self.d, "fgsm"))
+        zero = self.show(findings.zero_grad_share(self.d, "fgsm"))
         caption = tk.wrap_text(self.t("fgsm_examples", zero=zero), 11.0, self.theme.font, 24,
                                self.theme.muted, max_lines=2)
         top = Group(caption, tiles).arrange(DOWN, buff=0.15)

@@ -17,11 +17,10 @@ from typing import Optional, Sequence
 from manim import RIGHT, Text, VGroup
 
 from contract.scene_data import MODELS
-from scenes import findings
+from scenes.comparison import findings
 from scenes import visuals as tk
 from scenes.base import join_sentences
 from scenes.comparison.parts import SET_NAME_KEY, ComparisonParts, Panel
-from scenes.derived import mean_gap
 from scenes.shown import bin_gap, rotation_argmax
 
 
@@ -97,7 +96,7 @@ class ComparisonVerdicts(ComparisonParts):
         model = self.data.heldout.models[m]
         gap = findings.confidence_gap(model)
         shown = getattr(self.d.heldout.models, m)
-        self.record(mean_gap(shown), gap)
+        self.record(findings.mean_gap(shown), gap)
         name = self.name(m)
         direction = findings.confidence_direction(model)
         sentence = self.t(f"calib_{direction}", model=name[:1].upper() + name[1:], pp=100 * abs(gap))

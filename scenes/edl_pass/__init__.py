@@ -1,6 +1,4 @@
-"""The edl_pass sequence: its script (the scene, bound to its registry entry) and its parts.
+"""The edl_pass sequence: its script (``script.py``: the scene, bound to its registry entry), its parts and its findings.
 
-Importing this package binds the scene class (contract.sequences: ``scenes.edl_pass``)."""
-from scenes.edl_pass.script import EDLPass
-
-__all__ = ["EDLPass"]
+Importing the script binds the scene class (contract.sequences: ``scenes.edl_pass.script``); the
+package itself imports nothing, so its pure modules (``findings``) load without manim."""

@@ -18,9 +18,10 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, GrowFromEdge, Group,
                    Indicate, LaggedStart, Mobject, VGroup, Write)
 
-from scenes import findings
+from scenes.edl_pass import findings
 from scenes import visuals as tk
-from scenes.edl_pass.parts import EDLPassParts
+from scenes.edl_pass.loss import LossParts
+from scenes.edl_pass.simplex import SimplexParts
 
 #: an EDL mistake on the rotated digit counts as confident when its u is below this
 CONFIDENT_U = 0.5
@@ -38,7 +39,7 @@ def confident_mistake(digit: int, probs: np.ndarray, u: np.ndarray) -> tuple[int
     return i, "rot_wrong_confident" if u[i] < CONFIDENT_U else "rot_wrong_flagged"
 
 
-class EDLPass(EDLPassParts, sequence="edl_pass"):
+class EDLPass(SimplexParts, LossParts, sequence="edl_pass"):
     """The EDL model's reading of the chosen digit, its Dirichlet, its loss and its uncertainty."""
 
     # -- 1. evidence head ---------------------------------------------------------------------

@@ -1,6 +1,4 @@
-"""The inside_network sequence: its script (the scene, bound to its registry entry) and its parts.
+"""The inside_network sequence: its script (``script.py``: the scene, bound to its registry entry), its parts and its findings.
 
-Importing this package binds the scene class (contract.sequences: ``scenes.inside_network``)."""
-from scenes.inside_network.script import InsideNetwork
-
-__all__ = ["InsideNetwork"]
+Importing the script binds the scene class (contract.sequences: ``scenes.inside_network.script``); the
+package itself imports nothing, so its pure modules (``findings``) load without manim."""

@@ -18,10 +18,9 @@ from typing import Any
 import numpy as np
 from manim import DL, DOWN, LEFT, RIGHT, UP, UR, Create, FadeIn, Group, Mobject, Rectangle, VGroup
 
-from scenes import findings
+from scenes.inside_network import findings
 from scenes import visuals as tk
 from scenes.base import LectureScene, join_sentences, split_sentences
-from scenes.derived import neighbour_share
 from scenes.shown import length, smallest, total, trace
 
 MODELS = ("softmax", "edl")
@@ -395,7 +394,7 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
         for s in sets:
             color, shape = SET_STYLE[s]
             cells = [self.text(self.t("share", value=self.record(
-                neighbour_share(self.d, m, "tsne", s, sets), shares[m][s])), size=size)
+                findings.neighbour_share(self.d, m, "tsne", s, sets), shares[m][s])), size=size)
                 for m in MODELS]
             rows.add(VGroup(tk.make_marker(shape, color, 0.2, self.theme.background),
                             self.text(self.set_name(s), size=size), *cells))

@@ -1,6 +1,4 @@
-"""The overconfidence sequence: its script (the scene, bound to its registry entry) and its parts.
+"""The overconfidence sequence: its script (``script.py``: the scene, bound to its registry entry), its parts and its findings.
 
-Importing this package binds the scene class (contract.sequences: ``scenes.overconfidence``)."""
-from scenes.overconfidence.script import Overconfidence
-
-__all__ = ["Overconfidence"]
+Importing the script binds the scene class (contract.sequences: ``scenes.overconfidence.script``); the
+package itself imports nothing, so its pure modules (``findings``) load without manim."""

@@ -25,15 +25,17 @@ import numpy as np
 from manim import (DOWN, LEFT, UP, Create, Dot, FadeIn, FadeOut, GrowFromEdge, Group, Indicate,
                    LaggedStart, Mobject, ReplacementTransform, Transform, VGroup, Write)
 
-from scenes import findings
+from scenes.overconfidence import findings
 from scenes import visuals as tk
 from scenes.base import join_sentences
 from scenes.shown import Ref
-from scenes.overconfidence.parts import (MAX_TILES, MAX_UNRELATED_TILES, OverconfidenceParts, RotationView,
-                               prob_str, softmax_numerators)
+from scenes.overconfidence.parts import MAX_TILES, MAX_UNRELATED_TILES
+from scenes.overconfidence.rotation import RotationParts, RotationView
+from scenes.overconfidence.why import WhyParts, softmax_numerators
+from scenes.visuals.numbers import prob_str
 
 
-class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
+class Overconfidence(RotationParts, WhyParts, sequence="overconfidence"):
     """Where softmax confidence misleads: real mistakes, calibration, unrelated inputs, rotation."""
 
     def _only_note(self, key: str, seconds: float) -> None:

@@ -14,7 +14,8 @@ Nothing here imports torch, and nothing does work at import time.
     probs = tk.BarChart10(softmax, highlight=int(softmax.argmax()), font=theme.font)
     self.play(probs.animate_to(other_softmax))
 
-Modules: ``theme`` (default colours, frame size), ``text`` (numbers, Text, CJK wrapping),
+Modules: ``theme`` (default colours, frame size), ``numbers`` (every number as written, the
+rounding rule of contract.numbers), ``text`` (Text, fitting, CJK wrapping),
 ``colours`` (colour maps, images), ``ticks``, ``grids`` (pixels, kernels, multiply-add),
 ``maps`` (feature maps, colour bar), ``bars`` (ten-class bar chart), ``formulas``
 (LiveFormula), ``lines`` (line charts), ``edl`` (stacked belief bar, simplex, reliability),
@@ -27,9 +28,12 @@ from scenes.visuals.theme import (
     BACKGROUND, TEXT, MUTED, ACCENT, SEPARATOR, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILION,
     PURPLE, OKABE_ITO, NumberFormat, MINUS, POSITIVE, NEGATIVE, SIGNED_STOPS, TRAIN, HELDOUT,
     GAP, CLASS_PALETTE)
+from scenes.visuals.numbers import (
+    format_number, format_cell, fixed_decimals, FMT_BYTE, FMT_UNIT, prob_str, prob_parts, prob_tex,
+    compact, sci_tex)
 from scenes.visuals.text import (
-    format_number, format_cell, fixed_decimals, FMT_BYTE, FMT_UNIT, make_text, fit_within, wrap_text, CJK_CLOSING,
-    CJK_OPENING, is_cjk, wrap_tokens, clause_tokens, text_baseline, shape_text, wrap_paragraph)
+    make_text, fit_within, wrap_text, CJK_CLOSING, CJK_OPENING, is_cjk, wrap_tokens, clause_tokens,
+    text_baseline, shape_text, wrap_paragraph)
 from scenes.visuals.colours import (
     hex_to_rgb, rgb_to_hex, contrast_text_color, Colormap, GRAY, VIRIDIS, MAGMA,
     diverging_colormap, SIGNED, normalize, symmetric_limit, colorize, image_mobject,
@@ -55,7 +59,8 @@ from scenes.visuals.heat import (
 from scenes.visuals.layout import (
     MARGIN, MIN_TEXT_SIZE, MIN_TEX_SIZE, SAFE_BOTTOM, STAGE, allow_overlap, keep_on_stage)
 
-from scenes.visuals import (theme, text, colours, ticks, grids, maps, bars, formulas,  # noqa: E402
-                            lines, edl, tables, heat, layout)
+from scenes.visuals import (theme, numbers, text, colours, ticks, grids, maps, bars,  # noqa: E402
+                            formulas, lines, edl, tables, heat, layout)
 
-__all__ = [n for m in (theme, text, colours, ticks, grids, maps, bars, formulas, lines, edl, tables, heat, layout) for n in m.__all__]
+__all__ = [n for m in (theme, numbers, text, colours, ticks, grids, maps, bars, formulas, lines, edl,
+                       tables, heat, layout) for n in m.__all__]

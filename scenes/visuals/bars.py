@@ -12,7 +12,8 @@ import numpy as np
 from manim import DOWN, ORIGIN, RIGHT, UP, Animation, Line, Rectangle, Transform, VGroup, VMobject
 
 from scenes.visuals.theme import ThemeLike, ACCENT, DEFAULT_FONT, MUTED, NumberFormat, SKY, TEXT
-from scenes.visuals.text import fixed_decimals, format_number, make_text
+from scenes.visuals.text import make_text
+from scenes.visuals.numbers import fixed_decimals, format_number
 from scenes.visuals.ticks import nice_step
 
 

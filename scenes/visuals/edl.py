@@ -15,7 +15,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circle, DashedVMobject, Group, Line, P
 
 from scenes.visuals.theme import (ACCENT, BACKGROUND, DEFAULT_FONT, DEFAULT_THEME, MUTED, ORANGE, TEXT,
                                    VERMILION, NumberFormat, ThemeLike)
-from scenes.visuals.text import format_number, make_text
+from scenes.visuals.text import make_text
+from scenes.visuals.numbers import format_number
 from scenes.visuals.colours import Colormap, MAGMA, image_mobject
 from scenes.visuals.lines import _Frame2D
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from manim import TexTemplate, MathTex, VMobject
 
-from scenes.visuals.text import format_number
+from scenes.visuals.numbers import format_number
 
 
 #: MathTex through a plain ``article`` so only texlive-latex-base and dvisvgm are needed.
@@ -31,7 +31,7 @@ class LiveFormula(MathTex):
         f.part("alpha")  # the drawn number, e.g. to Indicate or colour it
 
     ``[[name:.3f]]`` gives a per-number format; ``digits`` is the default number of decimals.
-    Numbers follow the one rounding rule (:func:`scenes.visuals.text.format_number`): where a
+    Numbers follow the one rounding rule (:func:`scenes.visuals.numbers.format_number`): where a
     value is written as a bound, the bound takes the place of the ``=`` before it
     (``u = [[u:.3f]]`` with u = 0.0002 reads ``u < 0.001``).
     Typeset with the project's article template (``scenes.base.TEX_TEMPLATE``).

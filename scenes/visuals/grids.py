@@ -14,7 +14,8 @@ from manim import (RIGHT, UP, Group, Line, Rectangle, Square, Text,
                    VGroup)
 
 from scenes.visuals.theme import ThemeLike, ACCENT, DEFAULT_FONT, MINUS, MUTED, NumberFormat, TEXT
-from scenes.visuals.text import FMT_UNIT, format_cell, format_number, make_text, text_baseline
+from scenes.visuals.text import make_text, text_baseline
+from scenes.visuals.numbers import FMT_UNIT, format_cell, format_number
 from scenes.visuals.colours import SIGNED, Colormap, GRAY, image_cell_center, colorize, contrast_text_color, image_mobject, rgb_to_hex, symmetric_limit
 
 

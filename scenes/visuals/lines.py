@@ -14,7 +14,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, UR, Animation, AnimationGroup, Axes, C
                    Triangle, VGroup, VMobject)
 
 from scenes.visuals.theme import BACKGROUND, DEFAULT_THEME, OKABE_ITO, NumberFormat, ThemeLike
-from scenes.visuals.text import format_number, make_text
+from scenes.visuals.text import make_text
+from scenes.visuals.numbers import format_number
 from scenes.visuals.ticks import nice_ticks, tick_format
 
 

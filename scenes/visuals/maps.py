@@ -13,7 +13,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, UL, Arrow, Group, Mobject, Rectangle,
                    VGroup)
 
 from scenes.visuals.theme import ACCENT, DEFAULT_FONT, MUTED, NumberFormat, SEPARATOR
-from scenes.visuals.text import format_number, make_text, shape_text
+from scenes.visuals.text import make_text, shape_text
+from scenes.visuals.numbers import format_number
 from scenes.visuals.colours import SIGNED, Colormap, VIRIDIS, colorize, hex_to_rgb, image_mobject, normalize, symmetric_limit
 
 

@@ -1,81 +1,17 @@
-"""Numbers and words on screen: number formats with a true minus sign, Text, fitting, and line
-wrapping that keeps Chinese punctuation off the start of a line.
+"""Words on screen: Text, fitting, and line wrapping that keeps Chinese punctuation off the
+start of a line (numbers are written by :mod:`scenes.visuals.numbers`).
 
-    format_number(-0.031)                                 # '−0.03'
     lines = wrap_text(sentence, max_width=6.0, font=CJK_FONT)  # a VGroup of Text lines
 """
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from manim import DOWN, Mobject, Text, VGroup
 
-from contract import numbers
-from scenes.visuals.theme import DEFAULT_FONT, MINUS, NumberFormat, TEXT
-
-
-#: a fixed-decimals format ("{:.2f}", "{:+.3f}", "{:.1%}"): sign, decimals, kind
-_FIXED = re.compile(r"^\{:(\+?)\.(\d+)([f%])\}$")
-
-
-def fixed_decimals(fmt: NumberFormat) -> int | None:
-    """The decimals of a fixed-decimals format (``"{:.2f}"``, ``"{:+.3f}"``); None for a
-    percentage or a function.
-
-    >>> fixed_decimals("{:+.3f}"), fixed_decimals("{:.1%}"), fixed_decimals(str)
-    (3, None, None)
-    """
-    rule = None if callable(fmt) else _FIXED.match(fmt)
-    return int(rule.group(2)) if rule and rule.group(3) == "f" else None
-
-
-def format_number(value: float, fmt: NumberFormat = "{:.2f}", unicode_minus: bool = True,
-                  most: int | None = None) -> str:
-    """Format one real number for the screen: a true minus sign, and the one rounding rule
-    (:mod:`contract.numbers`): a value that is not exactly 0 or 1 never reads as 0.00 or 1.00
-    (more decimals, up to ``most``, or a bound such as ``< 0.001``).
-
-    >>> format_number(-0.0004), format_number(-1.5, "{:+.1f}"), format_number(0.7, FMT_BYTE)
-    ('> −0.001', '−1.5', '178')
-    >>> format_number(0.99996), format_number(0.004, "{:+.2f}"), format_number(0.9996, "{:.1%}")
-    ('> 0.999', '+0.004', '> 99.9%')
-    """
-    v = float(value)
-    text = fmt(v) if callable(fmt) else fmt.format(v)
-    if text.startswith("-") and not re.search(r"[1-9]", text):
-        text = fmt(0.0) if callable(fmt) else fmt.format(0.0)
-    rule = None if callable(fmt) else _FIXED.match(fmt)
-    if rule and numbers.false_certainty(text, v):
-        sign, digits, kind = rule.group(1), int(rule.group(2)), rule.group(3)
-        text = numbers.percent(v, digits) if kind == "%" else numbers.fixed(v, digits, most)
-        if sign and text[0].isdigit():
-            text = "+" + text
-    return text.replace("-", MINUS) if unicode_minus else text
-
-
-def format_cell(value: float, fmt: NumberFormat = "{:.2f}") -> str:
-    """A number for a small cell beside others of its format: where the rule needs more
-    decimals (:func:`format_number`; here up to two more), they are written without the
-    leading zero, so that the number is no wider than its neighbours.
-
-    >>> format_cell(0.15), format_cell(-0.003), format_cell(-0.0004), format_cell(0.0)
-    ('0.15', '−.003', '−.0004', '0.00')
-    """
-    digits = fixed_decimals(fmt)
-    if digits is None or not numbers.false_certainty(fmt.format(float(value)), float(value)):
-        return format_number(value, fmt)
-    return re.sub(r"(^|[^\d])0\.", r"\1.", format_number(value, fmt, most=digits + 2))
-
-
-def FMT_BYTE(value: float) -> str:  # noqa: N802 - used like a constant
-    """A value in [0, 1] written as the 0-255 byte it came from: ``FMT_BYTE(0.5) == '128'``."""
-    return str(int(round(float(value) * 255)))
-
-
-FMT_UNIT = "{:.2f}"  #: a value in [0, 1] with two decimals
+from scenes.visuals.theme import DEFAULT_FONT, TEXT
 
 
 def make_text(content: str, font: str = DEFAULT_FONT, size: float = 24,
@@ -299,8 +235,4 @@ def shape_text(shape: Sequence[int]) -> str:
     return "×".join(str(int(s)) for s in shape)
 
 
-__all__ = [
-    "format_number", "format_cell", "fixed_decimals", "FMT_BYTE", "FMT_UNIT", "make_text", "fit_within", "wrap_text",
-    "CJK_CLOSING", "CJK_OPENING", "is_cjk", "wrap_tokens", "clause_tokens", "text_baseline", "shape_text",
-    "wrap_paragraph",
-]
+__all__ = ["make_text", "fit_within", "wrap_text", "CJK_CLOSING", "CJK_OPENING", "is_cjk", "wrap_tokens", "clause_tokens", "text_baseline", "shape_text", "wrap_paragraph"]
