@@ -4,7 +4,6 @@ is served, and nothing else errors. The queue is filled by holding the heavy wor
 never by racing the clock, so no result depends on the machine's speed."""
 from __future__ import annotations
 
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -187,10 +186,9 @@ def test_a_class_of_twenty_attacking_at_once_is_served_with_the_defaults(
 def test_limits_from_the_environment() -> None:
     assert Limits.from_env({}) == Limits()
     lim = Limits.from_env({"WEBAPP_HEAVY_QUEUE": "5", "WEBAPP_HEAVY_PER_CLIENT": "2",
-                           "WEBAPP_HEAVY_WORKERS": "3", "WEBAPP_HEAVY_NICE": "0",
-                           "WEBAPP_RETRY_AFTER": "9",
+                           "WEBAPP_HEAVY_WORKERS": "3", "WEBAPP_RETRY_AFTER": "9",
                            "WEBAPP_TRUSTED_PROXIES": " 127.0.0.1, ::1 ,"})
-    assert lim == Limits(queue=5, per_client=2, workers=3, nice=0, retry_after=9,
+    assert lim == Limits(queue=5, per_client=2, workers=3, retry_after=9,
                          trusted_proxies=frozenset({"127.0.0.1", "::1"}))
     with pytest.raises(ValueError, match="WEBAPP_HEAVY_QUEUE must be a whole number"):
         Limits.from_env({"WEBAPP_HEAVY_QUEUE": "many"})
@@ -221,25 +219,3 @@ def test_openapi_documents_the_refusals(webapp_data_dir: Path, tiny_renders: Pat
     for path in ("/api/attack", "/api/rotate"):
         assert {"429", "503"} <= set(paths[path]["post"]["responses"]), path
     assert not {"429", "503"} & set(paths["/api/predict"]["post"]["responses"])
-
-
-@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="nice is a POSIX thing")
-def test_heavy_work_runs_below_the_server_s_priority() -> None:
-    """The heavy threads yield the cores to the predictions: ``nice`` levels below the rest."""
-    import asyncio
-
-    from webapp.fairness import WorkQueue
-
-    def mine() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    async def heavy_priority(nice: int) -> int:
-        queue = WorkQueue(Limits(nice=nice))
-        try:
-            return await queue.run(mine)
-        finally:
-            queue.close()
-
-    here = mine()
-    assert asyncio.run(heavy_priority(5)) == min(19, here + 5)
-    assert asyncio.run(heavy_priority(0)) == here

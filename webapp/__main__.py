@@ -3,7 +3,7 @@
 The heavy endpoints (attacks, the rotation sweep) share a bounded work queue with a cap per
 client (webapp/fairness.py), set from the environment: WEBAPP_HEAVY_QUEUE (32 admitted at once,
 else 503), WEBAPP_HEAVY_PER_CLIENT (4 per client, else 429), WEBAPP_HEAVY_WORKERS (1 thread),
-WEBAPP_HEAVY_NICE (10 levels below the server), WEBAPP_RETRY_AFTER (1 s), WEBAPP_TRUSTED_PROXIES (none: addresses whose X-Forwarded-For names
+WEBAPP_RETRY_AFTER (1 s), WEBAPP_TRUSTED_PROXIES (none: addresses whose X-Forwarded-For names
 the client)."""
 from __future__ import annotations
 

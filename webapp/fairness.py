@@ -6,9 +6,7 @@ work queue, with a cap per client, so that one student's burst cannot starve the
 - At most ``per_client`` of them come from one client; one more from that client is answered
   at once with 429 and ``Retry-After`` while other clients are still admitted.
 - Their computation runs on ``workers`` threads of its own, so that the predictions' batches
-  and the image decoding never wait behind a queue of attacks for a thread; on Linux those
-  threads run ``nice`` steps below the rest of the server, so that when the cores are scarce
-  (2 here, shared) the operating system gives them to the predictions first.
+  and the image decoding never wait behind a queue of attacks for a thread.
 
 A client is the connection's remote address. ``X-Forwarded-For`` is believed only from the
 addresses in ``trusted_proxies`` (none by default): behind a reverse proxy, name the proxy; the
@@ -16,14 +14,12 @@ load test names 127.0.0.1 to play a class of clients over loopback. Every settin
 environment (:meth:`Limits.from_env`):
 
     WEBAPP_HEAVY_QUEUE=32  WEBAPP_HEAVY_PER_CLIENT=4  WEBAPP_HEAVY_WORKERS=1
-    WEBAPP_HEAVY_NICE=10  WEBAPP_RETRY_AFTER=1
-    WEBAPP_TRUSTED_PROXIES=        (comma-separated addresses)
+    WEBAPP_RETRY_AFTER=1  WEBAPP_TRUSTED_PROXIES=        (comma-separated addresses)
 """
 from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -36,8 +32,7 @@ from .errors import ApiError, ErrorBody
 
 #: environment variable -> (field, default)
 ENV = {"WEBAPP_HEAVY_QUEUE": ("queue", 32), "WEBAPP_HEAVY_PER_CLIENT": ("per_client", 4),
-       "WEBAPP_HEAVY_WORKERS": ("workers", 1), "WEBAPP_HEAVY_NICE": ("nice", 10),
-       "WEBAPP_RETRY_AFTER": ("retry_after", 1)}
+       "WEBAPP_HEAVY_WORKERS": ("workers", 1), "WEBAPP_RETRY_AFTER": ("retry_after", 1)}
 TRUSTED_ENV = "WEBAPP_TRUSTED_PROXIES"
 
 
@@ -48,7 +43,6 @@ class Limits:
     queue: int = 32          # heavy requests admitted at once, server-wide
     per_client: int = 4      # of which from one client
     workers: int = 1         # threads the heavy computation runs on
-    nice: int = 10           # how far below the server's priority they run (0-19, Linux)
     retry_after: int = 1     # seconds, in the Retry-After of a 503 or 429
     trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For is believed
 
@@ -56,8 +50,6 @@ class Limits:
         for name in ("queue", "per_client", "workers", "retry_after"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if not 0 <= self.nice <= 19:
-            raise ValueError(f"nice must be 0-19, got {self.nice}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Limits":
@@ -82,25 +74,13 @@ class Limits:
         return peer
 
 
-def lower_priority(steps: int) -> None:
-    """Run the calling thread ``steps`` nice levels below now (Linux's nice is per thread;
-    elsewhere, or where it is refused, the thread keeps the server's priority)."""
-    if steps and hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
-        try:
-            tid = threading.get_native_id()
-            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + steps)
-        except OSError:
-            pass
-
-
 class WorkQueue:
     """Admission to the heavy endpoints (:meth:`admit`) and the threads they compute on
     (:meth:`run`, :attr:`executor`)."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.executor = ThreadPoolExecutor(limits.workers, thread_name_prefix="heavy",
-                                           initializer=lower_priority, initargs=(limits.nice,))
+        self.executor = ThreadPoolExecutor(limits.workers, thread_name_prefix="heavy")
         self.admitted: Counter[str] = Counter()  # client -> heavy requests in flight
 
     @property
