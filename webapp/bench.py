@@ -31,6 +31,7 @@ import argparse
 import collections
 import http.client
 import json
+import multiprocessing
 import os
 import socket
 import subprocess
@@ -39,6 +40,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -233,6 +235,20 @@ def p99(tally: Tally) -> float:
         else float("nan")
 
 
+def burster(port: int, attack: Target, share: list[int], who: str, go: Any, out: Any) -> None:
+    """The bursting client, in a process of its own (as it would be another machine: its
+    threads do not take the predictors' GIL): one connection per entry of ``share``, all as
+    ``who``, started when ``go`` is set; puts (statuses, Retry-After values, latencies) on ``out``."""
+    hits = Tally()
+    threads = [threading.Thread(target=client, args=(port, attack, n, hits, who)) for n in share]
+    go.wait()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    out.put((dict(hits.statuses), hits.retry_after, hits.latencies))
+
+
 def run_burst(port: int, predict: Target, attack: Target, clients: int, baseline: int,
               burst: int, connections: int, warmup: int) -> tuple[bool, str]:
     """After a warm-up of both endpoints, the predictors alone, then with one client bursting
@@ -250,17 +266,19 @@ def run_burst(port: int, predict: Target, attack: Target, clients: int, baseline
                                                         address(i), stop))
                   for i in range(clients)]
     share = [burst // connections + (i < burst % connections) for i in range(connections)]
-    burster = [threading.Thread(target=client, args=(port, attack, n, hits, address(clients)))
-               for n in share]  # every connection the same client: one address
+    ctx = multiprocessing.get_context("spawn")
+    go, out = ctx.Event(), ctx.Queue()
+    proc = ctx.Process(target=burster, args=(port, attack, share, address(clients), go, out))
+    proc.start()  # every connection of the burster the same client: one address
     for th in predictors:
         th.start()
-    time.sleep(0.2)  # the predictors are under way before the burst
+    time.sleep(0.5)  # the predictors are under way before the burst
     t = time.perf_counter()
-    for th in burster:
-        th.start()
-    for th in burster:
-        th.join()
+    go.set()
+    statuses, hits.retry_after, hits.latencies = out.get(timeout=600)
     seconds = time.perf_counter() - t
+    hits.statuses.update(statuses)
+    proc.join(30)
     stop.set()
     for th in predictors:
         th.join()
