@@ -30,9 +30,9 @@ from fastapi import Request
 
 from .errors import ApiError, ErrorBody
 
-#: environment variable -> (field, default)
-ENV = {"WEBAPP_HEAVY_QUEUE": ("queue", 32), "WEBAPP_HEAVY_PER_CLIENT": ("per_client", 4),
-       "WEBAPP_HEAVY_WORKERS": ("workers", 1), "WEBAPP_RETRY_AFTER": ("retry_after", 1)}
+#: environment variable -> the :class:`Limits` field it sets (unset or empty: the default)
+ENV = {"WEBAPP_HEAVY_QUEUE": "queue", "WEBAPP_HEAVY_PER_CLIENT": "per_client",
+       "WEBAPP_HEAVY_WORKERS": "workers", "WEBAPP_RETRY_AFTER": "retry_after"}
 TRUSTED_ENV = "WEBAPP_TRUSTED_PROXIES"
 
 
@@ -47,14 +47,14 @@ class Limits:
     trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For is believed
 
     def __post_init__(self) -> None:
-        for name in ("queue", "per_client", "workers", "retry_after"):
+        for name in ENV.values():
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Limits":
         kw: dict[str, Any] = {}
-        for var, (name, _) in ENV.items():
+        for var, name in ENV.items():
             if env.get(var, "").strip():
                 try:
                     kw[name] = int(env[var])
