@@ -76,7 +76,8 @@ test: $(STAMP)
 serve: data
 	@$(PY) -m webapp --host $(HOST) --port $(PORT) --data $(DATA)
 
-# A bounded loopback load test of the platform (2,000 requests, 20 clients, 127.0.0.1 only).
+# A bounded loopback load test of the platform (20 clients per endpoint, then one client
+# bursting 200 attacks while 20 predict; 127.0.0.1 only).
 bench-serve: data
 	@$(PY) -m webapp.bench --data $(DATA)
 

@@ -447,7 +447,8 @@ def test_public_host_warns(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
     monkeypatch.setattr(torch, "set_num_threads", lambda n: calls.append({"threads": n}))
     assert main(["--host", "0.0.0.0", "--port", "8123", "--data", str(webapp_data_dir)]) == 0
     assert "warning" in capsys.readouterr().err
-    assert calls == [{"threads": 1}, {"host": "0.0.0.0", "port": 8123, "log_level": "warning"}]
+    assert calls == [{"threads": 1}, {"host": "0.0.0.0", "port": 8123, "log_level": "warning",
+                      "proxy_headers": False}]  # the client: WEBAPP_TRUSTED_PROXIES decides
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and not is_loopback("0.0.0.0")
 
 

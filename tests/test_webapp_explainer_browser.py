@@ -354,3 +354,25 @@ def test_the_whole_network_for_a_drawn_seven(page, tmp_path: Path) -> None:  # n
     shot = tmp_path / "network.png"
     page.locator("#explain").screenshot(path=str(shot))
     keep(shot, "network-7")
+
+
+def test_a_full_queue_is_said_as_busy_with_its_retry_after(page) -> None:  # noqa: ANN001
+    """The server's 429 or 503 (webapp/fairness.py; filled for real in the API tests, answered
+    here by the browser's router) reads as "busy, try again in N s", not as a refused input."""
+    import json
+
+    def refuse(status: int, code: str, seconds: str):  # noqa: ANN202
+        body = json.dumps({"error": code, "detail": "queue full"})
+        return lambda route: route.fulfill(status=status, body=body, headers={
+            "Content-Type": "application/json", "Retry-After": seconds})
+
+    page.route("**/api/attack", refuse(429, "too_many_requests", "3"))
+    page.route("**/api/rotate", refuse(503, "busy", "2"))
+    draw_vertical_stroke(page)  # the attack follows the new input
+    page.wait_for_function("document.getElementById('attack-status').textContent.includes('3 s')")
+    assert page.text_content("#attack-status") == \
+        "The server is busy with other students' attacks and sweeps: try again in 3 s."
+    page.click("#rotate")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.text_content("#error") == \
+        "The server is busy with other students' attacks and sweeps: try again in 2 s."

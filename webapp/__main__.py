@@ -1,4 +1,10 @@
-"""``python -m webapp [--host 127.0.0.1] [--port 8000] [--data scene_data] [--renders renders]``"""
+"""``python -m webapp [--host 127.0.0.1] [--port 8000] [--data scene_data] [--renders renders]``
+
+The heavy endpoints (attacks, the rotation sweep) share a bounded work queue with a cap per
+client (webapp/fairness.py), set from the environment: WEBAPP_HEAVY_QUEUE (32 admitted at once,
+else 503), WEBAPP_HEAVY_PER_CLIENT (4 per client, else 429), WEBAPP_HEAVY_WORKERS (1 thread),
+WEBAPP_RETRY_AFTER (1 s), WEBAPP_TRUSTED_PROXIES (none: addresses whose X-Forwarded-For names
+the client)."""
 from __future__ import annotations
 
 import argparse
@@ -22,7 +28,8 @@ def is_loopback(host: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     defaults = Settings()
-    ap = argparse.ArgumentParser(prog="python -m webapp", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m webapp", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=8000)
     ap.add_argument("--data", type=Path, default=defaults.data, help="scene_data folder")
@@ -46,12 +53,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         app = create_app(Settings(args.data, args.renders, args.lectures))
-    except (FileNotFoundError, RuntimeError) as exc:
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:  # ValueError: a WEBAPP_ setting
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"==> the learning platform: http://{args.host}:{args.port}/  (API docs: /docs)",
           flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # proxy_headers off: the client is the connection's address unless WEBAPP_TRUSTED_PROXIES
+    # names the peer (uvicorn's own default would believe X-Forwarded-For from 127.0.0.1)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=False)
     return 0
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 
 from . import images, schemas
 from .errors import ERROR_RESPONSES
+from .fairness import HEAVY_RESPONSES
 from .state import State
 from .upload import FIELD, image_bytes
 
@@ -53,15 +54,18 @@ async def predict(request: Request, conv1: bool = Query(
                                    edl=schemas.edl_result(row["edl"]), conv1=maps)
 
 
-@router.post("/rotate", response_model=schemas.RotateResponse, responses=ERROR_RESPONSES,
-             openapi_extra=IMAGE_BODY, summary="Both models on the image rotated 0°-180°")
+@router.post("/rotate", response_model=schemas.RotateResponse,
+             responses={**ERROR_RESPONSES, **HEAVY_RESPONSES}, openapi_extra=IMAGE_BODY,
+             summary="Both models on the image rotated 0°-180°")
 async def rotate(request: Request) -> schemas.RotateResponse:
     """The same upload as /api/predict; the server rotates the 28×28 input with the pipeline's
-    own rotation at the probes' angles and answers for every angle in one batch."""
+    own rotation at the probes' angles and answers for every angle in one batch. A sweep: it
+    goes through the heavy endpoints' work queue (429 or 503 with Retry-After when full)."""
     st = _state(request)
-    x = await _input(request)
-    angles, stack = st.predictor.rotations(x)
-    rows = await st.batcher.predict(stack)
+    async with st.heavy.admit(request):
+        x = await _input(request)
+        angles, stack = st.predictor.rotations(x)
+        rows = await st.batcher.predict(stack)
     sm = [r["softmax"] for r in rows]
     ed = [r["edl"] for r in rows]
     return schemas.RotateResponse(

@@ -9,12 +9,14 @@ from fastapi.exceptions import RequestValidationError
 
 from . import api, explainer, pages
 from .errors import ApiError, api_error_handler, validation_error_handler
+from .fairness import Limits
 from .state import Settings, State
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Load both models once and build the app; ``settings`` says where to read from."""
-    state = State.load(settings or Settings())
+def create_app(settings: Settings | None = None, limits: Limits | None = None) -> FastAPI:
+    """Load both models once and build the app; ``settings`` says where to read from,
+    ``limits`` how much heavy work it takes on (None: :meth:`Limits.from_env`)."""
+    state = State.load(settings or Settings(), limits)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -25,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await state.batcher.stop()
         if state.attacks is not None:
             await state.attacks.stop()
+        state.heavy.close()
 
     app = FastAPI(title="CNN and EDL learning platform", lifespan=lifespan,
                   description="Both models of the lecture on your own image: POST /api/predict.")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from concurrent.futures import Executor
+from typing import Any, Optional
 
 import numpy as np
 
@@ -34,10 +35,12 @@ class _Job:
 
 class AttackBatcher(MicroBatcher):
     """Queues FGSM requests and runs them through :func:`pipeline.inference.fgsm_batch`,
-    at most ``max_images`` at a time, one batch at a time, in a worker thread."""
+    at most ``max_images`` at a time, one batch at a time, in a thread of ``executor`` (the
+    heavy endpoints' own, :class:`webapp.fairness.WorkQueue`)."""
 
-    def __init__(self, predictor: Predictor, max_images: int = 64) -> None:
-        super().__init__(predictor, max_images)
+    def __init__(self, predictor: Predictor, max_images: int = 64,
+                 executor: Optional[Executor] = None) -> None:
+        super().__init__(predictor, max_images, executor)
 
     async def fgsm(self, image: np.ndarray, labels: dict[str, int], eps: float
                    ) -> dict[str, dict[str, Any]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from abc import ABC, abstractmethod
 from collections import deque
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -20,11 +21,14 @@ Rows = list[dict[str, dict[str, Any]]]
 class MicroBatcher(ABC):
     """The queue both batchers share: requests wait in order, a worker task takes what queued
     up (:meth:`_take`), runs it in a thread (:meth:`_compute`, one answer per job) and answers
-    each waiting request; a failure goes to every request of its batch, and serving goes on."""
+    each waiting request; a failure goes to every request of its batch, and serving goes on.
+    The thread is the ``executor``'s (None: asyncio's default threads)."""
 
-    def __init__(self, predictor: Predictor, max_images: int) -> None:
+    def __init__(self, predictor: Predictor, max_images: int,
+                 executor: Optional[Executor] = None) -> None:
         self.predictor = predictor
         self.max_images = max_images
+        self.executor = executor
         self._pending: deque[Any] = deque()
         self._wake: Optional[asyncio.Event] = None
         self._task: Optional[asyncio.Task] = None
@@ -69,7 +73,8 @@ class MicroBatcher(ABC):
 
     async def _run(self, jobs: list[Any]) -> None:
         try:
-            answers = await asyncio.to_thread(self._compute, jobs)
+            answers = await asyncio.get_running_loop().run_in_executor(
+                self.executor, self._compute, jobs)
         except Exception as exc:  # hand the failure to every waiting request, keep serving
             for j in jobs:
                 if not j.done.done():

@@ -1,4 +1,4 @@
-"""The one error type of the API: a 4xx status, a stable code and a sentence for the student."""
+"""The one error type of the API: a 4xx or 503 status, a stable code, a sentence for the student."""
 from __future__ import annotations
 
 from fastapi import Request
@@ -13,17 +13,19 @@ class ErrorBody(BaseModel):
 
 
 class ApiError(Exception):
-    """A request the server refuses; ``code`` names the problem for programs."""
+    """A request the server refuses; ``code`` names the problem for programs, ``headers`` go
+    with the answer (a 503's or 429's Retry-After)."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
+    def __init__(self, status: int, code: str, detail: str,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
-        self.status, self.code, self.detail = status, code, detail
+        self.status, self.code, self.detail, self.headers = status, code, detail, headers
 
 
 async def api_error_handler(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return JSONResponse(ErrorBody(error=exc.code, detail=exc.detail).model_dump(),
-                        status_code=exc.status)
+                        status_code=exc.status, headers=exc.headers)
 
 
 async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:

@@ -26,6 +26,7 @@ from pipeline.inference import Predictor
 from . import images, links, schemas
 from . import explain_schemas as xs
 from .errors import ERROR_RESPONSES, ApiError, describe
+from .fairness import HEAVY_RESPONSES
 from .state import State
 from .upload import image_bytes
 
@@ -134,19 +135,23 @@ def _conv_response(body: xs.CellRequest, kind: str, c: dict[str, Any]) -> xs.Con
                        post=c["post"])
 
 
-@router.post("/attack", response_model=xs.AttackResponse, responses=ERROR_RESPONSES,
+@router.post("/attack", response_model=xs.AttackResponse,
+             responses={**ERROR_RESPONSES, **HEAVY_RESPONSES},
              summary="FGSM or PGD on the input, both models")
 async def attack(request: Request, body: xs.AttackRequest) -> xs.AttackResponse:
     """Each model is attacked on its own input gradient of cross-entropy (as the pipeline's
-    probes do), then answers on its perturbed image; `flipped` says whether its answer changed."""
+    probes do), then answers on its perturbed image; `flipped` says whether its answer changed.
+    Goes through the heavy endpoints' work queue (429 or 503 with Retry-After when full)."""
     st = _state(request)
-    x = body.array()
-    clean = (await st.batcher.predict(x[None]))[0]
-    labels = {k: clean[k]["pred"] if body.label is None else body.label for k in ("softmax", "edl")}
-    if body.method == "fgsm" and st.attacks is not None:  # batched with other FGSM requests
-        rows = await st.attacks.fgsm(x, labels, body.eps)
-    else:
-        rows = await asyncio.to_thread(_attack_both, st.predictor, x, labels, body)
+    async with st.heavy.admit(request):
+        x = body.array()
+        clean = (await st.batcher.predict(x[None]))[0]
+        labels = {k: clean[k]["pred"] if body.label is None else body.label
+                  for k in ("softmax", "edl")}
+        if body.method == "fgsm" and st.attacks is not None:  # batched with other FGSM requests
+            rows = await st.attacks.fgsm(x, labels, body.eps)
+        else:
+            rows = await st.heavy.run(_attack_both, st.predictor, x, labels, body)
     probe = st.predictor.cfg.probe
     pgd = body.method == "pgd"
     return xs.AttackResponse(

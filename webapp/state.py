@@ -1,4 +1,5 @@
-"""What the app holds for its lifetime: the models, the batcher, the wording, the lectures."""
+"""What the app holds for its lifetime: the models, the batchers, the heavy endpoints' work queue,
+the wording, the lectures."""
 from __future__ import annotations
 
 import threading
@@ -11,6 +12,7 @@ from pipeline.inference import Predictor
 from . import explainer_words, lectures, wording
 from .attack_batcher import AttackBatcher
 from .batcher import Batcher
+from .fairness import Limits, WorkQueue
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,15 +31,19 @@ class State:
     predictor: Predictor
     batcher: Batcher
     wording: dict[str, dict[str, str]]
+    heavy: WorkQueue  # admits the attacks and sweeps, and runs them on its own threads
     attacks: Optional[AttackBatcher] = None  # FGSM requests batched (made in load)
     _lectures: Optional[list[lectures.Lecture]] = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def load(cls, settings: Settings) -> "State":
+    def load(cls, settings: Settings, limits: Optional[Limits] = None) -> "State":
+        """``limits``: the heavy endpoints' (None: read from the environment)."""
         predictor = Predictor.from_folder(settings.data)  # once, at start-up
         words = explainer_words.merged(wording.load(settings.lectures))
-        return cls(settings, predictor, Batcher(predictor), words, AttackBatcher(predictor))
+        heavy = WorkQueue(limits or Limits.from_env())
+        return cls(settings, predictor, Batcher(predictor), words, heavy,
+                   AttackBatcher(predictor, executor=heavy.executor))
 
     def lectures(self, rescan: bool = False) -> list[lectures.Lecture]:
         """The rendered lectures; ``rescan`` picks up a render finished while serving."""

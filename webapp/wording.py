@@ -85,6 +85,8 @@ OWN: dict[str, dict[str, str]] = {
         "conv1_title": "conv1 feature maps of your digit (after ReLU)",
         "error": "The server refused this input: {detail}",
         "offline": "The server did not answer: is `make serve` still running?",
+        "busy": "The server is busy with other students' attacks and sweeps: try again in "
+                "{seconds} s.",
     },
     "zh": {
         "page_title": "CNN 与 EDL：先看，再试",
@@ -124,6 +126,7 @@ OWN: dict[str, dict[str, str]] = {
         "conv1_title": "你的数字在 conv1 的特征图（ReLU 之后）",
         "error": "服务器拒绝了这个输入：{detail}",
         "offline": "服务器没有回应：`make serve` 还在运行吗？",
+        "busy": "服务器正忙于其他同学的攻击和扫描：请 {seconds} 秒后再试。",
     },
 }
 

@@ -225,8 +225,22 @@ async function post(path, blob) {
   form.append("image", blob, blob.name || "drawing.png");
   const res = await fetch(path, { method: "POST", body: form });
   const body = await res.json().catch(() => ({ detail: res.statusText }));
-  if (!res.ok) throw new Error(body.detail || body.error || res.statusText);
+  if (!res.ok) throw refusal(res, body);
   return body;
+}
+
+function refusal(res, body) {
+  // The server's JSON error as an Error; a 429 or 503 (the attacks' and sweeps' queue is full,
+  // or this page has its share in progress) keeps its Retry-After for errorText.
+  const e = new Error(body.detail || body.error || res.statusText);
+  if (res.status === 429 || res.status === 503) e.retryAfter = +res.headers.get("Retry-After") || 1;
+  return e;
+}
+
+function errorText(e) {
+  if (e instanceof TypeError) return w("offline");  // fetch itself failed
+  if (e.retryAfter) return fill(w("busy"), { seconds: e.retryAfter });
+  return fill(w("error"), { detail: e.message });
 }
 
 async function submit(blob) {
@@ -273,8 +287,7 @@ function renderError() {
   const el = $("error");
   el.hidden = !state.error;
   if (!state.error) return;
-  const offline = state.error instanceof TypeError;  // fetch itself failed
-  el.textContent = offline ? w("offline") : fill(w("error"), { detail: state.error.message });
+  el.textContent = errorText(state.error);
 }
 
 // ---- results ------------------------------------------------------------------------------

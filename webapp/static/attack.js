@@ -28,11 +28,11 @@ async function runAttack() {
     const res = await fetch("/api/attack", { method: "POST", headers: { "Content-Type": "application/json" },
                                              body: JSON.stringify({ input: inputGrid(), ...params }) });
     const doc = await res.json();
-    if (!res.ok) throw new Error(doc.detail || doc.error);
+    if (!res.ok) throw refusal(res, doc);
     atk.last = doc;
     renderAttack();
   } catch (e) {
-    $("attack-status").textContent = e instanceof TypeError ? w("offline") : fill(w("error"), { detail: e.message });
+    $("attack-status").textContent = errorText(e);
   } finally {
     atk.inFlight = false;
   }

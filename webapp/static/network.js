@@ -45,7 +45,7 @@ async function postNetwork(body, json) {
                     : { method: "POST", body, headers: { "Content-Type": body.type || "application/octet-stream" } };
   const res = await fetch("/api/network?model=" + ex.model, opts);
   const doc = await res.json().catch(() => ({ detail: res.statusText }));
-  if (!res.ok) throw new Error(doc.detail || doc.error || res.statusText);
+  if (!res.ok) throw refusal(res, doc);
   return [seq, doc];
 }
 
@@ -74,7 +74,7 @@ async function trace(body, json, painted) {
     ex.shown = seq;
     showNetwork(doc, painted);
   } catch (e) {
-    $("x-status").textContent = e instanceof TypeError ? w("offline") : fill(w("error"), { detail: e.message });
+    $("x-status").textContent = errorText(e);
   }
 }
 
@@ -303,7 +303,7 @@ async function requestCell(sel, scroll) {
     const res = await fetch("/api/cell", { method: "POST", headers: { "Content-Type": "application/json" },
                                            body: JSON.stringify(body) });
     const doc = await res.json();
-    if (!res.ok) throw new Error(doc.detail || doc.error);
+    if (!res.ok) throw refusal(res, doc);
     if (ex.selected !== sel) return;  // another cell was chosen meanwhile
     renderCell(doc, at(ex.layers[sel.layer], sel.channel, sel.row, sel.col), sel.layer);
     if (scroll) $("x-cell").scrollIntoView({ block: "nearest" });
