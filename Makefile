@@ -3,6 +3,7 @@
 #   make render LECTURE=my.yaml      another lecture (no retraining unless the data it needs changes)
 #   make test                        set-up and the test suite
 #   make serve [PORT=8000]           the learning platform on http://127.0.0.1:PORT/
+#   make slides [LECTURE=...]        the lecture as an offline HTML deck and a PPTX (renders first)
 # Stages are real files: editing a caption re-renders, it does not retrain.
 
 SHELL   := /bin/bash
@@ -24,7 +25,7 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/select
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
 
 .PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
-        bench-serve narration-script FORCE
+        bench-serve narration-script slides FORCE
 
 setup: $(STAMP)
 
@@ -56,6 +57,11 @@ check-lecture: $(STAMP)
 render: check-lecture data
 	@$(PY) -m rendering.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(FORCE)),--force)
+
+# Slides for teaching in the room, from the rendered clips (nothing is drawn twice): beside the
+# lecture's videos, slides/index.html (reveal.js, offline) and lecture.pptx.
+slides: render
+	@$(PY) -m rendering.slides --lecture "$(LECTURE)"
 
 # The words to record for narration.engine: recorded, with each section's current length.
 narration-script: check-lecture data
