@@ -4,6 +4,7 @@
 #   make test                        set-up and the test suite
 #   make serve [PORT=8000]           the learning platform on http://127.0.0.1:PORT/
 #   make slides [LECTURE=...]        the lecture as an offline HTML deck and a PPTX (renders first)
+#   make course [COURSE=course.yaml] every lecture x language of a course, on Ray (RAY_ADDRESS: a cluster)
 # Stages are real files: editing a caption re-renders, it does not retrain.
 
 SHELL   := /bin/bash
@@ -16,6 +17,7 @@ DATA    ?= scene_data
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 WORKERS ?=
+COURSE  ?= course.yaml
 FORCE   ?=
 STAMP   := .venv/.setup-done
 
@@ -25,7 +27,7 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/select
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
 
 .PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
-        bench-serve narration-script slides FORCE
+        bench-serve narration-script slides course bench-course FORCE
 
 setup: $(STAMP)
 
@@ -62,6 +64,18 @@ render: check-lecture data
 # lecture's videos, slides/index.html (reveal.js, offline) and lecture.pptx.
 slides: render
 	@$(PY) -m rendering.slides --lecture "$(LECTURE)"
+
+# A course on Ray: every sequence of every lecture of COURSE a task, on local Ray or the cluster
+# at RAY_ADDRESS; each lecture lands in its usual folder, as `make render` would write it.
+# The lectures share one scene_data (the same sample digit).
+course: data
+	@$(PY) -m rendering.course --course "$(COURSE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
+		$(if $(filter 1 yes true,$(FORCE)),--force)
+
+# Cold course (default + Chinese lecture) on Ray against `make render` of each, one after the
+# other, and the no-op course re-run (figures printed; QUALITY=preview for a quick one).
+bench-course: data
+	@$(PY) tools/bench_course.py --data $(DATA) $(if $(QUALITY),--quality $(QUALITY))
 
 # The words to record for narration.engine: recorded, with each section's current length.
 narration-script: check-lecture data

@@ -178,17 +178,27 @@ def prepare(seq: registry.Sequence, info: keys.SceneInfo, lecture: Lecture,
     """What has to be drawn again: sections whose key has no clip in the cache."""
     names = enabled(info, lecture)
     base = keys.sequence_base(seq, lecture, settings, data_folder, info.data)
-    record = cache.load(seq.stem)
-    # never rendered here: what another lecture of the course read and held with the same scene,
-    # data and settings is a guess that finish() checks (Redraw) once the scene has run
-    known = record if record.sections else cache.shared_record(base)
     text, captions = words_of(lecture, seq)
-    ks = keys.section_keys(base, names, known.reads(), text, spoken_keys(lecture, seq, info, names),
-                           {s.name: s.holds for s in known.sections})
-    draw = frozenset(n for n, k in zip(names, ks) if not cache.has_clip(k))
-    subs_ok = not draw and record.subtitle_key == keys.subtitle_key(ks, captions) \
-        and [s.name for s in record.sections] == names
-    return Piece(seq, info, names, base, record, ks, draw, subs_ok)
+
+    def judge(record: Record) -> Piece:
+        ks = keys.section_keys(base, names, record.reads(), text,
+                               spoken_keys(lecture, seq, info, names),
+                               {s.name: s.holds for s in record.sections})
+        draw = frozenset(n for n, k in zip(names, ks) if not cache.has_clip(k))
+        subs_ok = not draw and record.subtitle_key == keys.subtitle_key(ks, captions) \
+            and [s.name for s in record.sections] == names
+        return Piece(seq, info, names, base, record, ks, draw, subs_ok)
+
+    piece = judge(cache.load(seq.stem))
+    if not piece.record.sections:
+        # never rendered here: another lecture of the course rendered the same scene, data and
+        # settings. Taken whole when every clip and the subtitles are what this lecture's would
+        # be (a partial match would time its subtitles from a run that draws nothing, which
+        # rounds fades to whole frames differently from a full render: not the same bytes)
+        shared = judge(replace(cache.shared_record(base), published_key=None))
+        if shared.record.sections and not shared.needs_manim:
+            return shared
+    return piece
 
 
 class Redraw(Exception):
