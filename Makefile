@@ -22,8 +22,9 @@ FORCE   ?=
 STAMP   := .venv/.setup-done
 
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
-             pipeline/train.py pipeline/run.py contract/scene_data.py
-PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/selection.py \
+             pipeline/train.py pipeline/results.py pipeline/metrics.py pipeline/run.py \
+             contract/scene_data.py
+PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/selection.py \
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
 
 .PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
@@ -31,7 +32,7 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/metrics.py pipeline/select
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt
+$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt tests/js/package-lock.json
 	@bash tools/setup.sh
 	@touch $@
 

@@ -95,11 +95,12 @@ def _run(args: argparse.Namespace, cfg: cfgmod.Config) -> None:
         write_if_changed(args.write, json.dumps(sel, indent=1, sort_keys=True))
         return
     from . import run
+    from .selection import read_selection
 
     if args.cmd in ("train", "data"):
         run.train(cfg, args.out, progress=not args.quiet)
     if args.cmd in ("probe", "data"):
-        written = run.probe(cfg, args.out, run.read_selection(args.selection),
+        written = run.probe(cfg, args.out, read_selection(args.selection),
                             progress=not args.quiet)
         if not args.quiet:
             print(f"  wrote {len(written) + 1} scene_data files to {args.out}/")

@@ -56,13 +56,18 @@ def zero_share(grad: torch.Tensor) -> float:
     return float((grad.flatten(1).abs().amax(1) == 0).double().mean())
 
 
+def in_pixel_range(x: torch.Tensor) -> torch.Tensor:
+    """A perturbed image clipped back to the pixel range [0, 1] the models were trained on."""
+    return x.clamp(0, 1)
+
+
 def fgsm(model: LeNet, x: torch.Tensor, y: torch.Tensor, eps: float, loss: Loss = cross_entropy
          ) -> tuple[torch.Tensor, float]:
     """One step x + eps * sign(grad), clipped to [0, 1]; and the zero-gradient share."""
     m = in_precision(model, torch.float64)
     x = x.to(torch.float64)
     grad = input_gradient(m, x, y, loss)
-    return (x + eps * grad.sign()).clamp(0, 1).detach(), zero_share(grad)
+    return in_pixel_range(x + eps * grad.sign()).detach(), zero_share(grad)
 
 
 def pgd(model: LeNet, x: torch.Tensor, y: torch.Tensor, eps: float, steps: int = 10,
@@ -78,13 +83,13 @@ def pgd(model: LeNet, x: torch.Tensor, y: torch.Tensor, eps: float, steps: int =
     step = eps / 4 if step_size is None else step_size
     gen = torch.Generator().manual_seed(seed)
     start = (torch.rand(x0.shape, generator=gen, dtype=torch.float64) * 2 - 1) * eps
-    adv = (x0 + start).clamp(0, 1)
+    adv = in_pixel_range(x0 + start)
     first = None
     for _ in range(steps):
         grad = input_gradient(m, adv, y, loss)
         first = zero_share(grad) if first is None else first
         adv = adv + step * grad.sign()
-        adv = torch.min(torch.max(adv, x0 - eps), x0 + eps).clamp(0, 1).detach()
+        adv = in_pixel_range(torch.min(torch.max(adv, x0 - eps), x0 + eps)).detach()
     return adv, float(first)
 
 

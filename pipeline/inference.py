@@ -7,7 +7,7 @@ batches of MNIST-style 28x28 images with the same numbers the probes dump.
 
 It reuses the pipeline itself: :func:`pipeline.run.load_models` (checkpoints checked against the
 configuration), :func:`pipeline.train.outputs` (the eval-mode forward pass) and
-:func:`pipeline.probes.model_out` (one row as the scene_data ``ModelOut``). Calls are serialised
+:func:`pipeline.probes.model_out` (one row as the scene_data ``ModelOut``, as a dict). Calls are serialised
 by a lock, so one Predictor can be shared by threads.
 """
 from __future__ import annotations
@@ -26,7 +26,8 @@ from contract.scene_data import MODELS
 from . import config as cfgmod
 from . import datasets
 from .models import LeNet
-from .probes import model_out
+from .probes import model_out, rotation_angles
+from .results import record
 from .train import in_precision, outputs
 
 CONFIG_FILE = ".config.json"  # written by `make data` (python -m pipeline config)
@@ -71,7 +72,7 @@ class Predictor:
         x = _batch(images)
         with self._lock:
             outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in MODELS}
-        return [{k: model_out(outs[k], i) for k in MODELS} for i in range(len(x))]
+        return [{k: record(model_out(outs[k], i)) for k in MODELS} for i in range(len(x))]
 
     def conv1_maps(self, image: np.ndarray) -> np.ndarray:
         """The softmax model's conv1 feature maps after ReLU, (20, 24, 24): the maps the
@@ -81,10 +82,9 @@ class Predictor:
             return F.relu(model.conv1(_batch(image[None]))).numpy()[0]
 
     def rotations(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The probes' rotation angles (0 to rotation_max by rotation_step) and the image rotated
-        to each of them with the pipeline's own :func:`pipeline.datasets.rotate`."""
-        p = self.cfg.probe
-        angles = np.arange(0, p.rotation_max + 1, p.rotation_step, dtype=float)
+        """The probes' rotation angles (:func:`pipeline.probes.rotation_angles`) and the image
+        rotated to each of them with the pipeline's own :func:`pipeline.datasets.rotate`."""
+        angles = rotation_angles(self.cfg.probe)
         return angles, np.stack([datasets.rotate(image, a) for a in angles])
 
 
@@ -93,3 +93,114 @@ def _batch(images: np.ndarray) -> torch.Tensor:
     if arr.ndim != 3 or arr.shape[1:] != (28, 28):
         raise ValueError(f"expected images of shape (N, 28, 28), got {arr.shape}")
     return torch.from_numpy(np.ascontiguousarray(arr[:, None]))
+
+
+# -- the platform as an explainer: every stage, the arithmetic of one cell, attacks ------------
+#: LeNet's stages in order, as :meth:`pipeline.models.LeNet.trace` names them
+STAGES = ("input", "conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "fc1", "logits")
+KERNEL = 5  # both convolutions are 5x5, stride 1, no padding
+POOL = 2  # both max-pools are 2x2, stride 2
+
+
+def trace(predictor: Predictor, kind: str, image: np.ndarray) -> dict[str, np.ndarray]:
+    """Every stage of model ``kind`` for one 28x28 image, in float64 as the probes evaluate
+    (:meth:`LeNet.trace` on the float64 copy), batch axis dropped:
+
+        t = trace(predictor, "softmax", x)      # t["conv1"].shape == (20, 24, 24)
+    """
+    model = predictor.models64[kind]
+    with predictor._lock:
+        out = model.trace(_batch(image[None]).to(torch.float64))
+    return {k: out[k][0].numpy() for k in STAGES}
+
+
+def conv_cell(predictor: Predictor, kind: str, t: dict[str, np.ndarray], layer: str,
+              channel: int, row: int, col: int) -> dict[str, Any]:
+    """The multiply-add behind one conv1 or conv2 cell of trace ``t``: for every input channel
+    its window, kernel, element-wise products and their sum; then the bias, the value before
+    ReLU (read from the trace itself, not re-added) and after it.
+
+        c = conv_cell(predictor, "softmax", t, "conv1", 3, 10, 12)
+        sum(c["subtotals"]) + c["bias"]         # == c["pre"] to float64 rounding
+    """
+    conv = getattr(predictor.models64[kind], layer)
+    source = t["input"] if layer == "conv1" else t["pool1"]  # (in_channels, h, w)
+    weight = conv.weight.detach()[channel].numpy()  # (in_channels, 5, 5)
+    window = source[:, row:row + KERNEL, col:col + KERNEL]
+    products = window * weight
+    pre = float(t[layer][channel, row, col])
+    return {"window": window, "kernel": weight, "products": products,
+            "subtotals": products.sum(axis=(1, 2)), "bias": float(conv.bias.detach()[channel]),
+            "pre": pre, "post": float(t["relu1" if layer == "conv1" else "relu2"][channel, row, col])}
+
+
+def pool_cell(t: dict[str, np.ndarray], layer: str, channel: int, row: int, col: int
+              ) -> dict[str, Any]:
+    """One max-pool cell: its 2x2 window of the ReLU map before it, which entry won (row-major
+    index) and the pooled value the trace holds."""
+    before = t["relu1" if layer == "pool1" else "relu2"][channel]
+    window = before[POOL * row:POOL * row + POOL, POOL * col:POOL * col + POOL]
+    return {"window": window, "winner": int(window.argmax()),
+            "value": float(t[layer][channel, row, col])}
+
+
+def softmax_terms(logits: np.ndarray) -> dict[str, Any]:
+    """softmax(z)_k = exp(z_k - max z) / sum_j exp(z_j - max z): the terms of the formula as
+    the page fills it in (the shift by max z keeps exp finite; it cancels in the ratio)."""
+    z = np.asarray(logits, np.float64)
+    shifted = np.exp(z - z.max())
+    return {"max": float(z.max()), "exp": shifted, "total": float(shifted.sum())}
+
+
+def attack(predictor: Predictor, kind: str, image: np.ndarray, label: int, method: str,
+           eps: float) -> dict[str, Any]:
+    """Model ``kind`` attacked on one image as the probes attack it (:mod:`pipeline.attacks`:
+    FGSM, or PGD with the probe configuration's steps, step fraction and seed, through
+    cross-entropy in float64), then evaluated on the perturbed image as the probes evaluate it
+    (float64, :func:`pipeline.train.outputs`): the image, the zero-gradient share and the
+    model's ``ModelOut`` row on it.
+
+        a = attack(predictor, "edl", x, label=7, method="fgsm", eps=0.1)
+        a["image"], a["zero_grad_share"], a["row"]["u"]
+    """
+    from . import attacks  # only the explainer needs it
+
+    model = predictor.models64[kind]
+    x = _batch(image[None]).to(torch.float64)
+    y = torch.tensor([label])
+    p = predictor.cfg.probe
+    with predictor._lock:
+        if method == "fgsm":
+            adv, zero = attacks.fgsm(model, x, y, eps)
+        elif method == "pgd":
+            adv, zero = attacks.pgd(model, x, y, eps, p.pgd_steps, eps * p.pgd_step_fraction,
+                                    predictor.cfg.train.seed)
+        else:
+            raise ValueError(f"unknown attack {method!r}: choose fgsm or pgd")
+        row = record(model_out(outputs(model, kind, adv, predictor.cfg.train), 0))
+    return {"image": adv[0, 0].numpy(), "zero_grad_share": zero, "row": row}
+
+
+def fgsm_batch(predictor: Predictor, kind: str, images: np.ndarray, labels: list[int],
+               eps: list[float]) -> list[dict[str, Any]]:
+    """:func:`attack` with FGSM for many images at once, one label and one ε per image: one
+    call of :func:`pipeline.attacks.fgsm` (summed cross-entropy, so each image's gradient is
+    its own; ε broadcast per image), one evaluation of the perturbed batch. The attack's
+    zero-gradient share is the batch's; when it is not 0, each image is attacked again on its
+    own to say which (rare: it must stay ~0).
+
+        rows = fgsm_batch(predictor, "softmax", xs, labels=[7, 1], eps=[0.1, 0.2])
+    """
+    from . import attacks
+
+    model = predictor.models64[kind]
+    x = _batch(images).to(torch.float64)
+    y = torch.tensor(list(labels))
+    e = torch.tensor(list(eps), dtype=torch.float64).view(-1, 1, 1, 1)
+    with predictor._lock:
+        adv, zero = attacks.fgsm(model, x, y, e)
+        zeros = [0.0] * len(x) if zero == 0 else \
+            [attacks.fgsm(model, x[i:i + 1], y[i:i + 1], e[i:i + 1])[1] for i in range(len(x))]
+        out = outputs(model, kind, adv, predictor.cfg.train)
+    return [{"image": adv[i, 0].numpy(), "zero_grad_share": zeros[i], "row": record(model_out(out, i))}
+            for i in range(len(x))]

@@ -22,6 +22,7 @@ from sklearn.metrics import confusion_matrix
 from . import edl
 from .config import ProbeConfig, TrainConfig
 from .models import LeNet
+from .results import EmbeddingModel
 
 Score = Callable[[torch.Tensor], torch.Tensor]  # logits (N, 10) -> class scores (N, 10)
 
@@ -38,6 +39,14 @@ def _conv2_and_head(model: LeNet, x: torch.Tensor) -> tuple[torch.Tensor, torch.
     return a, z
 
 
+def peak_one(heat: torch.Tensor) -> np.ndarray:
+    """A map of non-negative values (Grad-CAM, saliency) scaled to a peak of 1; all 0 if
+    nothing is positive."""
+    heat = heat.detach()
+    peak = float(heat.max())
+    return (heat / peak).numpy() if peak > 0 else np.zeros(tuple(heat.shape), np.float32)
+
+
 def gradcam(model: LeNet, image: np.ndarray, cls: int, score: Score) -> np.ndarray:
     """Grad-CAM (Selvaraju et al. 2017) on conv2: the maps weighted by the mean gradient of the
     class score, ReLU, upsampled to 28 x 28, scaled to a peak of 1 (all 0 if nothing helps)."""
@@ -46,9 +55,7 @@ def gradcam(model: LeNet, image: np.ndarray, cls: int, score: Score) -> np.ndarr
     a, z = _conv2_and_head(model, x)
     (g,) = torch.autograd.grad(score(z)[0, cls], a)
     cam = F.relu((g.mean((2, 3), keepdim=True) * a).sum(1, keepdim=True))
-    cam = F.interpolate(cam, size=(28, 28), mode="bilinear", align_corners=False)[0, 0].detach()
-    peak = float(cam.max())
-    return (cam / peak).detach().numpy() if peak > 0 else np.zeros((28, 28), np.float32)
+    return peak_one(F.interpolate(cam, size=(28, 28), mode="bilinear", align_corners=False)[0, 0])
 
 
 def saliency(model: LeNet, image: np.ndarray, cls: int, score: Score) -> np.ndarray:
@@ -56,9 +63,7 @@ def saliency(model: LeNet, image: np.ndarray, cls: int, score: Score) -> np.ndar
     model.eval()
     x = torch.from_numpy(np.asarray(image, np.float32))[None, None].requires_grad_(True)
     (g,) = torch.autograd.grad(score(model(x))[0, cls], x)
-    s = g.abs()[0, 0]
-    peak = float(s.max())
-    return (s / peak).numpy() if peak > 0 else np.zeros((28, 28), np.float32)
+    return peak_one(g.abs()[0, 0])
 
 
 def _blur(x: torch.Tensor) -> torch.Tensor:
@@ -107,14 +112,14 @@ def features(model: LeNet, x: np.ndarray) -> np.ndarray:
         return model.trace(torch.from_numpy(x))["fc1"].numpy()
 
 
-def embed(feats: np.ndarray, seed: int, perplexity: float) -> dict[str, np.ndarray]:
+def embed(feats: np.ndarray, seed: int, perplexity: float) -> EmbeddingModel:
     """2-D PCA and t-SNE of feature vectors, seeded (t-SNE starts from the PCA layout)."""
     pca = PCA(n_components=2, random_state=seed)
     xy = pca.fit_transform(feats)
     tsne = TSNE(n_components=2, perplexity=min(perplexity, (len(feats) - 1) / 3),
                 init="pca", random_state=seed, n_jobs=1)
-    return {"pca": xy, "pca_explained": pca.explained_variance_ratio_,
-            "tsne": tsne.fit_transform(feats)}
+    return EmbeddingModel(pca=xy, pca_explained=pca.explained_variance_ratio_,
+                          tsne=tsne.fit_transform(feats))
 
 
 def confusion(labels: np.ndarray, preds: np.ndarray) -> np.ndarray:

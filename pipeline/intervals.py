@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import rankdata
 
+from . import metrics
+
 LEVEL = 0.95
 
 
@@ -52,8 +54,7 @@ def ece_reps(confidence: np.ndarray, correct: np.ndarray, idx: np.ndarray, n_bin
     :func:`pipeline.metrics.reliability`."""
     conf = np.asarray(confidence, float)[idx]
     corr = np.asarray(correct, float)[idx]
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    which = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
+    _, which = metrics.confidence_bins(conf, n_bins)
     total = np.zeros(len(idx))
     for b in range(n_bins):
         m = which == b
@@ -105,7 +106,7 @@ def threshold_accuracy_reps(uncertainty: np.ndarray, correct: np.ndarray, idx: n
     c = np.asarray(correct, float)[idx]
     out = np.ones((len(idx), len(thresholds)))
     for j, t in enumerate(thresholds):
-        m = u <= t + 1e-12
+        m = metrics.kept(u, t)
         n = m.sum(1)
         out[:, j] = np.where(n > 0, (c * m).sum(1) / np.maximum(n, 1), 1.0)
     return out

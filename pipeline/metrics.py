@@ -1,6 +1,8 @@
 """Evaluation metrics on numpy arrays: entropy, calibration, OOD detection, rejection curves."""
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
@@ -15,20 +17,32 @@ def entropy(p: np.ndarray) -> np.ndarray:
     return terms.sum(-1)
 
 
+def mean_or(values: np.ndarray, empty: Optional[float] = None) -> Optional[float]:
+    """The mean of ``values``, or ``empty`` when there are none (the mean of no digits is not
+    a number: each caller says what stands for it)."""
+    return float(values.mean()) if len(values) else empty
+
+
+def confidence_bins(conf: np.ndarray, n_bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Equal-width bin edges on [0, 1] and, for each confidence (any shape), its bin 0..n_bins-1.
+    The first bin is closed on the left so that a confidence of exactly 0 is counted."""
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
+    return edges, which
+
+
 def reliability(probs: np.ndarray, labels: np.ndarray, n_bins: int = 10
                 ) -> tuple[list[dict], float]:
     """Equal-width confidence bins (max probability) and the expected calibration error."""
     conf = probs.max(1)
     correct = probs.argmax(1) == labels
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    # the first bin is closed on the left so that a confidence of exactly 0 is counted
-    which = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
+    edges, which = confidence_bins(conf, n_bins)
     bins, ece = [], 0.0
     for b in range(n_bins):
         m = which == b
         n = int(m.sum())
-        c = float(conf[m].mean()) if n else 0.0
-        a = float(correct[m].mean()) if n else 0.0
+        c = mean_or(conf[m], 0.0)
+        a = mean_or(correct[m], 0.0)
         ece += n / max(len(conf), 1) * abs(a - c)
         bins.append({"lower": edges[b], "upper": edges[b + 1], "confidence": c, "accuracy": a,
                      "count": n})
@@ -47,13 +61,19 @@ def ecdf(values: np.ndarray, grid: np.ndarray) -> np.ndarray:
     return np.searchsorted(v, grid, side="right") / max(len(v), 1)
 
 
+def kept(uncertainty: np.ndarray, threshold: float) -> np.ndarray:
+    """Which samples a threshold keeps: uncertainty <= threshold, with a slack of 1e-12 so that a
+    value equal to the threshold up to rounding is kept."""
+    return uncertainty <= threshold + 1e-12
+
+
 def rejection_curve(uncertainty: np.ndarray, correct: np.ndarray, thresholds: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Accuracy of the samples kept (uncertainty <= threshold) and the share kept.
     Accuracy is 1 where nothing is kept (no mistake is made on no sample)."""
-    acc, kept = [], []
+    acc, share = [], []
     for t in thresholds:
-        m = uncertainty <= t + 1e-12
-        kept.append(m.mean())
-        acc.append(correct[m].mean() if m.any() else 1.0)
-    return np.asarray(acc), np.asarray(kept)
+        m = kept(uncertainty, t)
+        share.append(m.mean())
+        acc.append(mean_or(correct[m], 1.0))
+    return np.asarray(acc), np.asarray(share)

@@ -3,10 +3,10 @@ scene_data). Both are deterministic for a given configuration."""
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import platform
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -14,9 +14,11 @@ import torch
 from contract import scene_data as contract
 
 from . import datasets, intervals, probes
+from .selection import Selection
 from .config import Config
 from .models import LeNet
-from .train import outputs, pick_device, train_model
+from .results import record
+from .train import pick_device, train_model
 
 CHECKPOINTS = "checkpoints"
 
@@ -81,7 +83,7 @@ def load_models(cfg: Config, out_dir: Path) -> tuple[dict[str, LeNet], dict[str,
     return models, seconds, device
 
 
-def probe(cfg: Config, out_dir: Path, sel: probes.Selection, progress: bool = True) -> list[Path]:
+def probe(cfg: Config, out_dir: Path, sel: Selection, progress: bool = True) -> list[Path]:
     """Run every probe and write the scene_data files (all but training.json)."""
     def say(msg: str) -> None:
         if progress:
@@ -91,40 +93,31 @@ def probe(cfg: Config, out_dir: Path, sel: probes.Selection, progress: bool = Tr
     split = load_split(cfg)
     models, seconds, device = load_models(cfg, out_dir)
     prov = provenance(cfg, split, seconds, device)
+
+    def save(result: Any) -> Path:
+        """Write a probe's result as the scene_data file its type names."""
+        return contract.save(result.CONTRACT, {"provenance": prov, **record(result)}, out_dir)
+
     x, y = split.x_heldout, split.y_heldout
-    xt = torch.from_numpy(x)
-    so = outputs(models["softmax"], "softmax", xt, cfg.train)
-    eo = outputs(models["edl"], "edl", xt, cfg.train)
+    outs = probes.model_outputs(models, torch.from_numpy(x), cfg)
     boot = intervals.Bootstrap(cfg.probe.bootstrap_reps, cfg.train.seed)
     written = []
     say("forward pass of the chosen digit")
-    fp = probes.forward_pass(models, cfg, x, y, so, eo, sel)
-    written.append(contract.save(contract.ForwardPass, {"provenance": prov, **fp}, out_dir))
+    fp = probes.forward_pass(models, x, y, outs, sel)
+    written.append(save(fp))
     say("held-out metrics and confident mistakes")
-    written.append(contract.save(contract.Heldout, {"provenance": prov,
-                                                    **probes.heldout(cfg, x, y, so, eo, boot)}, out_dir))
+    written.append(save(probes.heldout(cfg, x, y, outs, boot)))
     say("unrelated inputs")
-    sets = probes.unrelated_sets(cfg, sel)
-    written.append(contract.save(contract.Unrelated, {
-        "provenance": prov, **probes.unrelated(cfg, models, so, eo, sets, boot)}, out_dir))
+    inputs = probes.unrelated_sets(cfg, sel)
+    written.append(save(probes.unrelated(cfg, models, outs, inputs, boot)))
     say("rotated digit")
-    written.append(contract.save(contract.Rotation, {
-        "provenance": prov, **probes.rotation(cfg, models, x, y, so, eo, sel)}, out_dir))
+    written.append(save(probes.rotation(cfg, models, x, y, outs, sel)))
     say("adversarial perturbations (FGSM and PGD through cross-entropy)")
-    written.append(contract.save(contract.Attacks, {
-        "provenance": prov, **probes.adversarial(cfg, models, x, y, fp["heldout_index"], boot)},
-        out_dir))
+    written.append(save(probes.adversarial(cfg, models, x, y, fp.heldout_index, boot)))
     say("inside the networks: Grad-CAM, saliency, activation maximization, t-SNE, confusion")
-    written.append(contract.save(contract.Inside, {
-        "provenance": prov, **probes.inside_probe(cfg, models, x, y, so, eo, fp["heldout_index"],
-                                                  sets[0])}, out_dir))
+    written.append(save(probes.inside_probe(cfg, models, x, y, outs, fp.heldout_index,
+                                            inputs.sets)))
     return written
-
-
-def read_selection(path: Path | None) -> probes.Selection:
-    if path is None or not Path(path).exists():
-        return probes.Selection()
-    return probes.Selection.from_dict(json.loads(Path(path).read_text()))
 
 
 def timed(fn, *a, **kw):  # noqa: ANN001, ANN201 - tiny helper for the bench

@@ -23,6 +23,7 @@ from contract import numbers
 from . import edl, metrics, probes
 from .config import Config
 from .run import load_split
+from .selection import Selection
 from .train import outputs, pick_device, train_model
 
 #: (evidence, clamp) candidates: the three functions of the EDL paper, exp with the clamp this
@@ -57,18 +58,19 @@ def run_seed(base: Config, seed: int, rows: list[Row]) -> float:
     split = load_split(cfg)
     device = pick_device(cfg.train.device)
     xh, yh = torch.from_numpy(split.x_heldout), split.y_heldout
-    sets, _ = probes.unrelated_sets(cfg, probes.Selection())
+    inputs = probes.unrelated_sets(cfg, Selection())
     sm, _, _, _ = train_model("softmax", split, cfg.train, device, progress=False)
-    sm_acc = float((outputs(sm, "softmax", xh, cfg.train)["probs"].argmax(1) == yh).mean())
+    sm_acc = float((outputs(sm, "softmax", xh, cfg.train).pred == yh).mean())
     for row in rows:
         t = dataclasses.replace(cfg.train, evidence=row.evidence, evidence_clamp=row.clamp)
         model, _, _, _ = train_model("edl", split, t, device, progress=False)
         held = outputs(model, "edl", xh, t)
-        row.accuracy.append(float((held["probs"].argmax(1) == yh).mean()))
-        row.saturated.append(float(edl.saturated(torch.from_numpy(held["logits"]), t.evidence,
+        row.accuracy.append(float((held.pred == yh).mean()))
+        row.saturated.append(float(edl.saturated(torch.from_numpy(held.logits), t.evidence,
                                                   t.evidence_clamp).double().mean()))
-        row.auroc_u.append({key: metrics.auroc(held["u"], outputs(model, "edl", torch.from_numpy(x), t)["u"])
-                            for key, _, x, _, _ in sets if key != "user"})
+        row.auroc_u.append({s.key: metrics.auroc(held.dirichlet.u, outputs(
+            model, "edl", torch.from_numpy(s.images), t).dirichlet.u)
+            for s in inputs.sets if s.pooled})
     return sm_acc
 
 

@@ -15,8 +15,9 @@ from contract.scene_data import Kind
 
 from .config import TrainConfig
 from .datasets import Split
+from .metrics import mean_or
 from .models import LeNet
-
+from .results import Dirichlet, ModelOutputs
 
 
 def pick_device(name: str = "auto") -> torch.device:
@@ -40,7 +41,7 @@ def in_precision(model: LeNet, dtype: torch.dtype) -> LeNet:
 
 
 def outputs(model: LeNet, kind: Kind, x: torch.Tensor, cfg: TrainConfig,
-            batch: int = 1000, dtype: torch.dtype = torch.float64) -> dict[str, np.ndarray]:
+            batch: int = 1000, dtype: torch.dtype = torch.float64) -> ModelOutputs:
     """Eval-mode outputs for a batch of images: logits, probabilities, and for EDL the
     Dirichlet quantities. ``probs`` is softmax for the softmax model and p_hat for EDL.
 
@@ -53,14 +54,12 @@ def outputs(model: LeNet, kind: Kind, x: torch.Tensor, cfg: TrainConfig,
         for i in range(0, len(x), batch):
             logits.append(model(x[i:i + batch].to(dev, dtype)).cpu())
     z = torch.cat(logits) if logits else torch.zeros(0, 10, dtype=dtype)
-    out = {"logits": z.numpy()}
     if kind == "softmax":
-        out["probs"] = F.softmax(z, -1).numpy()
-    else:
-        d = edl.dirichlet(edl.evidence_fn(cfg.evidence, cfg.evidence_clamp)(z))
-        out.update({k: v.numpy() for k, v in d.items()})
-        out["probs"] = out["p_hat"]
-    return out
+        return ModelOutputs(logits=z.numpy(), probs=F.softmax(z, -1).numpy())
+    d = edl.dirichlet(edl.evidence_fn(cfg.evidence, cfg.evidence_clamp)(z))
+    return ModelOutputs(logits=z.numpy(), probs=d["p_hat"].numpy(), dirichlet=Dirichlet(
+        evidence=d["evidence"].numpy(), alpha=d["alpha"].numpy(), S=d["S"].numpy(),
+        belief=d["belief"].numpy(), u=d["u"].numpy()))
 
 
 def loss_fn(kind: Kind, cfg: TrainConfig, z: torch.Tensor, y: torch.Tensor, epoch: int
@@ -77,18 +76,18 @@ def loss_fn(kind: Kind, cfg: TrainConfig, z: torch.Tensor, y: torch.Tensor, epoc
 def _epoch_metrics(model: LeNet, kind: Kind, cfg: TrainConfig, x: torch.Tensor, y: torch.Tensor,
                    epoch: int) -> dict[str, float]:
     out = outputs(model, kind, x, cfg, dtype=torch.float32)  # history only: float32 is enough
-    z = torch.from_numpy(out["logits"])
-    loss, parts = loss_fn(kind, cfg, z, y, epoch)
-    pred = out["probs"].argmax(1)
-    correct = pred == y.numpy()
+    loss, parts = loss_fn(kind, cfg, torch.from_numpy(out.logits), y, epoch)
+    correct = out.pred == y.numpy()
     m = {"loss": loss.item(), "acc": float(correct.mean())}
     m.update(parts)
-    if kind == "edl":
-        total_ev = out["evidence"].sum(1)
-        m["evidence_correct"] = float(total_ev[correct].mean()) if correct.any() else float("nan")
-        m["evidence_wrong"] = float(total_ev[~correct].mean()) if (~correct).any() else float("nan")
-        m["u_correct"] = float(out["u"][correct].mean()) if correct.any() else float("nan")
-        m["u_wrong"] = float(out["u"][~correct].mean()) if (~correct).any() else float("nan")
+    if out.dirichlet is not None:
+        total_ev = out.dirichlet.evidence.sum(1)
+        u = out.dirichlet.u
+        nan = float("nan")  # a history row holds floats only
+        m["evidence_correct"] = mean_or(total_ev[correct], nan)
+        m["evidence_wrong"] = mean_or(total_ev[~correct], nan)
+        m["u_correct"] = mean_or(u[correct], nan)
+        m["u_wrong"] = mean_or(u[~correct], nan)
     return m
 
 

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from rendering import media
+from rendering import files, subtitles
 
 CACHE = "cache"
 
@@ -66,8 +66,8 @@ class Record:
     def section(self, name: str) -> Optional[SectionRecord]:
         return next((s for s in self.sections if s.name == name), None)
 
-    def subtitle_cues(self) -> list[media.Cue]:
-        return [media.Cue(float(c["start"]), float(c["end"]), str(c["text"])) for c in self.cues]
+    def subtitle_cues(self) -> list[subtitles.Cue]:
+        return [subtitles.Cue(float(c["start"]), float(c["end"]), str(c["text"])) for c in self.cues]
 
 
 def _link(src: Path, dst: Path) -> None:
@@ -128,7 +128,7 @@ class Cache:
 
     def share_record(self, base: str, record: Record) -> None:
         if self.shared is not None:
-            media.atomic_write_text(self.shared / "records" / f"{base}.json",
+            files.atomic_write_text(self.shared / "records" / f"{base}.json",
                                     json.dumps(asdict(record), indent=1) + "\n")
 
     def record_path(self, stem: str) -> Path:
@@ -139,7 +139,7 @@ class Cache:
         return _read_record(self.record_path(stem))
 
     def save(self, stem: str, record: Record) -> None:
-        media.atomic_write_text(self.record_path(stem), json.dumps(asdict(record), indent=1) + "\n")
+        files.atomic_write_text(self.record_path(stem), json.dumps(asdict(record), indent=1) + "\n")
 
     def prune(self, keep: set[str]) -> int:
         """Delete clips whose key is in no record (sections edited away); returns how many."""

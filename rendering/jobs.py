@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 from contract import sequences as registry
 from contract.lecture import Lecture, RenderSettings
 from contract.scene_data import SceneData
-from rendering import media
+from rendering import media, subtitles
 from rendering.keys import ENCODER_OPTIONS
 
 
@@ -45,7 +45,7 @@ class Outcome:
     reads: dict[str, list[str]] = field(default_factory=dict)
     holds: dict[str, list[int]] = field(default_factory=dict)  # section -> frames of its holds
     stills: dict[str, list[list[float]]] = field(default_factory=dict)  # when they were (s)
-    cues: list[media.Cue] = field(default_factory=list)
+    cues: list[subtitles.Cue] = field(default_factory=list)
     speech: dict[str, str] = field(default_factory=dict)  # section -> speech key (narrated)
     spoken: dict[str, str] = field(default_factory=dict)  # section -> its words, filled in
     data_names: Optional[list[str]] = None
@@ -150,7 +150,7 @@ def run_job(job: Job, lecture: Lecture, data: SceneData, settings: RenderSetting
                               round(b - scene.section_spans[name][0], 6)] for a, b in spans]
                       for name, spans in stills.items() if name in scene.section_spans}
         out.spoken = dict(scene.spoken)
-        out.cues = [media.Cue(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
+        out.cues = [subtitles.Cue(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
         data_names = getattr(scene_class, "DATA", None)
         out.data_names = list(data_names) if data_names is not None else None
         if job.draw and index is not None and Path(index).exists():

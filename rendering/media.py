@@ -1,11 +1,11 @@
-"""Post-processing of rendered videos: web-ready MP4s, subtitles, chapters, thumbnails, joins.
+"""Post-processing of rendered videos: web-ready MP4s, chapters, thumbnails, joins (subtitles are
+:mod:`rendering.subtitles`, manifest rows :mod:`rendering.manifest`).
 
 PyAV and the standard library only (no manim, no ffmpeg binary). Every file is written
 atomically: to a temporary file in the same folder, then :func:`os.replace`; a failure or an
 interrupt leaves the previous good file in place.
 
     finalize_video("work/01.mp4", "renders/01.mp4")           # H.264, yuv420p, moov first
-    srt_to_vtt("renders/01.srt", "renders/01.vtt")
     chapters("work/sections/01.json", "renders/01.chapters.vtt")
     thumbnail("renders/01.mp4", "renders/01.png", at_seconds=3.0)
     join(["renders/00.mp4", "renders/01.mp4"], "renders/lecture.mp4", ["Title", "Part 1"])
@@ -17,17 +17,16 @@ import os
 import re
 import struct
 import warnings
-from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Sequence, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 import av
 
-from rendering.files import (PathLike, atomic_copy, atomic_path, atomic_write_bytes,  # noqa: F401
-                             atomic_write_text)
+from rendering.files import PathLike, atomic_path, atomic_write_bytes, atomic_write_text
+from rendering.subtitles import Cue, format_vtt, merge_subtitles
 
 CRF = "18"  # visually lossless for flat lecture graphics; files stay small
 
@@ -87,92 +86,6 @@ def probe_audio(video: PathLike) -> Optional[dict[str, Any]]:
         return {"codec": a.codec_context.name, "sample_rate": a.codec_context.sample_rate,
                 "channels": a.codec_context.channels, "profile": a.codec_context.profile,
                 "duration": round(duration, 6) if duration is not None else None}
-
-
-# -- subtitles ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Cue:
-    start: float  # seconds
-    end: float
-    text: str
-
-
-_TIME = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})")
-
-
-def _seconds(stamp: str) -> float:
-    m = _TIME.fullmatch(stamp.strip())
-    if not m:
-        raise ValueError(f"bad timestamp {stamp!r}")
-    h, mi, s, ms = m.groups()
-    return int(h or 0) * 3600 + int(mi) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
-
-
-def _stamp(t: float, sep: str) -> str:
-    ms = max(0, round(t * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
-def _parse_cues(text: str) -> list[Cue]:
-    cues: list[Cue] = []
-    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
-        lines = block.strip("\n").split("\n")
-        for i, line in enumerate(lines):
-            if "-->" in line:
-                a, b = line.split("-->", 1)
-                cues.append(Cue(_seconds(a), _seconds(b.split()[0]), "\n".join(lines[i + 1:])))
-                break
-    return cues
-
-
-def parse_srt(text: str) -> list[Cue]:
-    """Cues of an SRT document."""
-    return _parse_cues(text)
-
-
-def parse_vtt(text: str) -> list[Cue]:
-    """Cues of a WebVTT document (the WEBVTT header is required)."""
-    if not text.lstrip("\ufeff").startswith("WEBVTT"):
-        raise ValueError("not a WebVTT file: it must start with WEBVTT")
-    return _parse_cues(text.split("\n", 1)[1] if "\n" in text else "")
-
-
-def format_srt(cues: Sequence[Cue]) -> str:
-    return "".join(f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{c.text}\n\n"
-                   for i, c in enumerate(cues, 1))
-
-
-def format_vtt(cues: Sequence[Cue]) -> str:
-    # "-->" and blank lines would end a cue early; WebVTT has no escape for them.
-    def clean(text: str) -> str:
-        return re.sub(r"\n\s*\n", "\n", text).replace("-->", "->")
-    body = "".join(f"{i}\n{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{clean(c.text)}\n\n"
-                   for i, c in enumerate(cues, 1))
-    return "WEBVTT\n\n" + body
-
-
-def srt_to_vtt(srt_path: PathLike, vtt_path: PathLike) -> list[Cue]:
-    """Convert an SRT file to WebVTT; returns the cues."""
-    cues = parse_srt(Path(srt_path).read_text(encoding="utf-8-sig"))
-    atomic_write_text(vtt_path, format_vtt(cues))
-    return cues
-
-
-def merge_subtitles(parts: Iterable[tuple[Optional[PathLike], float]], srt_path: PathLike,
-                    vtt_path: Optional[PathLike] = None) -> list[Cue]:
-    """Concatenate SRT files, each shifted by its offset in seconds (None: no subtitles)."""
-    cues: list[Cue] = []
-    for path, offset in parts:
-        if path is not None and Path(path).exists():
-            cues += [Cue(c.start + offset, c.end + offset, c.text)
-                     for c in parse_srt(Path(path).read_text(encoding="utf-8-sig"))]
-    atomic_write_text(srt_path, format_srt(cues))
-    if vtt_path is not None:
-        atomic_write_text(vtt_path, format_vtt(cues))
-    return cues
 
 
 # -- chapters -----------------------------------------------------------------------------------
@@ -495,76 +408,7 @@ def join(videos: Sequence[PathLike], dst: PathLike, chapter_titles: Sequence[str
     return JoinResult(dst, items, copied, srt)
 
 
-# -- manifest -----------------------------------------------------------------------------------
-def scene_data_sources(folder: PathLike, names: Optional[Iterable[str]] = None) -> list[dict[str, Any]]:
-    """name, schema_version and provenance.config_hash of each scene_data JSON in ``folder``
-    (only ``names``, e.g. ``["forward_pass"]``, when given)."""
-    folder = Path(folder)
-    wanted = None if names is None else {n.removesuffix(".json") for n in names}
-    out = []
-    for path in sorted(folder.glob("*.json")):
-        if wanted is not None and path.stem not in wanted:
-            continue
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(raw, dict):
-            continue
-        prov = raw.get("provenance") or {}
-        out.append({"name": path.name, "schema_version": raw.get("schema_version"),
-                    "config_hash": prov.get("config_hash") if isinstance(prov, dict) else None})
-    return out
-
-
-VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm"}
-
-
-def manifest_entry(path: PathLike, kind: str, root: PathLike,
-                   scene_data: Optional[list[dict[str, Any]]] = None, **extra: Any) -> dict[str, Any]:
-    """A manifest row: path (relative to ``root``), kind, bytes, and for videos duration,
-    resolution, fps, codec, pix_fmt, faststart and chapters; for subtitles the cue count and
-    end; for PNGs the resolution."""
-    path = Path(path)
-    entry: dict[str, Any] = {"path": path.relative_to(root).as_posix() if path.is_relative_to(root)
-                             else str(path), "kind": kind, "bytes": path.stat().st_size}
-    if path.suffix in VIDEO_SUFFIXES:
-        info = probe(path)
-        entry.update(duration=info["duration"], width=info["width"], height=info["height"],
-                     resolution=f"{info['width']}x{info['height']}", fps=info["fps"],
-                     codec=info["codec"], pix_fmt=info["pix_fmt"], faststart=is_faststart(path))
-        sound = probe_audio(path)
-        if sound is not None:
-            entry["audio"] = sound
-        marks = read_chapters(path)
-        if marks:
-            entry["chapters"] = [asdict(c) for c in marks]
-    elif path.suffix in (".srt", ".vtt"):
-        text = path.read_text(encoding="utf-8-sig")
-        cues = parse_srt(text) if path.suffix == ".srt" else parse_vtt(text)
-        entry.update(cues=len(cues), duration=max((c.end for c in cues), default=0.0))
-    elif path.suffix == ".png":
-        with open(path, "rb") as f:
-            head = f.read(24)
-        if head[:8] == b"\x89PNG\r\n\x1a\n":
-            w, h = struct.unpack(">II", head[16:24])
-            entry.update(width=w, height=h, resolution=f"{w}x{h}")
-    if scene_data is not None:
-        entry["scene_data"] = scene_data
-    entry.update(extra)
-    return entry
-
-
-def write_manifest(path: PathLike, entries: Sequence[dict[str, Any]], **meta: Any) -> Path:
-    """Write the manifest JSON: ``meta`` (e.g. lecture, settings) and the list of files."""
-    doc = {"generated_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-           **meta, "files": list(entries)}
-    return atomic_write_text(path, json.dumps(doc, indent=2, default=str) + "\n")
-
-
-__all__ = ["Chapter", "Cue", "JoinResult", "Section", "atomic_copy", "atomic_path",
-           "atomic_write_bytes", "atomic_write_text", "chapters", "concat", "finalize_video",
-           "format_chapters_vtt", "format_ffmetadata", "format_srt", "format_vtt", "is_faststart",
-           "join", "manifest_entry", "merge_subtitles", "mp4_boxes", "packet_digests", "parse_srt", "parse_vtt",
-           "probe", "probe_audio", "read_chapters", "read_sections", "scene_data_sources", "sidecar",
-           "srt_to_vtt", "thumbnail", "write_manifest"]
+__all__ = ["Chapter", "JoinResult", "Section", "chapters", "concat", "finalize_video",
+           "format_chapters_vtt", "format_ffmetadata", "is_faststart", "join", "mp4_boxes",
+           "packet_digests", "probe", "probe_audio", "read_chapters", "read_sections", "sidecar",
+           "thumbnail"]

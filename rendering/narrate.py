@@ -25,8 +25,8 @@ def section_rows(lecture: Lecture, data: Any) -> list[tuple[str, list[tuple[str,
     from manim import tempconfig
 
     from contract import sequences as registry
+    from contract.titles import sequence_title
     from rendering.jobs import timing_pass
-    from rendering.publish import sequence_title
     from rendering.render import enabled, info_of
     from scenes.base import scene_class
 

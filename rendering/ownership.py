@@ -6,11 +6,11 @@ lecture into it is refused unless forced.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
-from rendering import media
+from contract.manifest import ManifestError, load_manifest
+from rendering import files
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNER = ".work/owner"
@@ -32,11 +32,11 @@ def lecture_id(source: Optional[Path]) -> str:
 def owner_of(out: Path) -> Optional[str]:
     """The lecture recorded for ``out`` (manifest first), None when none is."""
     try:
-        name = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("lecture")
+        name = load_manifest(out / MANIFEST).lecture
         if name:
-            return lecture_id(Path(name)) if Path(name).is_absolute() else str(name)
-    except (OSError, ValueError, AttributeError):
-        pass
+            return lecture_id(Path(name)) if Path(name).is_absolute() else name
+    except ManifestError:
+        pass  # none, or not readable: the owner file written before the first render says
     try:
         return (out / OWNER).read_text(encoding="utf-8").strip() or None
     except OSError:
@@ -58,7 +58,7 @@ def claim(out: Path, source: Optional[Path], force: bool = False) -> bool:
             raise FolderTaken(f"{out} is not empty and no lecture rendered it: choose an empty "
                               "folder for render.output_dir, or pass --force (FORCE=1)")
     if not (out / OWNER).is_file() or (out / OWNER).read_text(encoding="utf-8").strip() != me:
-        media.atomic_write_text(out / OWNER, me + "\n")
+        files.atomic_write_text(out / OWNER, me + "\n")
     return owner != me
 
 

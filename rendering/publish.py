@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
 from contract import sequences as registry
 from contract.lecture import Lecture
-from rendering import media
+from contract.titles import section_title, sequence_title
+from rendering import files, media, subtitles
 from rendering import extras
 from rendering.cache import Cache, Record
 from rendering.narration.store import SpeechStore
@@ -23,19 +24,6 @@ from rendering.narration.tracks import narrated_track, sequence_track
 from rendering.narration.transcript import Part, Passage, format_transcript
 
 LECTURE_STEM = "lecture"
-
-
-def section_title(name: str, words: Any = None) -> str:
-    """A section's chapter title: the sequence's YAML string ``text.chapter_<name>`` when the
-    lecture has one (translations), else the name itself: 'max_pool' -> 'Max pool'."""
-    custom = getattr(words, "text", {}).get(f"chapter_{name}") if words is not None else None
-    return custom or name.replace("_", " ").strip().capitalize() or name
-
-
-def sequence_title(lecture: Lecture, seq: registry.Sequence) -> str:
-    if seq.name == registry.TITLE.name:
-        return lecture.title_card.title
-    return lecture.words(seq.name).title
 
 
 def section_chapters(lecture: Lecture, seq: registry.Sequence, record: Record) -> list[media.Chapter]:
@@ -69,8 +57,8 @@ def publish_sequence(seq: registry.Sequence, record: Record, cache: Cache, lectu
     media.concat(clips, final, marks, audio=narrated_track(lecture, store, record.sections))
     media.chapters(marks, media.sidecar(final, ".chapters.vtt"), media.sidecar(final, ".chapters.txt"))
     cues = record.subtitle_cues()
-    media.atomic_write_text(media.sidecar(final, ".srt"), media.format_srt(cues))
-    media.atomic_write_text(media.sidecar(final, ".vtt"), media.format_vtt(cues))
+    files.atomic_write_text(media.sidecar(final, ".srt"), subtitles.format_srt(cues))
+    files.atomic_write_text(media.sidecar(final, ".vtt"), subtitles.format_vtt(cues))
     png = media.thumbnail(final, media.sidecar(final, ".png"), thumbnail_time(record, lecture.pace))
     extras.jpeg_thumbnail(png, media.sidecar(final, ".jpg"))
     _publish_sections(out / f"{seq.stem}_sections", record, clips,
@@ -142,12 +130,12 @@ def join_lecture(lecture: Lecture, parts: Sequence[registry.Sequence], records: 
     track = narrated_track(lecture, SpeechStore(out / ".work"), sections)
     result = media.join([out / f"{p.stem}.mp4" for p in parts], dst,
                         [c.title for c in per_part], chapter_list=marks, audio=track)
-    media.atomic_write_text(media.sidecar(dst, ".transcript.md"),
+    files.atomic_write_text(media.sidecar(dst, ".transcript.md"),
                             transcript(lecture, parts, records))
-    cues = media.parse_srt(result.subtitles.read_text(encoding="utf-8")) if result.subtitles else []
+    cues = subtitles.parse_srt(result.subtitles.read_text(encoding="utf-8")) if result.subtitles else []
     if result.subtitles is None:  # keep the promise of subtitles beside every video
-        media.atomic_write_text(media.sidecar(dst, ".srt"), "")
-        media.atomic_write_text(media.sidecar(dst, ".vtt"), "WEBVTT\n\n")
+        files.atomic_write_text(media.sidecar(dst, ".srt"), "")
+        files.atomic_write_text(media.sidecar(dst, ".vtt"), "WEBVTT\n\n")
     extras.write_bcc(media.sidecar(dst, ".bcc.json"), cues)
     chosen = extras.youtube_chapters(per_part, per_section)
     youtube = media.sidecar(dst, ".youtube.txt")

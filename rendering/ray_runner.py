@@ -29,7 +29,7 @@ from rendering.jobs import Job, Outcome, run_job
 
 ROOT = Path(__file__).resolve().parent.parent
 #: what the code package sent to every node leaves out: outputs, data, the environment
-EXCLUDES = [".git", "/.venv", "/vendor", "/renders", "/scene_data", "__pycache__", "*.egg-info",
+EXCLUDES = [".git", "/.venv", "node_modules", "/renders", "/scene_data", "__pycache__", "*.egg-info",
             "/media", "/tmp", ".pytest_cache"]
 RETRIES = 1
 

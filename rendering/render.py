@@ -38,12 +38,14 @@ from contract import sequences as registry
 from contract.lecture import (Issue, Lecture, LectureError, RenderSettings, check_index,
                               load_lecture)
 from contract.scene_data import SceneData
-from rendering import keys, media, ownership, publish
+from contract.titles import section_title, sequence_title  # noqa: F401 (API)
+from rendering import files, keys, media, ownership, publish
 from rendering.cache import Cache, Record, SectionRecord
 from rendering.narration import narrator
 from rendering.narration.store import SpeechStore
 from rendering.jobs import Job, Outcome, run_all, workers_default
-from rendering.publish import LECTURE_STEM, section_title, sequence_title  # noqa: F401 (API)
+from rendering.manifest import build_manifest, manifest_current
+from rendering.publish import LECTURE_STEM
 
 WORK = ".work"
 MANIFEST = ownership.MANIFEST
@@ -251,53 +253,6 @@ def published(out: Path, stem: str) -> bool:
     return all((out / f"{stem}{ext}").exists() for ext in (".mp4", ".srt", ".vtt", ".png", ".jpg"))
 
 
-# -- manifest -----------------------------------------------------------------------------------
-def _files_of(stem: str, out: Path) -> list[tuple[Path, str]]:
-    """The published files of one stem with their kind, in a stable order."""
-    video = out / f"{stem}.mp4"
-    rows = [(video, "lecture" if stem == LECTURE_STEM else "video"),
-            (media.sidecar(video, ".srt"), "subtitles"), (media.sidecar(video, ".vtt"), "subtitles"),
-            (media.sidecar(video, ".bcc.json"), "subtitles"),
-            (media.sidecar(video, ".chapters.vtt"), "chapters"),
-            (media.sidecar(video, ".chapters.txt"), "chapters"),
-            (media.sidecar(video, ".youtube.txt"), "chapters"),
-            (media.sidecar(video, ".png"), "thumbnail"), (media.sidecar(video, ".jpg"), "thumbnail"),
-            (media.sidecar(video, ".transcript.md"), "transcript")]
-    rows += [(p, "section") for p in sorted((out / f"{stem}_sections").glob("*.mp4"))]
-    return [(p, k) for p, k in rows if p.exists()]
-
-
-def build_manifest(lecture: Lecture, out: Path, data_folder: Optional[Path],
-                   data_names: dict[str, Optional[list[str]]], settings: RenderSettings,
-                   join: Optional[str]) -> Path:
-    """Describe every published file; ``data_names`` maps each stem to its scene's DATA."""
-    every = media.scene_data_sources(data_folder) if data_folder is not None else []
-
-    def sources(names: Optional[list[str]]) -> list[dict[str, Any]]:
-        if names is None:
-            return every
-        wanted = {n.removesuffix(".json") for n in names}
-        return [s for s in every if s["name"].removesuffix(".json") in wanted]
-
-    entries: list[dict[str, Any]] = []
-    joined: list[dict[str, Any]] = []
-    for job in [registry.TITLE] + [registry.SEQUENCES[n] for n in lecture.sequences]:
-        used = sources(data_names.get(job.stem))
-        for path, kind in _files_of(job.stem, out):
-            entries.append(media.manifest_entry(path, kind, out, used, sequence=job.name))
-        joined += [s for s in used if s not in joined]
-    for path, kind in _files_of(LECTURE_STEM, out):
-        if kind != "section":
-            entries.append(media.manifest_entry(path, kind, out, joined, sequence="lecture"))
-    return media.write_manifest(
-        out / MANIFEST, entries, lecture=ownership.lecture_id(lecture.source_path),
-        language=lecture.language,
-        render={"quality": settings.quality, "width": settings.width, "height": settings.height,
-                "fps": settings.fps},
-        join=join, scene_data_folder=str(data_folder) if data_folder is not None else None)
-
-
-# -- driver -------------------------------------------------------------------------------------
 def _job(piece: Piece, work: Path) -> Job:
     """A Manim job; its weight (for scheduling) is the duration it draws, as last rendered."""
     last = {s.name: s.duration for s in piece.record.sections}
@@ -410,7 +365,7 @@ def _join(lecture: Lecture, out: Path, cache: Cache, report: Report) -> tuple[bo
         return False, state.get("join")
     joined = publish.join_lecture(lecture, parts, records, out)
     how = "stream copy" if joined.copied else "re-encode"
-    media.atomic_write_text(state_path, json.dumps({"key": key, "join": how}) + "\n")
+    files.atomic_write_text(state_path, json.dumps({"key": key, "join": how}) + "\n")
     report.lecture_video = joined.path
     say(f"joined {media.probe(joined.path)['duration']:.1f} s by {how} -> {joined.path}")
     return True, how
@@ -455,7 +410,7 @@ def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[st
                    verbose, report, runner, on_piece)
     changed = _publish_all(pieces, records, lecture, cache, out)
     joined, how = _join(lecture, out, cache, report)
-    if changed or joined or new_owner or not (out / MANIFEST).exists():
+    if changed or joined or new_owner or not manifest_current(out / MANIFEST):
         names = {stem: (list(i.data) if i is not None and i.data is not None else None)
                  for stem, i in infos.items()}
         report.manifest = build_manifest(lecture, out, data_folder, names, settings, how)

@@ -18,8 +18,8 @@ a lecture that is not rendered (or not up to date) is refused; ``make slides`` r
 which is a no-op when nothing changed. The deck is silent: the teacher speaks (the PPTX plays the
 published clips, narration included).
 
-reveal.js comes from the npm registry at set-up (tools/setup.sh: ``vendor/node_modules/
-reveal.js``; ``REVEAL_JS`` names another copy). manim-slides' own ``--offline`` would download
+reveal.js comes from the npm registry at set-up (tools/setup.sh: ``npm ci`` of rendering/js/,
+into ``rendering/js/node_modules/reveal.js``; ``REVEAL_JS`` names another copy). manim-slides' own ``--offline`` would download
 it at conversion time; here its ``cdn_url`` is pointed at the copy inside the deck instead.
 """
 from __future__ import annotations
@@ -36,12 +36,15 @@ from typing import Optional, Sequence
 
 from contract import languages, sequences as registry
 from contract.lecture import Lecture, LectureError, load_lecture
-from rendering import keys, media, ownership, slide_clips
+from contract.manifest import ManifestError, load_manifest
+from contract.titles import section_title, sequence_title
+from rendering import files, keys, media, ownership, slide_clips
 from rendering.cache import Cache, Record
-from rendering.publish import LECTURE_STEM, section_title, sequence_title
+from rendering.manifest import manifest_entry, write_manifest
+from rendering.publish import LECTURE_STEM
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "slides.html"
+HERE = Path(__file__).resolve().parent
+TEMPLATE = HERE / "templates" / "slides.html"
 DECK = "slides"
 PPTX = f"{LECTURE_STEM}.pptx"
 #: the reveal.js files the deck loads (the theme carries its fonts inline)
@@ -68,7 +71,7 @@ class Slide:
 
 def reveal_dir() -> Path:
     """The reveal.js copy the set-up installed (or ``$REVEAL_JS``)."""
-    folder = Path(os.environ.get("REVEAL_JS") or ROOT / "vendor" / "node_modules" / "reveal.js")
+    folder = Path(os.environ.get("REVEAL_JS") or HERE / "js" / "node_modules" / "reveal.js")
     missing = [f for f in REVEAL_FILES if not (folder / f).is_file()]
     if missing:
         raise FileNotFoundError(f"reveal.js is not installed at {folder} ({', '.join(missing)} "
@@ -210,7 +213,7 @@ def write_pptx(lecture: Lecture, slides: Sequence[Slide], dst: Path) -> None:
     settings = lecture.render.settings()
     configs = [SlideConfig(file=s.clip, rev_file=s.clip, notes=s.notes) for s in slides]
     width = 1280
-    with media.atomic_path(dst) as tmp:
+    with files.atomic_path(dst) as tmp:
         PowerPoint(presentation_configs=[PresentationConfig(
             slides=configs, resolution=(settings.width, settings.height))],
             width=width, height=round(width * settings.height / settings.width)).convert_to(tmp)
@@ -225,13 +228,14 @@ def deck_key(cache: Cache) -> Optional[str]:
 
 
 def update_manifest(out: Path) -> None:
-    """List the deck and the PPTX (kind ``slides``) in the lecture's manifest.json."""
+    """List the deck and the PPTX (kind ``slides``) in the lecture's manifest.json (a render
+    that changes the lecture writes the manifest anew, without them: its deck is then stale)."""
     path = out / ownership.MANIFEST
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    files = [f for f in doc.get("files", []) if f.get("kind") != "slides"]
-    files += [media.manifest_entry(p, "slides", out, sequence="lecture")
-              for p in (out / DECK / "index.html", out / PPTX) if p.is_file()]
-    media.atomic_write_text(path, json.dumps({**doc, "files": files}, indent=2, default=str) + "\n")
+    doc = load_manifest(path)
+    rows = [f for f in doc.files if f.kind != "slides"]
+    rows += [manifest_entry(p, "slides", out, sequence="lecture")
+             for p in (out / DECK / "index.html", out / PPTX) if p.is_file()]
+    write_manifest(path, doc.model_copy(update={"files": rows}))
 
 
 def make_slides(lecture: Lecture) -> tuple[Path, Path, int, int]:
@@ -244,7 +248,7 @@ def make_slides(lecture: Lecture) -> tuple[Path, Path, int, int]:
     store.mkdir(parents=True, exist_ok=True)
     n_sub = write_deck(lecture, slides, store, out / DECK)
     write_pptx(lecture, slides, out / PPTX)
-    media.atomic_write_text(out / DECK / "deck.json",
+    files.atomic_write_text(out / DECK / "deck.json",
                             json.dumps({"key": deck_key(cache), "slides": len(slides),
                                         "sub_slides": n_sub}) + "\n")
     keep = {p.name for s in slides for p in sub_clips(s, store)}
@@ -263,7 +267,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         lecture = load_lecture(args.lecture)
         deck, pptx, n, n_sub = make_slides(lecture)
-    except (LectureError, NotRendered, FileNotFoundError) as exc:
+    except (LectureError, NotRendered, ManifestError, FileNotFoundError) as exc:
         print(exc, file=sys.stderr)
         return 2
     print(f"{n} slides, {n_sub} with their sub-slides -> {deck}\n{n} slides -> {pptx}")

@@ -26,11 +26,11 @@ from contract.languages import Script
 from contract.placeholders import FILLS
 from contract.lecture import Lecture
 from contract.scene_data import SceneData
-from scenes import pacing
+from scenes import pacing, shown
+from scenes.shown import Ref
 from scenes.visuals import svgcopy  # noqa: F401  (copies share parsed glyph paths)
 from scenes.visuals.formulas import TEX_TEMPLATE
 from scenes.visuals.layout import MARGIN, STAGE, keep_on_stage
-from scenes.values import resolve
 from scenes.visuals.text import format_number
 from scenes.wording import (_HAN, cjk_spacing, join_sentences, split_sentences,  # noqa: F401
                             typography_problems)
@@ -145,7 +145,8 @@ class LectureScene(Scene):
         #: so they are part of the section's key (rendering.keys), not the caption's wording
         self.holds: dict[str, list[int]] = {}
         self.theme = lecture.theme
-        #: (scene_data field, value) of every number drawn, for tests and audits.
+        #: (source, value) of every number drawn, for tests and audits: the source is the text
+        #: :mod:`scenes.shown` wrote while reading it (``"rotation.edl_u[4]"``)
         self.shown_numbers: list[tuple[str, float]] = []
         #: values a section computes from scene_data for ``{placeholders}`` in its caption
         self.values: dict[str, Any] = {}
@@ -352,25 +353,34 @@ class LectureScene(Scene):
             group.scale_to_fit_width(width)
         return group
 
-    def value(self, source: str) -> float:
-        """The scene_data number that ``source`` names (:func:`scenes.values.resolve`), recorded
-        in the same step: the one way to put a number from the data on screen.
+    @property
+    def d(self) -> Ref:
+        """The scene data as :class:`scenes.shown.Ref`: the typed models, each step writing the
+        source text of what it reaches (``self.d.forward_pass.edl.S``)."""
+        return shown.at(self.data)
 
-            s = self.value("forward_pass.edl.S")
-            p = self.value(f"rotation.edl_probs[{i}][{k}]")
+    def show(self, ref: Ref) -> float:
+        """The number ``ref`` reaches, recorded with its source in the same step: the one way
+        to put a number from the data on screen.
+
+            s = self.show(self.d.forward_pass.edl.S)
+            p = self.show(self.d.rotation.edl_probs[i][k])
+            c = self.show(1 - self.d.heldout.models.edl.mean_u_correct)
         """
-        return self.record(source, resolve(self.data, source))
+        return self.record(ref, float(ref))
 
-    def record(self, source: str, value: float) -> float:
-        """Note a number drawn from scene_data; ``source`` names its field or an expression over
-        the data (tests read these back)."""
-        self.shown_numbers.append((source, float(value)))
+    def record(self, ref: Ref, value: float) -> float:
+        """Note a number the scene computed itself and draws, with the data it must equal
+        (tests resolve ``ref``'s source and compare); returns it.
+
+            self.record(total(self.d.forward_pass.fc1 <= 0), n_zero)
+        """
+        self.shown_numbers.append((shown.source_of(ref), float(value)))
         return float(value)
 
-    def fmt(self, value: float, source: str, fmt: Any = "{:.2f}") -> str:
-        """A scene_data number as a string (true minus sign, no -0.00), recorded."""
-        self.record(source, value)
-        return format_number(value, fmt)
+    def fmt(self, ref: Ref, fmt: Any = "{:.2f}") -> str:
+        """The number ``ref`` reaches as a string (true minus sign, no -0.00), recorded."""
+        return format_number(self.show(ref), fmt)
 
     def small(self, key: str, size: float = 22, color: str | None = None, **values: Any) -> Text:
         """A YAML string in small muted type (notes, axis hints)."""
@@ -388,13 +398,12 @@ class LectureScene(Scene):
         return [(i, s) for i, s in enumerate(self.data.unrelated.sets)
                 if on.get(s.key, False) and s.examples]
 
-    def number(self, value: float, source: str, digits: int = 2, size: float = 28,
-               color: str | None = None, signed: bool = False, fmt: str | None = None) -> Text:
-        """A number drawn from scene_data as Text; ``source`` names its field (recorded).
-        ``fmt`` is a format string such as ``"{:.1%}"``; the raw value is what is recorded."""
+    def number(self, ref: Ref, digits: int = 2, size: float = 28, color: str | None = None,
+               signed: bool = False, fmt: str | None = None) -> Text:
+        """The number ``ref`` reaches as Text, recorded. ``fmt`` is a format string such as
+        ``"{:.1%}"``; the raw value is what is recorded."""
         fmt = fmt or f"{{:{'+' if signed else ''}.{digits}f}}"
-        return self.text(self.fmt(value, source, fmt), size=size, color=color)
-
+        return self.text(self.fmt(ref, fmt), size=size, color=color)
 
 
 __all__ = ["LectureScene", "TEX_TEMPLATE", "cjk_spacing", "fill", "join_sentences", "split_sentences",

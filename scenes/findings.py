@@ -12,7 +12,9 @@ data says, also where EDL does not win.
     rows = findings.summary(data)            # every verdict of the closing table, in order
 
 Every function takes the loaded :class:`contract.scene_data.SceneData` (or anything with the same
-attributes) and names the scene_data fields its values come from (``Verdict.sources``).
+attributes) and names the scene_data fields its values come from (``Verdict.sources``), read
+through :mod:`scenes.shown`: ``Verdict.at`` is the ``Diff`` it was read from, as a
+:class:`scenes.shown.Ref`, so a scene records its numbers without writing their sources.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from contract.scene_data import MODELS, SceneData
+from scenes.shown import Ref, at, raw, source_of
 
 TIE = "tie"
 
@@ -45,6 +48,8 @@ class Verdict:
     sources: tuple[str, str] = ("", "")
     #: anything else that qualifies the comparison (e.g. the share kept, the epsilon)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the scene_data ``Diff`` the values come from, with its source (None: built by hand)
+    at: Optional[Ref] = None
 
     @property
     def diff(self) -> float:
@@ -94,19 +99,19 @@ def probability_sum(probs: Sequence[float]) -> float:
     return round(float(np.sum(np.asarray(probs, dtype=float))), 4)
 
 
-def from_diff(metric: str, d: Any, source: str, higher_is_better: bool = True,
-              **extra: Any) -> Verdict:
-    """A :class:`Verdict` from a scene_data ``Diff`` found at ``source`` (e.g.
-    ``heldout.compare.accuracy``)."""
+def from_diff(metric: str, diff: Ref, higher_is_better: bool = True, **extra: Any) -> Verdict:
+    """A :class:`Verdict` from a scene_data ``Diff`` reached through :mod:`scenes.shown`
+    (``from_diff("accuracy", at(data).heldout.compare.accuracy)``)."""
+    d = raw(diff)
     return Verdict(metric, float(d.softmax), float(d.edl), higher_is_better,
                    (float(d.diff_ci[0]), float(d.diff_ci[1])),
-                   (f"{source}.softmax", f"{source}.edl"), dict(extra))
+                   (source_of(diff.softmax), source_of(diff.edl)), dict(extra), diff)
 
 
 # -- the metrics ------------------------------------------------------------------------------
 def accuracy(data: SceneData) -> Verdict:
     """Held-out accuracy (higher is better)."""
-    return from_diff("accuracy", data.heldout.compare.accuracy, "heldout.compare.accuracy")
+    return from_diff("accuracy", at(data).heldout.compare.accuracy)
 
 
 def set_keys(data: SceneData) -> list[str]:
@@ -124,14 +129,12 @@ def auroc(data: SceneData, set_key: Optional[str] = None, edl_score: str = "entr
     """
     if edl_score not in ("entropy", "u"):
         raise ValueError(f"edl_score {edl_score!r}: 'entropy' or 'u'")
-    u = data.unrelated
+    u = at(data).unrelated
     if set_key is None:
-        cmp, src = u.pooled_compare, "unrelated.pooled_compare"
+        cmp = u.pooled_compare
     else:
-        idx = [s.key for s in u.sets].index(set_key)
-        cmp, src = u.sets[idx].compare, f"unrelated.sets[{idx}].compare"
-    name = f"auroc_{edl_score}"
-    return from_diff("auroc", getattr(cmp, name), f"{src}.{name}", set=set_key or "pooled",
+        cmp = u.sets[[s.key for s in data.unrelated.sets].index(set_key)].compare
+    return from_diff("auroc", getattr(cmp, f"auroc_{edl_score}"), set=set_key or "pooled",
                      edl_score=edl_score)
 
 
@@ -154,7 +157,7 @@ def auroc_judged(data: SceneData, edl_score: str = "entropy"
 
 def calibration(data: SceneData) -> Verdict:
     """Expected calibration error on held-out digits (lower is better)."""
-    return from_diff("ece", data.heldout.compare.ece, "heldout.compare.ece", False)
+    return from_diff("ece", at(data).heldout.compare.ece, False)
 
 
 def kept_curve(model: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -172,7 +175,7 @@ def rejection(data: SceneData) -> Verdict:
     share (``heldout.compare.rejection_share``, the most certain by u for EDL and by entropy
     for softmax), higher is better."""
     c = data.heldout.compare
-    return from_diff("rejection", c.rejection, "heldout.compare.rejection",
+    return from_diff("rejection", at(data).heldout.compare.rejection,
                      share=float(c.rejection_share))
 
 
@@ -190,8 +193,8 @@ def rejection_floor(data: SceneData) -> tuple[float, float]:
 def attack(data: SceneData, method: str = "fgsm") -> list[Verdict]:
     """Accuracy under ``attacks.<method>`` (fgsm or pgd) per epsilon, higher is better."""
     a = data.attacks
-    return [from_diff(method, d, f"attacks.{method}.compare[{i}]", eps=float(e), index=i)
-            for i, (e, d) in enumerate(zip(a.eps, getattr(a, method).compare))]
+    compare = getattr(at(data).attacks, method).compare
+    return [from_diff(method, compare[i], eps=float(e), index=i) for i, e in enumerate(a.eps)]
 
 
 def attack_strongest(data: SceneData, method: str = "fgsm") -> Verdict:

@@ -21,7 +21,8 @@ def trained_dump(cfg: Any, factory: pytest.TempPathFactory,
     user images, so the workers of ``pytest -n`` share it instead of each training its own; a
     lock file makes the others wait for the first. ``images`` (file name: bytes) are written
     beside the dump and probed as the lecture's user images."""
-    from pipeline import probes, run
+    from pipeline import run
+    from pipeline.selection import Selection
 
     root = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -36,7 +37,7 @@ def trained_dump(cfg: Any, factory: pytest.TempPathFactory,
             for name, blob in (images or {}).items():
                 (out / name).write_bytes(blob)
             run.train(cfg, out, progress=False)
-            run.probe(cfg, out, probes.Selection(images=tuple(str(out / n) for n in images or {})),
+            run.probe(cfg, out, Selection(images=tuple(str(out / n) for n in images or {})),
                       progress=False)
             (out / ".done").touch()
     return out
@@ -161,7 +162,8 @@ def tiny_renders(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import av
     import numpy as np
 
-    from rendering import media
+    from contract.manifest import Manifest
+    from rendering import files, manifest, media, subtitles
 
     root = tmp_path_factory.mktemp("renders")
     lec = root / "default"
@@ -180,15 +182,15 @@ def tiny_renders(tmp_path_factory: pytest.TempPathFactory) -> Path:
     video = lec / "01_cnn_forward_pass.mp4"
     media.finalize_video(raw, video, marks)
     media.chapters(marks, media.sidecar(video, ".chapters.vtt"))
-    media.atomic_write_text(media.sidecar(video, ".vtt"), media.format_vtt(
-        [media.Cue(0.0, 1.5, "Our task: which digit is this?"), media.Cue(1.5, 3.0, "A grid of numbers.")]))
+    files.atomic_write_text(media.sidecar(video, ".vtt"), subtitles.format_vtt(
+        [subtitles.Cue(0.0, 1.5, "Our task: which digit is this?"), subtitles.Cue(1.5, 3.0, "A grid of numbers.")]))
     media.thumbnail(video, media.sidecar(video, ".png"), 0.5)
     clip = lec / "01_cnn_forward_pass_sections" / "01_pixels.mp4"
     media.finalize_video(raw, clip)
     rows = [(video, "video"), (media.sidecar(video, ".vtt"), "subtitles"),
             (media.sidecar(video, ".chapters.vtt"), "chapters"),
             (media.sidecar(video, ".png"), "thumbnail"), (clip, "section")]
-    entries = [media.manifest_entry(p, k, lec, sequence="cnn_forward_pass") for p, k in rows]
-    media.write_manifest(lec / "manifest.json", entries, language="en")
+    entries = [manifest.manifest_entry(p, k, lec, sequence="cnn_forward_pass") for p, k in rows]
+    manifest.write_manifest(lec / "manifest.json", Manifest.new(language="en", files=entries))
     raw.unlink()
     return root

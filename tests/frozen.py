@@ -32,12 +32,13 @@ def load() -> contract.SceneData:
 
 def make(out: Path = FROZEN) -> Path:
     """Train and probe the tiny configuration and keep its JSON files in ``out``."""
-    from pipeline import config, probes, run
+    from pipeline import config, run
+    from pipeline.selection import Selection
 
     with tempfile.TemporaryDirectory() as tmp:
         cfg = config.tiny()
         run.train(cfg, Path(tmp), progress=False)
-        run.probe(cfg, Path(tmp), probes.Selection(), progress=False)
+        run.probe(cfg, Path(tmp), Selection(), progress=False)
         out.mkdir(parents=True, exist_ok=True)
         for old in out.glob("*.json"):
             old.unlink()

@@ -97,3 +97,54 @@ def test_a_package_inside_a_package_is_read_as_an_arrow() -> None:
     graph = project_graph()
     assert "scenes.base" in graph["scenes.title_card"]
     assert "rendering.media" in graph["rendering.render"]
+
+
+def top_level_names(path: Path) -> set[str]:
+    """Names a module defines at its top level (functions, classes, assignments, imports)."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
+def stale_imports(path: Path, modules: dict[str, Path]) -> list[str]:
+    """``import a.b`` of a project module that does not exist, and ``from a import x`` where
+    ``x`` is neither a submodule of ``a`` nor a name ``a`` defines."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [a.name for a in node.names
+                    if a.name.split(".")[0] in PACKAGES and a.name not in modules]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level \
+                and node.module.split(".")[0] in PACKAGES:
+            if node.module not in modules:
+                out.append(node.module)
+                continue
+            defined = top_level_names(modules[node.module])
+            out += [f"{node.module}.{a.name}" for a in node.names
+                    if f"{node.module}.{a.name}" not in modules and a.name not in defined]
+    return out
+
+
+def test_every_project_import_names_something_that_exists() -> None:
+    """A moved module leaves no stale import behind, in the packages, tools or tests (a lazy
+    import inside a function fails only when it runs)."""
+    modules = {module_name(p): p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")}
+    stale = [f"{path.relative_to(ROOT)}: {target}"
+             for folder in (*PACKAGES, "tools", "tests")
+             for path in sorted((ROOT / folder).rglob("*.py"))
+             for target in stale_imports(path, modules)]
+    assert not stale, "\n".join(stale)
+
+
+def test_the_stale_import_check_finds_a_moved_module(tmp_path: Path) -> None:
+    modules = {module_name(p): p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")}
+    old = tmp_path / "old.py"
+    old.write_text("from scenes import media\nimport scenes.render\nfrom rendering import media\n")
+    assert stale_imports(old, modules) == ["scenes.media", "scenes.render"]

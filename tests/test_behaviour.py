@@ -50,6 +50,10 @@ def test_numbers_and_durations_match_the_snapshot(name, frozen_data, tmp_path):
         bad = [(i, a, b) for i, (a, b) in enumerate(zip(gv, wv))
                if not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)]
         assert not bad, f"{section}: numbers differ (index, now, snapshot): {bad[:5]}"
+        # each number names the same scene_data as before (scenes.shown writes the text)
+        moved = [(i, a, b) for i, ((a, _), (b, _)) in enumerate(zip(g["numbers"], w["numbers"]))
+                 if a != b]
+        assert not moved, f"{section}: sources differ (index, now, snapshot): {moved[:5]}"
     for section, frame in log.frames.items():
         fc.assert_matches_control(frame, SNAPSHOT / f"{name}.{section}.npz", tol=24,
                                   max_bad_fraction=0.002)
@@ -57,9 +61,9 @@ def test_numbers_and_durations_match_the_snapshot(name, frozen_data, tmp_path):
 
 @pytest.mark.parametrize("name", list(SEQUENCES))
 def test_every_number_of_the_snapshot_resolves_to_scene_data(name, frozen_data):
-    """The one resolver (scenes.values.resolve) reads back every number the snapshot recorded,
+    """The tests' resolver (tests.sources.resolve) reads back every number the snapshot recorded,
     in all the source formats the scenes have written."""
-    from scenes.values import resolve
+    from tests.sources import resolve
 
     want = json.loads((SNAPSHOT / f"{name}.json").read_text(encoding="utf-8"))
     bad = [(src, val, resolve(frozen_data, src)) for s in want.values() for src, val in s["numbers"]

@@ -46,7 +46,7 @@ def project_data() -> Any | None:
 
 def design_findings(log: SequenceLog, data: Any) -> list[Finding]:
     """Every broken layout rule of one sequence's log, plus numbers that do not resolve."""
-    from scenes.values import resolve
+    from tests.sources import resolve
 
     from scenes.wording import typography_problems
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from scenes import findings as F
+from scenes.shown import at
 
 
 # -- constructed scene_data -----------------------------------------------------------------------
@@ -18,6 +19,11 @@ def diff(sm: float, edl: float, lo: float | None = None, hi: float | None = None
     lo = d - 0.01 if lo is None else lo
     hi = d + 0.01 if hi is None else hi
     return NS(softmax=sm, edl=edl, diff=d, diff_ci=[lo, hi], softmax_ci=[sm, sm], edl_ci=[edl, edl])
+
+
+def at_ab(d: NS):
+    """``d`` reached as ``a.b`` through scenes.shown (what from_diff reads)."""
+    return at(NS(a=NS(b=d))).a.b
 
 
 def make_data(accuracy: NS | None = None, ece: NS | None = None, rejection: NS | None = None,
@@ -54,15 +60,15 @@ def make_data(accuracy: NS | None = None, ece: NS | None = None, rejection: NS |
 
 # -- Verdict ---------------------------------------------------------------------------------------
 def test_better_only_where_the_interval_excludes_zero() -> None:
-    assert F.from_diff("x", diff(0.8, 0.9, 0.05, 0.15), "a.b").winner == "edl"
-    v = F.from_diff("x", diff(0.9, 0.8, -0.15, -0.05), "a.b")
+    assert F.from_diff("x", at_ab(diff(0.8, 0.9, 0.05, 0.15))).winner == "edl"
+    v = F.from_diff("x", at_ab(diff(0.9, 0.8, -0.15, -0.05)))
     assert v.winner == "softmax" and v.loser == "edl"
     assert v.margin == pytest.approx(0.1) and v.diff == pytest.approx(-0.1)
     # a large difference whose interval still holds 0 is too close to call
-    assert F.from_diff("x", diff(0.8, 0.9, -0.01, 0.2), "a.b").winner == F.TIE
+    assert F.from_diff("x", at_ab(diff(0.8, 0.9, -0.01, 0.2))).winner == F.TIE
     # a tiny difference with a tight interval is a real one
-    assert F.from_diff("x", diff(0.800, 0.803, 0.001, 0.005), "a.b").winner == "edl"
-    assert F.from_diff("x", diff(math.nan, 0.5, 0.1, 0.2), "a.b").winner == F.TIE
+    assert F.from_diff("x", at_ab(diff(0.800, 0.803, 0.001, 0.005))).winner == "edl"
+    assert F.from_diff("x", at_ab(diff(math.nan, 0.5, 0.1, 0.2))).winner == F.TIE
     assert v.sources == ("a.b.softmax", "a.b.edl") and v.ci == (-0.15, -0.05)
     f = v.fmt()
     assert f["lo"] == -0.15 and f["hi"] == -0.05 and f["diff"] == pytest.approx(-0.1)

@@ -3,6 +3,7 @@ that workers change no byte, that joins copy packets, and that lectures keep to 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ from typing import Any
 import pytest
 
 from contract import lecture as config
-from rendering import jobs, media, ownership, render
+from contract.manifest import load_manifest
+from rendering import jobs, media, ownership, render, subtitles
 from tests.conftest import ROOT
 from tests.test_render import fake_registry, lecture_files, only_dummy, scene_data  # noqa: F401
 
@@ -61,6 +63,14 @@ def test_reuse_caption_edit_and_text_edit(lecture_files: tuple[Path, Path], scen
     assert drawn == [] and report.ok
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
 
+    # a manifest of the form before schema_version: written again, nothing else
+    old = load_manifest(out / "manifest.json").model_dump(mode="json", exclude_unset=True,
+                                                          exclude={"schema_version"})
+    (out / "manifest.json").write_text(json.dumps(old))
+    report = render.render_lecture(config.load_lecture(lecture_yaml, default), scene_data, workers=1)
+    assert drawn == [] and digests(out) == first
+    assert "schema_version" in load_manifest(out / "manifest.json").model_fields_set
+
     # a caption: only the subtitles change; Manim runs without drawing a frame
     edit(default, "Then a circle.", "Then a round circle.")
     render.render_lecture(config.load_lecture(lecture_yaml, default), scene_data, workers=1)
@@ -69,7 +79,7 @@ def test_reuse_caption_edit_and_text_edit(lecture_files: tuple[Path, Path], scen
     changed = {k for k in after if after[k] != first[k]}
     assert changed == {"01_dummy.srt", "01_dummy.vtt", "lecture.srt", "lecture.vtt", "lecture.bcc.json",
                        "lecture.transcript.md"}
-    assert media.parse_srt((out / "01_dummy.srt").read_text())[-1].text == "Then a round circle."
+    assert subtitles.parse_srt((out / "01_dummy.srt").read_text())[-1].text == "Then a round circle."
 
     # a scene_data file the dummy declares (DATA): all its sections are drawn again; the
     # test's title card declares no DATA, so it depends on every file
@@ -131,7 +141,7 @@ def test_a_caption_that_needs_longer_redraws_only_its_section(
     assert (out / "01_dummy_sections" / "01_task.mp4").read_bytes() == task_clip
     after = media.probe(out / "01_dummy_sections" / "02_pixels.mp4")["duration"]
     assert after > before + 2.5
-    cues = media.parse_srt((out / "01_dummy.srt").read_text())
+    cues = subtitles.parse_srt((out / "01_dummy.srt").read_text())
     assert cues[-1].text == long
     assert cues[-1].end - cues[-1].start >= len(long) / 15 - 0.01  # its reading time
     assert cues[-1].end <= media.probe(out / "01_dummy.mp4")["duration"] + 0.01

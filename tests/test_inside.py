@@ -60,8 +60,8 @@ def test_activation_maximization_raises_each_class_score(tiny_data_dir, tiny_dat
 def test_tsne_is_identical_for_the_same_seed() -> None:
     feats = np.random.default_rng(3).normal(size=(60, 20))
     a, b = inside.embed(feats, 0, 30.0), inside.embed(feats, 0, 30.0)
-    assert np.array_equal(a["tsne"], b["tsne"]) and np.array_equal(a["pca"], b["pca"])
-    assert a["tsne"].shape == (60, 2)
+    assert np.array_equal(a.tsne, b.tsne) and np.array_equal(a.pca, b.pca)
+    assert a.tsne.shape == (60, 2)
 
 
 def test_embedding_and_confusion_match_the_held_out_data(tiny_data: contract.SceneData) -> None:

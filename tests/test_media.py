@@ -8,7 +8,7 @@ import av
 import numpy as np
 import pytest
 
-from rendering import media
+from rendering import files, manifest, media, subtitles
 from rendering.media import Chapter, Cue
 
 
@@ -115,15 +115,15 @@ def test_interrupted_write_keeps_previous_file(tmp_path: Path, monkeypatch: pyte
 
 def test_atomic_path_replaces_only_on_success(tmp_path: Path) -> None:
     dst = tmp_path / "notes.txt"
-    media.atomic_write_text(dst, "old")
+    files.atomic_write_text(dst, "old")
     with pytest.raises(RuntimeError):
-        with media.atomic_path(dst) as tmp:
+        with files.atomic_path(dst) as tmp:
             assert tmp.parent == dst.parent and tmp != dst
             tmp.write_text("half writ")
             raise RuntimeError("disk full")
     assert dst.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
-    media.atomic_write_text(dst, "new")
+    files.atomic_write_text(dst, "new")
     assert dst.read_text() == "new"
     assert dst.stat().st_mode & 0o044  # readable like any other output, not mkstemp's 0600
 
@@ -131,24 +131,24 @@ def test_atomic_path_replaces_only_on_success(tmp_path: Path) -> None:
 # -- subtitles ----------------------------------------------------------------------------------
 def test_srt_to_vtt(tmp_path: Path) -> None:
     (tmp_path / "a.srt").write_text(SRT, encoding="utf-8")
-    cues = media.srt_to_vtt(tmp_path / "a.srt", tmp_path / "a.vtt")
+    cues = subtitles.srt_to_vtt(tmp_path / "a.srt", tmp_path / "a.vtt")
     vtt = (tmp_path / "a.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT\n\n")
     assert "00:00:01.500 --> 00:00:03.250\nTwo lines,\nof text.\n" in vtt
-    assert media.parse_vtt(vtt) == cues == [Cue(0.0, 1.5, "Hello there."),
+    assert subtitles.parse_vtt(vtt) == cues == [Cue(0.0, 1.5, "Hello there."),
                                             Cue(1.5, 3.25, "Two lines,\nof text.")]
-    assert media.parse_srt(media.format_srt(cues)) == cues
+    assert subtitles.parse_srt(subtitles.format_srt(cues)) == cues
     with pytest.raises(ValueError):
-        media.parse_vtt(SRT)
+        subtitles.parse_vtt(SRT)
 
 
 def test_merge_subtitles_offsets(tmp_path: Path) -> None:
     (tmp_path / "a.srt").write_text(SRT, encoding="utf-8")
-    cues = media.merge_subtitles([(tmp_path / "a.srt", 0.0), (None, 4.0),
+    cues = subtitles.merge_subtitles([(tmp_path / "a.srt", 0.0), (None, 4.0),
                                   (tmp_path / "a.srt", 10.0)], tmp_path / "m.srt", tmp_path / "m.vtt")
     assert [c.start for c in cues] == [0.0, 1.5, 10.0, 11.5]
-    assert media.parse_srt((tmp_path / "m.srt").read_text()) == cues
-    assert media.parse_vtt((tmp_path / "m.vtt").read_text()) == cues
+    assert subtitles.parse_srt((tmp_path / "m.srt").read_text()) == cues
+    assert subtitles.parse_vtt((tmp_path / "m.vtt").read_text()) == cues
 
 
 # -- chapters -----------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def test_chapters_from_manim_sections(tmp_path: Path) -> None:
     assert sections[1].video == tmp_path / "sections" / "01_x_0001_pixels.mp4"
     items = media.chapters(index, tmp_path / "x.chapters.vtt", tmp_path / "x.chapters.txt")
     assert items == [Chapter("task", 0.0, 1.0), Chapter("pixels", 1.0, 2.4)]
-    vtt = media.parse_vtt((tmp_path / "x.chapters.vtt").read_text())
+    vtt = subtitles.parse_vtt((tmp_path / "x.chapters.vtt").read_text())
     assert [(c.text, c.start, c.end) for c in vtt] == [("task", 0.0, 1.0), ("pixels", 1.0, 2.4)]
     meta = (tmp_path / "x.chapters.txt").read_text()
     assert meta.startswith(";FFMETADATA1\n")
@@ -208,11 +208,11 @@ def test_join_stream_copy_with_chapters_and_subtitles(tmp_path: Path) -> None:
     assert result.chapters == [Chapter("Intro", 0.0, 2.0), Chapter("Part one", 2.0, 5.0)]
     embedded = media.read_chapters(tmp_path / "all.mp4")
     assert [(c.title, c.start) for c in embedded] == [("Intro", 0.0), ("Part one", 2.0)]
-    vtt = media.parse_vtt((tmp_path / "all.chapters.vtt").read_text())
+    vtt = subtitles.parse_vtt((tmp_path / "all.chapters.vtt").read_text())
     assert [(c.text, c.start, c.end) for c in vtt] == [("Intro", 0, 2), ("Part one", 2, 5)]
-    subs = media.parse_srt((tmp_path / "all.srt").read_text())
+    subs = subtitles.parse_srt((tmp_path / "all.srt").read_text())
     assert [c.start for c in subs] == [0.0, 1.5, 2.0, 3.5]
-    assert media.parse_vtt((tmp_path / "all.vtt").read_text()) == subs
+    assert subtitles.parse_vtt((tmp_path / "all.vtt").read_text()) == subs
     # the second part starts with its own first frame at 2.0 s
     media.thumbnail(tmp_path / "all.mp4", tmp_path / "t.png", 2.0)
     assert grey_of_png(tmp_path / "t.png") == pytest.approx(60, abs=4)
@@ -241,31 +241,37 @@ def test_join_checks_titles(tmp_path: Path) -> None:
 
 # -- manifest -----------------------------------------------------------------------------------
 def test_manifest(tmp_path: Path) -> None:
+    from contract.manifest import Manifest, SceneDataSource, load_manifest
+
     data = tmp_path / "scene_data"
     data.mkdir()
     for name, h in (("training", "aa11"), ("forward_pass", "bb22")):
         (data / f"{name}.json").write_text(json.dumps(
             {"schema_version": 1, "provenance": {"config_hash": h, "seed": 0}, "x": [1, 2]}))
-    sources = media.scene_data_sources(data)
-    assert sources == [{"name": "forward_pass.json", "schema_version": 1, "config_hash": "bb22"},
-                       {"name": "training.json", "schema_version": 1, "config_hash": "aa11"}]
-    assert media.scene_data_sources(data, ["training"]) == sources[1:]
+    (data / "notes.json").write_text('{"schema_version": "one", "provenance": 3}')  # stray
+    sources = manifest.scene_data_sources(data)
+    assert sources == [
+        SceneDataSource(name="forward_pass.json", schema_version=1, config_hash="bb22"),
+        SceneDataSource(name="notes.json"),
+        SceneDataSource(name="training.json", schema_version=1, config_hash="aa11")]
+    assert manifest.scene_data_sources(data, ["training"]) == sources[2:]
 
     out = tmp_path / "renders"
     media.finalize_video(make_video(tmp_path / "r.mp4", frames=10, fps=5), out / "01.mp4")
     (out / "01.srt").write_text(SRT)
     media.thumbnail(out / "01.mp4", out / "01.png", 0.5)
-    entries = [media.manifest_entry(out / "01.mp4", "video", out, sources),
-               media.manifest_entry(out / "01.srt", "subtitles", out, sources),
-               media.manifest_entry(out / "01.png", "thumbnail", out, sources[1:])]
-    path = media.write_manifest(out / "manifest.json", entries, lecture="x.yaml")
-    doc = json.loads(path.read_text())
-    assert doc["lecture"] == "x.yaml"
-    video, srt, png = doc["files"]
-    assert video["path"] == "01.mp4" and video["kind"] == "video"
-    assert (video["duration"], video["resolution"], video["codec"]) == (2.0, "64x48", "h264")
-    assert video["faststart"] and video["bytes"] == (out / "01.mp4").stat().st_size
-    assert video["scene_data"][0] == {"name": "forward_pass.json", "schema_version": 1,
-                                      "config_hash": "bb22"}
-    assert (srt["cues"], srt["duration"]) == (2, 3.25)
-    assert png["resolution"] == "64x48" and png["scene_data"] == [sources[1]]
+    entries = [manifest.manifest_entry(out / "01.mp4", "video", out, sources),
+               manifest.manifest_entry(out / "01.srt", "subtitles", out, sources),
+               manifest.manifest_entry(out / "01.png", "thumbnail", out, sources[2:])]
+    path = manifest.write_manifest(out / "manifest.json", Manifest.new(
+        lecture="x.yaml", language="en", files=entries))
+    doc = load_manifest(path)
+    assert doc.lecture == "x.yaml"
+    video, srt, png = doc.files
+    assert video.path == "01.mp4" and video.kind == "video"
+    assert (video.duration, video.resolution, video.codec) == (2.0, "64x48", "h264")
+    assert video.faststart and video.bytes == (out / "01.mp4").stat().st_size
+    assert video.scene_data is not None and video.scene_data[0] == sources[0]
+    assert (srt.cues, srt.duration) == (2, 3.25) and srt.width is None
+    assert png.resolution == "64x48" and png.scene_data == [sources[2]]
+    assert "width" not in json.loads(path.read_text())["files"][1]  # only what applies

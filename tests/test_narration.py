@@ -5,7 +5,6 @@ Renders use the tiny dummy scenes of tests/test_render.py (160x90, 5 fps); speec
 espeak-ng on short text, or tones written as WAV/M4A files standing in for recordings."""
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from fractions import Fraction
@@ -17,7 +16,8 @@ import numpy as np
 import pytest
 
 from contract import lecture as config
-from rendering import keys, media, render
+from contract.manifest import load_manifest
+from rendering import keys, media, render, subtitles
 from rendering.narration import audio, engines, narrator
 from scenes import speech_pacing as timing
 from scenes import spoken as text
@@ -266,7 +266,7 @@ def test_recorded_narration_paces_sections_and_fills_every_mp4(
     task, pixels = sections
     assert task.duration >= 8.0 + timing.TAIL and task.speech and pixels.speech
     assert pixels.duration < 3.0  # 1 s of speech: about its silent 1.9 s
-    cues = media.parse_srt((out / "01_dummy.srt").read_text())
+    cues = subtitles.parse_srt((out / "01_dummy.srt").read_text())
     assert [c.text for c in cues] == ["First a square.", "It is drawn.", "Then a circle."]
     assert 0 <= cues[0].start and cues[1].end <= 8.0 + 1e-3 <= task.duration
     assert task.duration <= cues[2].start and cues[2].end <= task.duration + pixels.duration
@@ -278,11 +278,11 @@ def test_recorded_narration_paces_sections_and_fills_every_mp4(
     assert audio.loudness(x) == pytest.approx(audio.TARGET_LUFS, abs=1.0)
     rms = audio.rms_per_second(x.mean(axis=1))
     assert (rms[:8] > -40).all()  # the 8 s recording is heard from the start, no gap
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["join"] == "stream copy"  # the video of the lecture: packets copied
-    rows = {f["path"]: f for f in manifest["files"]}
-    assert rows["lecture.mp4"]["audio"]["sample_rate"] == 48000
-    assert rows["lecture.transcript.md"]["kind"] == "transcript"
+    manifest = load_manifest(out / "manifest.json")
+    assert manifest.join == "stream copy"  # the video of the lecture: packets copied
+    rows = {f.path: f for f in manifest.files}
+    assert rows["lecture.mp4"].audio is not None and rows["lecture.mp4"].audio.sample_rate == 48000
+    assert rows["lecture.transcript.md"].kind == "transcript"
     joined = media.probe(out / "lecture.mp4")["duration"]
     assert joined == pytest.approx(sum(media.probe(out / f)["duration"] for f in ("00_title.mp4", "01_dummy.mp4")), abs=0.01)
     transcript = (out / "lecture.transcript.md").read_text()
@@ -331,7 +331,7 @@ def test_espeak_sentence_edit_respeaks_and_redraws_only_its_section(
     assert drawn == [("01_dummy", frozenset({"pixels"}))]
     now = {p.name for p in speech.glob("*.wav")}
     assert len(now - first) == 1 and len(first - now) == 1  # one said anew, the old one pruned
-    cues = media.parse_srt((out / "01_dummy.srt").read_text())
+    cues = subtitles.parse_srt((out / "01_dummy.srt").read_text())
     assert cues[-1].text == "Then a round circle."
     assert_audio_matches_video(out / "lecture.mp4")
 

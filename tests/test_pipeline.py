@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from contract import scene_data as contract
-from pipeline import config, probes, run
+from pipeline import config, run
+from pipeline.selection import Selection, SelectionError
 from tests.conftest import ROOT
 
 
@@ -56,7 +57,7 @@ def _strip_times(folder: Path) -> dict:
 def test_same_seed_same_dump(tiny_data_dir: Path, tmp_path: Path) -> None:
     cfg = config.tiny()
     run.train(cfg, tmp_path, progress=False)
-    run.probe(cfg, tmp_path, probes.Selection(), progress=False)
+    run.probe(cfg, tmp_path, Selection(), progress=False)
     assert _strip_times(tmp_path) == _strip_times(tiny_data_dir)
 
 
@@ -69,7 +70,7 @@ def test_user_images_and_index_selection(tiny_data_dir: Path, tmp_path: Path) ->
     (out / "checkpoints").mkdir(parents=True)
     for f in (tiny_data_dir / "checkpoints").iterdir():
         (out / "checkpoints" / f.name).write_bytes(f.read_bytes())
-    run.probe(config.tiny(), out, probes.Selection(index=5, images=(str(img),)), progress=False)
+    run.probe(config.tiny(), out, Selection(index=5, images=(str(img),)), progress=False)
     fp = contract.load(contract.ForwardPass, out)
     assert fp.heldout_index == 5 and fp.selection == "index 5"
     un = contract.load(contract.Unrelated, out)
@@ -79,10 +80,10 @@ def test_user_images_and_index_selection(tiny_data_dir: Path, tmp_path: Path) ->
 
 def test_selection_errors(tiny_data_dir: Path, tmp_path: Path) -> None:
     cfg = config.tiny()
-    with pytest.raises(probes.SelectionError, match="sample.index: 999 is out of range"):
-        run.probe(cfg, tiny_data_dir, probes.Selection(index=999), progress=False)
-    with pytest.raises(probes.SelectionError, match="sample.nth: 500 is out of range"):
-        run.probe(cfg, tiny_data_dir, probes.Selection(nth=500), progress=False)
+    with pytest.raises(SelectionError, match="sample.index: 999 is out of range"):
+        run.probe(cfg, tiny_data_dir, Selection(index=999), progress=False)
+    with pytest.raises(SelectionError, match="sample.nth: 500 is out of range"):
+        run.probe(cfg, tiny_data_dir, Selection(nth=500), progress=False)
 
 
 def test_checkpoint_of_other_config_is_refused(tiny_data_dir: Path) -> None:

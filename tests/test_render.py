@@ -11,9 +11,11 @@ import pytest
 import yaml
 
 from contract import lecture as config, sequences as registry
-from rendering import media, render
+from rendering import media, render, subtitles
 from scenes import base
 from contract.lecture import load_lecture
+from contract.manifest import (SCHEMA_VERSION, RenderInfo, SceneDataSource,
+                               load_manifest)
 from tests.conftest import ROOT
 
 W, H, FPS = 160, 90, 5
@@ -165,18 +167,18 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
     assert media.probe(out / "lecture.mp4")["duration"] == pytest.approx(title + seq, abs=0.01)
 
     # subtitles: the captions of the YAML, sentence by sentence, within each section
-    cues = media.parse_vtt((out / "01_dummy.vtt").read_text())
+    cues = subtitles.parse_vtt((out / "01_dummy.vtt").read_text())
     assert [c.text for c in cues] == ["First a square.", "It is drawn.", "Then a circle."]
-    assert media.parse_srt((out / "01_dummy.srt").read_text()) == cues
+    assert subtitles.parse_srt((out / "01_dummy.srt").read_text()) == cues
     assert cues[-1].end <= seq + 0.01
-    assert media.parse_vtt((out / "00_title.vtt").read_text()) == []
-    joined = media.parse_srt((out / "lecture.srt").read_text())
+    assert subtitles.parse_vtt((out / "00_title.vtt").read_text()) == []
+    joined = subtitles.parse_srt((out / "lecture.srt").read_text())
     assert [c.start for c in joined] == pytest.approx([c.start + title for c in cues])
     bcc = json.loads((out / "lecture.bcc.json").read_text())
     assert [b["content"] for b in bcc["body"]] == [c.text for c in joined]
     assert bcc["body"][0]["from"] == pytest.approx(joined[0].start, abs=1e-3)
 
-    chapters = media.parse_vtt((out / "01_dummy.chapters.vtt").read_text())
+    chapters = subtitles.parse_vtt((out / "01_dummy.chapters.vtt").read_text())
     assert [c.text for c in chapters] == ["The task", "Pixels"]
     assert [c.title for c in media.read_chapters(out / "01_dummy.mp4")] == ["The task", "Pixels"]
     assert [c.title for c in media.read_chapters(out / "00_title.mp4")] == [  # one section
@@ -192,24 +194,36 @@ def test_render_lecture_outputs(lecture_files: tuple[Path, Path], scene_data: An
         assert (jpg.format, jpg.size) == ("JPEG", (1280, 720))
     assert (out / "01_dummy.jpg").stat().st_size <= 2 * 1024 * 1024
 
-    manifest = json.loads((out / "manifest.json").read_text())
-    rows = {f["path"]: f for f in manifest["files"]}
+    manifest = load_manifest(out / "manifest.json")  # validates: the schema of contract/
+    assert manifest.schema_version == SCHEMA_VERSION and manifest.language == lecture.language
+    assert "schema_version" in json.loads((out / "manifest.json").read_text())
+    rows = {f.path: f for f in manifest.files}
     assert set(rows) == expected - {"manifest.json"}
-    assert manifest["lecture"] == str(lecture_files[0].resolve()) and manifest["join"] == "stream copy"
-    assert rows["01_dummy.mp4"]["duration"] == pytest.approx(seq)
-    assert rows["01_dummy.mp4"]["resolution"] == f"{W}x{H}"
-    assert rows["01_dummy.mp4"]["bytes"] == (out / "01_dummy.mp4").stat().st_size
-    assert rows["01_dummy.mp4"]["scene_data"] == [  # the scene's DATA only
-        {"name": "forward_pass.json", "schema_version": 1, "config_hash": "f00d"}]
-    assert len(rows["00_title.mp4"]["scene_data"]) == 2  # no DATA declared: every file
-    assert [c["title"] for c in rows["01_dummy.mp4"]["chapters"]] == ["The task", "Pixels"]
-    assert rows["01_dummy.mp4"]["chapters"][1]["start"] == pytest.approx(clips[0], abs=0.01)
-    assert rows["lecture.mp4"]["kind"] == "lecture"
+    assert manifest.lecture == str(lecture_files[0].resolve()) and manifest.join == "stream copy"
+    assert manifest.scene_data_folder == str(scene_data.folder)
+    video = rows["01_dummy.mp4"]
+    assert (video.kind, video.sequence, video.codec, video.faststart) == (
+        "video", "cnn_forward_pass", "h264", True)
+    assert video.duration == pytest.approx(seq)
+    assert video.resolution == f"{W}x{H}" and (video.width, video.height, video.fps) == (W, H, FPS)
+    assert video.bytes == (out / "01_dummy.mp4").stat().st_size
+    assert video.scene_data == [  # the scene's DATA only
+        SceneDataSource(name="forward_pass.json", schema_version=1, config_hash="f00d")]
+    assert video.audio is None and "audio" not in video.model_fields_set  # silent: not written
+    assert len(rows["00_title.mp4"].scene_data or []) == 2  # no DATA declared: every file
+    assert [c.title for c in video.chapters or []] == ["The task", "Pixels"]
+    assert (video.chapters or [])[1].start == pytest.approx(clips[0], abs=0.01)
+    assert rows["lecture.mp4"].kind == "lecture" and rows["lecture.mp4"].sequence == "lecture"
+    assert [rows[f"01_dummy_sections/0{i}_{n}.mp4"].section_name
+            for i, n in ((1, "task"), (2, "pixels"))] == ["task", "pixels"]
+    assert (rows["01_dummy.vtt"].kind, rows["01_dummy.vtt"].cues) == ("subtitles", len(cues))
+    assert (rows["01_dummy.png"].kind, rows["01_dummy.png"].resolution) == ("thumbnail", f"{W}x{H}")
+    assert rows["lecture.transcript.md"].kind == "transcript"
     # the transcript: a heading per part and section, the captions as said (no audio here)
     transcript = (out / "lecture.transcript.md").read_text()
     assert "## 1. A CNN's forward pass (0:01)" in transcript and "### Pixels (0:04)" in transcript
-    assert "First a square. It is drawn." in transcript and "audio" not in rows["lecture.mp4"]
-    assert manifest["render"] == {"quality": "preview", "width": W, "height": H, "fps": FPS}
+    assert "First a square. It is drawn." in transcript and rows["lecture.mp4"].audio is None
+    assert manifest.render == RenderInfo(quality="preview", width=W, height=H, fps=FPS)
     assert not [p for p in out.rglob(".*.tmp*")]  # no temporary files left behind
 
 
@@ -281,6 +295,14 @@ def test_helpers() -> None:
     words = SimpleNamespace(text={"chapter_relu": "ReLU"})
     assert render.section_title("relu", words) == "ReLU"
     assert render.section_title("max_pool", words) == "Max pool"
+    # one rule for the renderer and the platform (contract.titles)
+    from contract import titles
+    assert render.section_title is titles.section_title
+    lecture = load_lecture(config.DEFAULT_PATH)
+    edl = registry.SEQUENCES["edl_pass"]
+    assert titles.sequence_title(lecture, edl) == lecture.edl_pass.title
+    assert titles.sequence_title(lecture, registry.TITLE) == lecture.title_card.title
+    assert titles.sequence_title(None, edl) == "Edl pass"  # no lecture file: words, not a slug
 
 
 def test_scene_data_of_another_digit_is_refused(tiny_data, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from contract.scene_data import load_all
 from scenes.base import _Keep
 from contract.lecture import load_lecture
-from scenes.values import resolve
+from tests.sources import resolve
 from tests.framecheck import (
     colour_at,
     colour_distance,

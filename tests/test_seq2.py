@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from scenes.shown import source_of
 from tests.framecheck import (assert_inside_frame, assert_not_blank, frames_of, ink_fraction,
                               mean_colour, render_scene, to_rgb)
 
@@ -92,7 +93,7 @@ def test_rotation_image_is_on_the_left_and_chart_on_the_right(rendered):
 
 
 def test_shown_numbers_are_the_scene_data_values(rendered):
-    from scenes.values import read, resolve
+    from tests.sources import read, resolve
 
     scene, _, data = rendered
     assert len(scene.shown_numbers) > 100
@@ -146,7 +147,7 @@ def test_switched_off_sets_are_skipped(tiny_data):
     keys = [s.key for _, s in scene.enabled_sets()]
     assert "letters" not in keys and "noise" not in keys and "fashion" in keys
     src, *_ = scene.why_example()
-    assert lookup_key(tiny_data, src) == "fashion"
+    assert lookup_key(tiny_data, source_of(src)) == "fashion"
 
 
 def lookup_key(data, src: str) -> str:

@@ -18,7 +18,7 @@ from tests import framecheck as fc
 pytestmark = pytest.mark.render
 
 
-from scenes.values import resolve  # noqa: E402  (the one resolver)
+from tests.sources import resolve  # noqa: E402  (the tests' resolver of recorded sources)
 
 
 # -- helpers -------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from contract import scene_data as contract
 from scenes import findings
 from scenes.base import fill
 from contract.lecture import load_lecture
-from scenes.values import resolve
+from tests.sources import resolve
 from tests import framecheck as fc
 from tests.conftest import ROOT
 

@@ -18,7 +18,7 @@ from contract import scene_data as contract
 from scenes import findings as F
 from scenes.base import _Keep, split_sentences
 from contract.lecture import load_lecture
-from scenes.values import resolve
+from tests.sources import resolve
 from tests.conftest import ROOT
 from tests.harness import observe
 

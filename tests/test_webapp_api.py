@@ -269,27 +269,56 @@ def test_lectures_from_the_manifest(client: TestClient) -> None:
 
 
 def test_media_only_what_manifests_list(client: TestClient, tiny_renders: Path) -> None:
+    from contract.manifest import ManifestFile, load_manifest
+
     manifest = tiny_renders / "default" / "manifest.json"
-    doc = json.loads(manifest.read_text())
+    good = load_manifest(manifest)
     secret = tiny_renders / "secret.mp4"
     secret.write_bytes(b"not for you")
-    doc["files"] += [{"path": "../secret.mp4", "kind": "video"},
-                     {"path": str(secret), "kind": "video"},
-                     {"path": "manifest.json", "kind": "chapters"}]
-    n = len(doc["files"])
+    # entries the schema accepts, pointing outside the folder or at the manifest itself
+    bad = [ManifestFile(path="../secret.mp4", kind="video", bytes=11),
+           ManifestFile(path=str(secret), kind="video", bytes=11),
+           ManifestFile(path="manifest.json", kind="chapters", bytes=1)]
+    n = len(good.files) + len(bad)
     try:
-        manifest.write_text(json.dumps(doc))
-        client.get("/api/lectures")  # rescan
+        manifest.write_text(good.model_copy(update={"files": good.files + bad}).to_json())
+        assert [lec["id"] for lec in client.get("/api/lectures").json()] == ["default"]  # rescan
         for i in range(n - 3, n):
             assert client.get(f"/media/default/{i}").status_code == 404
         for path in ("/media/default/99", "/media/../secret.mp4", "/media/default/..%2Fsecret.mp4",
                      "/media/nope/0", "/media/default/-1"):
             assert client.get(path).status_code in (404, 422), path
     finally:
-        doc["files"] = doc["files"][:-3]
-        manifest.write_text(json.dumps(doc))
+        manifest.write_text(good.to_json())
         secret.unlink()
         client.get("/api/lectures")
+
+
+@pytest.mark.parametrize("text, says", [
+    ('{"schema_version": 7, "files": []}', "schema_version 7"),
+    ('{"schema_version": 1, "files": [', "not JSON"),
+    ('{"generated_utc": "2026-01-01T00:00:00", "language": "en", "files": [{"path": 3}]}',
+     "files.0.path"),
+])
+def test_a_bad_manifest_skips_its_folder_and_says_why(
+        webapp_data_dir: Path, tiny_renders: Path, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture, text: str, says: str) -> None:
+    """The other lectures are still served; the log names the file and what is wrong."""
+    import shutil
+
+    renders = tmp_path / "renders"
+    shutil.copytree(tiny_renders / "default", renders / "default")
+    (renders / "broken").mkdir()
+    (renders / "broken" / "manifest.json").write_text(text)
+    (renders / "no_manifest").mkdir()
+    app = create_app(Settings(data=webapp_data_dir, renders=renders, lectures=ROOT / "lectures"))
+    with caplog.at_level("WARNING", logger="webapp.lectures"), TestClient(app) as c:
+        assert [lec["id"] for lec in c.get("/api/lectures").json()] == ["default"]
+        assert c.get("/media/broken/0").status_code == 404
+        c.get("/api/lectures")  # a rescan does not say it again
+    said = [r.getMessage() for r in caplog.records if r.name == "webapp.lectures"]
+    assert len(said) == 1 and str(renders / "broken" / "manifest.json") in said[0], said
+    assert says in said[0]
 
 
 def test_nothing_rendered_still_serves(webapp_data_dir: Path, tmp_path: Path) -> None:
@@ -351,6 +380,41 @@ def test_every_registered_sequence_has_a_title(client: TestClient, lang: str) ->
             assert title == want.replace("\n", " "), (name, title, want)
     if lang == "zh":
         assert words["seq_inside_network"] == "5. 走进训练好的网络"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_titles_every_sequence_as_the_video_does(lang: str) -> None:
+    """The page's sequence titles are contract.titles' for the lecture contract.lecture loads:
+    the same function and the same lecture the renderer's chapters come from."""
+    from contract.lecture import load_lecture
+    from contract.sequences import SEQUENCES
+    from contract.titles import sequence_title
+    from webapp import wording
+
+    lectures = ROOT / "lectures"
+    lecture = load_lecture(lectures / wording.LECTURE_FILES[lang], lectures / "default.yaml")
+    words = wording.load(lectures)[lang]
+    assert len(SEQUENCES) == 5
+    for name, seq in SEQUENCES.items():
+        assert words[f"seq_{name}"] == sequence_title(lecture, seq).replace("\n", " "), name
+    assert words["lecture_title"] == lecture.title_card.title.replace("\n", " ")
+    assert words["softmax"] == lecture.comparison.text["model_softmax"]
+
+
+def test_a_lecture_file_that_does_not_load_leaves_the_platforms_words(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import shutil
+
+    from webapp import wording
+
+    shutil.copy(ROOT / "lectures" / "default.yaml", tmp_path / "default.yaml")
+    (tmp_path / "zh.yaml").write_text("language: zh\nno_such_key: 1\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="webapp.wording"):
+        words = wording.load(tmp_path)
+    assert words["en"]["seq_edl_pass"] == "3. Evidential deep learning"
+    assert words["zh"]["seq_edl_pass"] == "Edl pass" and words["zh"]["watch"] == "观看讲座"
+    assert any("zh.yaml" in r.getMessage() and "no_such_key" in r.getMessage()
+               for r in caplog.records), caplog.text
 
 
 def test_a_lecture_without_titles_gets_words_not_slugs(tmp_path: Path) -> None:

@@ -440,19 +440,19 @@ def test_rotation_plot_draws_what_its_legend_names(page) -> None:  # noqa: ANN00
 def test_every_video_has_a_real_title(browser, models_dir: Path, tiny_renders: Path,  # noqa: ANN001
                                       tmp_path: Path, locale: str) -> None:
     """A render of every registered sequence: the video list titles each one (en and zh)."""
-    import json
     import shutil
 
+    from contract.manifest import load_manifest
     from contract.sequences import SEQUENCES
 
     renders = tmp_path / "renders"
     shutil.copytree(tiny_renders / "default", renders / "default")
     manifest = renders / "default" / "manifest.json"
-    doc = json.loads(manifest.read_text())
-    video = next(e for e in doc["files"] if e["kind"] == "video")
-    doc["files"] = [e for e in doc["files"] if e["kind"] != "video"] + \
-        [{**video, "sequence": name} for name in SEQUENCES]
-    manifest.write_text(json.dumps(doc))
+    doc = load_manifest(manifest)
+    video = next(e for e in doc.files if e.kind == "video")
+    files = [e for e in doc.files if e.kind != "video"] + \
+        [video.model_copy(update={"sequence": name}) for name in SEQUENCES]
+    manifest.write_text(doc.model_copy(update={"files": files}).to_json())
     for url in serve(models_dir, renders):
         ctx = browser.new_context(locale=locale)
         pg = ctx.new_page()
@@ -471,15 +471,15 @@ def test_every_video_has_a_real_title(browser, models_dir: Path, tiny_renders: P
 
 def _renders_of(tiny_renders: Path, root: Path, folders: dict[str, tuple[str, str]]) -> Path:
     """Copies of the tiny render, one per folder: {folder: (language, lecture file)}."""
-    import json
     import shutil
+
+    from contract.manifest import load_manifest
 
     for name, (lang, lecture) in folders.items():
         shutil.copytree(tiny_renders / "default", root / name)
         manifest = root / name / "manifest.json"
-        doc = json.loads(manifest.read_text())
-        doc.update(language=lang, lecture=lecture)
-        manifest.write_text(json.dumps(doc))
+        doc = load_manifest(manifest).model_copy(update={"language": lang, "lecture": lecture})
+        manifest.write_text(doc.to_json())
     return root
 
 

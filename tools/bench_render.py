@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scenes import media  # noqa: E402
+from rendering import media  # noqa: E402
 
 
 def run(lecture: Path, quality: str, workers: int, data: str) -> float:

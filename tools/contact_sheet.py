@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scenes import media  # noqa: E402
+from rendering import subtitles  # noqa: E402
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 END_BEFORE = 0.7  # seconds before a section's end: after its last beat, before the fade-out
@@ -42,7 +42,7 @@ def frame_at(video: Path, t: float) -> Image.Image:
 
 def sheet(video: Path, width: int) -> Image.Image:
     """Two frames per section (middle, end) side by side, one row per section."""
-    chapters = media.parse_vtt(video.with_suffix(".chapters.vtt").read_text(encoding="utf-8"))
+    chapters = subtitles.parse_vtt(video.with_suffix(".chapters.vtt").read_text(encoding="utf-8"))
     try:
         font = ImageFont.truetype(FONT, 18)
     except OSError:

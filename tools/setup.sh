@@ -9,8 +9,6 @@ PYTHON="${PYTHON:-python3}"
 mapfile -t want < <(grep -v -E '^\s*(#|$)' tools/system-packages.txt)
 missing=()
 for p in "${want[@]}"; do
-  # NodeSource's nodejs ships npm itself; Debian's npm would replace that nodejs
-  if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -34,12 +32,22 @@ fi
 echo "==> installing Python packages into .venv (torch is large: a few minutes the first time)"
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
-# The slides' HTML deck plays offline with this copy of reveal.js (rendering/slides.py); 6.0.1 is
-# the version manim-slides 5.7's template is written for.
-REVEAL_VERSION=6.0.1
-if ! grep -q "\"version\": \"$REVEAL_VERSION\"" vendor/node_modules/reveal.js/package.json 2>/dev/null; then
-  echo "==> installing reveal.js $REVEAL_VERSION from the npm registry into vendor/"
-  npm install --prefix vendor --no-save --no-audit --no-fund --no-package-lock \
-    "reveal.js@$REVEAL_VERSION" >/dev/null
+
+# From the npm registry, each pinned by its lock file: axe-core for the platform's accessibility
+# test (tests/js; injected into the page by the test, the platform never serves it) and reveal.js
+# for the slides' deck (rendering/js; copied into each deck, so a deck shown offline fetches
+# nothing; manim-slides' --offline would download it at conversion time instead). npm comes with
+# Node.js where it is installed already; otherwise Debian's package brings both.
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt=(apt-get);
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then apt=(sudo apt-get);
+  else echo "error: npm is missing: sudo apt-get install -y npm" >&2; exit 1; fi
+  echo "==> installing npm"
+  "${apt[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends npm >/dev/null
 fi
+echo "==> installing the browser tests' axe-core into tests/js/node_modules"
+npm ci --prefix tests/js --no-audit --no-fund --silent
+echo "==> installing the slides' reveal.js into rendering/js/node_modules"
+npm ci --prefix rendering/js --no-audit --no-fund --silent
 echo "==> set-up complete"

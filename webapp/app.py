@@ -5,9 +5,10 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
-from . import api, pages
-from .errors import ApiError, api_error_handler
+from . import api, explainer, pages
+from .errors import ApiError, api_error_handler, validation_error_handler
 from .state import Settings, State
 
 
@@ -18,13 +19,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await state.batcher.start()
+        if state.attacks is not None:
+            await state.attacks.start()
         yield
         await state.batcher.stop()
+        if state.attacks is not None:
+            await state.attacks.stop()
 
     app = FastAPI(title="CNN and EDL learning platform", lifespan=lifespan,
                   description="Both models of the lecture on your own image: POST /api/predict.")
     app.state.platform = state
     app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.include_router(api.router)
+    app.include_router(explainer.router)
     app.include_router(pages.router)
     return app

@@ -1,15 +1,23 @@
 """``make bench-serve``: a bounded load test of ``make serve`` over loopback.
 
-Starts the server as a child process on a free 127.0.0.1 port, waits for /api/health, then sends
-``--requests`` POST /api/predict (a drawn digit, multipart, as the page sends it) from
-``--clients`` concurrent keep-alive connections, in two halves, and prints throughput, latency
-percentiles, errors and the server's resident memory after warm-up and after each half (flat
-memory: the two halves end at about the same size). Nothing leaves 127.0.0.1.
+Starts the server as a child process on a free 127.0.0.1 port, waits for /api/health, then, for
+each endpoint in turn, sends its requests from ``--clients`` concurrent keep-alive connections,
+in two halves, and prints throughput, latency percentiles, errors and the server's resident
+memory after warm-up and after each half (flat memory: the two halves end at about the same
+size). The endpoints (``--endpoints``, all by default):
+
+- ``predict``: ``--requests`` POST /api/predict of a drawn digit, multipart, as the page sends it;
+- ``network``: POST /api/network with the digit's 28×28 input (JSON), as painting sends it;
+- ``cell``: POST /api/cell, a conv2 cell's arithmetic (top 3 channels);
+- ``attack-fgsm``, ``attack-pgd``: POST /api/attack at ε = 0.1, one ε each, both models;
+
+the explainer's with ``--explainer-requests`` each. Nothing leaves 127.0.0.1.
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import socket
 import subprocess
@@ -79,14 +87,45 @@ def wait_healthy(port: int, proc: subprocess.Popen, timeout: float) -> float:
     raise RuntimeError(f"/api/health did not answer within {timeout:.0f} s")
 
 
-def client(port: int, body: bytes, n: int, tally: Tally) -> None:
+@dataclass(frozen=True)
+class Target:
+    """One endpoint under load: what is posted where."""
+    name: str
+    path: str
+    body: bytes
+    content_type: str
+
+
+def targets(port: int) -> dict[str, Target]:
+    """Every benchmarked endpoint, with the drawn digit's 28×28 input as the server sees it."""
+    digit = drawn_digit_body()
+    multipart = f"multipart/form-data; boundary={BOUNDARY}"
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request("POST", "/api/predict", body=digit, headers={"Content-Type": multipart})
+    x = json.loads(c.getresponse().read())["input"]
+    c.close()
+    js = "application/json"
+
+    def body(**kw: object) -> bytes:
+        return json.dumps({"input": x, **kw}).encode()
+
+    return {t.name: t for t in (
+        Target("predict", "/api/predict", digit, multipart),
+        Target("network", "/api/network", body(), js),
+        Target("cell", "/api/cell", body(layer="conv2", channel=7, row=3, col=2, top=3), js),
+        Target("attack-fgsm", "/api/attack", body(method="fgsm", eps=0.1), js),
+        Target("attack-pgd", "/api/attack", body(method="pgd", eps=0.1), js))}
+
+
+def client(port: int, target: Target, n: int, tally: Tally) -> None:
     """One keep-alive connection sending ``n`` requests one after another."""
-    headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    headers = {"Content-Type": target.content_type}
+    body = target.body
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for _ in range(n):
         t = time.perf_counter()
         try:
-            conn.request("POST", "/api/predict", body=body, headers=headers)
+            conn.request("POST", target.path, body=body, headers=headers)
             r = conn.getresponse()
             r.read()
             ok = r.status == 200
@@ -104,10 +143,10 @@ def client(port: int, body: bytes, n: int, tally: Tally) -> None:
     conn.close()
 
 
-def load(port: int, body: bytes, requests: int, clients: int) -> tuple[Tally, float]:
+def load(port: int, target: Target, requests: int, clients: int) -> tuple[Tally, float]:
     tally = Tally()
     share = [requests // clients + (i < requests % clients) for i in range(clients)]
-    threads = [threading.Thread(target=client, args=(port, body, n, tally)) for n in share]
+    threads = [threading.Thread(target=client, args=(port, target, n, tally)) for n in share]
     t = time.perf_counter()
     for th in threads:
         th.start()
@@ -126,16 +165,47 @@ def report(tally: Tally, seconds: float, clients: int) -> str:
             f"  errors: {len(tally.errors)}" + (f" ({'; '.join(first_errors)})" if first_errors else ""))
 
 
+def run_endpoint(port: int, pid: int, target: Target, requests: int, clients: int,
+                 warmup: int) -> tuple[Tally, float]:
+    """Warm-up, then two halves; prints each half and the whole, with the server's memory."""
+    load(port, target, warmup, min(clients, warmup))
+    mem = [rss_mib(pid)]
+    half = requests // 2
+    print(f"==> {target.name}: POST {target.path}, {requests} requests in two halves; "
+          f"memory after warm-up {mem[0]:.0f} MiB, load average {os.getloadavg()[0]:.2f}")
+    total = Tally()
+    seconds = 0.0
+    for i, n in enumerate((half, requests - half), 1):
+        tally, dt = load(port, target, n, clients)
+        mem.append(rss_mib(pid))
+        print(f"half {i}:\n{report(tally, dt, clients)}\n  server memory {mem[-1]:.0f} MiB")
+        total.latencies += tally.latencies
+        total.errors += tally.errors
+        seconds += dt
+    print(f"all:\n{report(total, seconds, clients)}\n  server memory MiB: "
+          f"{' -> '.join(f'{m:.0f}' for m in mem)} (warm-up, half 1, half 2)")
+    return total, seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m webapp.bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("scene_data"))
-    ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--requests", type=int, default=2000, help="for predict")
+    ap.add_argument("--explainer-requests", type=int, default=1000,
+                    help="for each explainer endpoint")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--endpoints", default="predict,network,cell,attack-fgsm,attack-pgd",
+                    help="comma-separated, in order")
     args = ap.parse_args(argv)
-    if not 1 <= args.clients <= 100 or not 1 <= args.requests <= 100_000:
+    names = [n.strip() for n in args.endpoints.split(",") if n.strip()]
+    if not 1 <= args.clients <= 100 or not all(1 <= r <= 100_000 for r in
+                                               (args.requests, args.explainer_requests)):
         ap.error("keep it bounded: 1-100 clients, 1-100,000 requests")
+    known = ("predict", "network", "cell", "attack-fgsm", "attack-pgd")
+    if not names or set(names) - set(known):
+        ap.error(f"--endpoints: choose from {', '.join(known)}")
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "webapp", "--host", "127.0.0.1",
                              "--port", str(port), "--data", str(args.data)],
@@ -144,23 +214,19 @@ def main(argv: list[str] | None = None) -> int:
         up = wait_healthy(port, proc, timeout=60)
         print(f"==> server up in {up:.1f} s (pid {proc.pid}, port {port}, "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f})")
-        body = drawn_digit_body()
-        load(port, body, args.warmup, min(args.clients, args.warmup))
-        mem = [rss_mib(proc.pid)]
-        half = args.requests // 2
-        print(f"==> {args.requests} requests in two halves; memory after warm-up {mem[0]:.0f} MiB")
-        total = Tally()
-        seconds = 0.0
-        for i, n in enumerate((half, args.requests - half), 1):
-            tally, dt = load(port, body, n, args.clients)
-            mem.append(rss_mib(proc.pid))
-            print(f"half {i}:\n{report(tally, dt, args.clients)}\n  server memory {mem[-1]:.0f} MiB")
-            total.latencies += tally.latencies
-            total.errors += tally.errors
-            seconds += dt
-        print(f"all:\n{report(total, seconds, args.clients)}\n  server memory MiB: "
-              f"{' -> '.join(f'{m:.0f}' for m in mem)} (warm-up, half 1, half 2)")
-        return 1 if total.errors else 0
+        table = targets(port)
+        summary, errors = [], 0
+        for name in names:
+            n = args.requests if name == "predict" else args.explainer_requests
+            total, seconds = run_endpoint(port, proc.pid, table[name], n, args.clients, args.warmup)
+            lat = np.asarray(total.latencies) * 1000
+            p = (lambda q: f"{np.percentile(lat, q):6.1f}") if len(lat) else (lambda q: "   n/a")
+            summary.append(f"  {name:<12} {len(lat) / seconds:6.0f} req/s  p50 {p(50)}  "
+                           f"p99 {p(99)}  max {p(100)}  errors {len(total.errors)}")
+            errors += len(total.errors)
+        print(f"==> summary ({args.clients} clients, ms; load average now "
+              f"{os.getloadavg()[0]:.2f}):\n" + "\n".join(summary))
+        return 1 if errors else 0
     finally:
         proc.terminate()
         try:

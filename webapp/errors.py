@@ -26,6 +26,21 @@ async def api_error_handler(_: Request, exc: Exception) -> JSONResponse:
                         status_code=exc.status)
 
 
+async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's request validation failures in the same shape: code ``invalid_request`` and
+    each bad field named (``body.eps: Input should be less than or equal to 0.3``)."""
+    return JSONResponse(ErrorBody(error="invalid_request",
+                                  detail=describe(getattr(exc, "errors", list)())).model_dump(),
+                        status_code=422)
+
+
+def describe(errors: list) -> str:
+    """Pydantic's error list as one sentence, each bad field by its path (the first five)."""
+    parts = [f"{'.'.join(str(p) for p in e.get('loc', ())) or 'request'}: {e.get('msg', '')}"
+             for e in errors]
+    return "; ".join(parts[:5]) or "invalid request"
+
+
 #: Documented on the image endpoints (OpenAPI ``responses``).
 ERROR_RESPONSES: dict[int | str, dict] = {
     400: {"model": ErrorBody, "description": "empty body, malformed multipart, no `image` field"},

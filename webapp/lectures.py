@@ -2,16 +2,25 @@
 
 Media are addressed by (lecture folder name, position in that manifest's file list): a request
 names numbers, never a path, and only files that a manifest lists and that lie inside their
-lecture folder can be served."""
+lecture folder can be served. Manifests are read through :mod:`contract.manifest`; a folder whose
+manifest does not validate is skipped, and the log says why::
+
+    >>> [(lec.id, [v["sequence"] for v in lec.videos]) for lec in scan(Path("renders"))]
+    [('default', ['lecture', 'title_card', 'cnn_forward_pass', ...])]
+"""
 from __future__ import annotations
 
-import json
-import re
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from contract.manifest import ManifestError, ManifestFile, load_manifest
+from contract.titles import section_title
+
 from .wording import LECTURE_FILES
+
+log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = "manifest.json"
@@ -65,77 +74,65 @@ def scan(renders: Path) -> list[Lecture]:
     return found
 
 
-def _read(manifest: Path) -> Optional[Lecture]:
+def _read(path: Path) -> Optional[Lecture]:
     try:
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
-        entries = doc["files"]
-        if not isinstance(entries, list):
-            return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # half-written or foreign: a later scan will see the finished one
-    folder = manifest.parent
+        manifest = load_manifest(path)
+    except ManifestError as exc:  # foreign, broken or of another version: skip the folder, say why
+        _warn_once(path, str(exc))
+        return None
+    folder = path.parent
     lecture_id = folder.name
     files: dict[int, MediaFile] = {}
-    for i, entry in enumerate(entries):
+    for i, entry in enumerate(manifest.files):
         media = _media(folder, entry)
         if media is not None:
             files[i] = media
     urls = {i: f"/media/{lecture_id}/{i}" for i in files}
-    return Lecture(lecture_id, str(doc.get("language") or "en"), files,
-                   _videos(entries, files, urls), str(doc.get("lecture") or ""))
+    return Lecture(lecture_id, manifest.language or "en", files,
+                   _videos(manifest.files, files, urls), manifest.lecture)
 
 
-def _media(folder: Path, entry: Any) -> Optional[MediaFile]:
+_warned: set[tuple[Path, str]] = set()
+
+
+def _warn_once(path: Path, message: str) -> None:
+    """Log why a folder is skipped, once per problem (the page rescans on every load)."""
+    if (path, message) not in _warned:
+        _warned.add((path, message))
+        log.warning("skipped: %s", message)
+
+
+def _media(folder: Path, entry: ManifestFile) -> Optional[MediaFile]:
     """The file of a manifest entry if it is a served kind and really inside ``folder``."""
-    if not isinstance(entry, dict) or entry.get("kind") not in SERVED_KINDS:
+    if entry.kind not in SERVED_KINDS or not entry.path:
         return None
-    rel = entry.get("path")
-    if not isinstance(rel, str) or not rel:
-        return None
-    path = (folder / rel).resolve()
+    path = (folder / entry.path).resolve()
     media_type = MEDIA_TYPES.get(path.suffix)
     if media_type is None or not path.is_relative_to(folder.resolve()) or not path.is_file():
         return None
     return MediaFile(path, media_type)
 
 
-def _videos(entries: list, files: dict[int, MediaFile], urls: dict[int, str]) -> list[dict]:
+def _videos(entries: list[ManifestFile], files: dict[int, MediaFile],
+            urls: dict[int, str]) -> list[dict]:
     """The player's view: each video (whole lecture first) with its subtitle and chapter
     tracks, chapters, thumbnail and section clips."""
-    by_path = {entries[i]["path"]: i for i in files}
+    by_path = {entries[i].path: i for i in files}
     videos = []
     for i in files:
         e = entries[i]
-        if e["kind"] not in ("video", "lecture"):
+        if e.kind not in ("video", "lecture"):
             continue
-        stem = e["path"].rsplit(".", 1)[0]
+        stem = e.path.rsplit(".", 1)[0]
         side = {suffix: urls[by_path[stem + suffix]] for suffix in (".vtt", ".chapters.vtt", ".png")
                 if stem + suffix in by_path}
-        sections = [{"title": _section_title(entries[j]["path"]), "url": urls[j],
-                     "duration": entries[j].get("duration")}
-                    for j in files if entries[j]["kind"] == "section"
-                    and entries[j]["path"].startswith(stem + "_sections/")]
-        videos.append({"sequence": str(e.get("sequence") or stem), "url": urls[i],
-                       "duration": e.get("duration"), "chapters": _chapters(e),
+        sections = [{"title": section_title(entries[j].section_name or ""), "url": urls[j],
+                     "duration": entries[j].duration}
+                    for j in files if entries[j].kind == "section"
+                    and entries[j].path.startswith(stem + "_sections/")]
+        videos.append({"sequence": e.sequence or stem, "url": urls[i], "duration": e.duration,
+                       "chapters": [c.model_dump() for c in e.chapters or []],
                        "subtitles": side.get(".vtt"), "chapters_vtt": side.get(".chapters.vtt"),
                        "thumbnail": side.get(".png"), "sections": sections})
     videos.sort(key=lambda v: v["sequence"] != "lecture")  # the whole lecture first
     return videos
-
-
-def _chapters(entry: dict) -> list[dict]:
-    out = []
-    for c in entry.get("chapters") or []:
-        try:
-            out.append({"title": str(c["title"]), "start": float(c["start"]),
-                        "end": float(c["end"])})
-        except (KeyError, TypeError, ValueError):
-            continue
-    return out
-
-
-def _section_title(path: str) -> str:
-    """``01_cnn_forward_pass_sections/03_max_pool.mp4`` -> ``Max pool`` (as the render's
-    chapter titles write section names)."""
-    name = re.sub(r"^\d+_", "", path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-    return name.replace("_", " ").strip().capitalize() or name

@@ -1,4 +1,4 @@
-"""The page and its three assets (held in memory), and the lecture media (by manifest number)."""
+"""The page and its assets (held in memory), and the lecture media (by manifest number)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +10,9 @@ from .errors import ApiError
 
 router = APIRouter()
 
-ASSETS = {"app.js": "text/javascript; charset=utf-8", "numbers.js": "text/javascript; charset=utf-8",
-          "style.css": "text/css; charset=utf-8"}
+JS = "text/javascript; charset=utf-8"
+ASSETS = {"app.js": JS, "numbers.js": JS, "network.js": JS, "arithmetic.js": JS, "attack.js": JS,
+          "lecture_links.js": JS, "style.css": "text/css; charset=utf-8"}
 
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -31,19 +32,12 @@ async def index() -> HTMLResponse:
     return HTMLResponse(PAGE)
 
 
-@router.get("/static/app.js", include_in_schema=False)
-async def app_js() -> Response:
-    return Response(ASSET_BYTES["app.js"], media_type=ASSETS["app.js"])
-
-
-@router.get("/static/numbers.js", include_in_schema=False)
-async def numbers_js() -> Response:
-    return Response(ASSET_BYTES["numbers.js"], media_type=ASSETS["numbers.js"])
-
-
-@router.get("/static/style.css", include_in_schema=False)
-async def style_css() -> Response:
-    return Response(ASSET_BYTES["style.css"], media_type=ASSETS["style.css"])
+@router.get("/static/{name}", include_in_schema=False)
+async def asset(name: str) -> Response:
+    """One of :data:`ASSETS`, from memory: a request names a key, never a path."""
+    if name not in ASSET_BYTES:
+        raise ApiError(404, "no_such_asset", f"there is no asset {name!r}")
+    return Response(ASSET_BYTES[name], media_type=ASSETS[name])
 
 
 #: what a deck of `make slides` loads: its page, reveal.js and its videos

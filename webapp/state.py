@@ -8,7 +8,8 @@ from typing import Optional
 
 from pipeline.inference import Predictor
 
-from . import lectures, wording
+from . import explainer_words, lectures, wording
+from .attack_batcher import AttackBatcher
 from .batcher import Batcher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,13 +29,15 @@ class State:
     predictor: Predictor
     batcher: Batcher
     wording: dict[str, dict[str, str]]
+    attacks: Optional[AttackBatcher] = None  # FGSM requests batched (made in load)
     _lectures: Optional[list[lectures.Lecture]] = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def load(cls, settings: Settings) -> "State":
         predictor = Predictor.from_folder(settings.data)  # once, at start-up
-        return cls(settings, predictor, Batcher(predictor), wording.load(settings.lectures))
+        words = explainer_words.merged(wording.load(settings.lectures))
+        return cls(settings, predictor, Batcher(predictor), words, AttackBatcher(predictor))
 
     def lectures(self, rescan: bool = False) -> list[lectures.Lecture]:
         """The rendered lectures; ``rescan`` picks up a render finished while serving."""

@@ -1,38 +1,48 @@
-"""The page's words in English and Chinese. Where the lecture YAML already says a thing (model
+"""The page's words in English and Chinese. Where the lecture already says a thing (model
 names, axis labels, sequence titles), the page uses the lecture's wording, so the student sees
-the same words in the video and on the page; the rest is the platform's own."""
+the same words in the video and on the page; the rest is the platform's own.
+
+The lecture's words come from :func:`contract.lecture.load_lecture` (each language's file merged
+over ``default.yaml``, validated), and the titles from :mod:`contract.titles`, the rule the
+renderer's chapters follow::
+
+    >>> words = load(Path("lectures"))
+    >>> words["zh"]["seq_inside_network"], words["en"]["render_command"]
+    ('5. 走进训练好的网络', 'make render')
+"""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import Any
+from typing import Optional
 
-import yaml
-
+from contract.languages import BUILT_IN
+from contract.lecture import Lecture, LectureError, load_lecture
 from contract.sequences import SEQUENCES, TITLE
+from contract.titles import sequence_title
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "zh")
 #: The lecture file of each language, in lectures/ (zh.yaml leaves out what it keeps
 #: from default.yaml, exactly as the renderer reads it).
-LECTURE_FILES = {"en": "default.yaml", "zh": "zh.yaml"}
+LECTURE_FILES = {lang: BUILT_IN[lang].words.name for lang in LANGUAGES}
 BASE_FILE = "default.yaml"
 
-#: page key -> dotted key in the lecture YAML; every registered sequence's title is one
-#: ("seq_<name>": "<name>.title"), so a sequence added to contract.sequences gets its title here
-FROM_LECTURE = {
-    "course": "title_card.course",
-    "lecture_title": "title_card.title",
-    **{f"seq_{name}": f"{name}.title" for name in SEQUENCES},
-    "softmax": "comparison.text.model_softmax",
-    "edl": "comparison.text.model_edl",
-    "probs": "cnn_forward_pass.text.sm_probs",
-    "evidence": "edl_pass.text.evidence_title",
-    "u_part": "edl_pass.text.u_part",
-    "entropy": "comparison.text.entropy_label",
-    "angle": "comparison.text.angle_label",
-    "rot_softmax": "comparison.text.rotation_softmax_series",
-    "softmax_says": "comparison.text.softmax_says",
-    "fm_maps": "cnn_forward_pass.text.fm_maps",
-    "why_no_room": "overconfidence.text.why_no_room",
+#: page key -> (sequence, key of its ``text`` block) in the lecture; the title card's course
+#: and title and every registered sequence's title ("seq_<name>") are taken as well
+FROM_TEXT = {
+    "softmax": ("comparison", "model_softmax"),
+    "edl": ("comparison", "model_edl"),
+    "probs": ("cnn_forward_pass", "sm_probs"),
+    "evidence": ("edl_pass", "evidence_title"),
+    "u_part": ("edl_pass", "u_part"),
+    "entropy": ("comparison", "entropy_label"),
+    "angle": ("comparison", "angle_label"),
+    "rot_softmax": ("comparison", "rotation_softmax_series"),
+    "softmax_says": ("comparison", "softmax_says"),
+    "fm_maps": ("cnn_forward_pass", "fm_maps"),
+    "why_no_room": ("overconfidence", "why_no_room"),
 }
 
 OWN: dict[str, dict[str, str]] = {
@@ -120,44 +130,33 @@ OWN: dict[str, dict[str, str]] = {
 
 def load(lectures_dir: Path) -> dict[str, dict[str, str]]:
     """Every page string in every language: the lecture's wording over the platform's own."""
-    base = _read_yaml(lectures_dir / BASE_FILE)
     out = {}
     for lang in LANGUAGES:
-        doc = base if lang == "en" else _merge(base, _read_yaml(lectures_dir / LECTURE_FILES[lang]))
         words = dict(OWN[lang])
-        for key, dotted in FROM_LECTURE.items():
-            value = _get(doc, dotted)
-            if isinstance(value, str) and value.strip():
-                words[key] = value.replace("\n", " ")
-        for name in SEQUENCES:  # a lecture file without the title: still words, not a slug
-            words.setdefault(f"seq_{name}", fallback_title(name))
+        lecture = _lecture(lectures_dir, lang)
+        if lecture is not None:
+            words.update(from_lecture(lecture))
+        for name, seq in SEQUENCES.items():  # no lecture file: still words, not a slug
+            words.setdefault(f"seq_{name}", sequence_title(None, seq))
         out[lang] = words
     return out
 
 
-def fallback_title(name: str) -> str:
-    """``inside_network`` -> ``Inside network``: only when no lecture file titles it."""
-    return name.replace("_", " ").strip().capitalize() or name
+def from_lecture(lecture: Lecture) -> dict[str, str]:
+    """The page strings a lecture words: its course, title, sequence titles and drawn labels
+    (one line each: the page has no room for the video's line breaks)."""
+    said: dict[str, Optional[str]] = {"course": lecture.title_card.course,
+                                      "lecture_title": lecture.title_card.title}
+    said |= {f"seq_{name}": sequence_title(lecture, seq) for name, seq in SEQUENCES.items()}
+    said |= {key: lecture.words(seq).text.get(k) for key, (seq, k) in FROM_TEXT.items()}
+    return {k: v.replace("\n", " ") for k, v in said.items() if v and v.strip()}
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _lecture(lectures_dir: Path, lang: str) -> Optional[Lecture]:
+    """The language's lecture as the renderer reads it; None (and a log line) when it does not
+    load: the platform's own words stand in, the page still opens."""
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return {}  # no lecture wording: the platform's own strings stand
-    return doc if isinstance(doc, dict) else {}
-
-
-def _merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
-    return out
-
-
-def _get(doc: dict, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(doc, dict):
-            return None
-        doc = doc.get(part)
-    return doc
+        return load_lecture(lectures_dir / LECTURE_FILES[lang], lectures_dir / BASE_FILE)
+    except LectureError as exc:
+        log.warning("page words in %s without the lecture's: %s", lang, exc)
+        return None

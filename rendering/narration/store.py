@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from rendering import keys, media
+from rendering import files, keys
 from rendering.narration import audio
 from rendering.narration.engines import Speech
 
@@ -49,7 +49,7 @@ class SpeechStore:
     def save(self, key: str, speech: Speech) -> Speech:
         """Store ``speech`` (samples as 16-bit WAV; read back as stored)."""
         audio.write_wav(self.wav(key), speech.samples)
-        media.atomic_write_text(self.root / f"{key}.json",
+        files.atomic_write_text(self.root / f"{key}.json",
                                 json.dumps({"sentences": speech.sentences}, ensure_ascii=False) + "\n")
         return self.load(key) or speech
 

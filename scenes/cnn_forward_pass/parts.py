@@ -1,9 +1,10 @@
 """The pictures of sequence 1 (a CNN's forward pass), built from scene_data and the lecture's
 wording; :class:`scenes.cnn_forward_pass.script.CNNForwardPass` plays them, section by section.
 
-Every number drawn is read with ``self.value(...)`` or noted with ``self.record(...)`` where the
-builder makes it, in drawing order (the behaviour snapshot compares that order). Which cell,
-window, map or layer a picture points at is chosen in :mod:`scenes.findings`.
+Every number drawn is read with ``self.show(self.d...)`` or noted with
+``self.record(ref, value)`` where the builder makes it, in drawing order (the behaviour snapshot
+compares that order). Which cell, window, map or layer a picture points at is chosen in
+:mod:`scenes.findings`.
 
     class CNNForwardPass(ForwardPassParts):
         def task(self) -> None:
@@ -33,6 +34,7 @@ from manim import (
 from scenes import findings
 from scenes import visuals as tk
 from scenes.base import LectureScene
+from scenes.shown import Ref, absolute, argmax, entries, largest, length, sum_over, total
 
 
 #: cell of the worked patch, kernel and products: the kernel's signed two-decimal weights
@@ -69,11 +71,6 @@ class ForwardPassParts(LectureScene):
         self.parts: dict[str, Mobject] = {}
 
     # -- helpers -----------------------------------------------------------------------------
-    def num(self, value: float, source: str, fmt: tk.NumberFormat = "{:.2f}", size: float = 28,
-            color: str | None = None) -> Mobject:
-        """A scene_data number as Text, recorded with its ``source``."""
-        return self.text(self.fmt(value, source, fmt), size=size, color=color)
-
     def small(self, key: str, size: float = 22, color: str | None = None, **values: Any) -> Mobject:
         """A YAML string in small muted type, as centred lines."""
         return self.label(key, size=size, color=color or self.theme.muted, **values)
@@ -227,13 +224,13 @@ class ForwardPassParts(LectureScene):
         and columns, and a note on the value scale."""
         zoom = grid.zoom_numbers(r0, c0, kh, kw, cell=0.82, number_format=tk.FMT_UNIT,
                                  font=self.theme.font)
+        fp = self.d.forward_pass
         for i in range(kh):
-            for j in range(kw):
-                # forward_pass.image[r][c]: the pixel values written in the zoom
-                self.value(f"forward_pass.image[{r0 + i}][{c0 + j}]")
+            for j in range(kw):  # the pixel values written in the zoom
+                self.show(fp.image[r0 + i][c0 + j])
         zoom.move_to(RIGHT * 3.6 + DOWN * 0.1)
-        self.value("forward_pass.worked.row")
-        self.value("forward_pass.worked.col")
+        self.show(fp.worked.row)
+        self.show(fp.worked.col)
         title = self.caption_above(zoom, "pixels_zoom", size=24, r0=r0, r1=r0 + kh - 1,
                                    c0=c0, c1=c0 + kw - 1)
         return zoom, title, self.caption_below(zoom, "pixels_scale", size=22)
@@ -259,15 +256,15 @@ class ForwardPassParts(LectureScene):
                                     result_label=self.t("result_label"))
         panel.check(float(wk.value))  # the stored value must be the sum shown
         panel.check(self.arr("conv1")[k][r0, c0])  # ... and the real feature-map value
+        worked = self.d.forward_pass.worked
         for i in range(patch.shape[0]):
             for j in range(patch.shape[1]):
-                self.value(f"forward_pass.worked.patch[{i}][{j}]")
-                self.value(f"forward_pass.worked.weights[{i}][{j}]")
-                self.record(f"forward_pass.worked.patch[{i}][{j}] * forward_pass.worked.weights[{i}][{j}]",
-                            panel.products[i, j])
-        self.record("sum(forward_pass.worked.patch * forward_pass.worked.weights)", panel.total)
-        self.value("forward_pass.worked.bias")
-        self.record("forward_pass.worked.value", panel.result)
+                self.show(worked.patch[i][j])
+                self.show(worked.weights[i][j])
+                self.record(worked.patch[i][j] * worked.weights[i][j], panel.products[i, j])
+        self.record(total(worked.patch * worked.weights), panel.total)
+        self.show(worked.bias)
+        self.record(worked.value, panel.result)
         return panel
 
     def _conv_layout(self, panel: tk.MultiplyAddPanel) -> dict[str, Any]:
@@ -287,7 +284,7 @@ class ForwardPassParts(LectureScene):
         Group(c["grid"], c["patch"], c["times"], c["kernel"]).arrange(RIGHT, buff=0.3)
         c["grid_title"] = self.caption_above(c["grid"], "conv_input", size=22)
         c["patch_title"] = self.caption_above(c["patch"], "conv_patch", size=20, buff=0.12, r=r0, c=c0)
-        self.value("forward_pass.worked.kernel")
+        self.show(self.d.forward_pass.worked.kernel)
         c["kernel_title"] = self.caption_above(c["kernel"], "conv_kernel", size=20, buff=0.12, k=k)
         c["products_title"] = self.caption_above(c["patch"], "conv_products", size=22, buff=0.12)
         panel.product_cells.move_to(c["patch"])
@@ -313,9 +310,10 @@ class ForwardPassParts(LectureScene):
         c["spot"] = VGroup(cell_box, ring.copy().set_stroke(self.theme.background, width=7),
                            ring.copy().set_stroke(self.theme.text, width=3))
         c["out_title"] = self.caption_above(out, "conv_map", size=22, k=k)
-        self.value(f"forward_pass.conv1[{k}][{r0}][{c0}]")
-        c["out_value"] = self.num(fmap[r0, c0], f"forward_pass.conv1[{k}][{r0}][{c0}]", "{:.3f}",
-                                  size=26, color=self.theme.accent).next_to(out, DOWN, buff=0.2)
+        cell = self.d.forward_pass.conv1[k][r0][c0]
+        self.show(cell)  # recorded twice, as the snapshot has it: read, then written
+        c["out_value"] = self.number(cell, fmt="{:.3f}", size=26,
+                                     color=self.theme.accent).next_to(out, DOWN, buff=0.2)
         c["out_note"] = self.small("conv_map_at", size=20, r=r0, c=c0)
         c["out_note"].next_to(c["out_value"], DOWN, buff=0.1)
 
@@ -350,8 +348,9 @@ class ForwardPassParts(LectureScene):
                           font_size=20, text_color=self.theme.muted)
         bar.next_to(atlas, RIGHT, buff=0.2)
         # the colour bar writes the shared limits: -max|conv1|, 0, +max|conv1|
-        self.record("-max(abs(forward_pass.conv1))", atlas.vmin)
-        self.record("max(abs(forward_pass.conv1))", atlas.vmax)
+        peak = largest(absolute(self.d.forward_pass.conv1))
+        self.record(-peak, atlas.vmin)
+        self.record(peak, atlas.vmax)
         return atlas, bar
 
     def _fm_pair(self, k_atlas: tk.FeatureMapAtlas, atlas: tk.FeatureMapAtlas,
@@ -371,7 +370,7 @@ class ForwardPassParts(LectureScene):
         return [(atlas.pixel_center(k, r, c), tk.rgb_to_hex(rgb))]
 
     # -- 5. ReLU -----------------------------------------------------------------------------
-    def _relu_side(self, values: np.ndarray, x: float, title_key: str, src: str, k: int,
+    def _relu_side(self, values: np.ndarray, x: float, title_key: str, maps: Ref, k: int,
                    lim: float, at: tuple[int, int]) -> tuple[Any, ...]:
         """One side of the before/after: map k (same colours on both sides), its frame and
         title, the window at ``at`` and that window's numbers below it."""
@@ -386,7 +385,7 @@ class ForwardPassParts(LectureScene):
                                  font=self.theme.font)
         for i in range(RELU_ZOOM):
             for j in range(RELU_ZOOM):
-                self.value(f"{src}[{k}][{zr + i}][{zc + j}]")
+                self.show(maps[k][zr + i][zc + j])
         zoom.next_to(grid, DOWN, buff=0.2)
         return grid, self.frame_of(grid), title, win, zoom
 
@@ -400,8 +399,8 @@ class ForwardPassParts(LectureScene):
     def _relu_count(self, before: np.ndarray, k: int) -> VGroup:
         """How many values of map k ReLU sets to zero, of how many."""
         n_neg = int((before < 0).sum())  # values of forward_pass.conv1[k] below zero
-        self.record(f"sum(forward_pass.conv1[{k}] < 0)", n_neg)
-        self.value(f"forward_pass.conv1[{k}].size")
+        self.record(total(self.d.forward_pass.conv1[k] < 0), n_neg)
+        self.show(entries(self.d.forward_pass.conv1[k]))
         count = VGroup(*[self.text(line, size=24) for line in
                          self.t("relu_count", n=n_neg, total=before.size).split("\n")])
         count.arrange(DOWN, buff=0.12).move_to(DOWN * 1.6)
@@ -427,7 +426,7 @@ class ForwardPassParts(LectureScene):
         lt = self.caption_above(left, "pool_before", size=22, k=k, h=m.shape[0], w=m.shape[1])
         rt = self.caption_above(right, "pool_after", size=22, k=k, h=p.shape[0], w=p.shape[1])
         for name, arr in (("relu1", m), ("pool1", p)):
-            self.record(f"len(forward_pass.{name}[0])", arr.shape[0])
+            self.record(length(getattr(self.d.forward_pass, name)[0]), arr.shape[0])
         return [left, right, lt, rt]
 
     def _pool_zoom(self, left: tk.PixelGrid, m: np.ndarray, k: int, f: int,
@@ -438,7 +437,7 @@ class ForwardPassParts(LectureScene):
                                  font=self.theme.font).move_to(UP * 0.9)
         for a in range(f):
             for b in range(f):
-                self.value(f"forward_pass.relu1[{k}][{pi * f + a}][{pj * f + b}]")
+                self.show(self.d.forward_pass.relu1[k][pi * f + a][pj * f + b])
         top = zoom.square(*findings.peak_cell(m[pi * f:(pi + 1) * f, pj * f:(pj + 1) * f]))
         best = SurroundingRectangle(top, color=self.theme.accent, buff=0, stroke_width=6)
         return zoom, top, best
@@ -451,7 +450,7 @@ class ForwardPassParts(LectureScene):
         result = tk.ValueCells(np.array([[p[pi, pj]]]), cell=0.95,
                                colors=right.rgb[pi:pi + 1, pj:pj + 1], number_format="{:.2f}",
                                font=self.theme.font).move_to(DOWN * 1.6)
-        self.value(f"forward_pass.pool1[{k}][{pi}][{pj}]")
+        self.show(self.d.forward_pass.pool1[k][pi][pj])
         down = Arrow(zoom.get_bottom(), result.get_top(), buff=0.12, color=self.theme.accent)
         max_label = self.label("pool_max", size=26, color=self.theme.accent).next_to(down, RIGHT,
                                                                                     buff=0.15)
@@ -476,13 +475,14 @@ class ForwardPassParts(LectureScene):
                       arrays: tuple[np.ndarray, ...]) -> list[VGroup]:
         """Name and shape under each atlas."""
         notes = []
-        for atlas, key, arr, src in zip(atlases, ("deeper_pool1_name", "deeper_conv2_name",
-                                                  "deeper_pool2_name"), arrays,
-                                        ("pool1", "conv2", "pool2")):
+        fp = self.d.forward_pass
+        for atlas, key, arr, maps in zip(atlases, ("deeper_pool1_name", "deeper_conv2_name",
+                                                   "deeper_pool2_name"), arrays,
+                                         (fp.pool1, fp.conv2, fp.pool2)):
             name = self.label(key, size=22)
             shape = self.small("shape", size=20, shape=tk.shape_text(arr.shape))
-            for d in range(3):
-                self.record(f"len(forward_pass.{src}" + "[0]" * d + ")", arr.shape[d])
+            for d, first in enumerate((maps, maps[0], maps[0][0])):
+                self.record(length(first), arr.shape[d])
             notes.append(VGroup(name, shape).arrange(DOWN, buff=0.1).next_to(atlas, DOWN, buff=0.25))
         return notes
 
@@ -493,7 +493,7 @@ class ForwardPassParts(LectureScene):
         if li is None:
             return None
         params = int(self.data.training.layers[li].params)  # training.layers[li].params
-        self.value(f"training.layers[{li}].params")
+        self.show(self.d.training.layers[li].params)
         self.values["params"] = f"{params:,}"  # spoken in the caption too
         note = self.small("deeper_params", size=24, color=self.theme.text, params=params, n1=n1,
                           n2=n2)
@@ -504,7 +504,7 @@ class ForwardPassParts(LectureScene):
     def _deeper_best(self, pool2: np.ndarray, above: Mobject) -> tuple[int, Mobject]:
         """The most active pooled map (followed from conv2 to pool2) and its note."""
         best = findings.most_active_map(pool2)
-        self.record("argmax(max(forward_pass.pool2, axis=(1, 2)))", best)
+        self.record(argmax(largest(self.d.forward_pass.pool2, axis=(1, 2))), best)
         self.values["best"] = best
         note = self.small("deeper_best", size=22, color=self.theme.accent, i=best)
         return best, note.next_to(above, DOWN, buff=0.2)
@@ -531,7 +531,7 @@ class ForwardPassParts(LectureScene):
     def _fc_zero_note(self, fc: np.ndarray, strip: Mobject) -> Mobject:
         """How many FC units ReLU set to zero, beside the strip's foot."""
         n_zero = int((fc <= 0).sum())
-        self.record("sum(forward_pass.fc1 <= 0)", n_zero)
+        self.record(total(self.d.forward_pass.fc1 <= 0), n_zero)
         note = self.small("cls_fc_zero", size=18, n=n_zero, total=fc.size)
         return note.next_to(strip, RIGHT, buff=0.15).align_to(strip, DOWN)
 
@@ -547,7 +547,7 @@ class ForwardPassParts(LectureScene):
         """The ten logits as bars, the prediction's highlighted, with their title."""
         chart = self.ten_bars(z, pred, LOGIT_FORMAT, self.theme.muted, 6.0, 3.6, 30)
         for i in range(z.size):
-            self.value(f"forward_pass.softmax.logits[{i}]")
+            self.show(self.d.forward_pass.softmax.logits[i])
         chart.move_to(RIGHT * 3.55 + DOWN * 0.1)
         self.classes_at_zero(chart, z)
         return chart, self.label("cls_logits", size=22, n=z.size).next_to(chart, UP, buff=0.3)
@@ -589,18 +589,19 @@ class ForwardPassParts(LectureScene):
         formula = MathTex(r"p_k = \frac{e^{z_k}}{\sum_{j} e^{z_j}}", font_size=40,
                           color=self.theme.text).move_to(UP * (top - 0.1))
         arrow = Arrow(LEFT * 0.9 + UP * 0.3, RIGHT * 0.9 + UP * 0.3, color=self.theme.accent)
-        total = findings.probability_sum(probs)
-        self.record("sum(forward_pass.softmax.probs)", total)
-        sum_note = self.small("sm_sum", size=20, s=tk.format_number(total, "{:.2f}"))
+        prob_sum = findings.probability_sum(probs)
+        self.record(total(self.d.forward_pass.softmax.probs), prob_sum)
+        sum_note = self.small("sm_sum", size=20, s=tk.format_number(prob_sum, "{:.2f}"))
         return formula, arrow, sum_note.next_to(arrow, DOWN, buff=0.2)
 
     def _prediction(self, pred: int, label: int, p: float) -> tuple[Group, VGroup]:
         """The digit, small, beside three lines: its label, the prediction with its
         probability, and whether that is right."""
         digit = self.gray(self.arr("image"), 1.2).move_to(LEFT * 4.4 + DOWN * 2.2)
-        self.value("forward_pass.label")
-        self.value("forward_pass.softmax.pred")
-        self.value(f"forward_pass.softmax.probs[{pred}]")
+        fp = self.d.forward_pass
+        self.show(fp.label)
+        self.show(fp.softmax.pred)
+        self.show(fp.softmax.probs[pred])
         right = pred == label
         lines = VGroup(self.label("sm_label", size=26, label=label),
                        self.label("sm_pred", size=26, color=self.theme.accent, pred=pred,
@@ -616,19 +617,20 @@ class ForwardPassParts(LectureScene):
         """Name, output shape and parameter count of every layer, then the total."""
         rows = [[self.t("arch_layer"), self.t("arch_shape"), self.t("arch_params")]]
         for i, layer in enumerate(layers):
-            self.value(f"training.layers[{i}].params")
+            drawn = self.d.training.layers[i]
+            self.show(drawn.params)
             for d, s in enumerate(layer.shape):
-                self.value(f"training.layers[{i}].shape[{d}]")
+                self.show(drawn.shape[d])
             rows.append([self.layer_name(layer), tk.shape_text(layer.shape),
                          self.t("arch_count", n=int(layer.params))])
-        total = int(sum(layer.params for layer in layers))
-        self.record("sum([l.params for l in training.layers])", total)
-        rows.append([self.t("arch_total"), "", self.t("arch_count", n=total)])
+        n_params = int(sum(layer.params for layer in layers))
+        self.record(sum_over(self.d.training.layers, "params"), n_params)
+        rows.append([self.t("arch_total"), "", self.t("arch_count", n=n_params)])
         table = tk.TextTable(rows, font=self.theme.font, font_size=26, text_color=self.theme.text,
                              header_color=self.theme.muted, col_align="lcr", col_buff=0.9,
                              row_buff=0.2)
         tk.fit_within(table, 12.0, 5.0)
-        return table.move_to(UP * 0.35), total
+        return table.move_to(UP * 0.35), n_params
 
     # -- 11. training curves -----------------------------------------------------------------
     def _history(self, hist: list[Any], names: tuple[str, str]
@@ -641,7 +643,7 @@ class ForwardPassParts(LectureScene):
                names[1]: [row["heldout_acc"] for row in hist]}
         for i, row in enumerate(hist):
             for key in ("epoch", "train_loss", "heldout_loss", "train_acc", "heldout_acc"):
-                self.value(f"training.history['softmax'][{i}]['{key}']")
+                self.show(self.d.training.history["softmax"][i][key])
         return epochs, loss, acc
 
     def _training_charts(self, epochs: np.ndarray, loss: dict[str, list[float]],
@@ -674,10 +676,11 @@ class ForwardPassParts(LectureScene):
     def _training_note(self, hist: list[Any]) -> Mobject:
         """What the curves came from: digits trained on and held out, epochs, final accuracy."""
         prov = self.data.training.provenance  # training.provenance: n_train, n_heldout
-        self.value("training.provenance.n_train")
-        self.value("training.provenance.n_heldout")
-        self.record("len(training.history['softmax'])", len(hist))
-        self.value(f"training.history['softmax'][{len(hist) - 1}]['heldout_acc']")
+        tr = self.d.training
+        self.show(tr.provenance.n_train)
+        self.show(tr.provenance.n_heldout)
+        self.record(length(tr.history["softmax"]), len(hist))
+        self.show(tr.history["softmax"][len(hist) - 1]["heldout_acc"])
         note = self.small("train_note", size=22, color=self.theme.text, n_train=prov.n_train,
                           n_heldout=prov.n_heldout, epochs=len(hist), acc=hist[-1]["heldout_acc"])
         tk.fit_within(note, 13.0, 0.6)

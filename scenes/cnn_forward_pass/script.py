@@ -37,6 +37,7 @@ from manim import (
 from scenes import findings
 from scenes import visuals as tk
 from scenes.cnn_forward_pass.parts import PROB_LABEL_MIN, RELU_ZOOM, ForwardPassParts
+from scenes.shown import entries, length, sum_over
 
 
 class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
@@ -46,8 +47,8 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
     def task(self) -> None:
         image = self.arr("image")  # forward_pass.image: the chosen held-out digit, 28x28 in [0,1]
         n_classes = len(self.fp.softmax.probs)  # forward_pass.softmax.probs: one per class
-        idx = int(self.value("forward_pass.heldout_index"))
-        self.record("len(forward_pass.softmax.probs)", n_classes)
+        idx = int(self.show(self.d.forward_pass.heldout_index))
+        self.record(length(self.d.forward_pass.softmax.probs), n_classes)
         # The question, the digit, the network and the possible answers
         question = self.label("task_question", size=34).move_to(UP * 2.6)
         digit, digit_note = self._task_digit(image, idx)
@@ -72,8 +73,8 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         image = self.arr("image")  # forward_pass.image
         h, w = image.shape
         self.values.update(h=h, w=w)
-        self.record("len(forward_pass.image)", h)
-        self.record("len(forward_pass.image[0])", w)
+        self.record(length(self.d.forward_pass.image), h)
+        self.record(length(self.d.forward_pass.image[0]), w)
         wk = self.fp.worked  # forward_pass.worked: the patch shown here is the one worked out next
         r0, c0 = int(wk.row), int(wk.col)
         kh, kw = np.asarray(wk.patch).shape
@@ -173,9 +174,10 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         k = int(self.fp.worked.kernel)  # forward_pass.worked.kernel: the kernel worked out before
         n, mh, mw = maps.shape
         self.values.update(n_maps=n)
-        self.record("len(forward_pass.conv1)", n)
-        self.record("len(forward_pass.conv1[0])", mh)
-        self.record("len(forward_pass.conv1_weight[0])", kernels.shape[1])
+        fp = self.d.forward_pass
+        self.record(length(fp.conv1), n)
+        self.record(length(fp.conv1[0]), mh)
+        self.record(length(fp.conv1_weight[0]), kernels.shape[1])
         # The input convolved with every kernel gives one map per kernel
         inputs = self._fm_inputs(image, kernels)
         k_atlas = inputs[3]  # the kernels
@@ -208,9 +210,9 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         lim = tk.symmetric_limit(before)
         zr, zc = findings.mixed_window(before, RELU_ZOOM)
         # Map k before and after ReLU, each with the numbers of one window
-        g1, f1, t1, w1, z1 = self._relu_side(before, -4.3, "relu_before", "forward_pass.conv1",
+        g1, f1, t1, w1, z1 = self._relu_side(before, -4.3, "relu_before", self.d.forward_pass.conv1,
                                              k, lim, (zr, zc))
-        g2, f2, t2, w2, z2 = self._relu_side(after, 4.3, "relu_after", "forward_pass.relu1",
+        g2, f2, t2, w2, z2 = self._relu_side(after, 4.3, "relu_after", self.d.forward_pass.relu1,
                                              k, lim, (zr, zc))
         for l2, l1 in zip(z2.labels, z1.labels):  # one number size on both sides
             l2.scale(l1.height / l2.height)
@@ -242,7 +244,7 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         p = self.arr("pool1")[k]  # forward_pass.pool1[k]
         f = m.shape[0] // p.shape[0]  # the pooling size follows from the two shapes
         self.values.update(f=f)
-        self.record("len(forward_pass.relu1[0]) // len(forward_pass.pool1[0])", f)
+        self.record(length(self.d.forward_pass.relu1[0]) // length(self.d.forward_pass.pool1[0]), f)
         at = findings.pool_window(m, p, f)
         # The map after ReLU beside the pooled map; one window of each, and its zoom
         left, right, lt, rt = self._pool_maps(m, p, k)
@@ -287,9 +289,9 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         pool2 = self.arr("pool2")  # forward_pass.pool2: (50, 4, 4)
         n1, n2, p = pool1.shape[0], conv2.shape[0], pool2.shape[1]
         self.values.update(n1=n1, n2=n2, p=p)
-        for src, v in (("len(forward_pass.pool1)", n1), ("len(forward_pass.conv2)", n2),
-                       ("len(forward_pass.pool2[0])", p)):
-            self.record(src, v)
+        fp = self.d.forward_pass
+        for ref, v in ((length(fp.pool1), n1), (length(fp.conv2), n2), (length(fp.pool2[0]), p)):
+            self.record(ref, v)
         # pool1 -> conv2 -> pool2, each named with its shape
         a1, a2, a3 = self._deeper_atlases(pool1, conv2, pool2)
         f1, f2 = self.flow(a1, a2, "deeper_conv2"), self.flow(a2, a3, "deeper_pool2")
@@ -324,9 +326,9 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         z = np.asarray(self.fp.softmax.logits, float)  # forward_pass.softmax.logits
         pred = int(self.fp.softmax.pred)  # forward_pass.softmax.pred
         self.values.update(flat=flat.size, hidden=fc.size, classes=z.size)
-        self.value("forward_pass.pool2.size")
-        self.record("len(forward_pass.fc1)", fc.size)
-        self.record("len(forward_pass.softmax.logits)", z.size)
+        self.show(entries(self.d.forward_pass.pool2))
+        self.record(length(self.d.forward_pass.fc1), fc.size)
+        self.record(length(self.d.forward_pass.softmax.logits), z.size)
         # pool2's maps, flattened into one column, FC 500, then the ten logits
         atlas, a_note = self._pool2_atlas(pool2)
         s1, s2, t1, t2 = self._fc_strips(flat, fc)
@@ -357,10 +359,11 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         pred, label = int(out.pred), int(self.fp.label)  # forward_pass.softmax.pred, .label
         p = float(probs[pred])
         self.values.update(pred=pred, label=label, p=tk.format_number(p, "{:.3f}"))
+        drawn = self.d.forward_pass.softmax
         for i in range(z.size):
-            self.value(f"forward_pass.softmax.logits[{i}]")
+            self.show(drawn.logits[i])
             if i == pred or probs[i] >= PROB_LABEL_MIN:  # the probabilities that get a label
-                self.value(f"forward_pass.softmax.probs[{i}]")
+                self.show(drawn.probs[i])
         # Logits on the left, probabilities on the right, the softmax formula between them
         zc, pc = self._softmax_charts(z, probs, pred)
         zt, pt, top = self._softmax_titles(zc, pc)
@@ -395,8 +398,8 @@ class CNNForwardPass(ForwardPassParts, sequence="cnn_forward_pass"):
         table, total = self._layer_table(layers)
         # The largest layer's share of them
         big, share = findings.largest_layer([layer.params for layer in layers])
-        self.record(f"training.layers[{big}].params / sum([l.params for l in training.layers])",
-                    share)
+        rows = self.d.training.layers
+        self.record(rows[big].params / sum_over(rows, "params"), share)
         note = self.small("arch_note", size=24, color=self.theme.accent,
                           name=self.layer_name(layers[big]),
                           share=share).next_to(table, DOWN, buff=0.3)

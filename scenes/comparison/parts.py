@@ -24,6 +24,7 @@ from contract.scene_data import MODELS
 from scenes import findings
 from scenes import visuals as tk
 from scenes.base import LectureScene
+from scenes.shown import Ref
 
 #: lowest y of any content: about 1000 px of 1080 (the player's subtitles go below)
 BOTTOM = tk.SAFE_BOTTOM + 0.05  # the caption-safe line (docs/design-rules.md)
@@ -32,8 +33,8 @@ MARKER = {"softmax": "circle", "edl": "square"}
 #: the unrelated sets' drawing order follows the dump; these are the YAML text keys of their names
 SET_NAME_KEY = {"letters": "set_letters", "fashion": "set_fashion", "noise": "set_noise",
                 "user": "set_user"}
-#: one entropy panel: (set key, title, entropy CDF per model, scene_data source)
-Panel = tuple[str, str, dict[str, list[float]], str]
+#: one entropy panel: (set key, title, entropy CDF per model, where in scene_data they are)
+Panel = tuple[str, str, dict[str, list[float]], Ref]
 
 
 
@@ -55,10 +56,9 @@ class ComparisonParts(LectureScene):
         super().next_section(name, *args, **kwargs)
 
     # -- models, legends, series -----------------------------------------------------------------
-    def pct(self, value: float, source: str, size: float = 28, color: str | None = None) -> Text:
+    def pct(self, share: Ref, size: float = 28, color: str | None = None) -> Text:
         """A share in [0, 1] drawn as a percentage (YAML ``percent``); records the raw value."""
-        self.record(source, value)
-        return self.text(self.t("percent", value=value), size=size, color=color)
+        return self.text(self.t("percent", value=self.show(share)), size=size, color=color)
 
     def name(self, model: str) -> str:
         """The lecture's name of a model (YAML ``model_<model>``)."""
@@ -165,11 +165,11 @@ class ComparisonParts(LectureScene):
 
     def record_verdict(self, verdict: findings.Verdict) -> None:
         """Both values and the interval of the difference, as drawn or spoken."""
-        for source, model in zip(verdict.sources, MODELS):
-            self.record(source, verdict.value(model))
-        base = verdict.sources[1].rsplit(".", 1)[0]
-        self.value(f"{base}.diff_ci[0]")
-        self.value(f"{base}.diff_ci[1]")
+        diff = verdict.at  # the scene_data Diff the verdict was read from
+        for model in MODELS:
+            self.record(getattr(diff, model), verdict.value(model))
+        self.show(diff.diff_ci[0])
+        self.show(diff.diff_ci[1])
 
 
     def verdict_color(self, verdict: findings.Verdict) -> str:

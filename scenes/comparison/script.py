@@ -32,6 +32,8 @@ from scenes import visuals as tk
 from scenes.base import join_sentences
 from scenes.comparison.parts import BOTTOM, MARKER, SET_NAME_KEY, STYLE, DashedVMobjectRect, Panel
 from scenes.comparison.verdicts import ComparisonVerdicts
+from scenes.derived import masked_share
+from scenes.shown import rotation_argmax
 
 
 @dataclass
@@ -89,7 +91,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         """"<dataset> held-out digits, n = ..." (heldout.provenance.dataset / n_heldout): the set
         both models are evaluated on."""
         prov = self.data.heldout.provenance
-        n = int(self.value("heldout.provenance.n_heldout"))
+        n = int(self.show(self.d.heldout.provenance.n_heldout))
         self.values["n_heldout"] = n
         ds_key = f"dataset_{prov.dataset}"  # display name from the YAML, else the raw key
         dataset = self.t(ds_key) if ds_key in self.words.text else prov.dataset
@@ -107,7 +109,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
                         fill_color=self.color(m), fill_opacity=0.9 if m == "softmax" else 0.55)
         if m == "edl":  # dashed outline: not only the colour tells the models apart
             bar = VGroup(bar, DashedVMobjectRect(bar, self.color(m)))
-        number = self.pct(acc, f"heldout.models.{m}.accuracy", size=36, color=self.color(m))
+        number = self.pct(getattr(self.d.heldout.models, m).accuracy, size=36, color=self.color(m))
         track.move_to([0.2, 0.9 - 1.5 * i, 0])
         bar.move_to(track, aligned_edge=LEFT)
         label.next_to(track, LEFT, buff=0.35)
@@ -159,7 +161,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         curves = {"softmax": np.asarray(r.softmax_probs, float).max(axis=1),
                   "edl": 1.0 - np.asarray(r.edl_u, float)}  # 1 - rotation.edl_u
         for i in range(len(angles)):
-            self.value(f"1 - rotation.edl_u[{i}]")
+            self.show(1 - self.d.rotation.edl_u[i])
         x_ticks = tk.stride_ticks(angles, 6)
         chart = self.frame_chart(x_ticks, [0, 0.25, 0.5, 0.75, 1.0], self.t("angle_label"), "",
                                  width=10.4, height=2.7, font_size=22, y_format="{:.2f}",
@@ -190,7 +192,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         preds = VGroup()
         for i, a in enumerate(plot.angles):
             d = int(probs[i].argmax())
-            self.record(f"rotation.argmax(softmax_probs[{i}])", d)
+            self.record(rotation_argmax(self.d.rotation, "softmax", i), d)
             preds.add(self.text(str(d), size=22, color=self.theme.softmax)
                       .move_to([plot.chart.c2p(a, 0)[0], plot.base_y - plot.size / 2 - 0.22, 0]))
         says = self.text(self.t("softmax_says"), size=21, color=self.theme.softmax)
@@ -275,12 +277,12 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         (unrelated.sets[i].stats.<m>.entropy_cdf)."""
         u = self.data.unrelated
         panels: list[Panel] = [
-            ("heldout", self.t("set_heldout"), dict(u.heldout_cdf), "unrelated.heldout_cdf")]
+            ("heldout", self.t("set_heldout"), dict(u.heldout_cdf), self.d.unrelated.heldout_cdf)]
         for i, s in enumerate(u.sets):
             key = SET_NAME_KEY.get(s.key)
             title = self.t(key) if key else s.key
             panels.append((s.key, title, {m: s.stats[m].entropy_cdf for m in MODELS},
-                           f"unrelated.sets[{i}].stats"))
+                           self.d.unrelated.sets[i].stats))
         return panels
 
     def _cdf_row(self, panels: Sequence[Panel]) -> tuple[list[VGroup], list[VGroup], VGroup]:
@@ -474,7 +476,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         """Model ``m``'s reliability diagram (heldout.models.<m>.reliability) under its legend
         entry and its ECE (heldout.models.<m>.ece)."""
         bins = self.data.heldout.models[m].reliability
-        ece = self.value(f"heldout.models.{m}.ece")
+        ece = self.show(getattr(self.d.heldout.models, m).ece)
         rd = tk.ReliabilityDiagram([b.confidence for b in bins], [b.accuracy for b in bins],
                                    [b.count for b in bins], ece, color=self.color(m),
                                    bin_edges=[bins[0].lower] + [b.upper for b in bins],
@@ -565,7 +567,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         size = min(0.95, 11.0 / len(eps) - 0.25)
         tiles = Group()
         for i, img in enumerate(f.example_images):
-            self.value(f"attacks.eps[{i}]")
+            self.show(self.d.attacks.eps[i])
             t = self.tile(img, size)
             # the value alone under each tile: 22 px high
             lab = self.text(tk.format_number(eps[i], "{:.2f}"), size=24, color=self.theme.muted)
@@ -573,10 +575,9 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         tiles.arrange(RIGHT, buff=0.25)
         eps_name = self.text("ε =", size=24, color=self.theme.muted)
         tiles.add(eps_name.next_to(tiles[0][1], LEFT, buff=0.2))
-        caption = tk.wrap_text(self.t("fgsm_examples", zero=self.record(
-            "attacks.fgsm.zero_grad_share(max over models, eps > 0)",
-            findings.masked_share(self.data, "fgsm"))), 11.0, self.theme.font, 24,
-            self.theme.muted, max_lines=2)
+        zero = self.show(masked_share(self.d, "fgsm"))
+        caption = tk.wrap_text(self.t("fgsm_examples", zero=zero), 11.0, self.theme.font, 24,
+                               self.theme.muted, max_lines=2)
         top = Group(caption, tiles).arrange(DOWN, buff=0.15)
         tk.fit_within(top, 12.0, 2.0)
         return top.move_to([0.6, 2.95 - top.height / 2, 0])
@@ -604,8 +605,8 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         series = VGroup()
         for m in MODELS:
             for i in range(len(eps)):
-                self.value(f"attacks.fgsm.accuracy.{m}[{i}]")
-                self.value(f"attacks.fgsm.mean_entropy.{m}[{i}]")
+                self.show(getattr(self.d.attacks.fgsm.accuracy, m)[i])
+                self.show(getattr(self.d.attacks.fgsm.mean_entropy, m)[i])
             series.add(VGroup(
                 self.model_series(charts[0], m, eps, np.asarray(a.accuracy[m], float)),
                 self.model_series(charts[1], m, eps, np.asarray(a.mean_entropy[m], float))))

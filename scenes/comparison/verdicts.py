@@ -21,6 +21,8 @@ from scenes import findings
 from scenes import visuals as tk
 from scenes.base import join_sentences
 from scenes.comparison.parts import SET_NAME_KEY, ComparisonParts, Panel
+from scenes.derived import mean_gap
+from scenes.shown import bin_gap, rotation_argmax
 
 
 class ComparisonVerdicts(ComparisonParts):
@@ -38,11 +40,11 @@ class ComparisonVerdicts(ComparisonParts):
         if miss is None:
             return join_sentences([verdict, self.t("rotation_edl_right")]), None
         i = miss.index  # rotation.edl_probs / edl_u / angles at that angle
-        self.record(f"rotation.argmax(edl_probs[{i}])", miss.edl_digit)
-        self.value(f"rotation.angles[{i}]")
+        self.record(rotation_argmax(self.d.rotation, "edl", i), miss.edl_digit)
+        self.show(self.d.rotation.angles[i])
         return join_sentences([verdict, self.t(
             "rotation_edl_wrong", angle=miss.angle, edl_digit=miss.edl_digit,
-            softmax_digit=miss.softmax_digit, u=self.value(f"rotation.edl_u[{i}]"))]), miss
+            softmax_digit=miss.softmax_digit, u=self.show(self.d.rotation.edl_u[i]))]), miss
 
     def auroc_table(self, panels: Sequence[Panel], size: float = 22) -> VGroup:
         """One column per panel: under held-out digits the row labels, under each unrelated set
@@ -54,17 +56,15 @@ class ComparisonVerdicts(ComparisonParts):
             (self.name("edl"), self.theme.edl), (self.t("auroc_u_row"), self.theme.edl),
             (self.t("diff_row"), muted), (self.t("ci_row"), muted))])
         columns = VGroup(labels)
-        for j, (key, _, _, _) in enumerate(panels[1:]):
+        for key, _, _, _ in panels[1:]:
             v, vu = findings.auroc(self.data, key, "entropy"), findings.auroc(self.data, key, "u")
-            base = f"unrelated.sets[{j}].compare"
             self.record_verdict(v)
-            columns.add(VGroup(
+            columns.add(VGroup(  # each number read from the Diff its verdict was read from
                 self.text(self.t(f"ahead_{v.winner}"), size=size, color=self.verdict_color(v)),
-                self.number(v.softmax, f"{base}.auroc_entropy.softmax", 3, size + 2, self.theme.softmax),
-                self.number(v.edl, f"{base}.auroc_entropy.edl", 3, size + 2, self.theme.edl),
-                self.number(vu.edl, f"{base}.auroc_u.edl", 3, size, self.theme.edl),
-                self.number(self.data.unrelated.sets[j].compare.auroc_entropy.diff,
-                            f"{base}.auroc_entropy.diff", 3, size, muted, signed=True),
+                self.number(v.at.softmax, 3, size + 2, self.theme.softmax),
+                self.number(v.at.edl, 3, size + 2, self.theme.edl),
+                self.number(vu.at.edl, 3, size, self.theme.edl),
+                self.number(v.at.diff, 3, size, muted, signed=True),
                 self.text(self.t("ci_cell", **v.fmt()), size=size - 1, color=muted)))
         return columns
 
@@ -96,17 +96,18 @@ class ComparisonVerdicts(ComparisonParts):
         digits with confidence 0.2-0.5; in the fullest bin (875 digits) ...``"""
         model = self.data.heldout.models[m]
         gap = findings.confidence_gap(model)
-        self.record(f"heldout.models.{m}.reliability(mean accuracy-confidence)", gap)
+        shown = getattr(self.d.heldout.models, m)
+        self.record(mean_gap(shown), gap)
         name = self.name(m)
         direction = findings.confidence_direction(model)
         sentence = self.t(f"calib_{direction}", model=name[:1].upper() + name[1:], pp=100 * abs(gap))
         src = findings.gap_source(model)
         if direction == "balanced" or src is None:
             return sentence
-        rel = f"heldout.models.{m}.reliability"
-        self.value(f"{rel}[{src.main}].count")
-        self.value(f"{rel}[{src.full}].count")
-        self.record(f"{rel}[{src.full}](accuracy-confidence)", src.full_gap)
+        rel = shown.reliability
+        self.show(rel[src.main].count)
+        self.show(rel[src.full].count)
+        self.record(bin_gap(rel[src.full]), src.full_gap)
         return join_sentences([sentence, self.t(
             "calib_source", share=src.main_share, n=src.main_count, lo=src.main_lower,
             hi=src.main_upper, n_full=src.full_count, full_pp=100 * src.full_gap)])
@@ -120,17 +121,18 @@ class ComparisonVerdicts(ComparisonParts):
         v = findings.attack_strongest(self.data, "fgsm")
         i0, i1 = findings.weakest_attack(self.data), v.extra["index"]
         rise = self.t("fgsm_rise" if findings.u_rises(self.data, i0, i1) else "fgsm_no_rise",
-                      u0=self.value(f"attacks.fgsm.edl_mean_u[{i0}]"),
-                      u1=self.value(f"attacks.fgsm.edl_mean_u[{i1}]"),
+                      u0=self.show(self.d.attacks.fgsm.edl_mean_u[i0]),
+                      u1=self.show(self.d.attacks.fgsm.edl_mean_u[i1]),
                       sm_h0=a.mean_entropy["softmax"][i0], sm_h1=a.mean_entropy["softmax"][i1],
                       edl_h0=a.mean_entropy["edl"][i0], edl_h1=a.mean_entropy["edl"][i1])
         shown = join_sentences([self.verdict_text("fgsm", v), rise])
         pgd = findings.attack_strongest(self.data, "pgd")
         parts = [shown, self.verdict_text("pgd", pgd, steps=f.pgd_steps)]
         if findings.own_loss_masks(self.data, i1):  # the masking this attack avoids
+            own = self.d.attacks.own_loss_fgsm
             parts.append(self.t(
-                "own_loss_note", own=self.value(f"attacks.own_loss_fgsm.zero_grad_share.edl[{i1}]"),
-                own_acc=self.value(f"attacks.own_loss_fgsm.accuracy.edl[{i1}]")))
+                "own_loss_note", own=self.show(own.zero_grad_share.edl[i1]),
+                own_acc=self.show(own.accuracy.edl[i1])))
         self.values["fgsm_verdict"] = join_sentences(parts)
         return shown, v
 
@@ -171,7 +173,7 @@ class ComparisonVerdicts(ComparisonParts):
         (their colours go into ``colors``)."""
         cells = [label]
         for c, m in enumerate(MODELS, start=1):
-            cells.append(self._value_cell(self.record(v.sources[c - 1], v.value(m)), fmt))
+            cells.append(self._value_cell(self.record(getattr(v.at, m), v.value(m)), fmt))
             colors[(r, c)] = self.color(m)
         self.record_verdict(v)
         cells.append(self.t("cell_diff_pct" if fmt.startswith("pct") else "cell_diff",

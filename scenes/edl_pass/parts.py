@@ -24,6 +24,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Dot, Group, Line, ManimColor, M
 from scenes import findings
 from scenes import visuals as tk
 from scenes.base import LectureScene
+from scenes.shown import Ref, k_over, source_of
 
 #: the evidence function g of each ``training.evidence`` value, typeset
 EVIDENCE_TEX = {
@@ -76,14 +77,19 @@ class EDLPassParts(LectureScene):
     """What the sections of the EDL pass draw; :class:`scenes.edl_pass.script.EDLPass` plays it."""
 
     # -- shared helpers ----------------------------------------------------------------------
-    def live(self, template: str, values: dict[str, tuple[float, str]], digits: int = 2,
+    def live(self, template: str, values: dict[str, Ref | tuple[float, Ref]], digits: int = 2,
              size: float = 40, color: str | None = None) -> tk.LiveFormula:
-        """A LiveFormula whose numbers are (value, scene_data field) pairs; all recorded."""
-        f = tk.LiveFormula(template, {k: v for k, (v, _) in values.items()}, digits=digits,
+        """A LiveFormula whose numbers are scene_data reads (a Ref, or the value the scene
+        computed with the Ref it must equal); all recorded, their sources kept in ``sources``.
+
+            self.live(r"u = [[u:.3f]]", {"u": self.d.forward_pass.edl.u})
+        """
+        pairs = {k: v if isinstance(v, tuple) else (float(v), v) for k, v in values.items()}
+        f = tk.LiveFormula(template, {k: v for k, (v, _) in pairs.items()}, digits=digits,
                            font_size=size, color=color or self.theme.text)
-        for name, (value, source) in values.items():
-            self.record(source, value)
-        f.sources = {k: s for k, (_, s) in values.items()}
+        for value, ref in pairs.values():
+            self.record(ref, value)
+        f.sources = {k: source_of(ref) for k, (_, ref) in pairs.items()}
         return f
 
     def tex(self, tex: str, size: float = 40, color: str | None = None) -> MathTex:
@@ -150,9 +156,9 @@ class EDLPassParts(LectureScene):
             g = self.tex(EVIDENCE_TEX.get(kind, r"e_k = g(z_k) \geq 0"), size=40)
             return g.set_color(self.theme.edl).move_to(UP * 1.0), None
         # training.provenance.config.train.evidence_clamp: exp evidence clips the logits
-        c = float(self.data.training.provenance.config["train"]["evidence_clamp"])
-        g = self.live(EVIDENCE_TEX["exp"],
-                      {"c": (c, "training.provenance.config.train.evidence_clamp")}, size=40)
+        clamp = self.d.training.provenance.config.train.evidence_clamp
+        c = float(clamp)
+        g = self.live(EVIDENCE_TEX["exp"], {"c": clamp}, size=40)
         g.set_color(self.theme.edl).move_to(UP * 1.0)
         return g, self.small("clamp_note", size=20, c=c).next_to(g, DOWN, buff=0.1)
 
@@ -180,8 +186,8 @@ class EDLPassParts(LectureScene):
         zc = self._ten_bars(z, k, None, "{:.0f}")  # whole logits
         ec = self._ten_bars(e, k, 0.0, "{:.0f}" if e.max() >= 100 else "{:.2f}")
         for i in range(10):
-            self.value(f"forward_pass.edl.logits[{i}]")
-            self.value(f"forward_pass.edl.evidence[{i}]")
+            self.show(self.d.forward_pass.edl.logits[i])
+            self.show(self.d.forward_pass.edl.evidence[i])
         zc.move_to(LEFT * 3.55)
         ec.move_to(RIGHT * 3.55)
         for chart in (zc, ec):
@@ -211,7 +217,7 @@ class EDLPassParts(LectureScene):
             line = []
             for c in range(10):
                 f = fmt or table_format(vals[c])
-                s = self.fmt(vals[c], f"forward_pass.edl.{field}[{c}]", f)
+                s = self.fmt(getattr(self.d.forward_pass.edl, field)[c], f)
                 line.append(self.text(s, size=size,
                                       color=self.theme.edl if c == k else self.theme.text))
             cells.append(line)
@@ -247,24 +253,23 @@ class EDLPassParts(LectureScene):
 
     def _worked_formulas(self, k: int) -> list[tk.LiveFormula]:
         """e, alpha, S, b, u and p-hat of class ``k``, the digit's numbers (forward_pass.edl)."""
-        edl, src = self.data.forward_pass.edl, "forward_pass.edl"
+        edl, src = self.data.forward_pass.edl, self.d.forward_pass.edl
         K = len(edl.alpha)  # number of classes (length of forward_pass.edl.alpha)
         e_k, a_k, S = float(edl.evidence[k]), float(edl.alpha[k]), float(edl.S)
         fmt_e, fmt_a, fmt_S = (table_format(v)[2:-1] for v in (e_k, a_k, S))
         return [
             self.live(rf"e_{{{k}}} = g(z_{{{k}}}) = g([[z]]) = [[e:{fmt_e}]]",
-                      {"z": (float(edl.logits[k]), f"{src}.logits[{k}]"),
-                       "e": (e_k, f"{src}.evidence[{k}]")}),
+                      {"z": src.logits[k], "e": src.evidence[k]}),
             self.live(rf"\alpha_{{{k}}} = e_{{{k}}} + 1 = [[a:{fmt_a}]]",
-                      {"a": (a_k, f"{src}.alpha[{k}]")}),
+                      {"a": src.alpha[k]}),
             self.live(rf"S = \sum_{{j=0}}^{{{K - 1}}} \alpha_j = [[S:{fmt_S}]]",
-                      {"S": (S, f"{src}.S")}),
+                      {"S": src.S}),
             self.live(rf"b_{{{k}}} = \frac{{e_{{{k}}}}}{{S}} = [[b:.3f]]",
-                      {"b": (float(edl.belief[k]), f"{src}.belief[{k}]")}),
+                      {"b": src.belief[k]}),
             self.live(rf"u = \frac{{K}}{{S}} = \frac{{{K}}}{{[[S:{fmt_S}]]}} = [[u:.3f]]",
-                      {"S": (S, f"{src}.S"), "u": (float(edl.u), f"{src}.u")}),
+                      {"S": src.S, "u": src.u}),
             self.live(rf"\hat p_{{{k}}} = \frac{{\alpha_{{{k}}}}}{{S}} = [[p:.3f]]",
-                      {"p": (float(edl.probs[k]), f"{src}.probs[{k}]")}),
+                      {"p": src.probs[k]}),
         ]
 
     @staticmethod
@@ -279,8 +284,9 @@ class EDLPassParts(LectureScene):
 
     # -- 3. belief masses plus u -------------------------------------------------------------
     def _belief_row(self, image: Any, caption: str, belief: Sequence[float], u: float,
-                    src: str) -> Group:
-        """An input tile and its stacked bar b_0..b_9 + u (src: the ModelOut's field path)."""
+                    src: Ref) -> Group:
+        """An input tile and its stacked bar b_0..b_9 + u (src: the ModelOut, read with its
+        source)."""
         tile = tk.ImageTile(np.asarray(image, float), [caption], size=1.3, theme=self.theme,
                             font_size=20, border_color=self.theme.muted, caption_width=2.6)
         kept, rest = findings.belief_labels(belief, MIN_BELIEF_LABEL, MAX_BELIEF_LABELS)
@@ -297,11 +303,11 @@ class EDLPassParts(LectureScene):
                             number_format="{:.3f}", always_label=always,
                             min_label_fraction=MIN_BELIEF_LABEL)
         for c in kept:
-            self.value(f"{src}.belief[{c}]")
+            self.show(src.belief[c])
         if rest and other > 0:  # "other b" is the sum of these stored beliefs
             for c in rest:
-                self.value(f"{src}.belief[{c}]")
-        self.value(f"{src}.u")
+                self.show(src.belief[c])
+        self.show(src.u)
         bar.next_to(tile.image, RIGHT, buff=0.8).align_to(tile.image, DOWN)
         return Group(tile, bar)
 
@@ -309,14 +315,14 @@ class EDLPassParts(LectureScene):
         """The chosen digit's row, and the most uncertain unrelated example's when there is one."""
         fp = self.data.forward_pass
         rows = [self._belief_row(fp.image, self.t("bar_digit", label=fp.label), fp.edl.belief,
-                                 fp.edl.u, "forward_pass.edl")]  # forward_pass.image / .edl
+                                 fp.edl.u, self.d.forward_pass.edl)]
         pick = self._most_uncertain_unrelated()
         if pick is not None:
             i, j, s, ex = pick  # unrelated.sets[i].examples[j]: the most uncertain one shown
             caption = self.t("bar_unrelated", name=self.example_name(s.key, ex),
                              set=self.set_name(s.key))
             rows.append(self._belief_row(ex.image, caption, ex.edl.belief, ex.edl.u,
-                                         f"unrelated.sets[{i}].examples[{j}].edl"))
+                                         self.d.unrelated.sets[i].examples[j].edl))
         return rows
 
     @staticmethod
@@ -352,16 +358,17 @@ class EDLPassParts(LectureScene):
         return max(tk.SimplexDensity(np.asarray(a, float)[top], resolution=60).own_color_max
                    for a in alphas)
 
-    def _simplex_panel(self, title: str, alpha: np.ndarray, S: float, u: float, src: str,
+    def _simplex_panel(self, title: str, alpha: np.ndarray, S: float, u: float, src: Ref,
                        top: np.ndarray, color_max: float, side: float = 3.3) -> Group:
-        """A titled triangle with its three alphas, S and u under it (src: the ModelOut's path)."""
+        """A titled triangle with its three alphas, S and u under it (src: the ModelOut, read
+        with its source)."""
         s = self._simplex_of(alpha, side, top, color_max)
         head = self.text(title, size=24).next_to(s, UP, buff=0.2)
-        vals = {f"a{i}": (float(alpha[c]), f"{src}.alpha[{int(c)}]") for i, c in enumerate(top)}
+        vals = {f"a{i}": (float(alpha[c]), src.alpha[c]) for i, c in enumerate(top)}
         a_tex = self.live(rf"\alpha_{{{int(top[0])},{int(top[1])},{int(top[2])}}} = "
                           r"([[a0]],\ [[a1]],\ [[a2]])", vals, size=32)
-        su = self.live(r"S = [[S]],\quad u = [[u:.3f]]", {"S": (S, f"{src}.S"),
-                                                        "u": (u, f"{src}.u")}, size=32)
+        su = self.live(r"S = [[S]],\quad u = [[u:.3f]]", {"S": (S, src.S), "u": (u, src.u)},
+                       size=32)
         info = VGroup(a_tex, su).arrange(DOWN, buff=0.15).next_to(s, DOWN, buff=0.2)
         return Group(head, s, info)
 
@@ -375,13 +382,13 @@ class EDLPassParts(LectureScene):
         alphas = [alpha] + ([np.asarray(pick[3].edl.alpha, float)] if pick else [])
         cmax = self._shared_simplex_scale(alphas, top)
         panels = [self._simplex_panel(self.t("simplex_digit", label=fp.label), alpha, fp.edl.S,
-                                      fp.edl.u, "forward_pass.edl", top, cmax)]
+                                      fp.edl.u, self.d.forward_pass.edl, top, cmax)]
         if pick is not None:
             i, j, s, ex = pick  # unrelated.sets[i].examples[j].edl.alpha
             title = self.t("simplex_unrelated", name=self.example_name(s.key, ex),
                            set=self.set_name(s.key))
             panels.append(self._simplex_panel(title, alphas[1], ex.edl.S, ex.edl.u,
-                                              f"unrelated.sets[{i}].examples[{j}].edl", top, cmax))
+                                              self.d.unrelated.sets[i].examples[j].edl, top, cmax))
         return panels
 
     def _place_simplex(self, panels: Sequence[Group]) -> tuple[Group, VGroup]:
@@ -415,11 +422,12 @@ class EDLPassParts(LectureScene):
                            [self.t("sweep_angle", angle=float(rot.angles[i]))], size=1.6,
                            font=self.theme.font, font_size=24, text_color=self.theme.text,
                            border_color=self.theme.muted)
-        self.value(f"rotation.angles[{i}]")
-        su = self.live(r"u = [[u:.3f]]", {"u": (u, f"rotation.edl_u[{i}]")}, size=36,
-                       color=self.theme.edl)
-        # S is derived: K / rotation.edl_u[i] (source written as such for the audit)
-        sS = self.live(r"S = K/u = [[S:.1f]]", {"S": (S, f"K/rotation.edl_u[{i}]")}, size=32)
+        self.show(self.d.rotation.angles[i])
+        u_at = self.d.rotation.edl_u[i]
+        su = self.live(r"u = [[u:.3f]]", {"u": (u, u_at)}, size=36, color=self.theme.edl)
+        # S is derived: K / rotation.edl_u[i] (K: the number of classes)
+        sS = self.live(r"S = K/u = [[S:.1f]]", {"S": (S, k_over(u_at, len(rot.edl_probs[i])))},
+                       size=32)
         side_panel = Group(img, su, sS).arrange(DOWN, buff=0.25)
         return Group(side_panel, s).arrange(RIGHT, buff=1.2).move_to(DOWN * 0.55)
 
@@ -431,7 +439,7 @@ class EDLPassParts(LectureScene):
         T = float(tr.annealing_epochs)  # training.annealing_epochs
         fit = self.tex(FIT_TEX.get(tr.edl_loss, FIT_TEX["mse"]), size=36)
         total = self.tex(TOTAL_TEX, size=36)
-        sched = self.live(SCHEDULE_TEX, {"T": (T, "training.annealing_epochs")}, size=36)
+        sched = self.live(SCHEDULE_TEX, {"T": (T, self.d.training.annealing_epochs)}, size=36)
         formulas = VGroup(total, fit, sched).arrange(DOWN, buff=0.22)
         tk.fit_within(formulas, 13.0, 2.3)
         return formulas.move_to(UP * (3.1 - formulas.height / 2))
@@ -445,7 +453,7 @@ class EDLPassParts(LectureScene):
             col = f"{part}_{key}"
             if all(col in r for r in hist):
                 for i, r in enumerate(hist):
-                    self.value(f"training.history.edl[{i}].{col}")
+                    self.show(getattr(self.d.training.history.edl[i], col))
                 out[names[part]] = np.array([r[col] for r in hist], float)
         return out
 
@@ -457,7 +465,7 @@ class EDLPassParts(LectureScene):
         if not findings.kl_skip(kl, epochs):
             return epochs, kl, None
         col = findings.kl_first_column(self.data.training.history["edl"][0])
-        first = self.value(f"training.history.edl[0].{col}")
+        first = self.show(getattr(self.d.training.history.edl[0], col))
         note = self.small("kl_skip_note", size=18, epoch=int(epochs[1]), kl=first)
         return epochs[1:], {k: v[1:] for k, v in kl.items()}, note
 
@@ -479,7 +487,7 @@ class EDLPassParts(LectureScene):
                   tk.LineChart(kl_x, kl, y_label=self.t("chart_kl"), **common)]
         if all("train_lambda" in r for r in hist):
             for i, r in enumerate(hist):
-                self.value(f"training.history.edl[{i}].train_lambda")
+                self.show(self.d.training.history.edl[i].train_lambda)
             lam = {self.t("chart_lambda"): np.array([r["train_lambda"] for r in hist], float)}
             charts.append(tk.LineChart(epochs, lam, y_label=self.t("chart_lambda"),
                                        y_range=(0.0, 1.0), **{**common,
@@ -516,9 +524,9 @@ class EDLPassParts(LectureScene):
         with like; unrelated.sets[i].examples[j])."""
         p = float(np.max(ex.softmax.probs))
         kp = int(np.argmax(ex.softmax.probs))
-        src = f"unrelated.sets[{i}].examples[{j}]"
-        self.value(f"{src}.softmax.probs[{kp}]")
-        c = self.value(f"1 - {src}.edl.u")
+        src = self.d.unrelated.sets[i].examples[j]
+        self.show(src.softmax.probs[kp])
+        c = self.show(1 - src.edl.u)
         return tk.ImageTile(np.asarray(ex.image, float),
                             [self.t("tile_softmax", p=p), self.t("tile_u", c=c)],
                             size=0.95, font=self.theme.font, font_size=26,
@@ -527,9 +535,9 @@ class EDLPassParts(LectureScene):
 
     def _unrelated_means(self, i: int, s: Any) -> VGroup:
         """Set ``i``'s size and means: softmax's confidence, EDL's certainty 1 − u."""
-        mc = self.value(f"1 - unrelated.sets[{i}].stats.edl.mean_u")
-        mp = self.value(f"unrelated.sets[{i}].stats.softmax.mean_max_prob")
-        self.value(f"unrelated.sets[{i}].n")  # unrelated.sets[i].n: set size
+        mc = self.show(1 - self.d.unrelated.sets[i].stats.edl.mean_u)
+        mp = self.show(self.d.unrelated.sets[i].stats.softmax.mean_max_prob)
+        self.show(self.d.unrelated.sets[i].n)  # unrelated.sets[i].n: set size
         means = VGroup(self.text(self.t("set_mean_over", n=s.n, set=self.set_name(s.key)),
                                  size=22, color=self.theme.muted),
                        self.text(self.t("set_mean_p", p=mp), size=26, color=self.theme.softmax),
@@ -562,8 +570,8 @@ class EDLPassParts(LectureScene):
         foot = VGroup()
         if hm.mean_u_correct is None or hm.mean_u_wrong is None:
             return foot
-        c = self.value("1 - heldout.models.edl.mean_u_correct")
-        w = self.value("1 - heldout.models.edl.mean_u_wrong")
+        c = self.show(1 - self.d.heldout.models.edl.mean_u_correct)
+        w = self.show(1 - self.d.heldout.models.edl.mean_u_wrong)
         foot.add(self.text(self.t("heldout_line", c=c, w=w), size=24, color=self.theme.edl))
         key = findings.unrelated_claim_key([s.stats["edl"].mean_u for _, s in sets],
                                            hm.mean_u_correct)
@@ -597,8 +605,8 @@ class EDLPassParts(LectureScene):
             k_w = int(np.argmax(rot.edl_probs[i_wrong]))
             caveat = self.t(key, angle=float(rot.angles[i_wrong]), k=k_w,
                             u=float(rot.edl_u[i_wrong]))
-            self.value(f"rotation.angles[{i_wrong}]")
-            self.value(f"rotation.edl_u[{i_wrong}]")
+            self.show(self.d.rotation.angles[i_wrong])
+            self.show(self.d.rotation.edl_u[i_wrong])
         self.values["rot_caveat"] = caveat
         line = self.text(caveat, size=24, color=self.theme.accent)
         return tk.fit_within(line, 13.0, 0.5)
@@ -621,7 +629,7 @@ class EDLPassParts(LectureScene):
         angles = np.asarray(rot.angles, float)  # rotation.angles
         u = np.asarray(rot.edl_u, float)  # rotation.edl_u
         for i in range(len(angles)):
-            self.value(f"rotation.edl_u[{i}]")
+            self.show(self.d.rotation.edl_u[i])
         chart = tk.LineChart(angles, {self.t("rot_u_series"): u}, colors=[self.theme.edl],
                              styles=["solid"], markers=["circle"], x_label=self.t("rot_x"),
                              x_ticks=tk.stride_ticks(angles), y_range=(0.0, 1.0), width=7.2,
@@ -641,7 +649,7 @@ class EDLPassParts(LectureScene):
             self.text(self.t("rot_p", p=float(probs.max())), size=24),
             self.text(self.t("rot_u", u=float(rot.edl_u[i])), size=28, color=self.theme.edl),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        self.value(f"rotation.angles[{i}]")
+        self.show(self.d.rotation.angles[i])
         panel = Group(tile, lines).arrange(DOWN, buff=0.3)
         return panel.move_to(RIGHT * 4.9 + DOWN * 0.75)
 

@@ -21,6 +21,8 @@ from manim import DL, DOWN, LEFT, RIGHT, UP, UR, Create, FadeIn, Group, Mobject,
 from scenes import findings
 from scenes import visuals as tk
 from scenes.base import LectureScene, join_sentences, split_sentences
+from scenes.derived import neighbour_share
+from scenes.shown import length, smallest, total, trace
 
 MODELS = ("softmax", "edl")
 #: lowest y of any content: 86% of the frame height (the player's subtitles go below)
@@ -177,7 +179,7 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
         label = VGroup(self.text(self.t(f"row_{inp.role}"), size=22))
         if inp.label is not None:
             label.add(self.text(self.t("true_label", label=int(
-                self.value(f"inside.inputs[{i}].label"))), size=22, color=self.theme.muted))
+                self.show(self.d.inside.inputs[i].label))), size=22, color=self.theme.muted))
         else:
             label.add(self.text(self.item_name(inp.name), size=22, color=self.theme.muted))
         label.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
@@ -187,8 +189,9 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
             a = getattr(inp, m)
             maps = Group(*[self.tile(tk.heat_overlay(inp.image, getattr(a, kind), HEAT), size)
                            for kind in ("gradcam", "saliency")]).arrange(RIGHT, buff=0.12)
-            says = self.text(self.t("says", digit=int(self.value(f"inside.inputs[{i}].{m}.target"))),
-                             size=22, color=self.color(m)).next_to(maps, DOWN, buff=0.08)
+            target = getattr(self.d.inside.inputs[i], m).target
+            says = self.text(self.t("says", digit=int(self.show(target))), size=22,
+                             color=self.color(m)).next_to(maps, DOWN, buff=0.08)
             pairs.append(Group(maps, says))
         row = Group(label, image, *pairs)
         image.move_to([-2.2, 0, 0])
@@ -283,20 +286,21 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
 
     def histogram_axes(self, m: str, layer: str, img: Mobject) -> Group:
         """One model's histogram image with its title, weight-value ends and epoch ends."""
-        dyn = f"training.dynamics['{m}']"
+        dyn = self.d.training.dynamics[m]
+        edges = dyn.edges[layer]
         border = Rectangle(width=img.width, height=img.height, stroke_color=self.theme.muted,
                            stroke_width=1.2).move_to(img)
         title = self.text(self.t("hist_title", model=self.name(m), layer=self.layer_label(layer)),
                           size=22, color=self.color(m)).next_to(img, UP, buff=0.12)
-        lo = self.number(self.value(f"{dyn}.edges['{layer}'][0]"), f"{dyn}.edges['{layer}'][0]",
-                         2, 20, self.theme.muted)
-        hi = self.number(self.value(f"{dyn}.edges['{layer}'][-1]"), f"{dyn}.edges['{layer}'][-1]",
-                         2, 20, self.theme.muted)
+        self.show(edges[0])  # each end is recorded twice, as the snapshot has it
+        lo = self.number(edges[0], 2, 20, self.theme.muted)
+        self.show(edges[-1])
+        hi = self.number(edges[-1], 2, 20, self.theme.muted)
         lo.next_to(img, DOWN, buff=0.08).align_to(img, LEFT)
         hi.next_to(img, DOWN, buff=0.08).align_to(img, RIGHT)
         x_title = self.text(self.t("weight_axis"), size=20, color=self.theme.muted)
         x_title.next_to(img, DOWN, buff=0.08)
-        n_epochs = int(self.value(f"len({dyn}.grad_norm['{layer}'])"))
+        n_epochs = int(self.show(length(dyn.grad_norm[layer])))
         start = self.text(self.t("epoch_start"), size=20, color=self.theme.muted)
         end = self.text(self.t("epoch_n", n=n_epochs), size=20, color=self.theme.muted)
         start.next_to(img, LEFT, buff=0.12).align_to(img, UP)
@@ -310,7 +314,7 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
         for m in MODELS:
             g = np.asarray(dyn[m].grad_norm[layer], float)
             for e in range(len(g)):
-                self.value(f"training.dynamics['{m}'].grad_norm['{layer}'][{e}]")
+                self.show(self.d.training.dynamics[m].grad_norm[layer][e])
             ys[self.name(m)] = g
         n = len(next(iter(ys.values())))
         x = np.arange(1, n + 1, dtype=float)
@@ -323,10 +327,10 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
 
     def dynamics_finding(self, layer: str) -> str:
         """The gradient norm of ``layer`` in the first and last epoch, per model."""
-        g = {m: f"training.dynamics['{m}'].grad_norm['{layer}']" for m in MODELS}
+        g = {m: self.d.training.dynamics[m].grad_norm[layer] for m in MODELS}
         return self.t("dynamics_norms", layer=self.layer_label(layer),
-                      a0=self.value(f"{g['softmax']}[0]"), a1=self.value(f"{g['softmax']}[-1]"),
-                      b0=self.value(f"{g['edl']}[0]"), b1=self.value(f"{g['edl']}[-1]"))
+                      a0=self.show(g["softmax"][0]), a1=self.show(g["softmax"][-1]),
+                      b0=self.show(g["edl"][0]), b1=self.show(g["edl"][-1]))
 
     # -- 4. feature space ------------------------------------------------------------------
     def feature_space(self) -> None:
@@ -390,10 +394,9 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
         rows = VGroup()
         for s in sets:
             color, shape = SET_STYLE[s]
-            src = "inside.embedding.models.{m}.tsne(digit-neighbour share of " + s + " among " \
-                + ",".join(sets) + ")"
-            cells = [self.text(self.t("share", value=self.record(src.format(m=m), shares[m][s])),
-                               size=size) for m in MODELS]
+            cells = [self.text(self.t("share", value=self.record(
+                neighbour_share(self.d, m, "tsne", s, sets), shares[m][s])), size=size)
+                for m in MODELS]
             rows.add(VGroup(tk.make_marker(shape, color, 0.2, self.theme.background),
                             self.text(self.set_name(s), size=size), *cells))
         digit_row = VGroup(tk.make_marker("circle", DIGIT_DOT, 0.14, self.theme.background),
@@ -433,16 +436,17 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
         worst = {m: findings.most_confused(c[m]) for m in MODELS}
         vmax_model = max(MODELS, key=lambda m: worst[m].count)
         w = worst[vmax_model]
-        vmax = self.value(f"inside.confusion['{vmax_model}'][{w.true}][{w.pred}]")
+        counts = self.d.inside.confusion
+        vmax = self.show(counts[vmax_model][w.true][w.pred])
         panels = Group(*[self.confusion_panel(m, worst[m], vmax) for m in MODELS])
         panels.arrange(RIGHT, buff=0.8)
-        bar = tk.ColorBar(HEAT, self.value(f"min(inside.confusion['{vmax_model}'])"), vmax,
+        bar = tk.ColorBar(HEAT, self.show(smallest(counts[vmax_model])), vmax,
                           length=3.0, number_format="{:.0f}", font=self.theme.font,
                           font_size=20, text_color=self.theme.muted)
         bar_title = tk.wrap_text(self.t("scale_label"), 1.8, self.theme.font, 20, self.theme.muted)
         legend = Group(bar_title, bar).arrange(DOWN, buff=0.2).next_to(panels, RIGHT, buff=0.5)
         self.fit_stage(Group(panels, legend))
-        n = int(self.value("sum(inside.confusion['softmax'])"))
+        n = int(self.show(total(counts["softmax"])))
         self.values["n_heldout"] = n
         self.values["confusion_finding"] = self.confusion_finding(worst)
 
@@ -458,7 +462,7 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
         for r in range(10):
             for k in range(10):
                 if counts[r, k]:
-                    self.value(f"inside.confusion['{m}'][{r}][{k}]")
+                    self.show(self.d.inside.confusion[m][r][k])
         matrix = tk.CountMatrix(counts, cell=0.42, cmap=HEAT, vmax=vmax, font=self.theme.font,
                                 font_size=18, muted=self.theme.muted, text_color=self.theme.text)
         digits = matrix.axis_labels([str(d) for d in range(10)], font=self.theme.font,
@@ -467,7 +471,8 @@ class InsideNetwork(LectureScene, sequence="inside_network"):
         pred.next_to(digits, UP, buff=0.1)
         true = self.text(self.t("true_axis"), size=20, color=self.theme.muted).rotate(np.pi / 2)
         true.next_to(digits, LEFT, buff=0.1)
-        errors = self.value(f"sum(inside.confusion['{m}']) - trace(inside.confusion['{m}'])")
+        shown = self.d.inside.confusion[m]
+        errors = self.show(total(shown) - trace(shown))
         title = self.text(self.t("matrix_title", model=self.name(m), errors=int(errors)),
                           size=24, color=self.color(m)).next_to(pred, UP, buff=0.15)
         ring = Rectangle(width=0.5, height=0.5, stroke_color=self.theme.accent, stroke_width=5)

@@ -24,6 +24,7 @@ from contract import numbers
 from scenes import findings
 from scenes import visuals as tk
 from scenes.base import LectureScene, join_sentences
+from scenes.shown import Ref, exp, source_of, total
 
 #: most confident mistakes shown as tiles
 MAX_TILES = 6
@@ -175,9 +176,12 @@ class OverconfidenceParts(LectureScene):
         super().caption(section, start)
 
     # -- shared helpers ------------------------------------------------------------------------
-    def derive(self, formula: str, value: float) -> float:
-        """Note a number computed from scene_data fields (``formula`` says how); returns it."""
-        self.derived_numbers.append((formula, float(value)))
+    def derive(self, formula: Ref | str, value: float) -> float:
+        """Note a number the scene computed from scene_data fields (``formula`` says how, e.g.
+        ``exp(self.d.forward_pass.softmax.logits[3])``; words where no expression over the data
+        says it, e.g. a count by findings' rule); returns it."""
+        self.derived_numbers.append((formula if isinstance(formula, str) else source_of(formula),
+                                     float(value)))
         return float(value)
 
     def wrapped(self, content: str, width: float, size: float = 24,
@@ -194,12 +198,12 @@ class OverconfidenceParts(LectureScene):
         h.to_edge(LEFT, buff=0.5).set_y(2.95)
         return h
 
-    def _record_probs(self, source: str, probs: Sequence[float]) -> None:
+    def _record_probs(self, source: Ref, probs: Sequence[float]) -> None:
         """Record the probabilities ``<source>.probs[k]`` that a bar chart draws."""
         for k in range(len(probs)):
-            self.value(f"{source}.probs[{k}]")
+            self.show(source.probs[k])
 
-    def prob_bars(self, probs: Sequence[float], source: str, pred: int | None,
+    def prob_bars(self, probs: Sequence[float], source: Ref, pred: int | None,
                   width: float = 8.0, height: float = 1.8) -> tk.BarChart10:
         """The ten softmax probabilities of one input (``source`` = its ``...softmax`` field)."""
         self._record_probs(source, probs)
@@ -268,8 +272,8 @@ class OverconfidenceParts(LectureScene):
         """The title and the held-out summary line (how many digits, the accuracy)."""
         title = self.heading(self.t("mistakes_title"))
         summary = self.small("heldout_summary", size=24,
-                             n=int(self.value("heldout.models['softmax'].n")),
-                             acc=self.value("heldout.models['softmax'].accuracy"))
+                             n=int(self.show(self.d.heldout.models["softmax"].n)),
+                             acc=self.show(self.d.heldout.models["softmax"].accuracy))
         summary.next_to(title, DOWN, buff=0.15, aligned_edge=LEFT)
         return title, summary
 
@@ -277,12 +281,12 @@ class OverconfidenceParts(LectureScene):
         """One tile per mistake (``heldout.mistakes[i]``): true digit, prediction, its p."""
         tiles = Group()
         for i, m in enumerate(mistakes):
-            src = f"heldout.mistakes[{i}]"
+            src = self.d.heldout.mistakes[i]
             pred = m.softmax.pred  # heldout.mistakes[i].softmax.pred
             p = m.softmax.probs[pred]  # = max(heldout.mistakes[i].softmax.probs)
-            self.value(f"{src}.label")
-            self.value(f"{src}.softmax.pred")
-            self.value(f"{src}.softmax.probs[{pred}]")
+            self.show(src.label)
+            self.show(src.softmax.pred)
+            self.show(src.softmax.probs[pred])
             tiles.add(self._prob_tile(m.image, self.t("tile_true", label=m.label), pred, p))
         return self._tile_row(tiles, below, buff=0.5, drop=0.55)
 
@@ -290,7 +294,7 @@ class OverconfidenceParts(LectureScene):
         """The label and the ten bars of the most confident mistake, under the tiles."""
         label = self.text(self.t("mistake_bars", label=first.label, pred=first.softmax.pred),
                           size=26)
-        chart = self.prob_bars(first.softmax.probs, "heldout.mistakes[0].softmax",
+        chart = self.prob_bars(first.softmax.probs, self.d.heldout.mistakes[0].softmax,
                                first.softmax.pred, width=8.5, height=1.2)
         label.next_to(tiles, DOWN, buff=0.4)
         chart.set_x(0)
@@ -300,14 +304,14 @@ class OverconfidenceParts(LectureScene):
         return label, chart
 
     # -- 2. reliability diagram and ECE ---------------------------------------------------------
-    def _reliability_diagram(self, sm: Any, src: str) -> tuple[tk.ReliabilityDiagram, float]:
+    def _reliability_diagram(self, sm: Any, src: Ref) -> tuple[tk.ReliabilityDiagram, float]:
         """The softmax model's reliability diagram (``<src>.reliability``: confidence vs
         accuracy per bin) on the left, and its ECE."""
         bins = sm.reliability
         for i, b in enumerate(bins):
             if b.count > 0:
-                self.value(f"{src}.reliability[{i}].count")
-        ece = self.value(f"{src}.ece")  # heldout.models.softmax.ece
+                self.show(src.reliability[i].count)
+        ece = self.show(src.ece)  # heldout.models.softmax.ece
         rd = tk.ReliabilityDiagram([b.confidence for b in bins], [b.accuracy for b in bins],
                                    [b.count for b in bins], ece, color=self.theme.softmax,
                                    bin_edges=[b.lower for b in bins] + [bins[-1].upper],
@@ -320,7 +324,7 @@ class OverconfidenceParts(LectureScene):
         self.drawn["reliability"] = rd
         return rd, ece
 
-    def _reliability_lines(self, sm: Any, src: str, ece: float, gap_i: int | None,
+    def _reliability_lines(self, sm: Any, src: Ref, ece: float, gap_i: int | None,
                            min_n: int, width: float) -> list[Mobject]:
         """What the diagram says: the ECE; the bin furthest from the diagonal among those
         holding ``min_n`` digits (``gap_i``); how right the most confident bin is."""
@@ -331,14 +335,14 @@ class OverconfidenceParts(LectureScene):
         key = f"rel_gap_{findings.bin_direction(g)}"
         lines.append(self.wrapped(self.t(
             key, lo=g.lower, hi=g.upper,
-            conf=self.value(f"{src}.reliability[{gap_i}].confidence"),
-            acc=self.value(f"{src}.reliability[{gap_i}].accuracy"),
+            conf=self.show(src.reliability[gap_i].confidence),
+            acc=self.show(src.reliability[gap_i].accuracy),
             count=g.count, min=min_n), width, size=24))
         top = len(sm.reliability) - 1  # the most confident bin
         if sm.reliability[top].count > 0:
             lines.append(self.wrapped(self.t(
                 "rel_top", count=sm.reliability[top].count, n=sm.n, lo=sm.reliability[top].lower,
-                acc=self.value(f"{src}.reliability[{top}].accuracy")), width, size=24))
+                acc=self.show(src.reliability[top].accuracy)), width, size=24))
         return lines
 
     def _reliability_column(self, lines: list[Mobject], legend: Mobject, x_left: float,
@@ -377,25 +381,25 @@ class OverconfidenceParts(LectureScene):
         name = "unrelated_finding" if share > 0 else "unrelated_finding_none"
         return self.t(name, set=self.set_name(key), share=share)
 
-    def _set_heading(self, s: Any, src: str) -> tuple[Mobject, Mobject]:
+    def _set_heading(self, s: Any, src: Ref) -> tuple[Mobject, Mobject]:
         """A set's title (name, size) and its softmax statistics line."""
         title = self.heading(self.t("set_heading", set=self.set_name(s.key),
-                                    n=int(self.value(f"{src}.n"))))
+                                    n=int(self.show(src.n))))
         stats = self.text(self.t(
             "set_stats",
-            share=self.value(f"{src}.stats['softmax'].confident_share"),
-            mean=self.value(f"{src}.stats['softmax'].mean_max_prob")),
+            share=self.show(src.stats["softmax"].confident_share),
+            mean=self.show(src.stats["softmax"].mean_max_prob)),
             size=24, color=self.theme.softmax)
         tk.fit_within(stats, tk.FRAME_WIDTH - 1.0, 0.6)
         stats.next_to(title, DOWN, buff=0.15, aligned_edge=LEFT)
         return title, stats
 
-    def _example_tiles(self, s: Any, src: str, examples: Sequence[Any], below: Mobject) -> Group:
+    def _example_tiles(self, s: Any, src: Ref, examples: Sequence[Any], below: Mobject) -> Group:
         """One tile per example (``<src>.examples[j]``): its name, prediction and p."""
         tiles = Group()
         for j, ex in enumerate(examples):
             pred = ex.softmax.pred  # unrelated.sets[i].examples[j].softmax.pred
-            p = self.value(f"{src}.examples[{j}].softmax.probs[{pred}]")
+            p = self.show(src.examples[j].softmax.probs[pred])
             tiles.add(self._prob_tile(ex.image, self.example_name(s.key, ex), pred, p, size=1.35))
         return self._tile_row(tiles, below, buff=0.55, drop=0.6)
 
@@ -404,7 +408,7 @@ class OverconfidenceParts(LectureScene):
         lab = self.text(self.t("bars_title", name=self.example_name(s.key, example)), size=24)
         return lab.move_to([0, tiles.get_bottom()[1] - 0.4, 0])
 
-    def _example_chart(self, example: Any, source: str, label: Mobject) -> tk.BarChart10:
+    def _example_chart(self, example: Any, source: Ref, label: Mobject) -> tk.BarChart10:
         """The ten bars of one example, under ``label``."""
         chart = self.prob_bars(example.softmax.probs, source, example.softmax.pred,
                                width=8.5, height=1.3)
@@ -417,10 +421,10 @@ class OverconfidenceParts(LectureScene):
         rows = [[self.t("col_set"), self.t("col_n"), self.t("col_share"), self.t("col_mean")]]
         colors = {}
         for r, (i, s) in enumerate(sets, start=1):
-            src = f"unrelated.sets[{i}]"
-            share = self.value(f"{src}.stats['softmax'].confident_share")
-            mean = self.value(f"{src}.stats['softmax'].mean_max_prob")
-            rows.append([self.set_name(s.key), str(int(self.value(f"{src}.n"))),
+            src = self.d.unrelated.sets[i]
+            share = self.show(src.stats["softmax"].confident_share)
+            mean = self.show(src.stats["softmax"].mean_max_prob)
+            rows.append([self.set_name(s.key), str(int(self.show(src.n))),
                          self.t("percent", value=share), tk.format_number(mean, "{:.2f}")])
             colors[(r, 2)] = self.theme.softmax
             colors[(r, 3)] = self.theme.softmax
@@ -510,8 +514,8 @@ class OverconfidenceParts(LectureScene):
     def _rotation_readout(self, view: RotationView, i: int) -> VGroup:
         """Under the image: the angle, the predicted digit and its probability there."""
         pred = int(np.argmax(view.probs[i]))
-        a = self.value(f"rotation.angles[{i}]")
-        p = self.value(f"rotation.softmax_probs[{i}][{pred}]")
+        a = self.show(self.d.rotation.angles[i])
+        p = self.show(self.d.rotation.softmax_probs[i][pred])
         color = view.colors.get(pred, self.theme.text)
         g = VGroup(self.text(self.t("rot_angle", angle=a), size=34),
                    self.text(self.t("rot_pred", pred=pred), size=28, color=color),
@@ -526,12 +530,12 @@ class OverconfidenceParts(LectureScene):
         segs: list[Mobject] = []
         marks: list[Mobject] = []
         for k in view.others:
-            self.value(f"rotation.softmax_probs[{i}][{k}]")
+            self.show(self.d.rotation.softmax_probs[i][k])
             if i > 0:
                 faint.append(Line(view.pt(i - 1, k), view.pt(i, k))
                              .set_stroke(self.theme.muted, 1.5, opacity=0.45))
         for k in view.main:
-            self.value(f"rotation.softmax_probs[{i}][{k}]")
+            self.show(self.d.rotation.softmax_probs[i][k])
             style = view.style(k)
             if i > 0:
                 segs.append(tk.styled_path(np.array([view.pt(i - 1, k), view.pt(i, k)]),
@@ -575,28 +579,28 @@ class OverconfidenceParts(LectureScene):
         return summary, n_wrong
 
     # -- 5. why: softmax always sums to one ----------------------------------------------------
-    def why_example(self) -> tuple[str, str, Any, Any]:
-        """(scene_data field, name, image, ModelOut) of the input whose softmax arithmetic is
+    def why_example(self) -> tuple[Ref, str, Any, Any]:
+        """(where in scene_data, name, image, ModelOut) of the input whose softmax arithmetic is
         shown: the letter with the highest softmax confidence; else the most confident input of
         any shown unrelated set; else the forward pass's digit."""
         chosen = findings.most_confident_example(self.enabled_sets(), prefer="letters")
         if chosen is None:
             fp = self.data.forward_pass
-            return "forward_pass", self.t("why_digit", label=fp.label), fp.image, fp.softmax
+            return self.d.forward_pass, self.t("why_digit", label=fp.label), fp.image, fp.softmax
         i, j = chosen
         s = self.data.unrelated.sets[i]
         ex = s.examples[j]
         name = self.t("why_input", name=self.example_name(s.key, ex), set=self.set_name(s.key))
-        return f"unrelated.sets[{i}].examples[{j}]", name, ex.image, ex.softmax
+        return self.d.unrelated.sets[i].examples[j], name, ex.image, ex.softmax
 
-    def _why_header(self, src: str, name: str, image: Any,
+    def _why_header(self, src: Ref, name: str, image: Any,
                     pred: int) -> tuple[Mobject, Mobject, Mobject]:
         """The input as a tile (top left), what softmax says about it, and the formula."""
         tile = self.tile(image, [name], [self.theme.text], size=1.4)
         self.uniform_captions(Group(tile), tile.image.width * 1.3)
         tile.to_corner(UP + LEFT, buff=0.5).shift(DOWN * 0.6)
         says = self.text(self.t("why_says", pred=pred,
-                                **prob_parts(self.value(f"{src}.probs[{pred}]"))),
+                                **prob_parts(self.show(src.probs[pred]))),
                          size=28, color=self.theme.softmax)
         formula = MathTex(r"p_k = \frac{e^{z_k}}{\sum_{j=0}^{9} e^{z_j}}", font_size=46,
                           color=self.theme.text)
@@ -620,40 +624,40 @@ class OverconfidenceParts(LectureScene):
         title = self.text(self.t(key, **values), size=26).move_to([0.0, y_title, 0])
         return VGroup(chart, title)
 
-    def _logit_step(self, src: str, logits: Sequence[float], pred: int) -> VGroup:
+    def _logit_step(self, src: Ref, logits: Sequence[float], pred: int) -> VGroup:
         """Step 1: the logits ``<src>.logits``, any real number."""
         for k in range(10):
-            self.value(f"{src}.logits[{k}]")
+            self.show(src.logits[k])
         chart = self._why_chart(np.asarray(logits, dtype=float), pred, self.theme.muted,
                                 y_min=None, y_max=None)
         self.drawn["why_logits"] = chart
         return self._titled(chart, "why_logits")
 
-    def _exp_step(self, src: str, ez: np.ndarray, pred: int) -> VGroup:
+    def _exp_step(self, src: Ref, ez: np.ndarray, pred: int) -> VGroup:
         """Step 2: e^z of each logit, all positive."""
         for k in range(10):
-            self.derive(f"exp({src}.logits[{k}])", ez[k])
+            self.derive(exp(src.logits[k]), ez[k])
         chart = self._why_chart(ez, pred, self.theme.muted, y_min=0.0,
                                 y_max=float(ez.max()) * 1.05, number_format=compact)
         return self._titled(chart, "why_exp")
 
-    def _prob_step(self, src: str, probs: Sequence[float], ez: np.ndarray, pred: int) -> VGroup:
+    def _prob_step(self, src: Ref, probs: Sequence[float], ez: np.ndarray, pred: int) -> VGroup:
         """Step 3: e^z over their sum, the probabilities ``<src>.probs``."""
         self._record_probs(src, probs)
         chart = self._why_chart(np.asarray(probs, dtype=float), pred, self.theme.softmax)
-        total = self.derive(f"sum(exp({src}.logits))", float(ez.sum()))
+        ez_sum = self.derive(total(exp(src.logits)), float(ez.sum()))
         self.drawn["why_probs"] = chart
-        return self._titled(chart, "why_probs", total=compact(total, digits=2))
+        return self._titled(chart, "why_probs", total=compact(ez_sum, digits=2))
 
-    def _why_worked(self, src: str, out: Any, ez: np.ndarray, pred: int) -> MathTex:
+    def _why_worked(self, src: Ref, out: Any, ez: np.ndarray, pred: int) -> MathTex:
         """p_pred written out with the real numbers; the denominator shows the winner's term,
         then the next largest two, then the rest as dots."""
         z, probs = np.asarray(out.logits, dtype=float), np.asarray(out.probs, dtype=float)
-        self.value(f"{src}.logits[{pred}]")
-        self.derive(f"exp({src}.logits[{pred}])", ez[pred])
+        self.show(src.logits[pred])
+        self.derive(exp(src.logits[pred]), ez[pred])
         rest = findings.largest_others(ez, pred, n=2)
         for k in rest:
-            self.derive(f"exp({src}.logits[{k}])", ez[k])
+            self.derive(exp(src.logits[k]), ez[k])
         denominator = " + ".join([sci_tex(ez[pred])] + [sci_tex(ez[k]) for k in rest]) + r" + \dots"
         worked = MathTex(rf"p_{{{pred}}} = \frac{{e^{{{z[pred]:.2f}}}}}{{\sum_j e^{{z_j}}}}"
                          rf" = \frac{{{sci_tex(ez[pred])}}}{{{denominator}}}"
@@ -670,10 +674,10 @@ class OverconfidenceParts(LectureScene):
         label.next_to(box, DOWN, buff=0.12)
         return VGroup(box, label), box
 
-    def _full_bar(self, src: str, probs: Sequence[float]) -> tuple[Mobject, Mobject, VGroup, Cross]:
+    def _full_bar(self, src: Ref, probs: Sequence[float]) -> tuple[Mobject, Mobject, VGroup, Cross]:
         """The ten probabilities as one full bar, its sum, the ghost slot beside it and the
         cross over that slot, on the bottom line."""
-        s = self.derive(f"sum({src}.probs)", findings.probability_sum(probs))
+        s = self.derive(total(src.probs), findings.probability_sum(probs))
         dark = tk.rgb_to_hex((tk.hex_to_rgb(self.theme.softmax) * 0.55).astype(np.uint8))
         parts = [(str(k), float(probs[k]), (self.theme.softmax, dark)[k % 2]) for k in range(10)]
         stacked = tk.StackedBar(parts, width=8.0, height=0.5, theme=self.theme, font_size=22,

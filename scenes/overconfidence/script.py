@@ -11,10 +11,11 @@ from :mod:`scenes.overconfidence.parts` and the animation that plays it. Every n
 Sections (the caption keys of ``overconfidence``): confident_mistakes, reliability,
 unrelated_inputs, rotated_digit, why_softmax.
 
-Numbers read straight from a scene_data field are recorded in ``shown_numbers`` as
-(field path, value), e.g. ``("heldout.mistakes[0].softmax.probs[0]", 0.999968)``; numbers the
-scene computes from such fields (e^z, their sum) go to ``derived_numbers`` as
-(formula over field paths, value). :func:`scenes.values.resolve` resolves a field path against loaded data.
+Numbers read straight from a scene_data field (``self.show(self.d...)``) are recorded in
+``shown_numbers`` as (field path, value), e.g. ``("heldout.mistakes[0].softmax.probs[0]",
+0.999968)``; numbers the scene computes from such fields (e^z, their sum) go to
+``derived_numbers`` as (formula over field paths, value), the formula written by
+:mod:`scenes.shown` (``exp(...)``, ``sum(exp(...))``).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from manim import (DOWN, LEFT, UP, Create, Dot, FadeIn, FadeOut, GrowFromEdge, G
 from scenes import findings
 from scenes import visuals as tk
 from scenes.base import join_sentences
+from scenes.shown import Ref
 from scenes.overconfidence.parts import (MAX_TILES, MAX_UNRELATED_TILES, OverconfidenceParts, RotationView,
                                prob_str, softmax_numerators)
 
@@ -64,9 +66,9 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
 
     # -- 2. reliability diagram and ECE ---------------------------------------------------------
     def reliability(self) -> None:
-        sm, src = self.data.heldout.models["softmax"], "heldout.models['softmax']"
+        sm, src = self.data.heldout.models["softmax"], self.d.heldout.models["softmax"]
         # The diagram: accuracy against confidence, bin by bin, against the diagonal
-        title = self.heading(self.t("rel_title", n=int(self.value(f"{src}.n"))))
+        title = self.heading(self.t("rel_title", n=int(self.show(src.n))))
         rd, ece = self._reliability_diagram(sm, src)
         self.play_p(FadeIn(title), FadeIn(rd.frame), Create(rd.diagonal), run_time=1.0)
         self.play_p(LaggedStart(*[GrowFromEdge(b, DOWN) for b in rd.bars if len(b.points)],
@@ -79,7 +81,7 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
         width = tk.FRAME_WIDTH / 2 - 0.5 - x_left
         # the furthest bin among those full enough to mean something (heldout.min_bin_count
         # digits: a bin of five digits is noise)
-        min_n = int(self.value("heldout.min_bin_count"))
+        min_n = int(self.show(self.d.heldout.min_bin_count))
         gap_i = findings.largest_gap(sm, min_n)
         lines = self._reliability_lines(sm, src, ece, gap_i, min_n, width)
         self.values["rel_finding"] = self._reliability_finding(sm, ece, gap_i, min_n)
@@ -113,7 +115,7 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
     def unrelated_page(self, i: int, s: Any, first: bool = False) -> None:
         """One unrelated set: its examples as tiles, the softmax bars of each in turn (its
         sentence begins with the page; the first page's after the section's opening line)."""
-        src = f"unrelated.sets[{i}]"
+        src = self.d.unrelated.sets[i]
         if not first:
             self.say()
         # The set, how sure softmax is of it, its examples as tiles
@@ -131,18 +133,18 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
         self.play_p(*[FadeOut(m) for m in (title, stats, tiles, *shown)], run_time=0.5)
         self.page_ends.append(self.renderer.time)
 
-    def _cycle_bars(self, s: Any, src: str, examples: Sequence[Any],
+    def _cycle_bars(self, s: Any, src: Ref, examples: Sequence[Any],
                     tiles: Group) -> tuple[Mobject, ...]:
         """Beat: the first example's softmax bars, then each next example's, the highlight box
         and the label moving along; returns (box, label, chart)."""
         label = self._bars_label(s, examples[0], tiles)
-        chart = self._example_chart(examples[0], f"{src}.examples[0].softmax", label)
+        chart = self._example_chart(examples[0], src.examples[0].softmax, label)
         box = self._highlight(tiles[0])
         self.drawn[f"unrelated_chart_{s.key}"] = chart
         self.play_p(Create(box), FadeIn(label), FadeIn(chart), run_time=0.8)
         self.wait_p(1.2)
         for j, ex in enumerate(examples[1:], start=1):
-            self._record_probs(f"{src}.examples[{j}].softmax", ex.softmax.probs)
+            self._record_probs(src.examples[j].softmax, ex.softmax.probs)
             self.play_p(Transform(box, self._highlight(tiles[j])),
                         Transform(label, self._bars_label(s, ex, tiles)),
                         chart.animate_to(ex.softmax.probs, highlight=ex.softmax.pred),
@@ -217,8 +219,8 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
                    info: Mobject) -> tuple[float, float]:
         """Beat: mark the ``i``-th angle, where wrong class ``k`` peaks, with a note, and show
         its image and readout; returns (angle, probability)."""
-        a = self.value(f"rotation.angles[{i}]")
-        p = self.value(f"rotation.softmax_probs[{i}][{k}]")
+        a = self.show(self.d.rotation.angles[i])
+        p = self.show(self.d.rotation.softmax_probs[i][k])
         dot = Dot(view.pt(i, k), radius=0.1, color=self.theme.accent)
         note = self._peak_note(view, a, k, p)
         guide = self._peak_guide(view, a, k, note)
@@ -234,7 +236,7 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
     # -- 5. why: softmax always sums to one ----------------------------------------------------
     def why_softmax(self) -> None:
         src, name, image, out = self.why_example()
-        src = f"{src}.softmax"  # its logits, probs and pred
+        src = src.softmax  # its logits, probs and pred
         pred = int(out.pred)
         ez = softmax_numerators(out.logits)
         # The input, what softmax says about it, and the formula
@@ -257,7 +259,7 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
         self.play_p(FadeIn(note), run_time=0.6)
         self.wait_p(3.5)
 
-    def _softmax_steps(self, src: str, out: Any, ez: np.ndarray, pred: int) -> VGroup:
+    def _softmax_steps(self, src: Ref, out: Any, ez: np.ndarray, pred: int) -> VGroup:
         """Beat: the logits as bars, morphed into e^z, then into the probabilities; returns the
         last (chart, title)."""
         logits = self._logit_step(src, out.logits, pred)
@@ -286,7 +288,7 @@ class Overconfidence(OverconfidenceParts, sequence="overconfidence"):
         self.remove(old)
         self.add(new)
 
-    def _no_room_for_doubt(self, src: str, probs: Any, worked: Mobject) -> None:
+    def _no_room_for_doubt(self, src: Ref, probs: Any, worked: Mobject) -> None:
         """Beat: the ten probabilities as one full bar in place of the worked formula, then
         the empty slot where "I don't know" would go, crossed out."""
         stacked, sum_text, ghost, cross = self._full_bar(src, probs)

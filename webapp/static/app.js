@@ -6,6 +6,10 @@ const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 const state = { lang: "en", words: {}, lectures: [], lecture: null, video: null,
                 image: null, result: null, rotation: null, error: null };
+// The explainer's scripts (network.js, attack.js, ...) listen for these page events and push
+// their start-up work here; the page is ready once it has run.
+const platformInits = [];
+const announce = (name, detail) => document.dispatchEvent(new CustomEvent("platform:" + name, { detail }));
 
 // ---- wording ------------------------------------------------------------------------------
 function w(key) {
@@ -28,6 +32,7 @@ function applyWords() {
   renderResult();
   renderRotation();
   renderError();
+  announce("words");
 }
 
 // ---- lecture player -----------------------------------------------------------------------
@@ -112,6 +117,7 @@ function selectVideo(video) {
     $("video").play().catch(() => {});
   })));
   renderLecturePickers();
+  announce("lecture");
 }
 
 function ownLecture(lang) {
@@ -230,6 +236,7 @@ async function post(path, blob) {
 }
 
 async function submit(blob) {
+  announce("image", blob);  // the explainer traces the same picture
   state.image = blob;
   state.rotation = null;
   $("rotate").disabled = false;
@@ -257,6 +264,14 @@ async function rotate() {
   }
   $("rotate").disabled = false;
   renderRotation();
+  renderError();
+}
+
+function showResult(r) {
+  // Both models' answers from another request (the explainer's, after painting pixels).
+  state.result = r;
+  state.error = null;
+  renderResult();
   renderError();
 }
 
@@ -487,6 +502,7 @@ async function start() {
     $("seen").getContext("2d").clearRect(0, 0, 28, 28);
     for (const id of ["softmax-bars", "edl-bars", "edl-stack", "edl-table"]) $(id).replaceChildren();
     for (const id of ["softmax-pred", "edl-pred", "softmax-entropy", "edl-u", "edl-S", "edl-entropy"]) $(id).textContent = "–";
+    announce("clear");
     applyWords();
   });
   $("upload").addEventListener("change", (ev) => {
@@ -513,6 +529,7 @@ async function start() {
   });
   $("video-pick").addEventListener("change", (ev) => selectVideo(state.lecture.videos[+ev.target.value]));
   await loadLectures();
+  await Promise.all(platformInits.map((f) => f()));
   applyWords();
   document.body.dataset.ready = "1";  // for the browser tests
 }

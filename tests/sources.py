@@ -1,6 +1,7 @@
-"""One way to name a number on screen: a source path over the typed scene data, and ONE resolver
-that turns it into the value, shared by the scenes (which draw the value) and the tests (which
-check every drawn number against scene_data).
+"""The tests' own reading of a recorded source: the text a scene recorded beside a drawn number
+(:mod:`scenes.shown` writes it) evaluated over the loaded scene data, so every drawn number is
+checked against scene_data by a reader independent of the one that drew it. Production code
+evaluates no path strings; only the tests do, here.
 
     resolve(data, "forward_pass.edl.S")                                   # a field
     resolve(data, "rotation.edl_probs[3][1]")                             # list indices
@@ -8,13 +9,14 @@ check every drawn number against scene_data).
     resolve(data, "sum(forward_pass.worked.patch * forward_pass.worked.weights)")  # numpy
     resolve(data, "rotation.argmax(softmax_probs[4])")                    # a derived value
 
-In a scene, ``self.value("forward_pass.edl.S")`` returns the value and records its source in
-the same step (:meth:`scenes.base.LectureScene.value`).
+In a scene, ``self.show(self.d.forward_pass.edl.S)`` returns the value and records its source
+in the same step (:meth:`scenes.base.LectureScene.show`).
 
 Paths are Python expressions over the scene_data files (``forward_pass``, ``training``,
 ``heldout``, ``unrelated``, ``rotation``, ``attacks``): attributes, ``[i]``, ``['key']``, and
 ``len sum max min abs argmax trace`` over numeric lists (read as numpy arrays). Derived values that
-need a rule from :mod:`scenes.findings` have a name of their own in :data:`DERIVED`.
+need a rule from :mod:`scenes.findings` have a name of their own in :data:`DERIVED` (the
+formats of :mod:`scenes.shown`'s derived helpers).
 """
 from __future__ import annotations
 
@@ -100,7 +102,7 @@ def read(data: Any, source: str) -> Any:
                               "attacks", "inside") if hasattr(data, name)}
     names.update(_FUNCTIONS)
     names["__builtins__"] = {}
-    return eval(source, names)  # noqa: S307 - paths written in this repository
+    return eval(source, names)  # noqa: S307 - sources the scenes recorded
 
 
 __all__ = ["DERIVED", "read", "resolve"]
