@@ -3,13 +3,13 @@
 outside its folder and nothing a manifest does not list."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import SimpleNamespace
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from contract.manifest import Manifest, ManifestFile
 from webapp import api, lectures, pages
 from webapp.errors import ApiError, api_error_handler
 
@@ -23,11 +23,11 @@ def renders(tmp_path: Path, with_slides: bool) -> Path:
     (out / "slides" / "assets" / "00_title-01-01.mp4").write_bytes(b"\0" * 16)
     (out / "lecture.pptx").write_bytes(b"PK")
     (tmp_path / "renders" / "secret.txt").write_text("not for you")
-    files = [{"path": "lecture.mp4", "kind": "lecture", "sequence": "lecture"}]
+    files = [ManifestFile(path="lecture.mp4", kind="lecture", bytes=8, sequence="lecture")]
     if with_slides:
-        files += [{"path": "slides/index.html", "kind": "slides"},
-                  {"path": "lecture.pptx", "kind": "slides"}]
-    (out / "manifest.json").write_text(json.dumps({"language": "en", "files": files}))
+        files += [ManifestFile(path="slides/index.html", kind="slides", bytes=17),
+                  ManifestFile(path="lecture.pptx", kind="slides", bytes=2)]
+    (out / "manifest.json").write_text(Manifest.new(language="en", files=files).to_json())
     return tmp_path / "renders"
 
 
@@ -58,3 +58,12 @@ def test_a_lecture_without_slides_serves_no_deck(tmp_path: Path) -> None:
     (lec,) = lectures.scan(renders(tmp_path, with_slides=False))
     assert api._slides(lec) == {"deck": None, "pptx": None}
     assert client(tmp_path / "renders").get("/slides/default/index.html").status_code == 404
+
+
+def test_the_present_link_has_its_words_in_both_languages() -> None:
+    from webapp import wording
+
+    page = (Path(wording.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    assert '<a id="present"' in page and 'data-w="present"' in page
+    assert wording.OWN["en"]["present"] == "Present (slides)"
+    assert wording.OWN["zh"]["present"] == "演示（幻灯片）"
