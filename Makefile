@@ -32,7 +32,8 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/selection.py \
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt tests/js/package-lock.json
+$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt tests/js/package-lock.json \
+          rendering/js/package-lock.json
 	@bash tools/setup.sh
 	@touch $@
 
