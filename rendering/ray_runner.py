@@ -50,9 +50,13 @@ def connect(address: Optional[str] = None, runtime_env: Optional[dict[str, Any]]
     on this machine's cores. The project's code goes to every node as the job's working
     directory (the nodes need the venv and system packages: README, "A course on Ray").
     Returns the address joined ("local" for a private instance)."""
+    address = address or os.environ.get("RAY_ADDRESS") or "local"
+    if address == "local":
+        # a private instance listens on the loopback interface only (Ray's default on macOS and
+        # Windows; read when ray is first imported): no other machine can join it
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     import ray
 
-    address = address or os.environ.get("RAY_ADDRESS") or "local"
     env = {"working_dir": str(ROOT), "excludes": list(EXCLUDES), **(runtime_env or {})}
     if not ray.is_initialized():
         ray.init(address=address, runtime_env=env, include_dashboard=False, log_to_driver=False,

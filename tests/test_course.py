@@ -5,6 +5,7 @@ death reported while the other lectures finish."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -23,8 +24,10 @@ from tests.course_doubles import doubles
 from tests.test_incremental import digests
 from tests.test_render import lecture_files, scene_data  # noqa: F401
 
-pytestmark = pytest.mark.render
+# one cluster per module: under xdist its tests share a worker (make test's --dist loadgroup)
+pytestmark = [pytest.mark.render, pytest.mark.xdist_group("ray-cluster")]
 RAY = Path(sys.executable).with_name("ray")
+AUTH = ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN")
 
 
 def _free_port() -> int:
@@ -35,8 +38,15 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
-    """The address of a two-node cluster; its processes (in their own sessions) are stopped
-    by their process groups afterwards."""
+    """The address of a two-node cluster (joined at 127.0.0.1; Ray's servers listen on every
+    interface, which multi-node Ray on Linux does not let one change); afterwards each
+    `ray start` is asked to stop (SIGTERM: it drains its node and stops its processes), and
+    its process group is killed only if that takes too long (a SIGTERM to the whole group
+    would stop the GCS first, and the node would wait 30 s for it to drain)."""
+    # its own token (Ray's token auth; set before ray is imported): a token a local ray.init()
+    # left in ~/.ray would otherwise be used by some of the processes and not by others
+    saved = {k: os.environ.get(k) for k in AUTH}
+    os.environ.update({"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)})
     pytest.importorskip("ray")
     port = _free_port()
     address = f"127.0.0.1:{port}"
@@ -68,13 +78,21 @@ def cluster() -> Iterator[str]:
         ray.shutdown()
         yield address
     finally:
-        for p in reversed(procs):
-            os.killpg(p.pid, signal.SIGTERM)
-        for p in procs:
+        for p in reversed(procs):  # the second node first, then the head
+            p.send_signal(signal.SIGTERM)
             try:
-                p.wait(30)
+                p.wait(20)
             except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
+                pass
+            try:
+                os.killpg(p.pid, signal.SIGKILL)  # whatever it left behind
+            except ProcessLookupError:
+                pass
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @pytest.fixture
