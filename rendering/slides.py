@@ -162,6 +162,7 @@ def write_deck(lecture: Lecture, slides: Sequence[Slide], store: Path, dst: Path
     reveal = reveal_dir()
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", dir=dst.parent))
+    tmp.chmod(0o755)  # mkdtemp's 0700 would hide the deck from a web server or another user
     try:
         staging = tmp / ".staging"
         staging.mkdir()

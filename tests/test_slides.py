@@ -70,6 +70,7 @@ def test_slides_reuse_the_render_and_cut_at_holds(rendered: config.Lecture,
     for v in videos:
         info = media.probe(v)
         assert (info["codec"], info["pix_fmt"], info["width"]) == ("h264", "yuv420p", 160)
+    assert deck.parent.stat().st_mode & 0o777 == 0o755  # readable by a web server
     html = deck.read_text(encoding="utf-8")
     assert "http" not in html.split("<body>")[1].split("<script>")[0]  # no remote asset
     assert 'lang="en"' in html and "First a square. It is drawn." in html
