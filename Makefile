@@ -3,6 +3,8 @@
 #   make render LECTURE=my.yaml      another lecture (no retraining unless the data it needs changes)
 #   make test                        set-up and the test suite
 #   make serve [PORT=8000]           the learning platform on http://127.0.0.1:PORT/
+#   make slides [LECTURE=...]        the lecture as an offline HTML deck and a PPTX (renders first)
+#   make course [COURSE=course.yaml] every lecture x language of a course, on Ray (RAY_ADDRESS: a cluster)
 # Stages are real files: editing a caption re-renders, it does not retrain.
 
 SHELL   := /bin/bash
@@ -15,6 +17,7 @@ DATA    ?= scene_data
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 WORKERS ?=
+COURSE  ?= course.yaml
 FORCE   ?=
 STAMP   := .venv/.setup-done
 
@@ -25,11 +28,12 @@ PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/selection.py \
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
 
 .PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
-        bench-serve narration-script FORCE
+        bench-serve narration-script slides course bench-course FORCE
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt tests/js/package-lock.json
+$(STAMP): pyproject.toml tools/setup.sh tools/system-packages.txt tests/js/package-lock.json \
+          rendering/js/package-lock.json
 	@bash tools/setup.sh
 	@touch $@
 
@@ -57,6 +61,23 @@ check-lecture: $(STAMP)
 render: check-lecture data
 	@$(PY) -m rendering.render --lecture "$(LECTURE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(FORCE)),--force)
+
+# Slides for teaching in the room, from the rendered clips (nothing is drawn twice): beside the
+# lecture's videos, slides/index.html (reveal.js, offline) and lecture.pptx.
+slides: render
+	@$(PY) -m rendering.slides --lecture "$(LECTURE)"
+
+# A course on Ray: every sequence of every lecture of COURSE a task, on local Ray or the cluster
+# at RAY_ADDRESS; each lecture lands in its usual folder, as `make render` would write it.
+# The lectures share one scene_data (the same sample digit).
+course: data
+	@$(PY) -m rendering.course --course "$(COURSE)" --data $(DATA) $(if $(QUALITY),--quality $(QUALITY)) \
+		$(if $(filter 1 yes true,$(FORCE)),--force)
+
+# Cold course (default + Chinese lecture) on Ray against `make render` of each, one after the
+# other, and the no-op course re-run (figures printed; QUALITY=preview for a quick one).
+bench-course: data
+	@$(PY) tools/bench_course.py --data $(DATA) $(if $(QUALITY),--quality $(QUALITY))
 
 # The words to record for narration.engine: recorded, with each section's current length.
 narration-script: check-lecture data

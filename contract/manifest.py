@@ -26,8 +26,10 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 SCHEMA_VERSION = 1
-#: what a file is: the sequence's video, the joined lecture, a per-section clip, and sidecars
-Kind = Literal["video", "lecture", "section", "subtitles", "chapters", "thumbnail", "transcript"]
+#: what a file is: the sequence's video, the joined lecture, a per-section clip, sidecars, and
+#: the slides of ``make slides`` (the HTML deck's page and the PPTX)
+Kind = Literal["video", "lecture", "section", "subtitles", "chapters", "thumbnail", "transcript",
+               "slides"]
 
 
 class ManifestError(ValueError):

@@ -5,8 +5,20 @@
                                                          sequence used and produced
 
 A record holds, per section in order: its name, key, the text keys it read, the frames it held
-for its captions' reading time and its clip's duration; the sequence's subtitle key and cues; and the key of what was published. Records and
-clips are written atomically, a record only after its clips are in place.
+for its captions' reading time and when (its stills), and its clip's duration; the sequence's subtitle
+key and cues; and the key of what was published. Records and clips are written atomically, a
+record only after its clips are in place.
+
+A course shares one more folder among its lectures (``shared``):
+
+    <shared>/clips/<section key>.mp4      every clip any lecture stored (hard links where possible)
+    <shared>/records/<sequence base>.json the last record made with that scene, data and settings
+
+A key names what a clip shows, so a clip found there is as good as one drawn here; it is linked
+into this folder's cache, which stays complete on its own (a later ``make render`` reuses it).
+
+    cache = Cache(Path("renders/zh/.work"), shared=Path("renders/.course-cache"))
+    cache.has_clip(key)        # True if this folder or any lecture of the course has it
 """
 from __future__ import annotations
 
@@ -31,6 +43,9 @@ class SectionRecord:
     speech: Optional[str] = None  # the key of its narration (rendering/narration/store.py)
     text: str = ""  # what is said (or captioned) over it, for the transcript
     holds: Optional[list[int]] = None  # frames of its holds (the captions' reading times)
+    #: (start, end) in seconds from the section's start of each hold of a frame or more: where
+    #: the picture stands still for a caption (the slides' sub-slides); None: not recorded
+    stills: Optional[list[list[float]]] = None
 
 
 @dataclass
@@ -55,21 +70,43 @@ class Record:
         return [subtitles.Cue(float(c["start"]), float(c["end"]), str(c["text"])) for c in self.cues]
 
 
-class Cache:
-    """The cache folder of one output folder."""
+def _link(src: Path, dst: Path) -> None:
+    """Put ``src`` at ``dst`` atomically: a hard link, a copy across file systems."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
 
-    def __init__(self, work: Path) -> None:
+
+class Cache:
+    """The cache folder of one output folder, and optionally a course's shared one."""
+
+    def __init__(self, work: Path, shared: Optional[Path] = None) -> None:
         self.root = work / CACHE
         self.clips = self.root / "clips"
+        self.shared = shared
 
     def clip(self, key: str) -> Path:
         return self.clips / f"{key}.mp4"
 
     def has_clip(self, key: Optional[str]) -> bool:
-        return key is not None and self.clip(key).is_file()
+        """Whether the clip of ``key`` is here; one in the shared folder is linked in first."""
+        if key is None:
+            return False
+        if self.clip(key).is_file():
+            return True
+        if self.shared is not None and (self.shared / "clips" / f"{key}.mp4").is_file():
+            _link(self.shared / "clips" / f"{key}.mp4", self.clip(key))
+            return True
+        return False
 
     def store_clip(self, key: str, src: Path) -> Path:
-        """Move a freshly rendered clip into the cache (a rename in the same file system)."""
+        """Move a freshly rendered clip into the cache (a rename in the same file system) and
+        link it into the shared folder."""
         dst = self.clip(key)
         dst.parent.mkdir(parents=True, exist_ok=True)
         tmp = dst.with_name(f".{dst.name}.tmp")
@@ -78,19 +115,28 @@ class Cache:
         except OSError:  # another file system
             shutil.copyfile(src, tmp)
         os.replace(tmp, dst)
+        if self.shared is not None:
+            _link(dst, self.shared / "clips" / dst.name)
         return dst
+
+    def shared_record(self, base: str) -> Record:
+        """The record another lecture made with the same scene, data and settings (``base``:
+        rendering.keys.sequence_base), or an empty one."""
+        if self.shared is None:
+            return Record()
+        return _read_record(self.shared / "records" / f"{base}.json")
+
+    def share_record(self, base: str, record: Record) -> None:
+        if self.shared is not None:
+            files.atomic_write_text(self.shared / "records" / f"{base}.json",
+                                    json.dumps(asdict(record), indent=1) + "\n")
 
     def record_path(self, stem: str) -> Path:
         return self.root / f"{stem}.json"
 
     def load(self, stem: str) -> Record:
         """The record of ``stem``, or an empty one when there is none or it is unreadable."""
-        try:
-            raw = json.loads(self.record_path(stem).read_text(encoding="utf-8"))
-            raw["sections"] = [SectionRecord(**s) for s in raw.get("sections", [])]
-            return Record(**raw)
-        except (OSError, ValueError, TypeError, KeyError):
-            return Record()
+        return _read_record(self.record_path(stem))
 
     def save(self, stem: str, record: Record) -> None:
         files.atomic_write_text(self.record_path(stem), json.dumps(asdict(record), indent=1) + "\n")
@@ -105,6 +151,15 @@ class Cache:
                 p.unlink(missing_ok=True)
                 gone += 1
         return gone
+
+
+def _read_record(path: Path) -> Record:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw["sections"] = [SectionRecord(**s) for s in raw.get("sections", [])]
+        return Record(**raw)
+    except (OSError, ValueError, TypeError, KeyError):
+        return Record()
 
 
 __all__ = ["Cache", "Record", "SectionRecord"]

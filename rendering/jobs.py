@@ -44,6 +44,7 @@ class Outcome:
     spans: dict[str, tuple[float, float]] = field(default_factory=dict)
     reads: dict[str, list[str]] = field(default_factory=dict)
     holds: dict[str, list[int]] = field(default_factory=dict)  # section -> frames of its holds
+    stills: dict[str, list[list[float]]] = field(default_factory=dict)  # when they were (s)
     cues: list[subtitles.Cue] = field(default_factory=list)
     speech: dict[str, str] = field(default_factory=dict)  # section -> speech key (narrated)
     spoken: dict[str, str] = field(default_factory=dict)  # section -> its words, filled in
@@ -138,12 +139,16 @@ def run_job(job: Job, lecture: Lecture, data: SceneData, settings: RenderSetting
                 scene.speech, scene.stretch = plan.speech, plan.stretch
                 out.speech = plan.keys
             adopt()
+            stills = watch_stills(scene)
             scene.render()
             index = scene.renderer.file_writer.output_plan.section_index
             subs = scene.renderer.file_writer.subcaptions
         out.spans = dict(scene.section_spans)
         out.reads = scene.reads.as_lists()
         out.holds = {k: list(v) for k, v in scene.holds.items()}
+        out.stills = {name: [[round(a - scene.section_spans[name][0], 6),
+                              round(b - scene.section_spans[name][0], 6)] for a, b in spans]
+                      for name, spans in stills.items() if name in scene.section_spans}
         out.spoken = dict(scene.spoken)
         out.cues = [subtitles.Cue(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
         data_names = getattr(scene_class, "DATA", None)
@@ -157,6 +162,25 @@ def run_job(job: Job, lecture: Lecture, data: SceneData, settings: RenderSetting
         out.error = f"{type(exc).__name__}: {exc}"
         out.trace = traceback.format_exc()
     return out
+
+
+def watch_stills(scene: Any) -> dict[str, list[tuple[float, float]]]:
+    """Record, per section, the scene-clock span of each :meth:`LectureScene.hold` that keeps
+    the picture still for a frame or more (the slides' sub-slides end there). Watched from here
+    rather than written by the scene: scenes/ is part of every section's key, so a change there
+    would draw every lecture again."""
+    spans: dict[str, list[tuple[float, float]]] = {}
+    real = scene.hold
+
+    def hold(seconds: float) -> None:
+        start = scene.renderer.time
+        real(seconds)
+        if scene.renderer.time > start:
+            spans.setdefault(getattr(scene, "current_section", ""), []).append(
+                (start, scene.renderer.time))
+
+    scene.hold = hold
+    return spans
 
 
 def timing_pass(scene_class: type, lecture: Lecture, data: Any) -> Any:

@@ -27,17 +27,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, TextIO
 
 from contract import sequences as registry
 from contract.lecture import (Issue, Lecture, LectureError, RenderSettings, check_index,
                               load_lecture)
 from contract.scene_data import SceneData
-from contract.titles import section_title, sequence_title  # noqa: F401 (API)
 from rendering import files, keys, media, ownership, publish
 from rendering.cache import Cache, Record, SectionRecord
 from rendering.narration import narrator
@@ -63,8 +63,19 @@ class Report:
         return not self.failed
 
 
+#: where :func:`say` writes in this thread (a course renders lectures in threads, each to its log)
+OUTPUT = threading.local()
+
+#: runs a lecture's Manim jobs: rendering.jobs.run_all (worker processes) or a course's Ray runner
+Runner = Callable[..., list[Outcome]]
+
+#: told (stem, "reused" | "rendered" | "failed" | "skipped") as each piece of the lecture settles
+PieceHook = Callable[[str, str], None]
+
+
 def say(*parts: Any, end: str = "\n") -> None:
-    print(*parts, end=end, flush=True)
+    stream: Optional[TextIO] = getattr(OUTPUT, "stream", None)
+    print(*parts, end=end, flush=True, file=stream if stream is not None else sys.stdout)
 
 
 def duration_text(seconds: float) -> str:
@@ -169,14 +180,27 @@ def prepare(seq: registry.Sequence, info: keys.SceneInfo, lecture: Lecture,
     """What has to be drawn again: sections whose key has no clip in the cache."""
     names = enabled(info, lecture)
     base = keys.sequence_base(seq, lecture, settings, data_folder, info.data)
-    record = cache.load(seq.stem)
     text, captions = words_of(lecture, seq)
-    ks = keys.section_keys(base, names, record.reads(), text, spoken_keys(lecture, seq, info, names),
-                           {s.name: s.holds for s in record.sections})
-    draw = frozenset(n for n, k in zip(names, ks) if not cache.has_clip(k))
-    subs_ok = not draw and record.subtitle_key == keys.subtitle_key(ks, captions) \
-        and [s.name for s in record.sections] == names
-    return Piece(seq, info, names, base, record, ks, draw, subs_ok)
+
+    def judge(record: Record) -> Piece:
+        ks = keys.section_keys(base, names, record.reads(), text,
+                               spoken_keys(lecture, seq, info, names),
+                               {s.name: s.holds for s in record.sections})
+        draw = frozenset(n for n, k in zip(names, ks) if not cache.has_clip(k))
+        subs_ok = not draw and record.subtitle_key == keys.subtitle_key(ks, captions) \
+            and [s.name for s in record.sections] == names
+        return Piece(seq, info, names, base, record, ks, draw, subs_ok)
+
+    piece = judge(cache.load(seq.stem))
+    if not piece.record.sections:
+        # never rendered here: another lecture of the course rendered the same scene, data and
+        # settings. Taken whole when every clip and the subtitles are what this lecture's would
+        # be (a partial match would time its subtitles from a run that draws nothing, which
+        # rounds fades to whole frames differently from a full render: not the same bytes)
+        shared = judge(replace(cache.shared_record(base), published_key=None))
+        if shared.record.sections and not shared.needs_manim:
+            return shared
+    return piece
 
 
 class Redraw(Exception):
@@ -208,11 +232,12 @@ def finish(piece: Piece, outcome: Outcome, lecture: Lecture, cache: Cache) -> Re
                     else media.probe(cache.clip(key))["duration"])
         sections.append(SectionRecord(name, key, outcome.reads.get(name, []), duration,
                                       outcome.speech.get(name), outcome.spoken.get(name, ""),
-                                      outcome.holds.get(name, [])))
+                                      outcome.holds.get(name, []), outcome.stills.get(name)))
     record = Record(prelude_reads=outcome.reads.get("", []), sections=sections,
                     subtitle_key=keys.subtitle_key(ks, captions),
                     cues=[asdict(c) for c in outcome.cues], published_key=None)
     cache.save(piece.seq.stem, record)
+    cache.share_record(piece.base, record)
     return record
 
 
@@ -243,8 +268,10 @@ def _say_outcome(i: int, n: int, piece: Piece, outcome: Outcome, seconds: float)
 
 
 def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: RenderSettings, work: Path,
-         cache: Cache, workers: int, verbose: bool, report: Report) -> dict[str, Record]:
-    """Run Manim where needed; returns the new record of every piece that did not fail."""
+         cache: Cache, workers: int, verbose: bool, report: Report, runner: Runner = run_all,
+         on_piece: Optional[PieceHook] = None) -> dict[str, Record]:
+    """Run Manim where needed (``runner``: rendering.jobs.run_all's signature); returns the new
+    record of every piece that did not fail."""
     records = {p.seq.stem: p.record for p in pieces if not p.needs_manim}
     todo = [p for p in pieces if p.needs_manim]
     n = len(pieces)
@@ -252,6 +279,8 @@ def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: Rende
     for p in pieces:
         if not p.needs_manim:
             say(f"[{index[p.seq.stem]}/{n}] {p.seq.stem} ... unchanged, reused")
+            if on_piece:
+                on_piece(p.seq.stem, "reused")
     by_stem = {p.seq.stem: p for p in todo}
     again: list[Piece] = []  # pieces whose run found more sections to draw
     t0 = time.monotonic()
@@ -280,11 +309,13 @@ def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: Rende
             report.failed.append((piece.seq.name, outcome.error))
         else:
             report.rendered.append(piece.seq.name)
+        if on_piece:
+            on_piece(piece.seq.stem, "failed" if outcome.error is not None else "rendered")
 
     if todo:
-        run_all([_job(p, work) for p in todo], lecture, data, settings, workers, verbose, done)
+        runner([_job(p, work) for p in todo], lecture, data, settings, workers, verbose, done)
     if again:
-        run_all([_job(p, work) for p in again], lecture, data, settings, workers, verbose, done)
+        runner([_job(p, work) for p in again], lecture, data, settings, workers, verbose, done)
     order = [p.seq.name for p in pieces]  # report in the lecture's order, not the finishing one
     report.rendered.sort(key=order.index)
     report.failed.sort(key=lambda f: order.index(f[0]))
@@ -342,15 +373,18 @@ def _join(lecture: Lecture, out: Path, cache: Cache, report: Report) -> tuple[bo
 
 def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[str]] = None,
                    quality: Optional[str] = None, verbose: bool = False,
-                   workers: Optional[int] = None, force: bool = False) -> Report:
+                   workers: Optional[int] = None, force: bool = False, runner: Runner = run_all,
+                   shared: Optional[Path] = None, on_piece: Optional[PieceHook] = None) -> Report:
     """Render what changed, publish, join and describe the lecture. ``data`` is the scene_data
     bundle (:func:`contract.scene_io.load_all`); its ``folder`` names where the files are.
+    A course passes its own ``runner`` (Ray tasks), its ``shared`` cache folder (clips by key,
+    records by scene) and an ``on_piece`` hook for its progress bar.
     Raises :class:`rendering.ownership.FolderTaken` when the output folder is another lecture's."""
     settings = lecture.render.settings(quality)
     out = settings.output_dir
     work = out / WORK
     new_owner = ownership.claim(out, lecture.source_path, force)
-    cache = Cache(work)
+    cache = Cache(work, shared)
     folder = getattr(data, "folder", None)
     data_folder = Path(folder) if folder else None
     report = Report()
@@ -364,6 +398,8 @@ def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[st
             missing = scene_class_of(seq)[1]
             say(f"{seq.stem} ... skipped: {missing}")
             report.skipped.append((seq.name, missing))
+            if on_piece:
+                on_piece(seq.stem, "skipped")
             continue
         pieces.append(prepare(seq, info, lecture, settings, data_folder, cache))
     check_recordings(lecture, pieces)
@@ -371,7 +407,7 @@ def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[st
     say(f"{draw} of {sum(len(p.names) for p in pieces)} sections to draw "
         f"({workers or workers_default()} worker(s)), into {out}")
     records = _run(pieces, lecture, data, settings, work, cache, workers or workers_default(),
-                   verbose, report)
+                   verbose, report, runner, on_piece)
     changed = _publish_all(pieces, records, lecture, cache, out)
     joined, how = _join(lecture, out, cache, report)
     if changed or joined or new_owner or not manifest_current(out / MANIFEST):

@@ -33,8 +33,10 @@ echo "==> installing Python packages into .venv (torch is large: a few minutes t
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
 
-# axe-core for the platform's accessibility test, from the npm registry as tests/js's lock file
-# pins it (injected into the page by the test; the platform never serves it). npm comes with
+# From the npm registry, each pinned by its lock file: axe-core for the platform's accessibility
+# test (tests/js; injected into the page by the test, the platform never serves it) and reveal.js
+# for the slides' deck (rendering/js; copied into each deck, so a deck shown offline fetches
+# nothing; manim-slides' --offline would download it at conversion time instead). npm comes with
 # Node.js where it is installed already; otherwise Debian's package brings both.
 if ! command -v npm >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt=(apt-get);
@@ -46,4 +48,6 @@ if ! command -v npm >/dev/null; then
 fi
 echo "==> installing the browser tests' axe-core into tests/js/node_modules"
 npm ci --prefix tests/js --no-audit --no-fund --silent
+echo "==> installing the slides' reveal.js into rendering/js/node_modules"
+npm ci --prefix rendering/js --no-audit --no-fund --silent
 echo "==> set-up complete"

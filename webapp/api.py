@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 from fastapi import APIRouter, Query, Request
@@ -93,6 +93,18 @@ async def lecture_list(request: Request) -> list[dict[str, Any]]:
     """Each lecture says whether it is its language's default (the page opens on that one)."""
     st = _state(request)
     return [{"id": lec.id, "language": lec.language,
-             "default": lec.is_default(st.settings.lectures), "videos": lec.videos}
+             "default": lec.is_default(st.settings.lectures), "videos": lec.videos,
+             "slides": _slides(lec)}
             for lec in st.lectures(rescan=True)]
+
+
+def _slides(lec: Any) -> dict[str, Optional[str]]:
+    """The lecture's deck (opened from /slides/, where its assets lie beside it) and PPTX."""
+    out: dict[str, Optional[str]] = {"deck": None, "pptx": None}
+    for i, f in lec.files.items():
+        if f.path.name == "index.html" and f.path.parent.name == "slides":
+            out["deck"] = f"/slides/{lec.id}/index.html"
+        elif f.path.suffix == ".pptx":
+            out["pptx"] = f"/media/{lec.id}/{i}"
+    return out
 

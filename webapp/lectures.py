@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = "manifest.json"
 MEDIA_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".vtt": "text/vtt",
-               ".png": "image/png"}
-#: Manifest kinds the player uses (srt and ffmetadata chapters are for other players).
-SERVED_KINDS = {"video", "lecture", "section", "subtitles", "chapters", "thumbnail"}
+               ".png": "image/png", ".html": "text/html; charset=utf-8",
+               ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+#: Manifest kinds the player uses (srt and ffmetadata chapters are for other players); slides:
+#: the deck (slides/index.html, its assets served beside it) and the PPTX of `make slides`
+SERVED_KINDS = {"video", "lecture", "section", "subtitles", "chapters", "thumbnail", "slides"}
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,24 @@ async def asset(name: str) -> Response:
     return Response(ASSET_BYTES[name], media_type=ASSETS[name])
 
 
+#: what a deck of `make slides` loads: its page, reveal.js and its videos
+DECK_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+              ".js": "text/javascript; charset=utf-8", ".mp4": "video/mp4"}
+
+
+@router.get("/slides/{lecture_id}/{path:path}", include_in_schema=False)
+async def slides(request: Request, lecture_id: str, path: str) -> FileResponse:
+    """A file of the lecture's deck: only under the folder of a deck its manifest lists."""
+    decks = [f.path for lec in request.app.state.platform.lectures() if lec.id == lecture_id
+             for f in lec.files.values() if f.path.name == "index.html" and f.path.parent.name == "slides"]
+    folder = decks[0].parent.resolve() if decks else None
+    target = (folder / path).resolve() if folder is not None else None
+    if target is None or not target.is_relative_to(folder) or not target.is_file() \
+            or target.suffix not in DECK_TYPES:
+        raise ApiError(404, "no_such_media", f"lecture {lecture_id!r} has no slide file {path!r}")
+    return FileResponse(target, media_type=DECK_TYPES[target.suffix])
+
+
 @router.get("/media/{lecture_id}/{index}", include_in_schema=False)
 async def media(request: Request, lecture_id: str, index: int) -> FileResponse:
     """A video, subtitle, chapter or thumbnail file, with HTTP ranges (seeking needs them)."""

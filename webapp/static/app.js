@@ -57,6 +57,12 @@ function renderLecturePickers() {
   const lp = $("lecture-pick");
   lp.replaceChildren(...state.lectures.map((l, i) => new Option(l.id + " (" + l.language + ")", i)));
   lp.value = String(state.lectures.indexOf(state.lecture));
+  // the deck and PPTX of `make slides`, when this lecture has them
+  const slides = state.lecture.slides || {};
+  $("present").hidden = !slides.deck;
+  if (slides.deck) $("present").href = slides.deck;
+  $("slides-pptx").hidden = !slides.pptx;
+  if (slides.pptx) $("slides-pptx").href = slides.pptx;
   const vp = $("video-pick");
   vp.replaceChildren(...state.lecture.videos.map((v, i) => new Option(videoTitle(v), i)));
   vp.value = String(state.lecture.videos.indexOf(state.video));
