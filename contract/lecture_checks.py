@@ -165,3 +165,20 @@ def checks(merged: dict, user_data: dict, default_data: dict,
     """The checks beyond the schema's: raw values, languages, placeholders, the voice file."""
     return (_raw_checks(merged, default_data) + _language_checks(user_data, default_data)
             + _placeholder_checks(merged) + _voice_file_check(merged, dirs["narration.voice"]))
+
+
+def check_selection(lecture: Any, data: Any) -> None:
+    """Refuse scene_data probed for another digit than the lecture asks for (the Makefile
+    re-probes when the lecture's choice changes; a direct call of the renderer may not)."""
+    from contract.scene_data import ContractError, selection_label
+
+    fp, rot = getattr(data, "forward_pass", None), getattr(data, "rotation", None)
+    s = lecture.sample
+    want = selection_label(s.index, s.digit, s.rule, s.nth)
+    if fp is not None and fp.selection != want:
+        raise ContractError(f"scene_data follows the digit chosen by '{fp.selection}' but the "
+                            f"lecture asks for '{want}': run `make render LECTURE=...`, which "
+                            "probes the saved models again (no retraining)")
+    if rot is not None and rot.digit != lecture.rotation.digit:
+        raise ContractError(f"scene_data rotates a {rot.digit} but the lecture asks for a "
+                            f"{lecture.rotation.digit}: run `make render LECTURE=...`")

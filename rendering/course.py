@@ -36,7 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from contract import scene_data as contract
-from contract import scene_io
+from contract import lecture_checks, scene_io
 from contract.lecture import DEFAULT_PATH, Lecture, LectureError, load_lecture
 from rendering import ownership, render
 
@@ -220,7 +220,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             course.quality = args.quality
         data = scene_io.load_all(args.data if args.data is not None else contract.DEFAULT_DIR)
         for lecture in course.lectures:
-            render.check_selection(lecture, data)
+            lecture_checks.check_selection(lecture, data)
     except (CourseError, contract.ContractError) as exc:
         print(exc, file=sys.stderr)
         return 2

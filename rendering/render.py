@@ -37,6 +37,7 @@ from typing import Any, Callable, Optional, Sequence, TextIO
 from contract import sequences as registry
 from contract.lecture import (Issue, Lecture, LectureError, RenderSettings, check_index,
                               load_lecture)
+from contract import lecture_checks
 from contract.scene_data import SceneData
 from rendering import files, keys, media, ownership, publish
 from rendering.cache import Cache, Record, SectionRecord
@@ -267,6 +268,14 @@ def _say_outcome(i: int, n: int, piece: Piece, outcome: Outcome, seconds: float)
     say(f"[{i}/{n}] {piece.seq.stem} ... {status}")
 
 
+def _keep_traceback(work: Path, piece: Piece, outcome: Outcome) -> None:
+    """Write a failed piece's traceback to ``<work>/logs/<stem>.error.log`` and say where."""
+    log = work / "logs" / f"{piece.seq.stem}.error.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(outcome.trace, encoding="utf-8")
+    print(f"    traceback: {log}", file=sys.stderr)
+
+
 def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: RenderSettings, work: Path,
          cache: Cache, workers: int, verbose: bool, report: Report, runner: Runner = run_all,
          on_piece: Optional[PieceHook] = None) -> dict[str, Record]:
@@ -302,10 +311,7 @@ def _run(pieces: list[Piece], lecture: Lecture, data: SceneData, settings: Rende
                 outcome.error, outcome.trace = f"{type(exc).__name__}: {exc}", traceback.format_exc()
         _say_outcome(index[piece.seq.stem], n, piece, outcome, time.monotonic() - t0)
         if outcome.error is not None:
-            log = work / "logs" / f"{piece.seq.stem}.error.log"
-            log.parent.mkdir(parents=True, exist_ok=True)
-            log.write_text(outcome.trace, encoding="utf-8")
-            print(f"    traceback: {log}", file=sys.stderr)
+            _keep_traceback(work, piece, outcome)
             report.failed.append((piece.seq.name, outcome.error))
         else:
             report.rendered.append(piece.seq.name)
@@ -418,11 +424,16 @@ def render_lecture(lecture: Lecture, data: SceneData, only: Optional[Sequence[st
     else:
         report.manifest = out / MANIFEST
         say("nothing changed")
+    _prune(cache, work)
+    return report
+
+
+def _prune(cache: Cache, work: Path) -> None:
+    """Drop the clips and speech that no sequence's record names any more."""
     kept = [s for p in cache.root.glob("*.json") if p.stem != LECTURE_STEM
             for s in cache.load(p.stem).sections]
     cache.prune({s.key for s in kept})
     SpeechStore(work).prune({s.speech for s in kept if s.speech})
-    return report
 
 
 def load_data(folder: Optional[str]) -> Any:
@@ -430,23 +441,6 @@ def load_data(folder: Optional[str]) -> Any:
     from contract import scene_data as contract
     from contract import scene_io
     return scene_io.load_all(folder if folder is not None else contract.DEFAULT_DIR)
-
-
-def check_selection(lecture: Lecture, data: SceneData) -> None:
-    """Refuse scene_data probed for another digit than the lecture asks for (the Makefile
-    re-probes when the lecture's choice changes; a direct call of this driver may not)."""
-    from contract.scene_data import ContractError, selection_label
-
-    fp, rot = getattr(data, "forward_pass", None), getattr(data, "rotation", None)
-    s = lecture.sample
-    want = selection_label(s.index, s.digit, s.rule, s.nth)
-    if fp is not None and fp.selection != want:
-        raise ContractError(f"scene_data follows the digit chosen by '{fp.selection}' but the "
-                            f"lecture asks for '{want}': run `make render LECTURE=...`, which "
-                            "probes the saved models again (no retraining)")
-    if rot is not None and rot.digit != lecture.rotation.digit:
-        raise ContractError(f"scene_data rotates a {rot.digit} but the lecture asks for a "
-                            f"{lecture.rotation.digit}: run `make render LECTURE=...`")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -476,7 +470,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                           "n_heldout", None)
         if heldout is not None:
             check_index(lecture, heldout)
-        check_selection(lecture, data)
+        lecture_checks.check_selection(lecture, data)
     except (ContractError, LectureError) as exc:
         print(exc, file=sys.stderr)
         return 2

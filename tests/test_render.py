@@ -306,7 +306,7 @@ def test_helpers() -> None:
 
 def test_scene_data_of_another_digit_is_refused(tiny_data, tmp_path: Path) -> None:
     from contract.scene_data import ContractError
-    from rendering.render import check_selection
+    from contract.lecture_checks import check_selection
 
     default = ROOT / "lectures" / "default.yaml"
     check_selection(load_lecture(default), tiny_data)  # the tiny dump follows the default 7

@@ -301,7 +301,8 @@ def run_burst(port: int, predict: Target, attack: Target, clients: int, baseline
     return not unexpected and not during.errors, line
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    """The bench's settings and the endpoints to measure, in order (bounded, checked)."""
     ap = argparse.ArgumentParser(prog="python -m webapp.bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("scene_data"))
@@ -327,6 +328,27 @@ def main(argv: list[str] | None = None) -> int:
     known = ("predict", "network", "cell", "attack-fgsm", "attack-pgd", "burst")
     if not names or set(names) - set(known):
         ap.error(f"--endpoints: choose from {', '.join(known)}")
+    return args, names
+
+
+def measure(args: argparse.Namespace, name: str, port: int, pid: int,
+            table: dict[str, Any]) -> tuple[str, int]:
+    """(the summary line, errors) of one endpoint, or of the burst run."""
+    if name == "burst":
+        attack = table[f"attack-{args.burst_method}"]
+        ok, line = run_burst(port, table["predict"], attack, args.clients, args.burst_baseline,
+                             args.burst, args.burst_connections, args.warmup)
+        return line, int(not ok)
+    n = args.requests if name == "predict" else args.explainer_requests
+    total, seconds = run_endpoint(port, pid, table[name], n, args.clients, args.warmup)
+    lat = np.asarray(total.latencies) * 1000
+    p = (lambda q: f"{np.percentile(lat, q):6.1f}") if len(lat) else (lambda q: "   n/a")
+    return (f"  {name:<12} {len(lat) / seconds:6.0f} req/s  p50 {p(50)}  "
+            f"p99 {p(99)}  max {p(100)}  errors {len(total.errors)}"), len(total.errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, names = parse_args(argv)
     port = free_port()
     # each bench client speaks for an address of its own (X-Forwarded-For from loopback); the
     # limits themselves are the defaults, or what the environment sets
@@ -339,33 +361,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"==> server up in {up:.1f} s (pid {proc.pid}, port {port}, "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f})")
         table = targets(port)
-        summary, errors = [], 0
-        for name in names:
-            if name == "burst":
-                attack = table[f"attack-{args.burst_method}"]
-                ok, line = run_burst(port, table["predict"], attack, args.clients,
-                                     args.burst_baseline, args.burst, args.burst_connections,
-                                     args.warmup)
-                summary.append(line)
-                errors += not ok
-                continue
-            n = args.requests if name == "predict" else args.explainer_requests
-            total, seconds = run_endpoint(port, proc.pid, table[name], n, args.clients, args.warmup)
-            lat = np.asarray(total.latencies) * 1000
-            p = (lambda q: f"{np.percentile(lat, q):6.1f}") if len(lat) else (lambda q: "   n/a")
-            summary.append(f"  {name:<12} {len(lat) / seconds:6.0f} req/s  p50 {p(50)}  "
-                           f"p99 {p(99)}  max {p(100)}  errors {len(total.errors)}")
-            errors += len(total.errors)
+        results = [measure(args, name, port, proc.pid, table) for name in names]
         print(f"==> summary ({args.clients} clients, ms; {machine_load()}):\n"
-              + "\n".join(summary))
-        return 1 if errors else 0
+              + "\n".join(line for line, _ in results))
+        return 1 if sum(e for _, e in results) else 0
     finally:
         proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
-
 
 if __name__ == "__main__":
     sys.exit(main())
