@@ -41,12 +41,14 @@ class SectionRecord:
     numbers: list[tuple[str, float]] = field(default_factory=list)
 
 
-def outside_frame(mobjects: Iterable[Any]) -> list[str]:
-    """Every part of ``mobjects`` (their families) whose points leave the frame.
+def outside_frame(mobjects: Iterable[Any], margin: float = 0.0, slack: float = 0.0,
+                  frame: tuple[float, float] = (FRAME_WIDTH, FRAME_HEIGHT)) -> list[str]:
+    """Every part of ``mobjects`` (their families) whose points leave the frame shrunk by
+    ``margin`` by more than ``slack``.
 
         outside_frame([Dot([9, 0, 0])])   # ['Dot x[8.92, 9.08] y[-0.08, 0.08]']
     """
-    half_w, half_h = FRAME_WIDTH / 2, FRAME_HEIGHT / 2
+    half_w, half_h = frame[0] / 2 - margin + slack, frame[1] / 2 - margin + slack
     found = []
     for mob in mobjects:
         for m in mob.get_family():

@@ -216,16 +216,10 @@ def assert_not_blank(frame: np.ndarray, bg: str | Sequence[int] | np.ndarray,
 def assert_inside_frame(mobject: Mobject, margin: float = 0.0,
                         frame_width: float = FRAME_WIDTH, frame_height: float = FRAME_HEIGHT) -> None:
     """Every drawn part of ``mobject`` lies within the frame (shrunk by ``margin``)."""
+    from scenes.section_log import outside_frame
+
     half_w, half_h = frame_width / 2 - margin, frame_height / 2 - margin
-    bad = []
-    for m in mobject.get_family():
-        pts = getattr(m, "points", None)
-        if pts is None or len(pts) == 0:
-            continue
-        x0, y0 = pts[:, 0].min(), pts[:, 1].min()
-        x1, y1 = pts[:, 0].max(), pts[:, 1].max()
-        if x0 < -half_w - 1e-6 or x1 > half_w + 1e-6 or y0 < -half_h - 1e-6 or y1 > half_h + 1e-6:
-            bad.append(f"{type(m).__name__} x[{x0:.2f}, {x1:.2f}] y[{y0:.2f}, {y1:.2f}]")
+    bad = outside_frame([mobject], margin, slack=1e-6, frame=(frame_width, frame_height))
     assert not bad, (f"{len(bad)} part(s) of {type(mobject).__name__} leave the frame "
                      f"(±{half_w:.2f}, ±{half_h:.2f}): " + "; ".join(bad[:5]))
 
