@@ -116,4 +116,4 @@ sweep: $(STAMP)
 	@$(PY) tools/update_readme.py sweep
 
 clean:
-	rm -rf $(DATA)/checkpoints $(DATA)/*.json $(DATA)/.probed $(DATA)/.config.json $(DATA)/.selection.json renders/*/
+	rm -rf $(DATA)/checkpoints $(DATA)/timeline $(DATA)/*.json $(DATA)/.probed $(DATA)/.config.json $(DATA)/.selection.json renders/*/
