@@ -1,7 +1,7 @@
 """The training timeline in real Chromium: stepping from the first epoch to the last changes
-EDL's u for the drawing and the page shows the epoch, play walks the epochs by itself, a student
-steps it by keyboard alone, and axe-core finds no serious or critical violation with the panel
-open (en and zh).
+EDL's u for the drawing and the page shows the epoch, play walks the epochs by itself, and
+axe-core finds no serious or critical violation with the panel open (en and zh). Stepping it
+by keyboard alone is the end of the keyboard journey in tests/test_webapp_explainer_browser.py.
 
 TIMELINE_SCREENSHOTS=1 keeps /tmp/timeline-e01.png and /tmp/timeline-eNN.png (run it with
 WEBAPP_TEST_DATA=scene_data for the models of `make data`)."""
@@ -85,27 +85,6 @@ def test_play_walks_the_epochs_and_pause_stops(page) -> None:  # noqa: ANN001
     stopped = page.get_attribute("#tl-out", "data-epoch")
     page.wait_for_timeout(1500)  # three epochs' time at 2×: nothing moves
     assert page.get_attribute("#tl-out", "data-epoch") == stopped
-
-
-def test_keyboard_only_steps_the_timeline(page) -> None:  # noqa: ANN001
-    with page.expect_response("**/api/timeline/step"):
-        draw_and_trace(page, draw_seven)
-    page.focus("#tl-back")
-    for _ in range(3):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "tl-forward":
-            break
-    assert page.evaluate("document.activeElement.id") == "tl-forward"
-    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
-    with page.expect_response("**/api/timeline/step") as info:
-        page.keyboard.press("Enter")
-    assert info.value.json()["epoch"] == 2
-    page.keyboard.press("Tab")  # the epoch slider: arrow keys move it
-    assert page.evaluate("document.activeElement.id") == "tl-epoch"
-    with page.expect_response("**/api/timeline/step") as info:
-        page.keyboard.press("ArrowRight")
-    assert info.value.json()["epoch"] == 3
-    page.wait_for_function("document.getElementById('tl-out').dataset.epoch === '3'")
 
 
 @pytest.mark.skipif(not AXE.exists() and not os.environ.get("CI"),
