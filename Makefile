@@ -23,6 +23,7 @@ STAMP   := .venv/.setup-done
 
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
              pipeline/train.py pipeline/results.py pipeline/metrics.py pipeline/run.py \
+             pipeline/timeline.py \
              contract/scene_data.py contract/scene_io.py
 PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/selection.py \
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
@@ -115,4 +116,4 @@ sweep: $(STAMP)
 	@$(PY) tools/update_readme.py sweep
 
 clean:
-	rm -rf $(DATA)/checkpoints $(DATA)/*.json $(DATA)/.probed $(DATA)/.config.json $(DATA)/.selection.json renders/*/
+	rm -rf $(DATA)/checkpoints $(DATA)/timeline $(DATA)/*.json $(DATA)/.probed $(DATA)/.config.json $(DATA)/.selection.json renders/*/

@@ -70,20 +70,28 @@ def fgsm(model: LeNet, x: torch.Tensor, y: torch.Tensor, eps: float, loss: Loss 
     return in_pixel_range(x + eps * grad.sign()).detach(), zero_share(grad)
 
 
-def pgd(model: LeNet, x: torch.Tensor, y: torch.Tensor, eps: float, steps: int = 10,
-        step_size: float | None = None, seed: int = 0, loss: Loss = cross_entropy
+def random_start(shape: torch.Size | tuple[int, ...], eps: float | torch.Tensor, seed: int
+                 ) -> torch.Tensor:
+    """PGD's random start: uniform in [-eps, eps], drawn from a generator seeded with ``seed``."""
+    gen = torch.Generator().manual_seed(seed)
+    return (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * eps
+
+
+def pgd(model: LeNet, x: torch.Tensor, y: torch.Tensor, eps: float | torch.Tensor,
+        steps: int = 10, step_size: float | torch.Tensor | None = None, seed: int = 0,
+        loss: Loss = cross_entropy, start: torch.Tensor | None = None
         ) -> tuple[torch.Tensor, float]:
     """Projected gradient ascent in the L-inf ball of radius ``eps`` from a random start
     (Madry et al. 2018): ``steps`` steps of ``step_size`` (default eps / 4). Returns the images
-    and the zero-gradient share at the first step."""
+    and the zero-gradient share at the first step. ``eps`` and ``step_size`` may be tensors
+    that broadcast per image, and ``start`` the offsets to start from (default
+    :func:`random_start` of the whole batch's shape)."""
     m = in_precision(model, torch.float64)
     x0 = x.to(torch.float64)
-    if eps == 0:
+    if not torch.is_tensor(eps) and eps == 0:
         return x0, zero_share(input_gradient(m, x0, y, loss))
     step = eps / 4 if step_size is None else step_size
-    gen = torch.Generator().manual_seed(seed)
-    start = (torch.rand(x0.shape, generator=gen, dtype=torch.float64) * 2 - 1) * eps
-    adv = in_pixel_range(x0 + start)
+    adv = in_pixel_range(x0 + (random_start(x0.shape, eps, seed) if start is None else start))
     first = None
     for _ in range(steps):
         grad = input_gradient(m, adv, y, loss)

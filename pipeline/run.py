@@ -15,7 +15,7 @@ from contract import scene_data as contract
 
 from contract import scene_io
 
-from . import datasets, intervals, probes
+from . import datasets, intervals, probes, timeline
 from .selection import Selection
 from .config import Config
 from .models import LeNet
@@ -53,7 +53,8 @@ def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]
     histories, seconds, dynamics = {}, {}, {}
     for kind in contract.MODELS:
         model, histories[kind], seconds[kind], dyn = train_model(
-            kind, split, cfg.train, device, progress, dynamics_bins=cfg.probe.hist_bins)
+            kind, split, cfg.train, device, progress, dynamics_bins=cfg.probe.hist_bins,
+            on_epoch=timeline.saver(out_dir, kind, cfg))
         dynamics[kind] = dyn.to_dict()
         tmp = ckpt / f".{kind}.pt.tmp"
         torch.save({"kind": kind, "state_dict": model.state_dict(), "config": cfg.to_dict(),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 import time
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import torch
@@ -136,10 +136,12 @@ class Dynamics:
 
 
 def train_model(kind: Kind, split: Split, cfg: TrainConfig, device: torch.device | None = None,
-                progress: bool = True, dynamics_bins: int = 0
+                progress: bool = True, dynamics_bins: int = 0,
+                on_epoch: Optional[Callable[[int, LeNet], None]] = None
                 ) -> tuple[LeNet, list[dict], float, Optional[Dynamics]]:
     """Train one model; returns it (on the CPU, eval mode), its history, the seconds taken and,
-    with ``dynamics_bins`` > 0, its :class:`Dynamics` (else None)."""
+    with ``dynamics_bins`` > 0, its :class:`Dynamics` (else None). ``on_epoch(epoch, model)``
+    sees the weights after each epoch (1-based; :func:`pipeline.timeline.saver` keeps them)."""
     device = device or pick_device(cfg.device)
     seed_everything(cfg.seed)
     model = LeNet(cfg.dropout).to(device)
@@ -165,6 +167,8 @@ def train_model(kind: Kind, split: Split, cfg: TrainConfig, device: torch.device
                 dyn.gradients(model)
             opt.step()
         model.cpu()
+        if on_epoch is not None:
+            on_epoch(epoch + 1, model)
         if dyn is not None:
             dyn.end_epoch(model)
         train_m = _epoch_metrics(model, kind, cfg, xt, yt, epoch)

@@ -96,6 +96,9 @@ def manim_options(stem: str, settings: RenderSettings, work: Path, verbose: bool
         # keep Manim's 8-unit frame height and match the width to the pixels: no stretching
         "frame_height": 8.0, "frame_width": 8.0 * w / h,
         "media_dir": str(work / "media"), "video_dir": str(work / "videos"),
+        # Manim lays a Text out on a canvas pixel_width wide (long lines wrap on a small one) and
+        # leaves the size out of the SVG's hash: a preview's texts must not serve a 1080p render
+        "text_dir": str(work / "media" / f"texts-{w}x{h}"),
         "log_dir": str(work / "logs"), "log_to_file": True, "verbosity": "INFO",
         "output_file": stem, "save_sections": True,
         # our own cache keys whole sections; Manim's per-animation hashing would only cost time

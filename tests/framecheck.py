@@ -47,10 +47,12 @@ def tiny_config(tmp_dir: str | os.PathLike[str], size: tuple[int, int] = SMALL, 
     w, h = size
     cfg: dict[str, Any] = {
         "media_dir": str(tmp_dir),
-        # LaTeX and Pango output depend only on the source text: one cache per test process
-        # instead of one per test (each MathTex otherwise runs latex and dvisvgm again).
+        # LaTeX output depends only on the source: one cache per test process instead of one per
+        # test (each MathTex otherwise runs latex and dvisvgm again). Pango's does not: Manim lays
+        # a Text out on a canvas pixel_width wide (a long line wraps on a small one) but leaves the
+        # size out of the file's hash, so each frame size keeps its own texts.
         "tex_dir": str(_GLYPHS / "Tex"),
-        "text_dir": str(_GLYPHS / "texts"),
+        "text_dir": str(_GLYPHS / f"texts-{w}x{h}"),
         "pixel_width": w,
         "pixel_height": h,
         "frame_rate": fps,

@@ -204,7 +204,8 @@ def test_painting_pixels_updates_the_answers_debounced(page) -> None:  # noqa: A
 
 def test_keyboard_only_draw_predict_and_open_a_cell(page) -> None:  # noqa: ANN001
     """Tab to the input grid, paint a stroke with the arrow keys, let both models answer, Tab
-    to the cell chooser, name a conv2 cell, press Enter: its arithmetic opens."""
+    to the cell chooser, name a conv2 cell, press Enter: its arithmetic opens; then step the
+    training timeline by Enter and by the epoch slider's arrow key."""
     def tab_to(element_id: str, limit: int = 60) -> None:
         for _ in range(limit):
             page.keyboard.press("Tab")
@@ -238,6 +239,17 @@ def test_keyboard_only_draw_predict_and_open_a_cell(page) -> None:  # noqa: ANN0
     api = info.value.json()
     assert (api["layer"], api["channel"], api["row"], api["col"]) == ("conv2", 5, 2, 3)
     assert "conv2, map 5, row 2, column 3" in page.text_content("#x-cell h3")
+    # on to the timeline: the next epoch by Enter, the one after by the slider's arrow key
+    tab_to("tl-forward")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    with page.expect_response("**/api/timeline/step") as info:
+        page.keyboard.press("Enter")
+    assert info.value.json()["epoch"] == 2
+    tab_to("tl-epoch", 2)
+    with page.expect_response("**/api/timeline/step") as info:
+        page.keyboard.press("ArrowRight")
+    assert info.value.json()["epoch"] == 3
+    page.wait_for_function("document.getElementById('tl-out').dataset.epoch === '3'")
 
 
 def run_axe(pg) -> list[dict]:  # noqa: ANN001

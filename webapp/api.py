@@ -66,14 +66,7 @@ async def rotate(request: Request) -> schemas.RotateResponse:
         x = await _input(request)
         angles, stack = st.predictor.rotations(x)
         rows = await st.batcher.predict(stack)
-    sm = [r["softmax"] for r in rows]
-    ed = [r["edl"] for r in rows]
-    return schemas.RotateResponse(
-        angles=[float(a) for a in angles], images=[schemas.grid(i, 3) for i in stack],
-        softmax_prediction=[r["pred"] for r in sm],
-        softmax_confidence=[float(max(r["probs"])) for r in sm],
-        edl_prediction=[r["pred"] for r in ed], edl_confidence=[float(max(r["probs"])) for r in ed],
-        edl_u=[float(r["u"]) for r in ed])
+    return schemas.rotate_response(angles, stack, rows)
 
 
 @router.get("/health", response_model=schemas.Health, summary="Is the server up")

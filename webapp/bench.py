@@ -10,6 +10,8 @@ size). The endpoints (``--endpoints``, all by default):
 - ``network``: POST /api/network with the digit's 28×28 input (JSON), as painting sends it;
 - ``cell``: POST /api/cell, a conv2 cell's arithmetic (top 3 channels);
 - ``attack-fgsm``, ``attack-pgd``: POST /api/attack at ε = 0.1, one ε each, both models;
+- ``timeline``: POST /api/timeline/step, both models after an epoch, the requests cycling over
+  every saved epoch (a class stepping and playing the timeline);
 
 the explainer's with ``--explainer-requests`` each; and
 
@@ -106,10 +108,10 @@ def wait_healthy(port: int, proc: subprocess.Popen, timeout: float) -> float:
 
 @dataclass(frozen=True)
 class Target:
-    """One endpoint under load: what is posted where."""
+    """One endpoint under load: what is posted where (several bodies: sent in turn)."""
     name: str
     path: str
-    body: bytes
+    body: bytes | tuple[bytes, ...]
     content_type: str
 
 
@@ -120,6 +122,9 @@ def targets(port: int) -> dict[str, Target]:
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     c.request("POST", "/api/predict", body=digit, headers={"Content-Type": multipart})
     x = json.loads(c.getresponse().read())["input"]
+    c.request("GET", "/api/timeline")
+    r = c.getresponse()
+    epochs = json.loads(r.read())["epochs"] if r.status == 200 else [1]
     c.close()
     js = "application/json"
 
@@ -131,7 +136,8 @@ def targets(port: int) -> dict[str, Target]:
         Target("network", "/api/network", body(), js),
         Target("cell", "/api/cell", body(layer="conv2", channel=7, row=3, col=2, top=3), js),
         Target("attack-fgsm", "/api/attack", body(method="fgsm", eps=0.1), js),
-        Target("attack-pgd", "/api/attack", body(method="pgd", eps=0.1), js))}
+        Target("attack-pgd", "/api/attack", body(method="pgd", eps=0.1), js),
+        Target("timeline", "/api/timeline/step", tuple(body(epoch=e) for e in epochs), js))}
 
 
 def address(i: int) -> str:
@@ -144,9 +150,10 @@ def client(port: int, target: Target, n: int, tally: Tally, who: str,
     """One keep-alive connection sending ``n`` requests one after another (fewer if ``stop``
     is set), as the client ``who``."""
     headers = {"Content-Type": target.content_type, "X-Forwarded-For": who}
-    body = target.body
+    bodies = target.body if isinstance(target.body, tuple) else (target.body,)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    for _ in range(n):
+    for i in range(n):
+        body = bodies[i % len(bodies)]
         if stop is not None and stop.is_set():
             break
         t = time.perf_counter()
@@ -311,7 +318,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
                     help="for each explainer endpoint")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=100)
-    ap.add_argument("--endpoints", default="predict,network,cell,attack-fgsm,attack-pgd,burst",
+    ap.add_argument("--endpoints", default="predict,network,cell,attack-fgsm,attack-pgd,timeline,burst",
                     help="comma-separated, in order")
     ap.add_argument("--burst", type=int, default=200, help="the burster's attack requests")
     ap.add_argument("--burst-connections", type=int, default=20,
@@ -325,7 +332,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
             1 <= r <= 100_000 for r in (args.requests, args.explainer_requests, args.burst,
                                         args.burst_baseline)):
         ap.error("keep it bounded: 1-100 clients or connections, 1-100,000 requests")
-    known = ("predict", "network", "cell", "attack-fgsm", "attack-pgd", "burst")
+    known = ("predict", "network", "cell", "attack-fgsm", "attack-pgd", "timeline", "burst")
     if not names or set(names) - set(known):
         ap.error(f"--endpoints: choose from {', '.join(known)}")
     return args, names

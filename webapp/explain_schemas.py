@@ -16,7 +16,7 @@ from typing import Literal, Optional, Union
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
-from .schemas import EdlResult, Grid, SoftmaxResult
+from .schemas import EdlResult, Grid, RotateResponse, SoftmaxResult
 
 Model = Literal["softmax", "edl"]
 CellLayer = Literal["conv1", "relu1", "conv2", "relu2", "pool1", "pool2"]
@@ -214,3 +214,41 @@ class ChapterLink(BaseModel):
 class LectureLinks(BaseModel):
     lecture: str = Field(description="the lecture folder, as /api/lectures names it")
     panels: dict[str, ChapterLink]
+
+
+class TimelineRequest(GridInput):
+    """The input and an epoch of training (1 to the last saved, as /api/timeline lists)."""
+    epoch: int = Field(ge=1, description="the models as they were after this epoch")
+
+
+class Curves(BaseModel):
+    """One model's per-epoch loss and accuracy, as training recorded them (training.json)."""
+    train_loss: list[float]
+    heldout_loss: list[float]
+    train_acc: list[float]
+    heldout_acc: list[float]
+
+
+class TimelineInfo(BaseModel):
+    """What the timeline can show: the saved epochs, the KL weight and the curves per epoch."""
+    epochs: list[int] = Field(description="epochs whose weights were saved, in order")
+    kl_weight: list[float] = Field(description="EDL's λ_t = min(1, (t − 1) / annealing "
+                                   "epochs) during each epoch")
+    annealing_epochs: int
+    curves: dict[str, Curves] = Field(description="softmax and edl")
+
+
+class TimelineStep(BaseModel):
+    """Both models after one epoch on the input, and that epoch's λ_t and losses."""
+    epoch: int
+    kl_weight: float = Field(description="λ_t during this epoch")
+    softmax: SoftmaxResult
+    edl: EdlResult
+    train_loss: dict[str, float] = Field(description="each model's training loss at this epoch")
+    heldout_loss: dict[str, float] = Field(description="each model's held-out loss")
+    info: TimelineInfo
+
+
+class TimelineRotate(RotateResponse):
+    """The rotation sweep (as /api/rotate) with the models after one epoch."""
+    epoch: int

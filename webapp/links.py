@@ -30,6 +30,7 @@ PANELS: dict[str, tuple[str, str]] = {
     "softmax_head": ("cnn_forward_pass", "softmax"),
     "edl_head": ("edl_pass", "dirichlet_numbers"),
     "attack": ("comparison", "adversarial"),
+    "timeline": ("cnn_forward_pass", "training"),
 }
 
 CLIP = re.compile(r"^(\d+)_(.+)\.[A-Za-z0-9]+$")

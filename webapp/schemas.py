@@ -79,3 +79,16 @@ def _floats(values: Any) -> list[float]:
 def grid(a: Any, digits: int = 4) -> Grid:
     """A 2-D array as rounded lists: pixels and maps need no more precision on a page."""
     return np.round(np.asarray(a, dtype=np.float64), digits).tolist()
+
+
+def rotate_response(angles: Any, stack: np.ndarray, rows: list[dict[str, Any]]) -> RotateResponse:
+    """/api/rotate's answer (and the timeline's sweep at one epoch) from the rotated stack and
+    both models' rows on it."""
+    sm = [r["softmax"] for r in rows]
+    ed = [r["edl"] for r in rows]
+    return RotateResponse(
+        angles=[float(a) for a in angles], images=[grid(i, 3) for i in stack],
+        softmax_prediction=[r["pred"] for r in sm],
+        softmax_confidence=[float(max(r["probs"])) for r in sm],
+        edl_prediction=[r["pred"] for r in ed], edl_confidence=[float(max(r["probs"])) for r in ed],
+        edl_u=[float(r["u"]) for r in ed])

@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from pipeline.inference import Predictor
+from pipeline.timeline import Timeline
 
 from . import explainer_words, lectures, wording
 from .attack_batcher import AttackBatcher
@@ -33,6 +34,8 @@ class State:
     wording: dict[str, dict[str, str]]
     heavy: WorkQueue  # admits the attacks and sweeps, and runs them on its own threads
     attacks: Optional[AttackBatcher] = None  # FGSM requests batched (made in load)
+    timeline: Optional[Timeline] = None  # the per-epoch weights, each epoch loaded on first use
+    steps: Optional[Any] = None  # timeline steps batched (webapp.timeline.StepBatcher)
     _lectures: Optional[list[lectures.Lecture]] = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -42,8 +45,9 @@ class State:
         predictor = Predictor.from_folder(settings.data)  # once, at start-up
         words = explainer_words.merged(wording.load(settings.lectures))
         heavy = WorkQueue(limits or Limits.from_env())
+        timeline = Timeline.from_folder(settings.data)
         return cls(settings, predictor, Batcher(predictor), words, heavy,
-                   AttackBatcher(predictor, executor=heavy.executor))
+                   AttackBatcher(predictor, executor=heavy.executor), timeline)
 
     def lectures(self, rescan: bool = False) -> list[lectures.Lecture]:
         """The rendered lectures; ``rescan`` picks up a render finished while serving."""

@@ -455,7 +455,21 @@ function renderRotation() {
   const r = state.rotation;
   $("rotate-out").hidden = !r;
   if (!r) return;
-  const svg = $("rotate-plot");
+  drawSweep($("rotate-plot"), r);
+  $("rotate-strip").replaceChildren(...r.images.map((g, i) => {
+    const fig = document.createElement("figure");
+    const c = document.createElement("canvas");
+    drawGrid(c, g, false);
+    const cap = document.createElement("figcaption");
+    cap.textContent = r.angles[i].toFixed(0) + "°";
+    fig.append(c, cap);
+    return fig;
+  }));
+}
+
+// Softmax's confidence and EDL's u over the angles of a sweep (/api/rotate's answer), each
+// point labelled with the digit that model names: the EDL paper's Figure 1.
+function drawSweep(svg, r) {
   const W = 760, H = 300, L = 56, R = 20, T = 40, B = 46;
   const x = (a) => L + (W - L - R) * a / 180;
   const y = (v) => T + (H - T - B) * (1 - v);
@@ -489,15 +503,6 @@ function renderRotation() {
     kids.push(svgEl("text", { x: lx + 32, y: 20, class: "legend" }, label));
   });
   svg.replaceChildren(...kids);
-  $("rotate-strip").replaceChildren(...r.images.map((g, i) => {
-    const fig = document.createElement("figure");
-    const c = document.createElement("canvas");
-    drawGrid(c, g, false);
-    const cap = document.createElement("figcaption");
-    cap.textContent = r.angles[i].toFixed(0) + "°";
-    fig.append(c, cap);
-    return fig;
-  }));
 }
 
 // ---- start --------------------------------------------------------------------------------
