@@ -23,10 +23,11 @@ STAMP   := .venv/.setup-done
 
 TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline/edl.py \
              pipeline/train.py pipeline/results.py pipeline/metrics.py pipeline/run.py \
-             pipeline/timeline.py \
-             contract/scene_data.py contract/scene_io.py
+             pipeline/timeline.py pipeline/ensemble.py pipeline/mc_dropout.py \
+             contract/scene_data.py contract/scene_io.py contract/more_models.py
 PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/selection.py \
-             pipeline/attacks.py pipeline/intervals.py pipeline/inside.py
+             pipeline/attacks.py pipeline/intervals.py pipeline/inside.py \
+             pipeline/more_probes.py pipeline/cost.py contract/models.py
 
 .PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
         bench-serve narration-script slides course bench-course FORCE

@@ -15,6 +15,8 @@ from typing import Any, ClassVar, Literal, Optional
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from contract.more_models import ModelCost, MoreHeldout, MoreOOD
+
 SCHEMA_VERSION = 2
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "scene_data"
 
@@ -272,6 +274,7 @@ class Heldout(SceneFile):
     bootstrap_reps: int = Field(description="bootstrap resamples behind every *_ci")
     scores: Scores = Field(description="per held-out digit")
     mistakes: list[Mistake] = Field(description="the softmax model's most confident held-out mistakes, most confident first")
+    more: Optional[MoreHeldout] = Field(None, description="MC dropout and the ensemble (absent in older dumps)")
 
 
 class OODExample(Strict):
@@ -312,6 +315,7 @@ class OODSet(Strict):
     compare: OODCompare = Field(description=(
         "held-out vs this set, paired bootstrap (few user images give wide intervals)"))
     scores: Scores = Field(description="per example of the set")
+    more: Optional[MoreOOD] = Field(None, description="MC dropout and the ensemble (absent in older dumps)")
 
 
 class Unrelated(SceneFile):
@@ -444,8 +448,17 @@ class Inside(SceneFile):
         return self
 
 
+class ModelCosts(SceneFile):
+    FILE: ClassVar[str] = "models.json"
+    threads: int = Field(description="torch CPU threads during the timing")
+    machine: str = Field(description="processor and core count the figures were measured on")
+    models: dict[str, ModelCost] = Field(description="per registry model (contract.models)")
+
+
 FILES: tuple[type[SceneFile], ...] = (Training, ForwardPass, Heldout, Unrelated, Rotation, Attacks,
                                       Inside)
+#: files a dump may lack (made before they existed): SceneData holds None for a missing one
+OPTIONAL_FILES: tuple[type[SceneFile], ...] = (ModelCosts,)
 
 
 class SceneData:
@@ -465,3 +478,4 @@ class SceneData:
     rotation: Rotation
     attacks: Attacks
     inside: Inside
+    models: Optional[ModelCosts] = None

@@ -19,7 +19,10 @@ from typing import Any, get_args
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from contract.scene_data import (DEFAULT_DIR, FILES, SCHEMA_VERSION, ActMax, Attack, Attribution,
+from contract.more_models import (ModelCost, ModelScores, MoreHeldout, MoreHeldoutModel, MoreOOD,
+                                  MoreOODModel, VsReference)
+
+from contract.scene_data import (DEFAULT_DIR, FILES, OPTIONAL_FILES, SCHEMA_VERSION, ActMax, Attack, Attribution,
                                  ContractError, Diff, Embedding, EmbeddingModel, HeldoutCompare,
                                  InsideInput, LayerRow, Mistake, ModelDynamics, ModelHeldout,
                                  ModelOODStats, ModelOut, OODCompare, OODExample, OODSet,
@@ -56,7 +59,10 @@ def load(cls: type[SceneFile], folder: Path | str = DEFAULT_DIR) -> SceneFile:
 def load_all(folder: Path | str = DEFAULT_DIR) -> SceneData:
     """Load and validate every scene_data file of ``folder``."""
     folder = Path(folder)
-    return SceneData(folder, {attr_name(c): load(c, folder) for c in FILES})
+    files = {attr_name(c): load(c, folder) for c in FILES}
+    files.update({attr_name(c): load(c, folder) for c in OPTIONAL_FILES
+                  if (folder / c.FILE).exists()})  # absent: the SceneData attribute stays None
+    return SceneData(folder, files)
 
 
 #: Fields kept at full float64 precision: per-example scores are ranked (AUROC, rejection), and
@@ -119,14 +125,16 @@ def docs() -> str:
             for sub in (Provenance, LayerRow, ModelOut, WorkedConv, ReliabilityBin, ModelHeldout,
                         HeldoutCompare, Diff, Scores, Mistake, OODExample, ModelOODStats,
                         OODCompare, OODSet, Attack, OwnLossAttack, ModelDynamics, Attribution,
-                        InsideInput, ActMax, EmbeddingModel, Embedding):
+                        InsideInput, ActMax, EmbeddingModel, Embedding, MoreHeldout,
+                        MoreHeldoutModel, MoreOOD, MoreOODModel, ModelScores, VsReference,
+                        ModelCost):
                 if sub.__name__ in str(ann) or ann is sub:
                     nested.append(sub)
         out.append("")
         for sub in nested:
             section(sub, sub.__name__)
 
-    for cls in FILES:
+    for cls in FILES + OPTIONAL_FILES:
         section(cls, f"`{cls.FILE}`")
     return "\n".join(out) + "\n"
 

@@ -31,6 +31,7 @@ class TrainConfig:
     evidence_clamp: float = 20.0  # exp / exp_tanh: logits clamped (hard / smooth) to [-c, c]; 20 by `make sweep`
     edl_loss: EdlLoss = "mse"
     annealing_epochs: int = 10  # lambda_t = min(1, t / annealing_epochs)
+    ensemble_members: int = 5  # deep ensemble: M softmax LeNets; member 0 is the softmax model
     threads: int = 0  # 0: torch's default
     device: str = "auto"  # auto: CUDA when present, else CPU
 
@@ -60,6 +61,8 @@ class ProbeConfig:
     hist_bins: int = 30  # per-epoch weight histograms
     entropy_grid: int = 101  # points of the empirical CDFs
     threshold_grid: int = 21  # uncertainty thresholds 0..1
+    mc_passes: int = 50  # MC dropout: T stochastic passes per prediction (Gal & Ghahramani 2016)
+    cost_repeats: int = 20  # timed repetitions per model and batch size (the median is kept)
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,12 @@ def default() -> Config:
 def tiny(seed: int = 0) -> Config:
     """A few hundred digits and two epochs: trains and dumps in seconds (tests)."""
     return Config(
-        train=TrainConfig(n_train=400, n_heldout=200, epochs=2, seed=seed, batch_size=64),
+        train=TrainConfig(n_train=400, n_heldout=200, epochs=2, seed=seed, batch_size=64,
+                          ensemble_members=3),
         probe=ProbeConfig(n_letters=60, n_fashion=60, n_noise=60, rotation_step=30,
                           fgsm_eps=(0.0, 0.1, 0.2), entropy_grid=21, threshold_grid=11,
                           pgd_steps=3, bootstrap_reps=200, min_bin_count=10, actmax_steps=20,
-                          embed_heldout=100, embed_unrelated=20),
+                          embed_heldout=100, embed_unrelated=20, mc_passes=10, cost_repeats=3),
     )
 
 

@@ -15,12 +15,12 @@ from contract import scene_data as contract
 
 from contract import scene_io
 
-from . import datasets, intervals, probes, timeline
+from . import cost, datasets, ensemble, intervals, metrics, more_probes, probes, timeline
 from .selection import Selection
 from .config import Config
 from .models import LeNet
 from .results import record
-from .train import pick_device, train_model
+from .train import outputs, pick_device, train_model
 
 CHECKPOINTS = "checkpoints"
 
@@ -61,8 +61,12 @@ def train(cfg: Config, out_dir: Path, progress: bool = True) -> dict[str, float]
                     "config_hash": cfg.hash(), "history": histories[kind],
                     "seconds": seconds[kind], "device": device.type}, tmp)
         tmp.replace(ckpt / f"{kind}.pt")
+    # after both models, so that their training (and the global RNG it reads) is as before
+    members = ensemble.train_members(cfg, split, ckpt)
+    seconds["ensemble"] = seconds["softmax"] + sum(members.values())
     scene_io.save(contract.Training, {
-        "provenance": provenance(cfg, split, seconds, device.type),
+        "provenance": provenance(cfg, split, {k: seconds[k] for k in contract.MODELS},
+                                 device.type),
         "layers": LeNet().layer_table(), "evidence": cfg.train.evidence,
         "edl_loss": cfg.train.edl_loss, "annealing_epochs": cfg.train.annealing_epochs,
         "history": histories, "dynamics": dynamics}, out_dir)
@@ -109,10 +113,10 @@ def probe(cfg: Config, out_dir: Path, sel: Selection, progress: bool = True) -> 
     fp = probes.forward_pass(models, x, y, outs, sel)
     written.append(save(fp))
     say("held-out metrics and confident mistakes")
-    written.append(save(probes.heldout(cfg, x, y, outs, boot)))
+    held = record(probes.heldout(cfg, x, y, outs, boot))
     say("unrelated inputs")
     inputs = probes.unrelated_sets(cfg, sel)
-    written.append(save(probes.unrelated(cfg, models, outs, inputs, boot)))
+    unrel = record(probes.unrelated(cfg, models, outs, inputs, boot))
     say("rotated digit")
     written.append(save(probes.rotation(cfg, models, x, y, outs, sel)))
     say("adversarial perturbations (FGSM and PGD through cross-entropy)")
@@ -120,7 +124,33 @@ def probe(cfg: Config, out_dir: Path, sel: Selection, progress: bool = True) -> 
     say("inside the networks: Grad-CAM, saliency, activation maximization, t-SNE, confusion")
     written.append(save(probes.inside_probe(cfg, models, x, y, outs, fp.heldout_index,
                                             inputs.sets)))
+    say(f"MC dropout ({cfg.probe.mc_passes} passes) and the ensemble "
+        f"({cfg.train.ensemble_members} members); cost per prediction")
+    members = ensemble.load_members(cfg, Path(out_dir) / CHECKPOINTS)
+    more_models(cfg, models, members, x, y, inputs, outs, held, unrel)
+    written += [scene_io.save(cls, {"provenance": prov, **rec}, out_dir)
+                for cls, rec in ((contract.Heldout, held), (contract.Unrelated, unrel))]
+    seconds["ensemble"] = seconds["softmax"] + ensemble.member_seconds(
+        cfg, Path(out_dir) / CHECKPOINTS)
+    written.append(scene_io.save(contract.ModelCosts, {"provenance": prov, **cost.measure(
+        cfg, models, members, torch.from_numpy(x), seconds)}, out_dir))
     return written
+
+
+def more_models(cfg: Config, models: dict[str, LeNet], members: list[LeNet], x: np.ndarray,
+                y: np.ndarray, inputs: Any, outs: dict, held: dict, unrel: dict) -> None:
+    """Add MC dropout's and the ensemble's sections (``more``) to the records of heldout.json
+    and unrelated.json. Runs after every other probe, with its own bootstrap (seeded and drawn
+    like theirs), so that none of their numbers moves."""
+    boot = intervals.Bootstrap(cfg.probe.bootstrap_reps, cfg.train.seed)
+    preds = more_probes.predictives(cfg, models["softmax"], members, torch.from_numpy(x))
+    held["more"] = more_probes.heldout_more(cfg, preds, outs["edl"], y, boot)
+    grid = np.linspace(0, metrics.LOG_K, cfg.probe.entropy_grid)
+    for s, rec in zip(inputs.sets, unrel["sets"]):
+        xs = torch.from_numpy(s.images)
+        rec["more"] = more_probes.ood_more(
+            preds, outs["edl"], more_probes.predictives(cfg, models["softmax"], members, xs),
+            outputs(models["edl"], "edl", xs, cfg.train), boot, grid)
 
 
 def timed(fn, *a, **kw):  # noqa: ANN001, ANN201 - tiny helper for the bench
