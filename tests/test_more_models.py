@@ -1,0 +1,155 @@
+"""MC dropout, the deep ensemble and the cost table on the tiny configuration: the stored
+per-example scores agree with the models recomputed here, the AUROCs and accuracies with
+scikit-learn, and an old dump without these sections still loads."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from sklearn.metrics import accuracy_score, roc_auc_score
+
+from contract import models as registry
+from contract import scene_io
+from pipeline import config, ensemble, mc_dropout, run
+from pipeline.models import LeNet
+from pipeline.train import outputs
+
+
+@pytest.fixture(scope="module")
+def data(tiny_data_dir: Path):
+    return scene_io.load_all(tiny_data_dir)
+
+
+@pytest.fixture(scope="module")
+def heldout_x() -> torch.Tensor:
+    return torch.from_numpy(run.load_split(config.tiny()).x_heldout)
+
+
+def _softmax(folder: Path, name: str = "softmax.pt") -> LeNet:
+    state = torch.load(folder / "checkpoints" / name, map_location="cpu", weights_only=True)
+    m = LeNet(config.tiny().train.dropout)
+    m.load_state_dict(state["state_dict"])
+    return m.eval()
+
+
+def _all_scores(data) -> list:
+    out = list(data.heldout.more.scores.values())
+    for s in data.unrelated.sets:
+        out += list(s.more.scores.values())
+    return out
+
+
+def test_mutual_information_lies_between_zero_and_the_entropy(data) -> None:
+    for sc in _all_scores(data):
+        mi, h = np.asarray(sc.mutual_information), np.asarray(sc.entropy)
+        assert (mi >= 0).all() and (mi <= h + 1e-12).all()
+        assert h.max() <= np.log(10) + 1e-12
+    assert any(np.asarray(sc.mutual_information).max() > 0 for sc in _all_scores(data))
+
+
+def test_mc_dropout_reproduces_with_its_seed_and_differs_with_another(
+        tiny_data_dir: Path, data, heldout_x: torch.Tensor) -> None:
+    cfg = config.tiny()
+    model = _softmax(tiny_data_dir)
+    T, p = cfg.probe.mc_passes, cfg.train.dropout
+    a = mc_dropout.predict(model, heldout_x, T, p, cfg.train.seed)
+    b = mc_dropout.predict(model, heldout_x, T, p, cfg.train.seed)
+    c = mc_dropout.predict(model, heldout_x, T, p, cfg.train.seed + 1)
+    assert a.passes.shape == (T, len(heldout_x), 10)
+    assert np.array_equal(a.passes, b.passes) and not np.array_equal(a.passes, c.passes)
+    stored = data.heldout.more.scores["mc_dropout"]
+    assert np.array_equal(a.entropy, stored.entropy)  # the dump is this computation
+    assert data.heldout.more.models["mc_dropout"].passes == T
+    # the passes disagree with each other: dropout is really on
+    assert np.ptp(a.passes, axis=0).max() > 0
+
+
+def test_mc_dropout_without_dropout_is_the_softmax_model(tiny_data_dir: Path,
+                                                         heldout_x: torch.Tensor) -> None:
+    model = _softmax(tiny_data_dir)
+    mc = mc_dropout.predict(model, heldout_x, 3, 0.0, seed=0)
+    plain = outputs(model, "softmax", heldout_x, config.tiny().train)
+    assert np.allclose(mc.probs, plain.probs, rtol=0, atol=1e-12)
+    assert np.abs(mc.mutual_information).max() < 1e-12
+
+
+def test_ensemble_mean_is_the_mean_of_its_saved_members(tiny_data_dir: Path, data,
+                                                        heldout_x: torch.Tensor) -> None:
+    cfg = config.tiny()
+    names = ["softmax.pt"] + [f"ensemble-{i}.pt" for i in range(1, cfg.train.ensemble_members)]
+    probs = []
+    with torch.no_grad():  # plain torch, not the pipeline's ensemble code
+        for n in names:
+            m = _softmax(tiny_data_dir, n).double()
+            probs.append(torch.softmax(m(heldout_x.double()), -1).numpy())
+    probs = np.stack(probs)
+    mean = probs.mean(0)
+    stored = data.heldout.more.scores["ensemble"]
+    assert np.allclose(stored.max_prob, mean.max(1), rtol=0, atol=1e-12)
+    assert np.array_equal(stored.pred, mean.argmax(1))
+    assert np.array_equal(stored.member_pred, probs.argmax(-1))
+    ent = -(mean * np.log(mean)).sum(1)
+    mi = ent - (-(probs * np.log(probs)).sum(-1)).mean(0)
+    assert np.allclose(stored.entropy, ent, atol=1e-12)
+    assert np.allclose(stored.mutual_information, np.maximum(mi, 0), atol=1e-12)
+    # the members differ: different seeds, different networks
+    assert not np.allclose(probs[0], probs[1])
+    assert len({ensemble.member_seed(cfg.train.seed, i) for i in range(len(names))}) == len(names)
+
+
+def test_heldout_accuracy_and_ece_recomputed_from_the_scores(data) -> None:
+    more = data.heldout.more
+    y = np.asarray(data.heldout.scores.label)
+    bins = config.tiny().probe.reliability_bins
+    for name, m in more.models.items():
+        sc = more.scores[name]
+        assert m.accuracy == pytest.approx(accuracy_score(y, sc.pred), rel=1e-5)
+        conf, correct = np.asarray(sc.max_prob), np.asarray(sc.pred) == y
+        which = np.minimum((conf * bins).astype(int), bins - 1)  # equal-width bins
+        which = np.where(conf * bins == which, which - 1, which).clip(0)  # right-closed edges
+        ece = sum(abs(correct[which == b].mean() - conf[which == b].mean()) * (which == b).mean()
+                  for b in range(bins) if (which == b).any())
+        assert m.ece == pytest.approx(ece, rel=1e-5)  # 6 digits stored
+        assert m.accuracy_ci[0] <= m.accuracy <= m.accuracy_ci[1]
+        cmp = m.compare["accuracy"]
+        assert cmp.diff == pytest.approx(m.accuracy - data.heldout.models["edl"].accuracy)
+    # EDL's interval here comes from the same resampled digits as the existing one
+    edl = data.heldout.models["edl"]
+    assert more.models["ensemble"].compare["accuracy"].reference_ci == edl.accuracy_ci
+
+
+def test_auroc_recomputed_with_scikit_learn(data) -> None:
+    held = data.heldout.more.scores
+    for s in data.unrelated.sets:
+        for name, m in s.more.models.items():
+            for score, stored in (("entropy", m.auroc_entropy),
+                                  ("mutual_information", m.auroc_own)):
+                h, o = getattr(held[name], score), getattr(s.more.scores[name], score)
+                y = np.r_[np.zeros(len(h)), np.ones(len(o))]
+                assert stored == pytest.approx(roc_auc_score(y, np.r_[h, o]), rel=1e-5)
+            ref = m.compare["auroc_own"]
+            assert ref.reference == pytest.approx(s.stats["edl"].auroc_u, abs=1e-12)
+            assert ref.reference_ci == s.stats["edl"].auroc_u_ci
+            assert m.own_score == registry.REGISTRY[name].own_score
+            assert m.auroc_entropy_ci[0] <= m.auroc_entropy <= m.auroc_entropy_ci[1]
+
+
+def test_cost_table_covers_every_model_with_positive_measurements(data) -> None:
+    cfg = config.tiny()
+    costs = data.models
+    assert costs is not None and costs.threads >= 1 and costs.machine
+    assert list(costs.models) == list(registry.MODEL_NAMES)
+    lenet = sum(p.numel() for p in LeNet().parameters())
+    want = {"softmax": (1, lenet), "edl": (1, lenet), "mc_dropout": (cfg.probe.mc_passes, lenet),
+            "ensemble": (cfg.train.ensemble_members, cfg.train.ensemble_members * lenet)}
+    for name, c in costs.models.items():
+        assert (c.passes, c.params) == want[name]
+        assert c.ms_batch1 > 0 and c.ms_batch256 > 0 and c.training_seconds > 0
+    assert costs.models["ensemble"].training_seconds > costs.models["softmax"].training_seconds
+
+
+def test_a_dump_without_the_new_sections_still_loads(frozen_data) -> None:
+    assert frozen_data.heldout.more is None and frozen_data.models is None
+    assert all(s.more is None for s in frozen_data.unrelated.sets)
