@@ -243,6 +243,7 @@ class Heldout:
     bootstrap_reps: int
     scores: Scores
     mistakes: list[Mistake]
+    more: Optional[dict] = None  # MC dropout and the ensemble: pipeline.more_probes.heldout_more
 
 
 # -- unrelated.json -------------------------------------------------------------------------------
@@ -315,6 +316,7 @@ class OODSet:
     stats: dict[Kind, ModelOODStats]
     compare: OODCompare
     scores: Scores
+    more: Optional[dict] = None  # MC dropout and the ensemble: pipeline.more_probes.ood_more
 
 
 @dataclass(frozen=True)
