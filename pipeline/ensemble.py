@@ -13,7 +13,9 @@ order) and saved as ``checkpoints/ensemble-<i>.pt``.
 The members train one after the other: :func:`measure_parallel` timed two members (default
 configuration, 2 epochs) on this project's 2-core machine at 4.7 s one after the other with
 torch's 2 threads against 11.2 s in two spawned processes of one thread each (start-up and
-imports included), so parallel processes are not faster here and are not used.
+imports included), so parallel processes are not faster here and are not used. That was a
+short run beside another job on the same cores; for 15 epochs the start-up share is smaller,
+so measure again (``measure_parallel``) before relying on it.
 """
 from __future__ import annotations
 
