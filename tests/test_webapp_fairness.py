@@ -121,8 +121,9 @@ def test_full_queue_answers_503_with_retry_after_at_once(
 def test_one_client_over_its_share_gets_429_while_another_gets_200(
         webapp_data_dir: Path, tiny_renders: Path, held: HeldWorker) -> None:
     """Two heavy requests per client: a third from the same client is 429 with Retry-After,
-    while another client's sweep and FGSM attack are admitted and answered 200 (on a third
-    worker thread: client 1's two PGDs hold two)."""
+    while another client's sweep and FGSM attack are admitted and answered 200 (client 1's first
+    PGD batch holds one worker thread and its second waits in the PGD batcher; the sweep and the
+    FGSM batcher run on the others)."""
     with app_with(webapp_data_dir, tiny_renders, queue=8, per_client=2, workers=3,
                   trusted_proxies=frozenset({PEER})) as c, ThreadPoolExecutor(2) as pool:
         heavy = c.app.state.platform.heavy
