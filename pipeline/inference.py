@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -163,44 +163,49 @@ def attack(predictor: Predictor, kind: str, image: np.ndarray, label: int, metho
         a = attack(predictor, "edl", x, label=7, method="fgsm", eps=0.1)
         a["image"], a["zero_grad_share"], a["row"]["u"]
     """
-    from . import attacks  # only the explainer needs it
-
-    model = predictor.models64[kind]
-    x = _batch(image[None]).to(torch.float64)
-    y = torch.tensor([label])
-    p = predictor.cfg.probe
-    with predictor._lock:
-        if method == "fgsm":
-            adv, zero = attacks.fgsm(model, x, y, eps)
-        elif method == "pgd":
-            adv, zero = attacks.pgd(model, x, y, eps, p.pgd_steps, eps * p.pgd_step_fraction,
-                                    predictor.cfg.train.seed)
-        else:
-            raise ValueError(f"unknown attack {method!r}: choose fgsm or pgd")
-        row = record(model_out(outputs(model, kind, adv, predictor.cfg.train), 0))
-    return {"image": adv[0, 0].numpy(), "zero_grad_share": zero, "row": row}
+    return attack_batch(predictor, kind, image[None], [label], method, [eps])[0]
 
 
-def fgsm_batch(predictor: Predictor, kind: str, images: np.ndarray, labels: list[int],
-               eps: list[float]) -> list[dict[str, Any]]:
-    """:func:`attack` with FGSM for many images at once, one label and one ε per image: one
-    call of :func:`pipeline.attacks.fgsm` (summed cross-entropy, so each image's gradient is
-    its own; ε broadcast per image), one evaluation of the perturbed batch. The attack's
-    zero-gradient share is the batch's; when it is not 0, each image is attacked again on its
-    own to say which (rare: it must stay ~0).
+def attack_batch(predictor: Predictor, kind: str, images: np.ndarray, labels: list[int],
+                 method: str, eps: list[float]) -> list[dict[str, Any]]:
+    """:func:`attack` for many images at once, one label and one ε per image, and each answer
+    the one its image gets alone: summed cross-entropy (each image's gradient is its own), ε
+    and the step broadcast per image, and for PGD every image starts from the offsets its own
+    call would draw (:func:`pipeline.attacks.random_start` of one image from the probes' seed,
+    times its ε). The zero-gradient share is the batch's; when it is not 0, each image is
+    attacked again on its own to say which (rare: it must stay ~0).
 
-        rows = fgsm_batch(predictor, "softmax", xs, labels=[7, 1], eps=[0.1, 0.2])
+        rows = attack_batch(predictor, "softmax", xs, labels=[7, 1], method="pgd", eps=[0.1, 0.2])
     """
-    from . import attacks
-
     model = predictor.models64[kind]
     x = _batch(images).to(torch.float64)
     y = torch.tensor(list(labels))
     e = torch.tensor(list(eps), dtype=torch.float64).view(-1, 1, 1, 1)
+    run = _attack_fn(predictor, method)
     with predictor._lock:
-        adv, zero = attacks.fgsm(model, x, y, e)
+        adv, zero = run(model, x, y, e)
         zeros = [0.0] * len(x) if zero == 0 else \
-            [attacks.fgsm(model, x[i:i + 1], y[i:i + 1], e[i:i + 1])[1] for i in range(len(x))]
+            [run(model, x[i:i + 1], y[i:i + 1], e[i:i + 1])[1] for i in range(len(x))]
         out = outputs(model, kind, adv, predictor.cfg.train)
     return [{"image": adv[i, 0].numpy(), "zero_grad_share": zeros[i], "row": record(model_out(out, i))}
             for i in range(len(x))]
+
+
+def _attack_fn(predictor: Predictor, method: str
+               ) -> Callable[[LeNet, torch.Tensor, torch.Tensor, torch.Tensor], tuple[torch.Tensor, float]]:
+    """``(model, x, y, eps per image) -> (adv, zero share)`` for ``method``, with the probes'
+    PGD configuration."""
+    from . import attacks  # only the explainer needs it
+
+    if method == "fgsm":
+        return attacks.fgsm
+    if method != "pgd":
+        raise ValueError(f"unknown attack {method!r}: choose fgsm or pgd")
+    p, seed = predictor.cfg.probe, predictor.cfg.train.seed
+
+    def pgd(model: LeNet, x: torch.Tensor, y: torch.Tensor, e: torch.Tensor
+            ) -> tuple[torch.Tensor, float]:
+        one = attacks.random_start(x[:1].shape, 1.0, seed)  # what a call of one image draws
+        return attacks.pgd(model, x, y, e, p.pgd_steps, e * p.pgd_step_fraction, seed,
+                           start=one.expand_as(x) * e)
+    return pgd

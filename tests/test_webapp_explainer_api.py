@@ -382,10 +382,12 @@ def test_every_word_the_explainer_uses_exists() -> None:
     assert used and used <= set(WORDS["en"]), sorted(used - set(WORDS["en"]))
 
 
-def test_concurrent_fgsm_requests_share_a_batch_and_match_single_attacks(
-        webapp_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Twelve FGSM requests at once, each with its own ε and image: fewer passes than
-    requests, and every answer is what a single attack of that image gives."""
+@pytest.mark.parametrize("method", ["fgsm", "pgd"])
+def test_concurrent_attacks_share_a_batch_and_match_single_attacks(
+        webapp_data_dir: Path, monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    """Twelve attacks at once, each with its own ε and image: fewer passes than requests, and
+    every answer is what a single attack of that image gives (PGD: the same random start as
+    alone)."""
     import asyncio
 
     from pipeline import inference
@@ -394,31 +396,31 @@ def test_concurrent_fgsm_requests_share_a_batch_and_match_single_attacks(
 
     predictor = Predictor.from_folder(webapp_data_dir)
     calls: list[int] = []
-    real = inference.fgsm_batch
+    real = inference.attack_batch
 
-    def counting(p, kind, images, labels, eps):  # noqa: ANN001, ANN202
+    def counting(p, kind, images, labels, how, eps):  # noqa: ANN001, ANN202
         calls.append(len(images))
-        return real(p, kind, images, labels, eps)
+        return real(p, kind, images, labels, how, eps)
 
     rng = np.random.default_rng(3)
     images = (rng.random((12, 28, 28)) > 0.75).astype(np.float32)
     eps = [round(float(e), 2) for e in rng.uniform(0.01, 0.3, 12)]
 
     async def go() -> list[dict]:
-        b = AttackBatcher(predictor)
+        b = AttackBatcher(predictor, method)
         await b.start()
-        rows = await asyncio.gather(*(b.fgsm(images[i], {"softmax": i % 10, "edl": i % 10},
-                                             eps[i]) for i in range(12)))
+        rows = await asyncio.gather(*(b.attack(images[i], {"softmax": i % 10, "edl": i % 10},
+                                               eps[i]) for i in range(12)))
         await b.stop()
         return rows
 
-    monkeypatch.setattr(inference, "fgsm_batch", counting)
+    monkeypatch.setattr(inference, "attack_batch", counting)
     rows = asyncio.run(go())
     monkeypatch.undo()
     assert sum(calls) == 24 and len(calls) < 24  # two models, fewer passes than requests
     for i, row in enumerate(rows):
         for kind in ("softmax", "edl"):
-            single = inference.attack(predictor, kind, images[i], i % 10, "fgsm", eps[i])
+            single = inference.attack(predictor, kind, images[i], i % 10, method, eps[i])
             assert np.abs(row[kind]["image"] - single["image"]).max() < 1e-12
             assert row[kind]["row"]["pred"] == single["row"]["pred"]
             assert np.allclose(row[kind]["row"]["probs"], single["row"]["probs"], rtol=1e-9)

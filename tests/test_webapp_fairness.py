@@ -17,7 +17,7 @@ from tests.conftest import ROOT, vertical_stroke_png
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from webapp import explainer  # noqa: E402
+from pipeline import inference  # noqa: E402
 from webapp.app import create_app  # noqa: E402
 from webapp.fairness import Limits  # noqa: E402
 from webapp.state import Settings  # noqa: E402
@@ -36,6 +36,8 @@ class HeldWorker:
         self.released = threading.Event()
 
     def __call__(self, *args: Any) -> Any:
+        if args[4] != "pgd":  # attack_batch(predictor, kind, images, labels, method, eps)
+            return self.real(*args)
         self.started.set()
         assert self.released.wait(120), "the test never released the worker"
         return self.real(*args)
@@ -46,8 +48,8 @@ class HeldWorker:
 
 @pytest.fixture()
 def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldWorker]:
-    worker = HeldWorker(explainer._attack_both)
-    monkeypatch.setattr(explainer, "_attack_both", worker)
+    worker = HeldWorker(inference.attack_batch)
+    monkeypatch.setattr(inference, "attack_batch", worker)
     yield worker
     worker.release()  # a failed test must not leave the server's thread waiting
 
@@ -119,8 +121,9 @@ def test_full_queue_answers_503_with_retry_after_at_once(
 def test_one_client_over_its_share_gets_429_while_another_gets_200(
         webapp_data_dir: Path, tiny_renders: Path, held: HeldWorker) -> None:
     """Two heavy requests per client: a third from the same client is 429 with Retry-After,
-    while another client's sweep and FGSM attack are admitted and answered 200 (on a third
-    worker thread: client 1's two PGDs hold two)."""
+    while another client's sweep and FGSM attack are admitted and answered 200 (client 1's first
+    PGD batch holds one worker thread and its second waits in the PGD batcher; the sweep and the
+    FGSM batcher run on the others)."""
     with app_with(webapp_data_dir, tiny_renders, queue=8, per_client=2, workers=3,
                   trusted_proxies=frozenset({PEER})) as c, ThreadPoolExecutor(2) as pool:
         heavy = c.app.state.platform.heavy

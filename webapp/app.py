@@ -22,16 +22,16 @@ def create_app(settings: Settings | None = None, limits: Limits | None = None) -
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await state.batcher.start()
-        if state.attacks is not None:
-            await state.attacks.start()
+        for b in state.attacks.values():
+            await b.start()
         if state.steps is not None:
             await state.steps.start()
         yield
         if state.steps is not None:
             await state.steps.stop()
         await state.batcher.stop()
-        if state.attacks is not None:
-            await state.attacks.stop()
+        for b in state.attacks.values():
+            await b.stop()
         state.heavy.close()
 
     app = FastAPI(title="CNN and EDL learning platform", lifespan=lifespan,

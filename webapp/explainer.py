@@ -148,10 +148,7 @@ async def attack(request: Request, body: xs.AttackRequest) -> xs.AttackResponse:
         clean = (await st.batcher.predict(x[None]))[0]
         labels = {k: clean[k]["pred"] if body.label is None else body.label
                   for k in ("softmax", "edl")}
-        if body.method == "fgsm" and st.attacks is not None:  # batched with other FGSM requests
-            rows = await st.attacks.fgsm(x, labels, body.eps)
-        else:
-            rows = await st.heavy.run(_attack_both, st.predictor, x, labels, body)
+        rows = await st.attacks[body.method].attack(x, labels, body.eps)  # batched with others
     probe = st.predictor.cfg.probe
     pgd = body.method == "pgd"
     return xs.AttackResponse(
@@ -159,11 +156,6 @@ async def attack(request: Request, body: xs.AttackRequest) -> xs.AttackResponse:
         step_size=body.eps * probe.pgd_step_fraction if pgd else body.eps,
         loss="cross-entropy on the logits, in float64",
         **{k: _attacked(k, x, clean[k], labels[k], rows[k]) for k in ("softmax", "edl")})
-
-
-def _attack_both(p: Predictor, x: np.ndarray, labels: dict[str, int], body: xs.AttackRequest
-                 ) -> dict[str, dict[str, Any]]:
-    return {k: inference.attack(p, k, x, labels[k], body.method, body.eps) for k in labels}
 
 
 def _attacked(kind: str, x: np.ndarray, clean: dict, label: int, a: dict) -> xs.Attacked:

@@ -11,6 +11,7 @@ from pipeline.inference import Predictor
 from pipeline.timeline import Timeline
 
 from . import explainer_words, lectures, wording
+from . import attack_batcher
 from .attack_batcher import AttackBatcher
 from .batcher import Batcher
 from .fairness import Limits, WorkQueue
@@ -33,7 +34,7 @@ class State:
     batcher: Batcher
     wording: dict[str, dict[str, str]]
     heavy: WorkQueue  # admits the attacks and sweeps, and runs them on its own threads
-    attacks: Optional[AttackBatcher] = None  # FGSM requests batched (made in load)
+    attacks: dict[str, AttackBatcher]  # by method: its requests batched, on the heavy threads
     timeline: Optional[Timeline] = None  # the per-epoch weights, each epoch loaded on first use
     steps: Optional[Any] = None  # timeline steps batched (webapp.timeline.StepBatcher)
     _lectures: Optional[list[lectures.Lecture]] = None
@@ -47,7 +48,7 @@ class State:
         heavy = WorkQueue(limits or Limits.from_env())
         timeline = Timeline.from_folder(settings.data)
         return cls(settings, predictor, Batcher(predictor), words, heavy,
-                   AttackBatcher(predictor, executor=heavy.executor), timeline)
+                   attack_batcher.batchers(predictor, heavy.executor), timeline)
 
     def lectures(self, rescan: bool = False) -> list[lectures.Lecture]:
         """The rendered lectures; ``rescan`` picks up a render finished while serving."""

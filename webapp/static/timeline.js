@@ -6,7 +6,7 @@
 "use strict";
 
 const tl = { info: null, epoch: 1, playing: false, timer: null, inFlight: false, dirty: false,
-             step: null, sweep: null, sweeping: false };
+             step: null, sweep: null, sweeping: false, sweepWanted: null };
 const TL_EPOCH_MS = 1000;  // one epoch a second at 1×
 
 async function loadTimeline() {
@@ -78,12 +78,19 @@ async function runStep() {
 }
 
 async function runSweep(epoch) {
-  if (tl.sweeping) return;  // the next step asks again
+  // One sweep at a time; a step that lands meanwhile leaves its epoch in tl.sweepWanted,
+  // and the sweep in flight asks again for it when it ends, so the last step is never lost.
+  tl.sweepWanted = epoch;
+  if (tl.sweeping) return;
   tl.sweeping = true;
   try {
-    const res = await fetch("/api/timeline/rotate", { method: "POST", headers: { "Content-Type": "application/json" },
-                                                      body: JSON.stringify({ input: inputGrid(), epoch }) });
-    if (res.ok) { tl.sweep = await res.json(); renderSweep(); }
+    while (tl.sweepWanted !== null) {
+      const want = tl.sweepWanted;
+      tl.sweepWanted = null;
+      const res = await fetch("/api/timeline/rotate", { method: "POST", headers: { "Content-Type": "application/json" },
+                                                        body: JSON.stringify({ input: inputGrid(), epoch: want }) });
+      if (res.ok) { tl.sweep = await res.json(); renderSweep(); }
+    }
   } catch (e) {
     // a sweep refused under load (429/503) leaves the last one on screen; the step still shows
   } finally {
