@@ -27,7 +27,7 @@ TRAIN_SRC := pipeline/config.py pipeline/datasets.py pipeline/models.py pipeline
              contract/scene_data.py contract/scene_io.py contract/more_models.py
 PROBE_SRC := $(TRAIN_SRC) pipeline/probes.py pipeline/selection.py \
              pipeline/attacks.py pipeline/intervals.py pipeline/inside.py \
-             pipeline/more_probes.py pipeline/cost.py contract/models.py
+             pipeline/more_probes.py pipeline/more_attacks.py pipeline/cost.py contract/models.py
 
 .PHONY: setup data render test bench bench-render results sweep check-lecture clean serve \
         bench-serve narration-script slides course bench-course FORCE

@@ -68,7 +68,13 @@ class MoreHeldoutModel(Strict):
     ece_ci: Interval
     mean_entropy: float
     mean_mutual_information: float
-    compare: dict[str, VsReference] = Field(description="accuracy, ece: against EDL")
+    threshold_accuracy: list[float] = Field(description=(
+        "rejection curve: accuracy of the digits kept (entropy / log 10 <= threshold), on "
+        "ModelHeldout.threshold's grid"))
+    threshold_kept: list[float] = Field(description="share of digits kept per threshold")
+    compare: dict[str, VsReference] = Field(description=(
+        "accuracy, ece, rejection (accuracy of the ProbeConfig.rejection_share most certain: "
+        "this model by entropy, EDL by u): against EDL"))
 
 
 class MoreHeldout(Strict):
@@ -95,6 +101,39 @@ class MoreOOD(Strict):
     reference: str
     models: dict[str, MoreOODModel] = Field(description="'mc_dropout' and 'ensemble'")
     scores: dict[str, ModelScores] = Field(description="per model, per example of the set")
+
+
+class MoreRotationModel(Strict):
+    """One model on the rotated digit: every pass's (MC dropout) or member's (ensemble)
+    probabilities per angle, their mean, and how far they disagree."""
+    passes: list[list[list[float]]] = Field(description="(passes or members, angles, 10)")
+    probs: list[list[float]] = Field(description="(angles, 10) the mean prediction")
+    entropy: list[float] = Field(description="per angle, entropy of the mean, nats")
+    mutual_information: list[float] = Field(description="per angle, nats")
+    spread: list[float] = Field(description=(
+        "per angle: standard deviation over the passes or members of the probability each gives "
+        "the class the mean predicts"))
+    disagreement: list[float] = Field(description=(
+        "per angle: share of passes or members whose own top class differs from the mean's"))
+
+
+class MoreRotation(Strict):
+    models: dict[str, MoreRotationModel] = Field(description="'mc_dropout' and 'ensemble'")
+
+
+class MoreAttackModel(Strict):
+    """One model under one attack over the eps grid, through cross-entropy on its mean
+    prediction (-log of the mean probability of the true digit)."""
+    accuracy: list[float] = Field(description="held-out accuracy per eps")
+    mean_entropy: list[float] = Field(description="mean entropy of the mean prediction per eps")
+    zero_grad_share: list[float] = Field(description="per eps: share of digits with an exactly zero input gradient")
+    compare: list[VsReference] = Field(description="per eps: accuracy against EDL's under the same attack")
+
+
+class MoreAttacks(Strict):
+    gradient: str = Field(description="how each model's input gradient is taken")
+    fgsm: dict[str, MoreAttackModel]
+    pgd: dict[str, MoreAttackModel]
 
 
 class ModelCost(Strict):

@@ -15,14 +15,16 @@ from typing import Any, ClassVar, Literal, Optional
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from contract.more_models import ModelCost, MoreHeldout, MoreOOD
+from contract.models import LECTURE_PAIR
+from contract.more_models import ModelCost, MoreAttacks, MoreHeldout, MoreOOD, MoreRotation
 
 SCHEMA_VERSION = 2
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "scene_data"
 
-#: the two models, in the order every file and picture lists them
+#: the two models of the lecture's pair (contract.models.LECTURE_PAIR), in the order every
+#: file and picture lists them; the registry's other models live in the optional ``more`` parts
 Kind = Literal["softmax", "edl"]
-MODELS: tuple[Kind, Kind] = ("softmax", "edl")
+MODELS: tuple[Kind, Kind] = LECTURE_PAIR
 
 Grid = list[list[float]]
 Interval = list[float]  # a bootstrap 95% interval [lo, hi]
@@ -341,6 +343,7 @@ class Rotation(SceneFile):
     edl_probs: list[list[float]] = Field(description="per angle, 10 expected probabilities p_hat")
     edl_u: list[float] = Field(description="per angle, u = K/S")
     edl_evidence: list[float] = Field(description="per angle, total evidence sum(e)")
+    more: Optional[MoreRotation] = Field(None, description="MC dropout and the ensemble (absent in older dumps)")
 
     @model_validator(mode="after")
     def _check(self) -> "Rotation":
@@ -381,6 +384,7 @@ class Attacks(SceneFile):
     own_loss_fgsm: OwnLossAttack
     example_index: int = Field(description="held-out digit shown perturbed")
     example_images: list[Grid] = Field(description="that digit after FGSM against the softmax model, per eps")
+    more: Optional[MoreAttacks] = Field(None, description="MC dropout and the ensemble (absent in older dumps)")
 
     @model_validator(mode="after")
     def _check(self) -> "Attacks":

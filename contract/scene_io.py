@@ -19,8 +19,9 @@ from typing import Any, get_args
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from contract.more_models import (ModelCost, ModelScores, MoreHeldout, MoreHeldoutModel, MoreOOD,
-                                  MoreOODModel, VsReference)
+from contract.more_models import (ModelCost, ModelScores, MoreAttackModel, MoreAttacks,
+                                  MoreHeldout, MoreHeldoutModel, MoreOOD, MoreOODModel,
+                                  MoreRotation, MoreRotationModel, VsReference)
 
 from contract.scene_data import (DEFAULT_DIR, FILES, OPTIONAL_FILES, SCHEMA_VERSION, ActMax, Attack, Attribution,
                                  ContractError, Diff, Embedding, EmbeddingModel, HeldoutCompare,
@@ -127,6 +128,7 @@ def docs() -> str:
                         OODCompare, OODSet, Attack, OwnLossAttack, ModelDynamics, Attribution,
                         InsideInput, ActMax, EmbeddingModel, Embedding, MoreHeldout,
                         MoreHeldoutModel, MoreOOD, MoreOODModel, ModelScores, VsReference,
+                        MoreRotation, MoreRotationModel, MoreAttacks, MoreAttackModel,
                         ModelCost):
                 if sub.__name__ in str(ann) or ann is sub:
                     nested.append(sub)

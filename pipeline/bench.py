@@ -9,7 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from contract import numbers
+from contract.models import REGISTRY
 from contract import scene_data as contract
 from contract import scene_io
 
@@ -45,12 +48,61 @@ def figures(data: contract.SceneData) -> dict[str, float]:
     return row
 
 
+#: Sensoy et al. 2018, Table 1: test accuracy (%) of LeNet on the full MNIST (60,000 digits);
+#: their "L2" is the plain softmax network
+PAPER_ACCURACY = {"softmax": 99.4, "mc_dropout": 99.5, "ensemble": 99.3, "edl": 99.3}
+
+
+def model_row(data: contract.SceneData, name: str) -> dict:
+    """Accuracy, ECE, per-set AUROC (by entropy, by the model's own score) and cost of one
+    registry model, read from one seed's scene_data."""
+    h, sets = data.heldout, data.unrelated.sets
+    if name in h.models:
+        m = h.models[name]
+        aurocs = [(s.stats[name].auroc_entropy, s.stats[name].auroc_u
+                   if name == "edl" else s.stats[name].auroc_entropy) for s in sets]
+    else:
+        m = h.more.models[name]
+        aurocs = [(s.more.models[name].auroc_entropy, s.more.models[name].auroc_own)
+                  for s in sets]
+    cost = data.models.models[name]
+    return {"acc": m.accuracy, "ece": m.ece, "auroc": aurocs, "passes": cost.passes,
+            "params": cost.params, "ms1": cost.ms_batch1, "ms256": cost.ms_batch256,
+            "train_s": cost.training_seconds}
+
+
+def models_table(datas: list[contract.SceneData]) -> str:
+    """Every registry model over the seeds (mean, with min-max for accuracy), beside the
+    paper's Table 1 accuracy."""
+    keys = [s.key for s in datas[0].unrelated.sets]
+    head = (["model", "passes", "parameters", "accuracy (min-max)", "paper, full MNIST", "ECE"]
+            + [f"AUROC {k}: entropy / own" for k in keys]
+            + ["ms/image, batch 1", "ms/image, batch 256", "training s"])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, model in REGISTRY.items():
+        rows = [model_row(d, name) for d in datas]
+        mean = {k: float(np.mean([r[k] for r in rows]))
+                for k in ("acc", "ece", "ms1", "ms256", "train_s")}
+        accs = [r["acc"] for r in rows]
+        auroc = np.mean([r["auroc"] for r in rows], axis=0)  # (sets, 2)
+        cells = ([f"{model.en} ({model.own_score})", str(rows[0]["passes"]),
+                  f"{rows[0]['params']:,}",
+                  f"{numbers.percent(mean['acc'], 2)} ({numbers.percent(min(accs), 2)}-"
+                  f"{numbers.percent(max(accs), 2)})", f"{PAPER_ACCURACY[name]:.1f}%",
+                  numbers.unit(mean["ece"], 3)]
+                 + [f"{numbers.unit(a[0], 3)} / {numbers.unit(a[1], 3)}" for a in auroc]
+                 + [f"{mean['ms1']:.2f}", f"{mean['ms256']:.3f}", f"{mean['train_s']:.0f}"])
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def bench(cfg: Config, seeds: list[int], out: Path, markdown: bool = False) -> None:
-    rows = []
+    rows, datas = [], []
     for seed in seeds:
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
             sec, mib = run_seed(cfg, seed, Path(tmp))
-            f = figures(scene_io.load_all(tmp))
+            datas.append(scene_io.load_all(tmp))
+            f = figures(datas[-1])
         f.update(seed=seed, seconds=sec, peak_mib=mib)
         rows.append(f)
         if not markdown:
@@ -79,3 +131,7 @@ def bench(cfg: Config, seeds: list[int], out: Path, markdown: bool = False) -> N
                      + [numbers.unit(r[k], 3) for k in sets]
                      + [" / ".join(numbers.unit(x, 3) for x in r[k]) for k in aurocs])
             print("| " + " | ".join(cells) + " |")
+        print(f"\nEvery model, mean over seeds {', '.join(map(str, seeds))} (own score: the "
+              "uncertainty each method proposes; ms per image measured on this machine while "
+              "`make data` ran, see models.json):\n")
+        print(models_table(datas))

@@ -1,6 +1,6 @@
 """What a prediction costs, measured: per registry model, forward passes per prediction,
 parameter count, and milliseconds per image at batch 1 and batch 256 on this machine (float32,
-eval mode, the torch thread count stated), the median of ``ProbeConfig.cost_repeats`` timed
+eval mode, one torch thread, stated), the median of ``ProbeConfig.cost_repeats`` timed
 calls after one warm-up call. Written to models.json (``contract.scene_data.ModelCosts``).
 
     table = measure(cfg, models, members, x)     # {"softmax": {...}, ..., "edl": {...}}
@@ -26,6 +26,8 @@ from .config import Config
 from .models import LeNet
 
 Predict = Callable[[torch.Tensor], torch.Tensor]
+#: torch CPU threads while timing
+TIMING_THREADS = 1
 
 
 def n_params(model: LeNet) -> int:
@@ -76,14 +78,21 @@ def measure(cfg: Config, models: dict[str, LeNet], members: list[LeNet], x: torc
     (softmax, edl, ensemble: the members trained for it plus the softmax model)."""
     batch = x[torch.arange(256) % len(x)].float()
     rows = {}
-    for name, (fn, passes, params, timed) in predictors(cfg, models, members).items():
-        rows[name] = {"passes": passes, "params": params,
-                      "ms_batch1": ms_per_image(fn, batch[:1], cfg.probe.cost_repeats),
-                      "ms_batch256": ms_per_image(fn, batch, cfg.probe.cost_repeats),
-                      "training_seconds": seconds["softmax" if name == "mc_dropout" else name],
-                      "timed": f"{timed}; float32"}
+    # one torch thread, as the platform serves (webapp --torch-threads): with two threads on two
+    # busy cores a batch of one measures OpenMP's spinning rather than the model
+    threads = torch.get_num_threads()
+    torch.set_num_threads(TIMING_THREADS)
+    try:
+        for name, (fn, passes, params, timed) in predictors(cfg, models, members).items():
+            rows[name] = {"passes": passes, "params": params,
+                          "ms_batch1": ms_per_image(fn, batch[:1], cfg.probe.cost_repeats),
+                          "ms_batch256": ms_per_image(fn, batch, cfg.probe.cost_repeats),
+                          "training_seconds": seconds["softmax" if name == "mc_dropout" else name],
+                          "timed": f"{timed}; float32"}
+    finally:
+        torch.set_num_threads(threads)
     if list(rows) != list(MODEL_NAMES):
         raise RuntimeError(f"cost predictors {list(rows)} do not match the registry {MODEL_NAMES}")
-    return {"threads": torch.get_num_threads(),
+    return {"threads": TIMING_THREADS,
             "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
             "models": rows}

@@ -1,6 +1,7 @@
 """Probes of MC dropout and the deep ensemble: held-out accuracy and ECE, per-set AUROC by
 entropy and by mutual information, each with a paired bootstrap interval against EDL, and the
-per-example scores (``Heldout.more``, ``OODSet.more``; :mod:`contract.more_models`).
+per-example scores (``Heldout.more``, ``OODSet.more``; :mod:`contract.more_models`), with each model's rejection
+curve, and every pass and member on the rotated digit (``Rotation.more``).
 
 The intervals come from their own :class:`pipeline.intervals.Bootstrap`, seeded like the
 existing probes' and drawn in the same order (held-out digits; then per set: held-out, set), so
@@ -52,24 +53,34 @@ def model_scores(name: str, pred: Predictive) -> dict:
     return out
 
 
-def _accuracy_ece(probs: np.ndarray, y: np.ndarray, idx: np.ndarray, bins: int
-                  ) -> dict[str, Estimate]:
+def _heldout_estimates(cfg: Config, probs: np.ndarray, unc: np.ndarray, y: np.ndarray,
+                       idx: np.ndarray) -> dict[str, Estimate]:
+    """Accuracy, ECE and rejection accuracy (the ``rejection_share`` most certain by ``unc``)
+    with their replicates on the resampled positions ``idx``."""
+    p = cfg.probe
     correct = probs.argmax(1) == y
-    _, ece = metrics.reliability(probs, y, bins)
+    _, ece = metrics.reliability(probs, y, p.reliability_bins)
     return {"accuracy": Estimate(float(correct.mean()), intervals.mean_reps(correct, idx)),
-            "ece": Estimate(ece, intervals.ece_reps(probs.max(1), correct, idx, bins))}
+            "ece": Estimate(ece, intervals.ece_reps(probs.max(1), correct, idx,
+                                                    p.reliability_bins)),
+            "rejection": Estimate(intervals.kept_accuracy(unc, correct, p.rejection_share),
+                                  intervals.kept_accuracy_reps(unc, correct, idx,
+                                                               p.rejection_share))}
 
 
 def heldout_more(cfg: Config, preds: dict[str, Predictive], edl: ModelOutputs, y: np.ndarray,
                  boot: intervals.Bootstrap) -> dict:
-    """``Heldout.more``: accuracy and ECE of each model against EDL on the same resampled
-    digits, and the per-digit scores."""
-    bins = cfg.probe.reliability_bins
+    """``Heldout.more``: accuracy, ECE and rejection of each model against EDL on the same
+    resampled digits, its rejection curve (by entropy / log 10, the softmax model's rule), and
+    the per-digit scores."""
     idx = boot.indices(len(y))
-    ref = _accuracy_ece(edl.probs, y, idx, bins)
+    thresholds = np.linspace(0, 1, cfg.probe.threshold_grid)
+    ref = _heldout_estimates(cfg, edl.probs, edl.dirichlet.u, y, idx)
     models = {}
     for name, pred in preds.items():
-        est = _accuracy_ece(pred.probs, y, idx, bins)
+        unc = pred.entropy / metrics.LOG_K
+        est = _heldout_estimates(cfg, pred.probs, unc, y, idx)
+        acc_t, kept_t = metrics.rejection_curve(unc, pred.pred == y, thresholds)
         models[name] = {
             "passes": len(pred.passes),
             "accuracy": est["accuracy"].value,
@@ -77,9 +88,25 @@ def heldout_more(cfg: Config, preds: dict[str, Predictive], edl: ModelOutputs, y
             "ece": est["ece"].value, "ece_ci": intervals.interval(est["ece"].replicates),
             "mean_entropy": float(pred.entropy.mean()),
             "mean_mutual_information": float(pred.mutual_information.mean()),
-            "compare": {m: vs_reference(est[m], ref[m]) for m in ("accuracy", "ece")}}
+            "threshold_accuracy": acc_t, "threshold_kept": kept_t,
+            "compare": {m: vs_reference(est[m], ref[m]) for m in est}}
     return {"reference": REFERENCE, "bootstrap_reps": boot.reps, "models": models,
             "scores": {n: model_scores(n, p) for n, p in preds.items()}}
+
+
+def rotation_more(cfg: Config, softmax: LeNet, members: list[LeNet], images: np.ndarray) -> dict:
+    """``Rotation.more``: every pass and member on the rotated digit (``images``: angles × 28 ×
+    28), the mean, and how much the passes or members disagree at each angle."""
+    preds = predictives(cfg, softmax, members, torch.from_numpy(images[:, None]))
+    models = {}
+    for name, pred in preds.items():
+        top = pred.pred  # (angles,) the mean's class
+        own = pred.passes[:, np.arange(len(top)), top]  # (passes, angles) p of that class
+        models[name] = {"passes": pred.passes, "probs": pred.probs, "entropy": pred.entropy,
+                        "mutual_information": pred.mutual_information,
+                        "spread": own.std(0),
+                        "disagreement": (pred.member_pred != top).mean(0)}
+    return {"models": models}
 
 
 def _auroc(h: np.ndarray, o: np.ndarray, i_in: np.ndarray, i_out: np.ndarray) -> Estimate:

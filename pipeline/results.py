@@ -343,6 +343,7 @@ class Rotation:
     edl_probs: np.ndarray
     edl_u: np.ndarray
     edl_evidence: np.ndarray
+    more: Optional[dict] = None  # MC dropout and the ensemble: pipeline.more_probes.rotation_more
 
 
 # -- attacks.json ---------------------------------------------------------------------------------
@@ -374,6 +375,7 @@ class Attacks:
     own_loss_fgsm: OwnLossAttack
     example_index: int
     example_images: list[np.ndarray]
+    more: Optional[dict] = None  # MC dropout and the ensemble: pipeline.more_attacks.attacks_more
 
 
 # -- inside.json ----------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from contract import scene_data as contract
 
 from contract import scene_io
 
-from . import cost, datasets, ensemble, intervals, metrics, more_probes, probes, timeline
+from . import (cost, datasets, ensemble, intervals, metrics, more_attacks, more_probes, probes,
+               timeline)
 from .selection import Selection
 from .config import Config
 from .models import LeNet
@@ -118,18 +119,19 @@ def probe(cfg: Config, out_dir: Path, sel: Selection, progress: bool = True) -> 
     inputs = probes.unrelated_sets(cfg, sel)
     unrel = record(probes.unrelated(cfg, models, outs, inputs, boot))
     say("rotated digit")
-    written.append(save(probes.rotation(cfg, models, x, y, outs, sel)))
+    rot = record(probes.rotation(cfg, models, x, y, outs, sel))
     say("adversarial perturbations (FGSM and PGD through cross-entropy)")
-    written.append(save(probes.adversarial(cfg, models, x, y, fp.heldout_index, boot)))
+    adv = record(probes.adversarial(cfg, models, x, y, fp.heldout_index, boot))
     say("inside the networks: Grad-CAM, saliency, activation maximization, t-SNE, confusion")
     written.append(save(probes.inside_probe(cfg, models, x, y, outs, fp.heldout_index,
                                             inputs.sets)))
     say(f"MC dropout ({cfg.probe.mc_passes} passes) and the ensemble "
         f"({cfg.train.ensemble_members} members); cost per prediction")
     members = ensemble.load_members(cfg, Path(out_dir) / CHECKPOINTS)
-    more_models(cfg, models, members, x, y, inputs, outs, held, unrel)
+    more_models(cfg, models, members, x, y, inputs, outs, held, unrel, rot, adv)
     written += [scene_io.save(cls, {"provenance": prov, **rec}, out_dir)
-                for cls, rec in ((contract.Heldout, held), (contract.Unrelated, unrel))]
+                for cls, rec in ((contract.Heldout, held), (contract.Unrelated, unrel),
+                                 (contract.Rotation, rot), (contract.Attacks, adv))]
     seconds["ensemble"] = seconds["softmax"] + ensemble.member_seconds(
         cfg, Path(out_dir) / CHECKPOINTS)
     written.append(scene_io.save(contract.ModelCosts, {"provenance": prov, **cost.measure(
@@ -138,10 +140,12 @@ def probe(cfg: Config, out_dir: Path, sel: Selection, progress: bool = True) -> 
 
 
 def more_models(cfg: Config, models: dict[str, LeNet], members: list[LeNet], x: np.ndarray,
-                y: np.ndarray, inputs: Any, outs: dict, held: dict, unrel: dict) -> None:
-    """Add MC dropout's and the ensemble's sections (``more``) to the records of heldout.json
-    and unrelated.json. Runs after every other probe, with its own bootstrap (seeded and drawn
-    like theirs), so that none of their numbers moves."""
+                y: np.ndarray, inputs: Any, outs: dict, held: dict, unrel: dict, rot: dict,
+                adv: dict) -> None:
+    """Add MC dropout's and the ensemble's sections (``more``) to the records of heldout.json,
+    unrelated.json, rotation.json and attacks.json. Runs after every other probe, with its own
+    bootstrap (seeded and drawn like theirs: held-out, then per set), so that none of their
+    numbers moves; the attacks draw last."""
     boot = intervals.Bootstrap(cfg.probe.bootstrap_reps, cfg.train.seed)
     preds = more_probes.predictives(cfg, models["softmax"], members, torch.from_numpy(x))
     held["more"] = more_probes.heldout_more(cfg, preds, outs["edl"], y, boot)
@@ -151,6 +155,8 @@ def more_models(cfg: Config, models: dict[str, LeNet], members: list[LeNet], x: 
         rec["more"] = more_probes.ood_more(
             preds, outs["edl"], more_probes.predictives(cfg, models["softmax"], members, xs),
             outputs(models["edl"], "edl", xs, cfg.train), boot, grid)
+    rot["more"] = more_probes.rotation_more(cfg, models["softmax"], members, rot["images"])
+    adv["more"] = more_attacks.attacks_more(cfg, models, members, x, y, boot)
 
 
 def timed(fn, *a, **kw):  # noqa: ANN001, ANN201 - tiny helper for the bench

@@ -150,6 +150,76 @@ def test_cost_table_covers_every_model_with_positive_measurements(data) -> None:
     assert costs.models["ensemble"].training_seconds > costs.models["softmax"].training_seconds
 
 
+def _members(folder: Path) -> list[LeNet]:
+    n = config.tiny().train.ensemble_members
+    return [_softmax(folder, name).double()
+            for name in ["softmax.pt"] + [f"ensemble-{i}.pt" for i in range(1, n)]]
+
+
+def test_passes_and_members_disagree_on_the_rotated_digit_at_90_degrees(tiny_data_dir: Path,
+                                                                         data) -> None:
+    rot = data.rotation
+    at = rot.angles.index(90.0)
+    for name, m in rot.more.models.items():
+        passes = np.asarray(m.passes)
+        assert passes.shape[1:] == (len(rot.angles), 10)
+        assert m.spread[at] > 0, name
+        top = passes.mean(0).argmax(1)
+        assert np.allclose(m.spread, passes[:, np.arange(len(top)), top].std(0), atol=1e-6)
+    # the members' votes recomputed in plain torch from the saved checkpoints and the images
+    imgs = torch.tensor(rot.images, dtype=torch.float64)[:, None]
+    with torch.no_grad():
+        votes = np.stack([torch.softmax(m(imgs), -1).numpy() for m in _members(tiny_data_dir)])
+    assert np.allclose(rot.more.models["ensemble"].passes, votes, atol=1e-6)
+
+
+def test_every_model_has_an_unmasked_gradient_under_both_attacks(data) -> None:
+    a = data.attacks
+    for method in ("fgsm", "pgd"):
+        for name, m in getattr(a.more, method).items():
+            assert max(m.zero_grad_share) <= 0.01, (method, name)
+            assert len(m.accuracy) == len(a.eps) == len(m.compare)
+            # EDL's accuracy under the same attack, recomputed in the pairing, is attacks.json's
+            assert [c.reference for c in m.compare] == pytest.approx(
+                getattr(a, method).accuracy["edl"], abs=1e-6)
+        assert set(getattr(a.more, method)) == {"mc_dropout", "ensemble"}
+
+
+def test_ensemble_fgsm_recomputed_in_plain_torch(tiny_data_dir: Path, data,
+                                                 heldout_x: torch.Tensor) -> None:
+    """-log of the members' mean probability of the true digit, one signed step, clipped."""
+    y = torch.tensor(data.heldout.scores.label)
+    members = _members(tiny_data_dir)
+    x = heldout_x.double().requires_grad_(True)
+    mean = torch.stack([torch.softmax(m(x), -1) for m in members]).mean(0)
+    loss = -torch.log(mean[torch.arange(len(y)), y]).sum()
+    (grad,) = torch.autograd.grad(loss, x)
+    eps = data.attacks.eps
+    stored = data.attacks.more.fgsm["ensemble"].accuracy
+    for e, acc in zip(eps, stored):
+        adv = (heldout_x.double() + e * grad.sign()).clamp(0, 1)
+        with torch.no_grad():
+            pred = torch.stack([torch.softmax(m(adv), -1) for m in members]).mean(0).argmax(1)
+        assert acc == pytest.approx(float((pred == y).double().mean()), abs=1e-6)
+
+
+def test_rejection_curves_recomputed_from_the_scores(data) -> None:
+    more, y = data.heldout.more, np.asarray(data.heldout.scores.label)
+    thresholds = np.asarray(data.heldout.models["softmax"].threshold)
+    for name, m in more.models.items():
+        sc = more.scores[name]
+        unc, correct = np.asarray(sc.entropy) / np.log(10), np.asarray(sc.pred) == y
+        for t, acc, kept in zip(thresholds, m.threshold_accuracy, m.threshold_kept):
+            keep = unc <= t + 1e-12
+            assert kept == pytest.approx(keep.mean(), abs=1e-6)
+            assert acc == pytest.approx(correct[keep].mean() if keep.any() else 1.0, abs=1e-6)
+        rej = m.compare["rejection"]
+        # EDL by u on the same resampled digits as the existing softmax-vs-EDL verdict
+        assert rej.reference == pytest.approx(data.heldout.compare.rejection.edl, abs=1e-12)
+        assert rej.reference_ci == data.heldout.compare.rejection.edl_ci
+
+
 def test_a_dump_without_the_new_sections_still_loads(frozen_data) -> None:
     assert frozen_data.heldout.more is None and frozen_data.models is None
+    assert frozen_data.rotation.more is None and frozen_data.attacks.more is None
     assert all(s.more is None for s in frozen_data.unrelated.sets)
