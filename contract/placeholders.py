@@ -60,6 +60,14 @@ FILLS: dict[str, Fills] = {
         text=_names(
             "angle", "c", "digit", "edl_score", "epoch", "eps", "index", "k", "kl",
             "label", "n", "name", "p", "set", "share", "u", "w")),
+    "other_models": Fills(
+        captions=_names(
+            "T", "M", "digit", "drop", "spread_finding", "votes_finding", "letter_finding",
+            "mi_angle", "h", "hm", "mi", "standings", "edl_ms", "mc_ms", "ens_ms"),
+        text=_names(
+            "T", "M", "angle", "digit", "i", "n", "n_other", "letter", "votes", "set", "best",
+            "best_auroc", "edl", "second", "second_auroc", "lo", "hi", "value", "model",
+            "h", "hm", "mi", "s0", "smax", "pred")),
     "comparison": Fills(
         captions=_names(
             "accuracy_verdict", "auroc_verdict", "ece_verdict", "fgsm_verdict",

@@ -11,7 +11,7 @@ lecture files, the render plan and the tests::
     >>> SEQUENCES["edl_pass"].sections[:2]
     ('evidence_head', 'dirichlet_numbers')
     >>> SEQUENCES["comparison"].stem, SEQUENCES["comparison"].module
-    ('04_comparison', 'scenes.comparison.script')
+    ('05_comparison', 'scenes.comparison.script')
 
 Imports nothing from the project, manim or torch: the pipeline and the config checker use it.
 """
@@ -54,11 +54,14 @@ SEQUENCES: dict[str, Sequence] = {s.name: s for s in (
              ("evidence_head", "dirichlet_numbers", "belief_bar", "simplex", "loss",
               "unrelated_uncertainty", "rotated_digit"),
              ("training", "forward_pass", "heldout", "unrelated", "rotation")),
-    Sequence("comparison", 4,
+    Sequence("other_models", 4,
+             ("dropout_passes", "ensemble_votes", "mutual_information", "every_model"),
+             ("rotation", "unrelated", "heldout", "models")),
+    Sequence("comparison", 5,
              ("accuracy", "rotated_digit", "entropy_cdfs", "rejection", "calibration",
               "adversarial", "summary"),
              ("heldout", "rotation", "unrelated", "attacks")),
-    Sequence("inside_network", 5,
+    Sequence("inside_network", 6,
              ("gradcam", "activation_maximization", "training_dynamics", "feature_space",
               "confusion"),
              ("inside", "training")),

@@ -101,7 +101,8 @@ def read(data: Any, source: str) -> Any:
     numpy array (``read(data, "forward_pass.softmax.logits")``)."""
     names: dict[str, Any] = {name: _View(getattr(data, name)) for name in
                              ("forward_pass", "training", "heldout", "unrelated", "rotation",
-                              "attacks", "inside") if hasattr(data, name)}
+                              "attacks", "inside", "models")
+                             if getattr(data, name, None) is not None}
     names.update(_FUNCTIONS)
     names["__builtins__"] = {}
     return eval(source, names)  # noqa: S307 - sources the scenes recorded

@@ -219,7 +219,22 @@ def test_rejection_curves_recomputed_from_the_scores(data) -> None:
         assert rej.reference_ci == data.heldout.compare.rejection.edl_ci
 
 
-def test_a_dump_without_the_new_sections_still_loads(frozen_data) -> None:
-    assert frozen_data.heldout.more is None and frozen_data.models is None
-    assert frozen_data.rotation.more is None and frozen_data.attacks.more is None
-    assert all(s.more is None for s in frozen_data.unrelated.sets)
+def test_a_dump_without_the_new_sections_still_loads(tmp_path: Path) -> None:
+    """A dump made before MC dropout and the ensemble: no ``more`` parts, no models.json."""
+    import json
+    import shutil
+
+    from tests.frozen import FROZEN, MORE_PARTS
+
+    old = tmp_path / "old"
+    shutil.copytree(FROZEN, old)
+    (old / "models.json").unlink()
+    for name, items in MORE_PARTS:
+        doc = json.loads((old / name).read_text(encoding="utf-8"))
+        for part in (doc[items] if items else [doc]):
+            del part["more"]
+        (old / name).write_text(json.dumps(doc), encoding="utf-8")
+    data = scene_io.load_all(old)
+    assert data.heldout.more is None and data.models is None
+    assert data.rotation.more is None and data.attacks.more is None
+    assert all(s.more is None for s in data.unrelated.sets)
