@@ -1,6 +1,6 @@
 """Inside the trained networks: what they look at (Grad-CAM, saliency), what each class unit
 wants to see (activation maximization), where the inputs land in feature space (PCA, t-SNE of
-FC 500) and which digits they confuse. Real numbers for sequence 5, both models alike.
+FC 500) and which digits they confuse. Real numbers for sequence 6, both models alike.
 
 The "score" of a class is its logit for the softmax model and its evidence for the EDL model
 (what each model's output head turns into belief).

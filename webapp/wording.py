@@ -80,7 +80,7 @@ OWN: dict[str, dict[str, str]] = {
         "rotate": "Rotate my digit 0–180°",
         "rotate_title": "Your digit, rotated (the paper's Figure 1)",
         "rotate_hint": "One request: the server rotates the 28 × 28 input and asks both models.",
-        # the page's own: the plot draws u itself (the lecture's sequence 4 plots 1 − u)
+        # the page's own: the plot draws u itself (the lecture's sequence 5 plots 1 − u)
         "rot_edl": "EDL: uncertainty u",
         "rot_edl_phat": "EDL: highest p̂",
         "conv1_title": "conv1 feature maps of your digit (after ReLU)",

@@ -1,4 +1,4 @@
-"""What the comparison data shows (sequence 4): which model is better on each metric, by how
+"""What the comparison data shows (sequence 5): which model is better on each metric, by how
 much, or a tie.
 
 The comparison scene picks its wording (YAML text keys such as ``auroc_edl_wins``,

@@ -1,5 +1,5 @@
 """The comparison's drawing kit: model legends, line series on empty axes, image tiles, the
-verdict banner and the verdict wording that every section of sequence 4 shares.
+verdict banner and the verdict wording that every section of sequence 5 shares.
 
 The softmax model is orange and solid with circles, EDL blue and dashed with squares
 everywhere, so the curves survive a colour-blind viewer. A verdict's wording is picked from

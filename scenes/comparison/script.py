@@ -1,4 +1,4 @@
-"""Sequence 4: the softmax model and the EDL model compared, side by side, on real data.
+"""Sequence 5: the softmax model and the EDL model compared, side by side, on real data.
 
 Every curve and number comes from scene_data (heldout, rotation, unrelated, attacks); every
 claim about which model is better is a verdict of :mod:`scenes.findings`: "better" only where

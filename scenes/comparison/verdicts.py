@@ -1,4 +1,4 @@
-"""What the comparison concludes, in words and in tables: the verdict sentences of sequence 4
+"""What the comparison concludes, in words and in tables: the verdict sentences of sequence 5
 (shown short, spoken in full) and the two tables that set each verdict beside its numbers.
 
 Every claim is a verdict of :mod:`scenes.findings`: "better" only where the 95% bootstrap

@@ -443,7 +443,7 @@ class EDLPassParts(LectureScene):
 
     def _rotation_chart(self) -> tk.LineChart:
         """u against the angle (rotation.edl_u). Only u: p-hat's largest value beside it would
-        read the other way (high = sure); sequence 4 compares confidence with 1 - u."""
+        read the other way (high = sure); sequence 5 compares confidence with 1 - u."""
         rot = self.data.rotation
         angles = np.asarray(rot.angles, float)  # rotation.angles
         u = np.asarray(rot.edl_u, float)  # rotation.edl_u

@@ -1,4 +1,4 @@
-"""Sequence 5's choices: the most confused pair, where unrelated inputs land among the digits
+"""Sequence 6's choices: the most confused pair, where unrelated inputs land among the digits
 in feature space, and which layer changed most in training. Pure functions over the data.
 
     from scenes.inside_network import findings

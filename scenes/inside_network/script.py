@@ -1,4 +1,4 @@
-"""Sequence 5: inside the trained networks: where they look, what they respond to, how they
+"""Sequence 6: inside the trained networks: where they look, what they respond to, how they
 learned, how they arrange digits and unrelated inputs, and which digits they confuse.
 
 Everything comes from ``inside.json`` and ``training.json``'s ``dynamics``; which layer, which

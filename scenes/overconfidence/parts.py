@@ -216,8 +216,8 @@ class OverconfidenceParts(LectureScene):
             g = sm.reliability[gap_i]
             finding = self.t("rel_finding", ece=ece, gap=abs(g.confidence - g.accuracy),
                              lo=g.lower, hi=g.upper, count=g.count, min=min_n)
-        # the same verdict sequence 4 draws (ECE of both models, bootstrap interval), so this
-        # section never suggests a calibration problem that sequence 4 then contradicts
+        # the same verdict sequence 5 draws (ECE of both models, bootstrap interval), so this
+        # section never suggests a calibration problem that sequence 5 then contradicts
         bridge = self.t(f"rel_bridge_{findings.calibration(self.data).winner}")
         return join_sentences([finding, bridge])
 
