@@ -381,7 +381,7 @@ def test_every_registered_sequence_has_a_title(client: TestClient, lang: str) ->
             want = (doc.get(name) or {}).get("title") or base[name]["title"]
             assert title == want.replace("\n", " "), (name, title, want)
     if lang == "zh":
-        assert words["seq_inside_network"] == "5. 走进训练好的网络"
+        assert words["seq_inside_network"] == "6. 走进训练好的网络"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

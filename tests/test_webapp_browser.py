@@ -465,7 +465,7 @@ def test_every_video_has_a_real_title(browser, models_dir: Path, tiny_renders: P
         assert titles == [words[lang][f"seq_{n}"] for n in SEQUENCES]
         for t in titles:
             assert not t.startswith("seq_") and "_" not in t, t
-        assert titles[-1] == ("5. 走进训练好的网络" if lang == "zh" else "5. Inside the trained networks")
+        assert titles[-1] == ("6. 走进训练好的网络" if lang == "zh" else "6. Inside the trained networks")
         ctx.close()
 
 

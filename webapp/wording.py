@@ -8,7 +8,7 @@ renderer's chapters follow::
 
     >>> words = load(Path("lectures"))
     >>> words["zh"]["seq_inside_network"], words["en"]["render_command"]
-    ('5. 走进训练好的网络', 'make render')
+    ('6. 走进训练好的网络', 'make render')
 """
 from __future__ import annotations
 
