@@ -12,6 +12,7 @@ import pytest
 
 from contract import lecture as config
 from contract.manifest import load_manifest
+from contract.sequences import SEQUENCES
 from rendering import jobs, media, ownership, render, subtitles
 from tests.conftest import ROOT
 from tests.test_render import fake_registry, lecture_files, only_dummy, scene_data  # noqa: F401
@@ -207,8 +208,7 @@ def test_lecture_copied_to_the_project_root_renders_into_renders_stem(
     stem = f"test_copy_{tmp_path.name}"
     copy = ROOT / f"{stem}.yaml"
     shutil.copy(config.DEFAULT_PATH, copy)
-    edit(copy, "sequences: [cnn_forward_pass, overconfidence, edl_pass, comparison, inside_network]",
-         "sequences: [cnn_forward_pass]")
+    edit(copy, f"sequences: [{', '.join(SEQUENCES)}]", "sequences: [cnn_forward_pass]")
     edit(copy, "  width: null", "  width: 160")
     edit(copy, "  height: null", "  height: 90")
     edit(copy, "  fps: null", "  fps: 5")

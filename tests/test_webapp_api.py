@@ -396,7 +396,7 @@ def test_the_page_titles_every_sequence_as_the_video_does(lang: str) -> None:
     lectures = ROOT / "lectures"
     lecture = load_lecture(lectures / wording.LECTURE_FILES[lang], lectures / "default.yaml")
     words = wording.load(lectures)[lang]
-    assert len(SEQUENCES) == 5
+    assert len(SEQUENCES) == 6
     for name, seq in SEQUENCES.items():
         assert words[f"seq_{name}"] == sequence_title(lecture, seq).replace("\n", " "), name
     assert words["lecture_title"] == lecture.title_card.title.replace("\n", " ")
