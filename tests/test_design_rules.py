@@ -117,6 +117,20 @@ def test_chinese_chapter_titles_are_translated() -> None:
     assert not untranslated_chapters(zh, en)
 
 
+@pytest.mark.parametrize("name", list(SEQUENCES))
+def test_chinese_wording_fills_every_placeholder(name: str) -> None:
+    """The Chinese lecture has every key the scene looks up in English, placeholders matching."""
+    en = load_lecture(LECTURES["en"]).words(name)
+    zh = load_lecture(LECTURES["zh"]).words(name)
+    assert set(zh.captions) == set(en.captions) and set(zh.text) == set(en.text)
+    names = lambda s: set(re.findall(r"{(\w+)", s))  # noqa: E731
+    for key, text in en.text.items():
+        assert names(zh.text[key]) == names(text), key
+    for key, text in en.captions.items():
+        assert names(zh.captions[key]) == names(text), key
+    assert zh.title != en.title
+
+
 def test_the_overlap_check_catches_text_on_text_and_lines() -> None:
     """The checks themselves: two labels on top of each other, a leader line through a label,
     a label on its own marked background, a label under its underline."""
