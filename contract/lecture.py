@@ -28,6 +28,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       PrivateAttr, ValidationError, ValidationInfo, create_model)
 
 from contract import sequences as registry
+from contract.models import LECTURE_PAIR, MODEL_NAMES
 from contract.lecture_checks import checks, section_names, wording_keys  # noqa: F401 (API)
 from contract.lecture_yaml import (Issue, KeyPath, LectureError, Source, display, dotted,  # noqa: F401
                                    merge, message, parse_key, read_yaml, show)
@@ -250,6 +251,32 @@ class SequenceWords(_Block):
     narration: Annotated[dict[str, str], _empty_if_null(dict)] = {}
 
 
+def _with_pair(names: list[str]) -> list[str]:
+    missing = [m for m in LECTURE_PAIR if m not in names]
+    if missing:
+        raise ValueError(f"must include {' and '.join(LECTURE_PAIR)} (the rotated digit, "
+                         f"calibration, attacks and summary compare them); missing: "
+                         f"{', '.join(missing)}")
+    repeated = sorted({m for m in names if names.count(m) > 1})
+    if repeated:
+        raise ValueError(f"lists {', '.join(repeated)} more than once")
+    return names
+
+
+class ComparisonWords(SequenceWords):
+    """Sequence 5's wording and the models its accuracy, entropy, rejection and table sections
+    compare (``comparison.models``, registry names; shown in registry order)::
+
+        comparison:
+          models: [softmax, ensemble, edl]
+    """
+    models: Annotated[list[Literal[MODEL_NAMES]], AfterValidator(_with_pair)] = list(MODEL_NAMES)
+
+
+#: the wording block of each sequence that has options beside its words (others: SequenceWords)
+WORDS_BLOCKS: dict[str, type[SequenceWords]] = {"comparison": ComparisonWords}
+
+
 class LectureBase(_Block):
     """A validated lecture without its wording blocks (see :data:`Lecture`)."""
     language: str
@@ -305,7 +332,8 @@ class LectureBase(_Block):
 Lecture = create_model("Lecture", __base__=LectureBase,
                        __doc__="A validated lecture: LectureBase's keys plus one SequenceWords "
                                "block per registered sequence.",
-                       **{name: (SequenceWords, ...) for name in registry.SEQUENCES})
+                       **{name: (WORDS_BLOCKS.get(name, SequenceWords), ...)
+                          for name in registry.SEQUENCES})
 
 
 def check_index(lecture: Lecture, heldout_size: int) -> None:

@@ -73,12 +73,12 @@ FILLS: dict[str, Fills] = {
             "accuracy_verdict", "auroc_verdict", "ece_verdict", "fgsm_verdict",
             "n_heldout", "rejection_verdict", "rotation_finding", "summary_verdict"),
         text=_names(
-            "angle", "best", "conf", "dataset", "diff", "edl", "edl_digit", "edl_h0",
-            "edl_h1", "edl_score", "eps", "full_pp", "hi", "index", "items", "lo",
+            "angle", "best", "best_auroc", "conf", "dataset", "diff", "edl", "edl_digit",
+            "edl_h0", "edl_h1", "edl_score", "eps", "full_pp", "hi", "index", "items", "lo",
             "margin", "margin_pp", "model", "n", "n_full", "n_wrong", "own", "own_acc",
-            "pp", "set", "sets", "share", "sm_h0", "sm_h1", "softmax", "softmax_digit",
-            "steps", "tie", "u", "u0", "u1", "u_right", "u_wrong", "value", "what",
-            "who", "worst", "zero")),
+            "pp", "second", "second_auroc", "set", "sets", "share", "sm_h0", "sm_h1",
+            "softmax", "softmax_digit", "steps", "tie", "u", "u0", "u1", "u_right",
+            "u_wrong", "value", "what", "who", "worst", "zero")),
     "inside_network": Fills(
         captions=_names(
             "a0", "a1", "b0", "b1", "confusion_finding", "dynamics_finding", "e1",

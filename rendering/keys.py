@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from contract import sequences as registry
-from contract.lecture import Lecture, RenderSettings
+from contract.lecture import Lecture, RenderSettings, SequenceWords
 from scenes.reads import ReadLog, RecordingDict  # noqa: F401 (re-exported)
 
 #: Encoder options of every rendered segment. Identical for every piece, so that sections,
@@ -145,6 +145,9 @@ def lecture_inputs(seq: registry.Sequence, lecture: Lecture) -> dict[str, Any]:
     keep = {k: raw[k] for k in ("language", "theme", "pace", "sample", "rotation", "unrelated")}
     keep["sections"] = (raw.get("sections") or {}).get(seq.name)
     keep["title"] = raw[seq.name]["title"]
+    # a sequence's options beside its words (comparison.models) decide what it draws
+    words = set(SequenceWords.model_fields)
+    keep.update({k: v for k, v in raw[seq.name].items() if k not in words})
     return keep
 
 

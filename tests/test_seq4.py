@@ -61,7 +61,8 @@ def test_sections_duration_and_frames(rendered) -> None:
     scene, movie, _ = rendered
     assert list(scene.section_log) == list(Comparison.SECTIONS)
     duration = fc.video_duration(movie)
-    assert 90 <= duration <= 260, duration  # every cue shows for its reading time (pacing.py)
+    # every cue shows for its reading time (pacing.py); four models say more than two
+    assert 90 <= duration <= 340, duration
     bg = scene.theme.background
     times = before_fade(scene)
     frames = fc.frames_of(movie, [t for _, t in times])
@@ -183,11 +184,16 @@ def test_accuracy_bar_and_number_follow_scene_data(tiny_data_dir: Path, tiny_dat
         scene, movie, data = render(folder, tmp_path / tag, ["accuracy"])
         frame = fc.frames_of(movie, [before_fade(scene)[0][1]])[0]
         acc = data.heldout.models["softmax"].accuracy
-        # the bar's track runs from x = -3.8 over 8 units (see Comparison.accuracy)
-        ends[tag] = orange_right_end(frame, scene.theme.softmax, 0.9)
+        # the bar's track runs from x = -3.8 over 8 units, the first of four rows at y = 1.4
+        # (see Comparison.accuracy)
+        assert len(scene.models) == 4
+        ends[tag] = orange_right_end(frame, scene.theme.softmax, 1.4)
         assert ends[tag] == pytest.approx(-3.8 + 8 * acc, abs=0.3)
         assert ("heldout.models.softmax.accuracy", pytest.approx(acc)) in scene.shown_numbers
-        assert scene.section_log["accuracy"].kept["verdict"] == scene.values["accuracy_verdict"]
+        # the banner's verdict is the pair's; the spoken one adds each other model beside EDL
+        assert scene.values["accuracy_verdict"].startswith(
+            scene.section_log["accuracy"].kept["verdict"])
+        assert scene.t("who_ensemble") in scene.values["accuracy_verdict"]
         assert "\n" not in scene.section_log["accuracy"].kept["takeaway"] and len(scene.section_log["accuracy"].kept["takeaway"]) < 60
     assert ends["orig"] - ends["edit"] > 1.0
     assert scene.values["accuracy_verdict"].startswith("EDL is more accurate") or \

@@ -98,15 +98,48 @@ def rejection(data: SceneData) -> Verdict:
                      share=float(c.rejection_share))
 
 
-def rejection_floor(data: SceneData) -> tuple[float, float]:
+def rejection_floor(data: SceneData, others: tuple[str, ...] = ()) -> tuple[float, float]:
     """The lowest accuracy and the lowest share kept that the rejection charts must show: every
-    point of both models' kept curves (:func:`kept_curve`), the verdict's two values at the
+    point of the pair's and of ``others``' kept curves (:func:`kept_curve`), every value at the
     equal share and that share (accuracy is shown up to 1 in any case)."""
     v = rejection(data)
-    curves = [kept_curve(data.heldout.models[m]) for m in MODELS]
-    acc = np.concatenate([c[1] for c in curves] + [np.ones(1), [v.softmax, v.edl]])
+    rows = [data.heldout.models[m] for m in MODELS] + [data.heldout.more.models[m] for m in others]
+    curves = [kept_curve(r) for r in rows]
+    at_share = [v.softmax, v.edl] + [float(r.compare["rejection"].value) for r in rows[2:]]
+    acc = np.concatenate([c[1] for c in curves] + [np.ones(1), at_share])
     share = min([float(c[0].min()) for c in curves if c[0].size] + [v.extra["share"]])
     return float(acc.min()), share
+
+
+def entropy_cdf(values: Any, grid: Any) -> list[float]:
+    """The empirical CDF of per-example entropies on the grid, as the pipeline computes the
+    stored ones (share of values <= each grid point)."""
+    v = np.sort(np.asarray(values, float))
+    return list(np.searchsorted(v, np.asarray(grid, float), side="right") / max(len(v), 1))
+
+
+@dataclass(frozen=True)
+class VsEdl:
+    """One model beside EDL on one metric: both values and the 95% paired interval of
+    (model - EDL), stored in a ``more`` section's ``compare`` entry."""
+    model: str
+    value: float
+    edl: float
+    ci: tuple[float, float]
+    higher_is_better: bool = True
+
+    @property
+    def outcome(self) -> str:
+        """``ahead`` / ``behind`` of EDL beyond the interval, or ``tie`` (it holds 0)."""
+        if self.ci[0] <= 0 <= self.ci[1]:
+            return TIE
+        return "ahead" if (self.ci[0] > 0) == self.higher_is_better else "behind"
+
+
+def vs_edl(model: str, entry: Any, higher_is_better: bool = True) -> VsEdl:
+    """``entry``: a ``VsReference`` (``heldout.more.models.<m>.compare['accuracy']``...)."""
+    return VsEdl(model, float(entry.value), float(entry.reference),
+                 (float(entry.diff_ci[0]), float(entry.diff_ci[1])), higher_is_better)
 
 
 def attack(data: SceneData, method: str = "fgsm") -> list[Verdict]:
@@ -313,8 +346,9 @@ def zero_grad_share(root: Ref, method: str) -> Ref:
 
 
 __all__ = ["accuracy", "attack", "attack_strongest", "auroc", "auroc_by_set", "auroc_judged",
-           "calibration", "confidence_direction", "confidence_gap", "EdlMiss", "from_diff",
+           "calibration", "confidence_direction", "confidence_gap", "EdlMiss", "entropy_cdf", "from_diff",
            "gap_source", "GapSource", "kept_curve", "masked_share", "mean_gap", "OWN_LOSS_MASKED",
            "own_loss_masks", "rejection", "rejection_floor", "rotation", "rotation_edl_miss",
            "rotation_sentence", "ROTATION_U_TOLERANCE", "RotationFinding", "set_keys", "summary",
-           "tally", "TIE", "U_RISE", "u_rises", "Verdict", "weakest_attack", "zero_grad_share"]
+           "tally", "TIE", "U_RISE", "u_rises", "Verdict", "vs_edl", "VsEdl", "weakest_attack",
+           "zero_grad_share"]

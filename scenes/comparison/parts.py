@@ -22,6 +22,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Animation, Circle, Create, DashedLine, FadeIn, Group,
                    Mobject, Rectangle, Text, ValueTracker, VGroup, VMobject)
 
+from contract.models import REGISTRY, ordered
 from contract.scene_data import MODELS
 from scenes import visuals as tk
 from scenes.base import LectureScene
@@ -30,8 +31,8 @@ from scenes.shown import Ref, rotation_argmax
 
 #: lowest y of any content: about 1000 px of 1080 (the player's subtitles go below)
 BOTTOM = tk.SAFE_BOTTOM + 0.05  # the caption-safe line (docs/design-rules.md)
-STYLE = {"softmax": "solid", "edl": "dashed"}
-MARKER = {"softmax": "circle", "edl": "square"}
+STYLE = {"softmax": "solid", "mc_dropout": "dotted", "ensemble": "longdash", "edl": "dashed"}
+MARKER = {"softmax": "circle", "mc_dropout": "triangle", "ensemble": "diamond", "edl": "square"}
 #: the unrelated sets' drawing order follows the dump; these are the YAML text keys of their names
 SET_NAME_KEY = {"letters": "set_letters", "fashion": "set_fashion", "noise": "set_noise",
                 "user": "set_user"}
@@ -76,8 +77,24 @@ class ComparisonParts(LectureScene):
         return self.t(f"model_{model}")
 
     def color(self, model: str) -> str:
-        """The theme's colour of a model."""
-        return getattr(self.theme, model)
+        """The theme's colour of the lecture pair, the registry's for the other models."""
+        return getattr(self.theme, model, None) or REGISTRY[model].colour
+
+    @property
+    def models(self) -> list[str]:
+        """The models the accuracy, entropy and rejection sections compare, in registry order:
+        the lecture's ``comparison.models``, less those the dump has no ``more`` section for
+        (older dumps: the pair alone)."""
+        chosen = [m.name for m in ordered(self.lecture.comparison.models)]
+        if self.data.heldout.more is None or self.data.unrelated.sets and any(
+                s.more is None for s in self.data.unrelated.sets):
+            return [m for m in chosen if m in MODELS]
+        return chosen
+
+    @property
+    def others(self) -> list[str]:
+        """The chosen models beside the lecture pair (MC dropout, the ensemble)."""
+        return [m for m in self.models if m not in MODELS]
 
     def legend(self, entries: Sequence[tuple[str, str, str, str | None]], size: float = 22) -> VGroup:
         """A row of legend entries ``(label, colour, line style, marker)``."""
@@ -107,9 +124,10 @@ class ComparisonParts(LectureScene):
         # no room beside it: below the title bar instead
         return key.shift(DOWN * max(0.0, key.get_top()[1] - self.header.get_bottom()[1] + 0.15))
 
-    def model_legend(self, size: float = 22) -> VGroup:
-        """Both models' legend entries: name, colour, line style and marker."""
-        return self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m]) for m in MODELS],
+    def model_legend(self, size: float = 22, models: Sequence[str] = MODELS) -> VGroup:
+        """The legend entries of ``models`` (default: the pair): name, colour, line style and
+        marker."""
+        return self.legend([(self.name(m), self.color(m), STYLE[m], MARKER[m]) for m in models],
                            size=size)
 
     def frame_chart(self, x_ticks: Sequence[float], y_ticks: Sequence[float], x_label: str,
@@ -300,13 +318,17 @@ class ComparisonParts(LectureScene):
         """The held-out digits (unrelated.heldout_cdf), then each unrelated set in dump order
         (unrelated.sets[i].stats.<m>.entropy_cdf)."""
         u = self.data.unrelated
-        panels: list[Panel] = [
-            ("heldout", self.t("set_heldout"), dict(u.heldout_cdf), self.d.unrelated.heldout_cdf)]
+        held = dict(u.heldout_cdf)
+        for m in self.others:  # the CDF of the held-out entropies stored per digit
+            held[m] = findings.entropy_cdf(self.data.heldout.more.scores[m].entropy,
+                                           u.entropy_grid)
+        panels: list[Panel] = [("heldout", self.t("set_heldout"), held, self.d.unrelated.heldout_cdf)]
         for i, s in enumerate(u.sets):
             key = SET_NAME_KEY.get(s.key)
             title = self.t(key) if key else s.key
-            panels.append((s.key, title, {m: s.stats[m].entropy_cdf for m in MODELS},
-                           self.d.unrelated.sets[i].stats))
+            cdfs = {m: s.stats[m].entropy_cdf for m in MODELS}
+            cdfs.update({m: s.more.models[m].entropy_cdf for m in self.others})
+            panels.append((s.key, title, cdfs, self.d.unrelated.sets[i].stats))
         return panels
 
     def _cdf_row(self, panels: Sequence[Panel]) -> tuple[list[VGroup], list[VGroup], VGroup]:
@@ -317,8 +339,10 @@ class ComparisonParts(LectureScene):
         every = max(1, math.ceil(len(grid) / 8))
         charts, curves = [], []
         for _, title, cdfs, _ in panels:
+            # lower panels when the AUROC table under them has a row per extra model
             ch = self.frame_chart([0.0, 1.0, float(grid[-1])], [0, 0.5, 1.0],
-                                  self.t("entropy_label"), "", width=width, height=2.0,
+                                  self.t("entropy_label"), "", width=width,
+                                  height=2.0 if not self.others else 1.5,
                                   font_size=25, x_format="{:.1f}", y_format="{:.1f}")
             head = self.text(title, size=22)
             head.next_to(ch.axes, UP, buff=0.22)
@@ -326,16 +350,18 @@ class ComparisonParts(LectureScene):
                 head.scale_to_fit_width(width + 0.3)
             charts.append(VGroup(head, ch))
             curves.append(VGroup(*[self.model_series(ch, m, grid, cdfs[m], marker_every=every,
-                                                     width=3.5, marker_size=0.12) for m in MODELS]))
+                                                     width=3.5, marker_size=0.12)
+                                    for m in self.models]))
         row = VGroup(*[VGroup(c, s) for c, s in zip(charts, curves)]).arrange(
             RIGHT, buff=gap, aligned_edge=DOWN)
         return charts, curves, row
 
     def _cdf_key(self) -> VGroup:
         """The model legend and the hint how to read the curves."""
-        legend = self.model_legend(size=22)
-        hint = tk.wrap_text(self.t("cdf_hint"), 8.0, self.theme.font, 22, self.theme.muted,
-                            max_lines=2)
+        size = 22 if not self.others else 24  # four models: the stage is fitted smaller
+        legend = self.model_legend(size=size, models=self.models)
+        hint = tk.wrap_text(self.t("cdf_hint"), 8.0 if not self.others else 12.0,
+                            self.theme.font, size, self.theme.muted, max_lines=2)
         return VGroup(legend, hint).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
 
     def _layout_cdfs(self, top: Mobject, row: VGroup, charts: Sequence[VGroup],
@@ -343,7 +369,7 @@ class ComparisonParts(LectureScene):
         """Top to bottom: the key, the panels, the AUROC table, the verdict; all of it inside
         the stage between the title bar and the caption-safe line."""
         top.move_to([0, 2.95, 0])
-        tk.fit_within(top, 8.6, 1.4)
+        tk.fit_within(top, 8.6 if not self.others else 12.4, 1.4)
         self.clear_of_title(top)
         row.next_to(top, DOWN, buff=0.3)
         row.set_x(0.25)
@@ -365,6 +391,7 @@ class ComparisonParts(LectureScene):
             everything.shift(DOWN * (everything.get_top()[1] - top_limit))
         if everything.get_bottom()[1] < BOTTOM:
             everything.shift(UP * (BOTTOM - everything.get_bottom()[1]))
+        self.clear_of_title(top)  # once more: the fitting above may have moved the key back
 
     def _rejection_charts(self, share_ticks: np.ndarray, acc_ticks: np.ndarray
                           ) -> tuple[tk.LineChart, tk.LineChart]:
@@ -385,20 +412,22 @@ class ComparisonParts(LectureScene):
                           ) -> tuple[VGroup, VGroup]:
         """Per model: its kept curve (:func:`findings.kept_curve`) on the left, its share kept
         per threshold on the right (heldout.models.<m>.threshold_accuracy / threshold_kept)."""
-        models = self.data.heldout.models
-        every = max(1, math.ceil(len(models["edl"].threshold) / 11))
+        held = self.data.heldout
+        grid = np.asarray(held.models["edl"].threshold, float)  # every model's threshold grid
+        every = max(1, math.ceil(len(grid) / 11))
         acc_series, kept_series = VGroup(), VGroup()
-        for m in MODELS:
-            share, acc = findings.kept_curve(models[m])
+        for m in self.models:
+            row = held.models[m] if m in MODELS else held.more.models[m]
+            share, acc = findings.kept_curve(row)
             acc_series.add(self.model_series(left, m, share, acc, marker_every=every))
-            kept_series.add(self.model_series(right, m, np.asarray(models[m].threshold, float),
-                                              np.asarray(models[m].threshold_kept, float),
+            kept_series.add(self.model_series(right, m, grid,
+                                              np.asarray(row.threshold_kept, float),
                                               marker_every=every))
         return acc_series, kept_series
 
     def _rejection_key(self) -> VGroup:
         """The model legend and what each model's uncertainty is, above the charts."""
-        legend = self.model_legend()
+        legend = self.model_legend(models=self.models)
         note = self.text(self.t("uncertainty_note"), size=22, color=self.theme.muted)
         key = VGroup(legend, note).arrange(DOWN, buff=0.15).move_to([0.6, 2.85, 0])
         return self.clear_of_title(key)
@@ -423,8 +452,11 @@ class ComparisonParts(LectureScene):
         """The verdict's two values, measured exactly at the equal share
         (heldout.compare.rejection), as large markers on the left chart."""
         share = v.extra["share"]
+        values = {m: v.value(m) for m in MODELS}
+        for m in self.others:  # heldout.more.models.<m>.compare.rejection: the same share
+            values[m] = float(self.data.heldout.more.models[m].compare["rejection"].value)
         return VGroup(*[tk.make_marker(MARKER[m], self.color(m), 0.2, self.theme.text)
-                        .move_to(left.c2p(share, v.value(m))) for m in MODELS])
+                        .move_to(left.c2p(share, values[m])) for m in self.models])
 
 
 class DashedVMobjectRect(VGroup):

@@ -39,13 +39,17 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         # Set up: the test set, a bar per model, the verdict
         v = findings.accuracy(self.data)
         head = self._heldout_head()
-        rows = VGroup(*[self._accuracy_row(i, m) for i, m in enumerate(MODELS)])
+        pair = len(self.models) <= 2  # more models: rows closer, from higher up
+        top, step = (0.9, 1.5) if pair else (1.4, 0.9)
+        rows = VGroup(*[self._accuracy_row(m, top - step * i) for i, m in enumerate(self.models)])
         axis_label = self.text(self.t("accuracy_label"), size=24, color=self.theme.muted)
         axis_label.next_to(rows, DOWN, buff=0.35)
         tk.fit_within(rows, 13.4, 4.0)
         verdict = self.verdict_text("accuracy", v, margin_pp=100 * v.margin)
-        self.values["accuracy_verdict"] = verdict
-        line = self.banner(self.takeaway(self.t("short_accuracy"), v), verdict, y=-2.6, size=28)
+        self.values["accuracy_verdict"] = join_sentences(
+            [verdict, *self.beside_edl("accuracy", "{:.1%}")])
+        line = self.banner(self.takeaway(self.t("short_accuracy"), v), verdict,
+                           y=-2.6 if pair else -3.2, size=28)
 
         # Name the digits both models are scored on
         self.play_p(FadeIn(head), run_time=1.0)
@@ -70,19 +74,24 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         return self.text(self.t("heldout_set", dataset=dataset, n=n), size=30,
                          color=self.theme.muted).move_to([0, 2.3, 0])
 
-    def _accuracy_row(self, i: int, m: str, bar_len: float = 8.0) -> VGroup:
-        """Row ``i``: model ``m``'s name, an empty track, the bar of its accuracy
-        (heldout.models.<m>.accuracy) and that accuracy in percent."""
-        acc = self.data.heldout.models[m].accuracy
-        label = self.text(self.name(m), size=34, color=self.color(m))
+    def _accuracy_row(self, m: str, y: float, bar_len: float = 8.0) -> VGroup:
+        """The row at height ``y``: model ``m``'s name, an empty track, the bar of its accuracy
+        (heldout.models.<m>.accuracy, or heldout.more.models.<m>.accuracy for the models beside
+        the pair) and that accuracy in percent."""
+        held = self.d.heldout
+        ref = getattr(held.models, m) if m in MODELS else held.more.models[m]
+        acc = float(ref.accuracy)
+        # four names beside the bars: a size that keeps "MC dropout" inside the margin
+        label = self.text(self.name(m), size=34 if len(self.models) <= 2 else 30,
+                          color=self.color(m))
         track = Rectangle(width=bar_len, height=0.7, stroke_color=self.theme.muted,
                           stroke_width=1.5, fill_opacity=0)
         bar = Rectangle(width=max(bar_len * acc, 1e-3), height=0.7, stroke_width=0,
-                        fill_color=self.color(m), fill_opacity=0.9 if m == "softmax" else 0.55)
+                        fill_color=self.color(m), fill_opacity=0.55 if m == "edl" else 0.9)
         if m == "edl":  # dashed outline: not only the colour tells the models apart
             bar = VGroup(bar, DashedVMobjectRect(bar, self.color(m)))
-        number = self.pct(getattr(self.d.heldout.models, m).accuracy, size=36, color=self.color(m))
-        track.move_to([0.2, 0.9 - 1.5 * i, 0])
+        number = self.pct(ref.accuracy, size=36, color=self.color(m))
+        track.move_to([0.2, y, 0])
         bar.move_to(track, aligned_edge=LEFT)
         label.next_to(track, LEFT, buff=0.35)
         number.next_to(track, RIGHT, buff=0.35)
@@ -138,15 +147,18 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
 
         # One panel per set, the held-out digits first
         self.play_p(FadeIn(top), *[FadeIn(c) for c in charts], FadeIn(y_title), run_time=1.2)
-        self.play_p(*[Create(c[0][0]) for c in curves],
-                    *[FadeIn(c[0][1], lag_ratio=0.3) for c in curves], run_time=2.0)
-        self.say()  # curves to the right: more uncertainty
-        self.play_p(*[Create(c[1][0]) for c in curves],
-                    *[FadeIn(c[1][1], lag_ratio=0.3) for c in curves], run_time=2.0)
+        first = self.models.index("softmax")
+        self.play_p(*[a for c in curves for a in self.draw_series(c[first])], run_time=2.0)
+        self.say()  # curves to the right: more uncertainty; then every other model's
+        self.play_p(*[a for c in curves for j, ser in enumerate(c) if j != first
+                      for a in self.draw_series(ser)], run_time=2.0)
         self.say()  # the AUROC
-        self.play_p(*[FadeIn(VGroup(*col[:4]), lag_ratio=0.15) for col in aurocs], run_time=1.5)
+        rows = 4 + len(self.others)  # verdict, one per model, EDL by u
+        self.play_p(*[FadeIn(VGroup(*col[:rows]), lag_ratio=0.15) for col in aurocs],
+                    run_time=1.5)
         self.say()  # each set on its own, with the interval of the difference
-        self.play_p(*[FadeIn(VGroup(*col[4:]), lag_ratio=0.15) for col in aurocs], run_time=1.0)
+        self.play_p(*[FadeIn(VGroup(*col[rows:]), lag_ratio=0.15) for col in aurocs],
+                    run_time=1.0)
         box = None
         for col in aurocs[1:]:
             self.say()  # this set's verdict
@@ -162,7 +174,7 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         # Set up: both charts on scales that hold every point, the equal share, the verdict
         v = findings.rejection(self.data)
         share = v.extra["share"]  # heldout.compare.rejection_share
-        acc_lo, share_lo = findings.rejection_floor(self.data)
+        acc_lo, share_lo = findings.rejection_floor(self.data, tuple(self.others))
         acc_ticks = tk.ticks_to_one(acc_lo, 5)
         left, right = self._rejection_charts(tk.ticks_to_one(min(share_lo, 0.99), 5), acc_ticks)
         charts = VGroup(left, right)
@@ -170,7 +182,8 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         top = self._rejection_key()
         share_line, share_text = self._share_guide(left, right, share, acc_ticks)
         verdict = self.verdict_text("rejection", v, share=share)
-        self.values["rejection_verdict"] = verdict
+        self.values["rejection_verdict"] = join_sentences(
+            [verdict, *self.beside_edl("rejection", "{:.2%}")])
         line = self.banner(self.takeaway(self.t("short_rejection"), v), verdict, y=-3.5)
         at_share = self._at_share(left, v)
         body = VGroup(charts, acc_series, kept_series, share_line, share_text, at_share)
@@ -182,8 +195,8 @@ class Comparison(ComparisonVerdicts, sequence="comparison"):
         # Accuracy of the digits kept, and the share kept at each threshold
         self.play_p(FadeIn(top), FadeIn(charts), run_time=1.2)
         self.wait_p(2.0)
-        # Softmax's curves, then EDL's
-        for i in range(2):
+        # Each model's curves in turn: softmax's first, EDL's last
+        for i in range(len(acc_series)):
             self.play_p(*self.draw_series(acc_series[i]), *self.draw_series(kept_series[i]), run_time=2.0)
             self.wait_p(1.5)
         # Both models at the same share kept

@@ -21,7 +21,8 @@ from scenes.comparison import findings
 from scenes import visuals as tk
 from scenes.base import join_sentences
 from scenes.comparison.parts import SET_NAME_KEY, ComparisonParts, Panel
-from scenes.shown import bin_gap, rotation_argmax
+from scenes import standings
+from scenes.shown import Ref, bin_gap, rotation_argmax
 
 
 class ComparisonVerdicts(ComparisonParts):
@@ -52,20 +53,72 @@ class ComparisonVerdicts(ComparisonParts):
         muted = self.theme.muted
         labels = VGroup(*[self.text(t, size=size, color=c) for t, c in (
             (self.t("verdict_row"), muted), (self.name("softmax"), self.theme.softmax),
+            *[(self.name(m), self.color(m)) for m in self.others],
             (self.name("edl"), self.theme.edl), (self.t("auroc_u_row"), self.theme.edl),
             (self.t("diff_row"), muted), (self.t("ci_row"), muted))])
         columns = VGroup(labels)
-        for key, _, _, _ in panels[1:]:
+        for i, (key, _, _, _) in enumerate(panels[1:]):  # panels[i + 1] is unrelated.sets[i]
             v, vu = findings.auroc(self.data, key, "entropy"), findings.auroc(self.data, key, "u")
             self.record_verdict(v)
+            more = self.d.unrelated.sets[i].more  # the other models, by entropy too
             columns.add(VGroup(  # each number read from the Diff its verdict was read from
                 self.text(self.t(f"ahead_{v.winner}"), size=size, color=self.verdict_color(v)),
                 self.number(v.at.softmax, 3, size + 2, self.theme.softmax),
+                *[self.number(more.models[m].auroc_entropy, 3, size + 2, self.color(m))
+                  for m in self.others],
                 self.number(v.at.edl, 3, size + 2, self.theme.edl),
                 self.number(vu.at.edl, 3, size, self.theme.edl),
                 self.number(v.at.diff, 3, size, muted, signed=True),
                 self.text(self.t("ci_cell", **v.fmt()), size=size - 1, color=muted)))
         return columns
+
+    def entropy_standings(self) -> list[str]:
+        """Per unrelated set, which chosen model's entropy separates it best and where EDL
+        stands, by the intervals (spoken; nothing when the pair alone is compared)."""
+        if not self.others:
+            return []
+        said = []
+        for i, s in enumerate(self.data.unrelated.sets):
+            st = standings.standing(s, "entropy", self.models)
+            refs = {m: self.entropy_auroc(i, m) for m in self.models}
+            other = st.second if st.best == "edl" else st.best
+            lo, hi = self.entropy_interval(i, other)
+            said.append(self.t(f"entropy_{standings.standing_key(st)}",
+                               set=self.t(SET_NAME_KEY.get(s.key, s.key)),
+                               best=self.t(f"who_{st.best}"),
+                               best_auroc=self.show(refs[st.best]),
+                               second=self.t(f"who_{st.second}"),
+                               second_auroc=self.show(refs[st.second]),
+                               edl=self.show(refs["edl"]), lo=lo, hi=hi))
+        return said
+
+    def entropy_auroc(self, i: int, m: str) -> Ref:
+        """Model ``m``'s AUROC by entropy on set ``i``."""
+        s = self.d.unrelated.sets[i]
+        return s.stats[m].auroc_entropy if m in MODELS else s.more.models[m].auroc_entropy
+
+    def entropy_interval(self, i: int, m: str) -> tuple[float, float]:
+        """The interval of (``m`` - EDL) by entropy on set ``i``, recorded (softmax's is stored
+        as EDL - softmax)."""
+        s = self.d.unrelated.sets[i]
+        if m == "softmax":
+            ci = s.compare.auroc_entropy.diff_ci
+            return self.show(-ci[1]), self.show(-ci[0])
+        ci = s.more.models[m].compare["auroc_entropy"].diff_ci
+        return self.show(ci[0]), self.show(ci[1])
+
+    def beside_edl(self, metric: str, fmt: str) -> list[str]:
+        """Each other chosen model against EDL on a held-out ``metric`` (``accuracy``,
+        ``rejection``): ``vs_edl_<metric>_<ahead|behind|tie>``, both values and the interval of
+        (model - EDL), from ``heldout.more.models.<m>.compare``."""
+        said, signed = [], "{:+" + fmt[2:]  # "{:.1%}" -> "{:+.1%}"
+        for m in self.others:
+            c = self.d.heldout.more.models[m].compare[metric]
+            v = findings.vs_edl(m, c._obj)
+            said.append(self.t(f"vs_edl_{metric}_{v.outcome}", model=self.t(f"who_{m}"),
+                               value=self.fmt(c.value, fmt), edl=self.fmt(c.reference, fmt),
+                               lo=self.fmt(c.diff_ci[0], signed), hi=self.fmt(c.diff_ci[1], signed)))
+        return said
 
     def auroc_verdict(self) -> tuple[str, findings.Verdict]:
         """Per set first, then the pooled number and how it is pooled. On screen, short (the
@@ -87,7 +140,8 @@ class ComparisonVerdicts(ComparisonParts):
         n = sum(s.n for s in u.sets if s.key in u.pooled_sets)
         pooled_text = self.t(f"auroc_pooled_{self.outcome(pooled)}", n=n,
                              sets=self.join_items(names, "list_and"), **pooled.fmt())
-        self.values["auroc_verdict"] = join_sentences([*spoken, pooled_text])
+        self.values["auroc_verdict"] = join_sentences([*spoken, pooled_text,
+                                                       *self.entropy_standings()])
         return join_sentences([*shown, pooled_text]), pooled
 
     def calibration_direction(self, m: str) -> str:
