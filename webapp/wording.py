@@ -98,7 +98,7 @@ OWN: dict[str, dict[str, str]] = {
                         "its probability across them",
         "votes_members": "each member's own answer (its top digit and probability)",
         "digit": "digit",
-        "votes": "passes",
+        "votes": "votes",
         "spread": "sd",
         "member": "member",
         "member_softmax": "{i} (softmax)",

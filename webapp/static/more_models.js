@@ -84,7 +84,7 @@ function passTable(t, a) {
   head.append(el("th", { scope: "col" }, w("digit")),
               ...digits.map((k) => el("th", { scope: "col", class: k === a.prediction ? "pred" : "" }, String(k))));
   t.replaceChildren(head, row(w("votes"), a.votes.map(String)),
-                    row(w("spread"), a.spread.map((s) => [short(u3(s)), s])));
+                    row(w("spread"), a.spread.map((s) => [short(unit(s, { digits: 2 })), s])));
 }
 
 function memberTable(t, a) {
@@ -164,5 +164,5 @@ function renderMoreSweep(r) {
   $("rotate-conf-title").textContent = w("rot_more_conf_title");
   $("rotate-mi-title").textContent = w("rot_more_mi_title");
   drawSeries($("rotate-conf-plot"), r.angles, conf, 1, w("rot_more_conf_title"));
-  drawSeries($("rotate-mi-plot"), r.angles, mi, Math.ceil(top * 10) / 10, w("rot_more_mi_title"));
+  drawSeries($("rotate-mi-plot"), r.angles, mi, Math.ceil(top / 0.2) * 0.2, w("rot_more_mi_title"));
 }
