@@ -84,7 +84,7 @@ function passTable(t, a) {
   head.append(el("th", { scope: "col" }, w("digit")),
               ...digits.map((k) => el("th", { scope: "col", class: k === a.prediction ? "pred" : "" }, String(k))));
   t.replaceChildren(head, row(w("votes"), a.votes.map(String)),
-                    row(w("spread"), a.spread.map((s) => [short(unit(s, { digits: 2 })), s])));
+                    row(w("spread"), a.spread.map((s) => [short(unit(s, { most: 2 })), s])));
 }
 
 function memberTable(t, a) {
