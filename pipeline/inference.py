@@ -35,7 +35,7 @@ from . import config as cfgmod
 from . import datasets, ensemble, mc_dropout
 from .models import LeNet
 from .probes import model_out, rotation_angles
-from .results import record
+from .results import ModelOutputs, record
 from .train import in_precision, outputs
 
 CONFIG_FILE = ".config.json"  # written by `make data` (python -m pipeline config)
@@ -97,27 +97,36 @@ class Predictor:
         (N, 28, 28), with a row of :func:`more_rows` for MC dropout and the ensemble."""
         x = _batch(images)
         with self._lock:
-            outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in MODELS}
-            more = self._more(x, outs["softmax"].probs) if self.members64 is not None else {}
+            if self.members64 is None:
+                more: dict[str, mc_dropout.Predictive] = {}
+                outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in MODELS}
+            else:  # the softmax model's trunk once, for it and MC dropout
+                outs = {"edl": outputs(self.models64["edl"], "edl", x, self.cfg.train)}
+                outs["softmax"], more = self._softmax_and_more(x)
         rows = [{k: record(model_out(outs[k], i)) for k in MODELS} for i in range(len(x))]
         for k, preds in more.items():
             for i, r in enumerate(more_rows(preds)):
                 rows[i][k] = r
         return [{k: row[k] for k in REGISTRY if k in row} for row in rows]
 
-    def _more(self, x: torch.Tensor, softmax_probs: np.ndarray) -> dict[str, mc_dropout.Predictive]:
-        """MC dropout's T passes (all in one tensor call on the softmax model's FC 500
-        features) and the ensemble's M members (member 0: the softmax model's probabilities,
-        already computed), float64."""
+    def _softmax_and_more(self, x: torch.Tensor
+                          ) -> tuple[ModelOutputs, dict[str, mc_dropout.Predictive]]:
+        """The softmax model's outputs, MC dropout's T passes (all in one tensor call on its
+        FC 500 features, computed once for both) and the ensemble's M members (member 0: the
+        softmax model), float64. The softmax logits are fc2 of those features: the same
+        operations as its eval-mode forward pass (dropout off), so the same numbers."""
         assert self.members64 is not None and self.masks is not None
         sm = self.models64["softmax"]
         x64 = x.to(torch.float64)
         with torch.no_grad():
             h = mc_dropout.features(sm, x64)  # (N, 500), the same in every pass
+            z = sm.fc2(h)
             passes = F.softmax(sm.fc2(h.unsqueeze(0) * self.masks), -1)  # (T, N, 10)
-            members = [softmax_probs] + [F.softmax(m(x64), -1).numpy() for m in self.members64]
-        return {"mc_dropout": mc_dropout.Predictive(passes=passes.numpy()),
-                "ensemble": mc_dropout.Predictive(passes=np.stack(members))}
+            probs = F.softmax(z, -1).numpy()
+            members = [probs] + [F.softmax(m(x64), -1).numpy() for m in self.members64]
+        return ModelOutputs(logits=z.numpy(), probs=probs), {
+            "mc_dropout": mc_dropout.Predictive(passes=passes.numpy()),
+            "ensemble": mc_dropout.Predictive(passes=np.stack(members))}
 
     def conv1_maps(self, image: np.ndarray) -> np.ndarray:
         """The softmax model's conv1 feature maps after ReLU, (20, 24, 24): the maps the
