@@ -1,9 +1,16 @@
-"""Both trained models behind one object: load once from a scene_data folder, then answer
+"""Every registry model behind one object: load once from a scene_data folder, then answer
 batches of MNIST-style 28x28 images with the same numbers the probes dump.
 
     predictor = Predictor.from_folder("scene_data")
     rows = predictor.predict(images)          # images: (N, 28, 28) float32 in [0, 1]
     rows[0]["edl"]["u"], rows[0]["softmax"]["probs"]
+    rows[0]["mc_dropout"]["mutual_information"], rows[0]["ensemble"]["member_pred"]
+
+MC dropout and the deep ensemble (:func:`more_rows`) come as the probes compute them
+(:mod:`pipeline.mc_dropout`, :mod:`pipeline.ensemble`, float64), with one difference for MC
+dropout: every image gets the T masks that :func:`pipeline.mc_dropout.predict` draws for one
+image alone from the run's seed, so an answer never depends on which other requests shared its
+batch (the probes draw one stream of masks over a whole set).
 
 It reuses the pipeline itself: :func:`pipeline.run.load_models` (checkpoints checked against the
 configuration), :func:`pipeline.train.outputs` (the eval-mode forward pass) and
@@ -15,19 +22,20 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from contract.models import REGISTRY
 from contract.scene_data import MODELS
 
 from . import config as cfgmod
-from . import datasets
+from . import datasets, ensemble, mc_dropout
 from .models import LeNet
 from .probes import model_out, rotation_angles
-from .results import record
+from .results import ModelOutputs, record
 from .train import in_precision, outputs
 
 CONFIG_FILE = ".config.json"  # written by `make data` (python -m pipeline config)
@@ -49,30 +57,76 @@ def read_config(folder: Path) -> cfgmod.Config:
 
 
 class Predictor:
-    """The softmax and the EDL model, loaded once, evaluated in batches."""
+    """The softmax and the EDL model, and when given the ensemble's other members, MC dropout
+    and the deep ensemble too; loaded once, evaluated in batches."""
 
-    def __init__(self, models: dict[str, LeNet], cfg: cfgmod.Config) -> None:
+    def __init__(self, models: dict[str, LeNet], cfg: cfgmod.Config,
+                 members: Optional[list[LeNet]] = None) -> None:
         self.models = models
         # the probes run in float64 (pipeline.train.outputs); converting once here spares a
         # copy of each model on every request
         self.models64 = {k: in_precision(m, torch.float64) for k, m in models.items()}
         self.cfg = cfg
+        #: members 1..M-1 of the deep ensemble (member 0 is the softmax model); None: the
+        #: softmax and EDL models only (the timeline's epochs)
+        self.members64 = None if members is None else \
+            [in_precision(m, torch.float64) for m in members[1:]]
+        self.masks = mc_masks(cfg) if members is not None else None
         self._lock = threading.Lock()  # one forward pass at a time: torch threads stay busy
 
     @classmethod
     def from_folder(cls, folder: Path | str) -> "Predictor":
-        from .run import load_models  # run imports the probes' whole data machinery
+        from .run import CHECKPOINTS, load_models  # run imports the probes' data machinery
 
         cfg = read_config(Path(folder))
         models, _, _ = load_models(cfg, Path(folder))
-        return cls(models, cfg)
+        return cls(models, cfg, ensemble.load_members(cfg, Path(folder) / CHECKPOINTS))
+
+    @property
+    def names(self) -> list[str]:
+        """The registry models this predictor answers for, in registry order."""
+        return [n for n in REGISTRY if n in MODELS or self.members64 is not None]
+
+    def counts(self) -> dict[str, int]:
+        """Passes or members per prediction, by model (1 for a single forward pass)."""
+        n = {"passes": self.cfg.probe.mc_passes, "members": self.cfg.train.ensemble_members}
+        return {k: n.get(REGISTRY[k].predicts, 1) for k in self.names}
 
     def predict(self, images: np.ndarray) -> list[dict[str, dict[str, Any]]]:
-        """One ``{"softmax": ModelOut dict, "edl": ModelOut dict}`` per image of (N, 28, 28)."""
+        """One ``{"softmax": ModelOut dict, "edl": ModelOut dict, ...}`` per image of
+        (N, 28, 28), with a row of :func:`more_rows` for MC dropout and the ensemble."""
         x = _batch(images)
         with self._lock:
-            outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in MODELS}
-        return [{k: record(model_out(outs[k], i)) for k in MODELS} for i in range(len(x))]
+            if self.members64 is None:
+                more: dict[str, mc_dropout.Predictive] = {}
+                outs = {k: outputs(self.models64[k], k, x, self.cfg.train) for k in MODELS}
+            else:  # the softmax model's trunk once, for it and MC dropout
+                outs = {"edl": outputs(self.models64["edl"], "edl", x, self.cfg.train)}
+                outs["softmax"], more = self._softmax_and_more(x)
+        rows = [{k: record(model_out(outs[k], i)) for k in MODELS} for i in range(len(x))]
+        for k, preds in more.items():
+            for i, r in enumerate(more_rows(preds)):
+                rows[i][k] = r
+        return [{k: row[k] for k in REGISTRY if k in row} for row in rows]
+
+    def _softmax_and_more(self, x: torch.Tensor
+                          ) -> tuple[ModelOutputs, dict[str, mc_dropout.Predictive]]:
+        """The softmax model's outputs, MC dropout's T passes (all in one tensor call on its
+        FC 500 features, computed once for both) and the ensemble's M members (member 0: the
+        softmax model), float64. The softmax logits are fc2 of those features: the same
+        operations as its eval-mode forward pass (dropout off), so the same numbers."""
+        assert self.members64 is not None and self.masks is not None
+        sm = self.models64["softmax"]
+        x64 = x.to(torch.float64)
+        with torch.no_grad():
+            h = mc_dropout.features(sm, x64)  # (N, 500), the same in every pass
+            z = sm.fc2(h)
+            passes = F.softmax(sm.fc2(h.unsqueeze(0) * self.masks), -1)  # (T, N, 10)
+            probs = F.softmax(z, -1).numpy()
+            members = [probs] + [F.softmax(m(x64), -1).numpy() for m in self.members64]
+        return ModelOutputs(logits=z.numpy(), probs=probs), {
+            "mc_dropout": mc_dropout.Predictive(passes=passes.numpy()),
+            "ensemble": mc_dropout.Predictive(passes=np.stack(members))}
 
     def conv1_maps(self, image: np.ndarray) -> np.ndarray:
         """The softmax model's conv1 feature maps after ReLU, (20, 24, 24): the maps the
@@ -86,6 +140,28 @@ class Predictor:
         rotated to each of them with the pipeline's own :func:`pipeline.datasets.rotate`."""
         angles = rotation_angles(self.cfg.probe)
         return angles, np.stack([datasets.rotate(image, a) for a in angles])
+
+
+def mc_masks(cfg: cfgmod.Config) -> torch.Tensor:
+    """(T, 1, 500) the dropout masks, scaled by 1 / (1 - p), that
+    :func:`pipeline.mc_dropout.predict` draws for a single image from the run's seed: pass t's
+    mask is the t-th draw of the seeded generator."""
+    t, p, seed = cfg.probe.mc_passes, cfg.train.dropout, cfg.train.seed
+    gen = torch.Generator().manual_seed(seed)
+    keep = 1.0 - p
+    width = LeNet(p).fc1.out_features
+    return torch.stack([(torch.rand((1, width), generator=gen, dtype=torch.float64) < keep)
+                        .to(torch.float64) / keep for _ in range(t)])
+
+
+def more_rows(pred: mc_dropout.Predictive) -> list[dict[str, Any]]:
+    """One row per image of a model averaged over passes or members: the mean ``probs``, its
+    ``pred``, ``entropy`` and ``mutual_information`` (nats), each pass's or member's own
+    probabilities (``passes``, (P, 10)) and top digit (``member_pred``)."""
+    probs, ent, mi, own = pred.probs, pred.entropy, pred.mutual_information, pred.member_pred
+    return [{"probs": probs[i], "pred": int(probs[i].argmax()), "entropy": float(ent[i]),
+             "mutual_information": float(mi[i]), "passes": pred.passes[:, i],
+             "member_pred": own[:, i]} for i in range(probs.shape[0])]
 
 
 def _batch(images: np.ndarray) -> torch.Tensor:

@@ -15,6 +15,8 @@ from PIL import Image
 from contract import scene_data as contract
 
 from contract import scene_io
+from contract.models import REGISTRY
+from pipeline.inference import read_config
 from tests.conftest import ROOT, serve, vertical_stroke_png
 
 pytest.importorskip("fastapi")
@@ -112,6 +114,110 @@ def test_rotate_sweep_in_one_request(client: TestClient, webapp_data_dir: Path) 
     one = post_image(client, vertical_stroke_png())
     assert out["edl_u"][0] == pytest.approx(one["edl"]["u"], rel=1e-5)
     assert out["softmax_prediction"][0] == one["softmax"]["prediction"]
+
+
+# -- every registry model: MC dropout and the deep ensemble beside softmax and EDL -----------
+AVERAGED = [n for n, m in REGISTRY.items() if m.predicts != "single"]
+
+
+def test_every_registry_model_answers(client: TestClient, webapp_data_dir: Path) -> None:
+    cfg = read_config(webapp_data_dir)
+    count = {"passes": cfg.probe.mc_passes, "members": cfg.train.ensemble_members}
+    for data in (vertical_stroke_png(), noise_png()):
+        out = post_image(client, data)
+        assert set(REGISTRY) <= set(out)
+        for name, model in REGISTRY.items():
+            r = out[name]
+            assert sum(r["probs"]) == pytest.approx(1.0, abs=1e-5), name
+            assert r["prediction"] == int(np.argmax(r["probs"])), name
+            assert 0.0 <= r["entropy"] <= np.log(10) + 1e-9, name
+            if model.predicts == "single":
+                continue
+            assert 0.0 <= r["mutual_information"] <= r["entropy"] + 1e-9, name
+            assert r["count"] == count[model.predicts] == sum(r["votes"]), name
+            assert len(r["spread"]) == 10 and min(r["spread"]) >= 0, name
+            if model.predicts == "members":
+                assert len(r["members"]) == r["count"] == len(r["member_probs"])
+                for vote, probs in zip(r["members"], r["member_probs"]):
+                    assert vote["prediction"] == int(np.argmax(probs))
+                    assert vote["probability"] == pytest.approx(max(probs), abs=1e-9)
+
+
+def noise_png(seed: int = 3) -> bytes:
+    rng = np.random.default_rng(seed)
+    return png((rng.random((28, 28)) * 255).astype(np.uint8))
+
+
+def test_ensemble_mean_is_the_members_mean_from_the_checkpoints(
+        client: TestClient, webapp_data_dir: Path) -> None:
+    """Recomputed in plain torch: each checkpoint's LeNet in float64, softmax, mean."""
+    import torch
+
+    from pipeline.models import LeNet
+
+    cfg = read_config(webapp_data_dir)
+    data = noise_png()
+    x = torch.from_numpy(images.to_mnist(data)[None, None].astype(np.float32)).double()
+    probs = []
+    for i in range(cfg.train.ensemble_members):
+        name = "softmax.pt" if i == 0 else f"ensemble-{i}.pt"
+        state = torch.load(webapp_data_dir / "checkpoints" / name, weights_only=True)
+        net = LeNet(cfg.train.dropout)
+        net.load_state_dict(state["state_dict"])
+        with torch.no_grad():
+            probs.append(torch.softmax(net.double().eval()(x), -1)[0].numpy())
+    got = post_image(client, data)["ensemble"]
+    assert np.allclose(got["member_probs"], probs, atol=1e-5)
+    assert np.allclose(got["probs"], np.mean(probs, 0), atol=1e-5)
+    assert [m["prediction"] for m in got["members"]] == [int(p.argmax()) for p in probs]
+
+
+def test_mc_dropout_is_reproducible_with_its_seed(client: TestClient,
+                                                  webapp_data_dir: Path) -> None:
+    """The same image, the same T masks from the run's seed: the same answer, alone or beside
+    other requests, and the pipeline's own MC dropout of that image."""
+    import torch
+
+    from pipeline import mc_dropout
+    from pipeline.run import load_models
+
+    cfg = read_config(webapp_data_dir)
+    data = noise_png(5)
+    a, b = post_image(client, data)["mc_dropout"], post_image(client, data)["mc_dropout"]
+    assert np.allclose(a["probs"], b["probs"], atol=1e-12) and a["votes"] == b["votes"]
+    models, _, _ = load_models(cfg, webapp_data_dir)
+    x = torch.from_numpy(images.to_mnist(data)[None, None].astype(np.float32))
+    mc = mc_dropout.predict(models["softmax"], x, cfg.probe.mc_passes, cfg.train.dropout,
+                            cfg.train.seed)
+    assert np.allclose(a["probs"], mc.probs[0], atol=1e-5)
+    assert a["mutual_information"] == pytest.approx(float(mc.mutual_information[0]), abs=1e-5)
+    assert a["votes"] == np.bincount(mc.member_pred[:, 0], minlength=10).tolist()
+    assert np.allclose(a["spread"], mc.passes[:, 0].std(0), atol=1e-5)
+
+
+def test_the_sweep_holds_every_model(client: TestClient) -> None:
+    out = post_image(client, vertical_stroke_png(), "/api/rotate")
+    n = len(out["angles"])
+    assert set(out["more"]) == set(AVERAGED)
+    one = post_image(client, vertical_stroke_png())
+    for name in AVERAGED:
+        s = out["more"][name]
+        for key in ("prediction", "confidence", "entropy", "mutual_information"):
+            assert len(s[key]) == n, (name, key)
+        assert all(0 <= m <= e + 1e-9 for m, e in zip(s["mutual_information"], s["entropy"]))
+        assert s["confidence"][0] == pytest.approx(max(one[name]["probs"]), abs=1e-5)
+        assert s["mutual_information"][0] == pytest.approx(one[name]["mutual_information"],
+                                                           abs=1e-5)
+
+
+def test_models_lists_the_registry(client: TestClient, webapp_data_dir: Path) -> None:
+    cfg = read_config(webapp_data_dir)
+    got = client.get("/api/models").json()
+    assert [m["name"] for m in got] == list(REGISTRY)
+    counts = {m["name"]: m["count"] for m in got}
+    assert counts["mc_dropout"] == cfg.probe.mc_passes
+    assert counts["ensemble"] == cfg.train.ensemble_members
+    assert all(m["colour"] == REGISTRY[m["name"]].colour and m["zh"] for m in got)
 
 
 def _multipart(body: bytes, boundary: str = "b0undary") -> dict:
@@ -246,7 +352,7 @@ def test_openapi_documents_the_response_model(client: TestClient) -> None:
     ok = spec["paths"]["/api/predict"]["post"]["responses"]["200"]["content"]["application/json"]
     assert ok["schema"]["$ref"].endswith("/PredictResponse")
     props = spec["components"]["schemas"]["PredictResponse"]["properties"]
-    assert {"input", "softmax", "edl"} <= set(props)
+    assert {"input", *REGISTRY} <= set(props)
     edl = spec["components"]["schemas"]["EdlResult"]["properties"]
     assert {"evidence", "alpha", "S", "belief", "u", "probs", "prediction", "entropy"} <= set(edl)
     body = spec["paths"]["/api/predict"]["post"]["requestBody"]["content"]

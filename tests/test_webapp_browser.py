@@ -108,6 +108,47 @@ def test_draw_a_one_both_models_answer(page, tmp_path: Path) -> None:  # noqa: A
             img.convert("RGB").quantize(256).save(os.environ["WEBAPP_SCREENSHOT"], optimize=True)
 
 
+def test_every_registry_model_has_a_panel_for_a_drawing(page) -> None:  # noqa: ANN001
+    """MC dropout and the ensemble (every registry model that averages passes or members) get
+    a card with mean bars, entropy ≥ MI ≥ 0, the passes' votes or the members' answers, in
+    words in both languages, and their curves under the sweep."""
+    from contract.models import REGISTRY
+
+    averaged = [n for n, m in REGISTRY.items() if m.predicts != "single"]
+    draw_vertical_stroke(page)
+    wait_for_u(page)
+    for name in averaged:
+        card = f"#{name}-card"
+        page.wait_for_function(f"() => document.querySelector('{card} .big').textContent !== '–'")
+        assert page.text_content(f"{card} .big").strip().endswith("1")
+        assert page.locator(f"{card} .bars .bar").count() == 10
+        ent = float(page.get_attribute(f"#{name}-entropy", "data-value"))
+        mi = float(page.get_attribute(f"#{name}-mi", "data-value"))
+        assert 0 <= mi <= ent + 1e-9
+        assert page.text_content(f"#{name}-name") == REGISTRY[name].en
+        assert page.locator(f"{card} .swatch").count() == 1
+    api = page.evaluate("() => fetch('/api/models').then((r) => r.json())")
+    count = {m["name"]: m["count"] for m in api}
+    votes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#mc_dropout-votes tr:nth-child(2) td')).map((td) => +td.textContent)""")
+    assert len(votes) == 10 and sum(votes) == count["mc_dropout"]
+    assert page.locator("#ensemble-votes tr").count() == count["ensemble"] + 1
+    with page.expect_response("**/api/rotate") as info:
+        page.click("#rotate")
+    sweep = info.value.json()
+    page.wait_for_selector("#rotate-mi-plot path.line.more")
+    for plot in ("#rotate-conf-plot", "#rotate-mi-plot"):
+        assert page.locator(f"{plot} path.line.more").count() == len(averaged)
+        assert page.locator(f"{plot} text.legend").count() == len(averaged)
+    for name in averaged:
+        got = page.evaluate(f"""() => Array.from(document.querySelectorAll(
+            '#rotate-mi-plot path.dot.{name}')).map((p) => +p.dataset.value)""")
+        assert np.allclose(got, sweep["more"][name]["mutual_information"], atol=1e-6)
+    page.click("#lang")
+    assert page.text_content("#ensemble-name") == REGISTRY["ensemble"].zh
+    assert "互信息" in page.text_content("#ensemble-card")
+
+
 def _fashion_png(path: Path) -> Path:
     from pipeline import datasets
 
@@ -274,6 +315,11 @@ def _check_no_false_certainty(pg, result: dict) -> list[tuple[str, str, float]]:
     assert len(shown) >= 10 + 10 + 20 + 1  # bars of both models, the table's b and p̂, u
     values = {*result["softmax"]["probs"], *result["edl"]["probs"], *result["edl"]["belief"],
               result["edl"]["u"]}
+    for name in ("mc_dropout", "ensemble"):  # the averaged models' numbers, where the API has them
+        r = result.get(name) or {}
+        values |= {*r.get("probs", []), *r.get("spread", []), r.get("entropy"),
+                   r.get("mutual_information"), *(m["probability"] for m in r.get("members") or [])}
+    values.discard(None)
     for where, text, value in shown:
         assert any(abs(value - v) < 1e-9 for v in values), (where, text, value)  # the API's
         assert not false_certainty(text, value), (where, text, value)

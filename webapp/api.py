@@ -7,6 +7,8 @@ from typing import Any, Optional
 import numpy as np
 from fastapi import APIRouter, Query, Request
 
+from contract.models import REGISTRY
+
 from . import images, schemas
 from .errors import ERROR_RESPONSES
 from .fairness import HEAVY_RESPONSES
@@ -37,12 +39,12 @@ async def _input(request: Request) -> np.ndarray:
 
 
 @router.post("/predict", response_model=schemas.PredictResponse, responses=ERROR_RESPONSES,
-             openapi_extra=IMAGE_BODY, summary="Both models on one image")
+             openapi_extra=IMAGE_BODY, summary="Every model on one image")
 async def predict(request: Request, conv1: bool = Query(
         False, description="also return the conv1 feature maps")) -> schemas.PredictResponse:
     """Send an image (multipart field `image`, or the raw bytes with an image content type);
-    get the MNIST-style input and both models' answers, the same numbers as the pipeline's
-    probes."""
+    get the MNIST-style input and every registry model's answer (softmax, MC dropout, the
+    deep ensemble, EDL), the same numbers as the pipeline's probes."""
     st = _state(request)
     x = await _input(request)
     row = (await st.batcher.predict(x[None]))[0]
@@ -50,13 +52,12 @@ async def predict(request: Request, conv1: bool = Query(
     if conv1:
         raw = await asyncio.to_thread(st.predictor.conv1_maps, x)
         maps = [schemas.grid(m, 3) for m in raw]
-    return schemas.PredictResponse(input=schemas.grid(x), softmax=schemas.softmax_result(row["softmax"]),
-                                   edl=schemas.edl_result(row["edl"]), conv1=maps)
+    return schemas.PredictResponse(input=schemas.grid(x), conv1=maps, **schemas.results(row))
 
 
 @router.post("/rotate", response_model=schemas.RotateResponse,
              responses={**ERROR_RESPONSES, **HEAVY_RESPONSES}, openapi_extra=IMAGE_BODY,
-             summary="Both models on the image rotated 0°-180°")
+             summary="Every model on the image rotated 0°-180°")
 async def rotate(request: Request) -> schemas.RotateResponse:
     """The same upload as /api/predict; the server rotates the 28×28 input with the pipeline's
     own rotation at the probes' angles and answers for every angle in one batch. A sweep: it
@@ -74,6 +75,16 @@ async def health(request: Request) -> schemas.Health:
     st = _state(request)
     return schemas.Health(status="ok", config_hash=st.predictor.cfg.hash(),
                           lectures=len(st.lectures()))
+
+
+@router.get("/models", summary="The models the page shows, from the registry")
+async def models(request: Request) -> list[dict[str, Any]]:
+    """contract/models.py's REGISTRY in its order: name, display names, colour, how it predicts,
+    its scores, and how many passes or members a prediction takes here."""
+    counts = _state(request).predictor.counts()
+    return [{"name": m.name, "en": m.en, "zh": m.zh, "colour": m.colour, "predicts": m.predicts,
+             "scores": list(m.scores), "count": counts[m.name]}
+            for m in REGISTRY.values() if m.name in counts]
 
 
 @router.get("/wording", summary="The page's words, English and Chinese")

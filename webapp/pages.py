@@ -12,7 +12,7 @@ router = APIRouter()
 
 JS = "text/javascript; charset=utf-8"
 ASSETS = {"app.js": JS, "numbers.js": JS, "network.js": JS, "arithmetic.js": JS, "attack.js": JS,
-          "lecture_links.js": JS, "timeline.js": JS, "style.css": "text/css; charset=utf-8"}
+          "lecture_links.js": JS, "timeline.js": JS, "more_models.js": JS, "style.css": "text/css; charset=utf-8"}
 
 
 STATIC = Path(__file__).resolve().parent / "static"

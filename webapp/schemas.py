@@ -6,6 +6,8 @@ from typing import Any, Optional
 import numpy as np
 from pydantic import BaseModel, Field
 
+from contract.models import REGISTRY
+
 Grid = list[list[float]]
 
 
@@ -30,10 +32,37 @@ class EdlResult(BaseModel):
     entropy: float = Field(description="predictive entropy of p̂ in nats")
 
 
+class MeanResult(BaseModel):
+    """A model averaged over stochastic passes (MC dropout) or members (deep ensemble)."""
+    probs: list[float] = Field(description="the mean of the passes' or members' probabilities")
+    prediction: int = Field(description="argmax of the mean")
+    entropy: float = Field(description="entropy of the mean in nats (total uncertainty)")
+    mutual_information: float = Field(
+        description="entropy of the mean minus the mean entropy of the passes or members "
+                    "(the epistemic part, nats): 0 ≤ MI ≤ entropy")
+    count: int = Field(description="how many passes or members were averaged")
+    votes: list[int] = Field(description="per digit, how many passes or members name it")
+    spread: list[float] = Field(description="per digit, the standard deviation of its "
+                                            "probability across the passes or members")
+    members: Optional[list["MemberVote"]] = Field(
+        None, description="the ensemble only: each member's own top digit and its probability "
+                          "(member 0 is the softmax model)")
+    member_probs: Optional[list[list[float]]] = Field(
+        None, description="the ensemble only: each member's 10 probabilities")
+
+
+class MemberVote(BaseModel):
+    prediction: int = Field(description="the member's own top digit")
+    probability: float = Field(description="the member's probability for it")
+
+
 class PredictResponse(BaseModel):
-    """Both models on one image, after the pipeline's MNIST-style preprocessing."""
+    """Every registry model on one image, after the pipeline's MNIST-style preprocessing."""
     input: Grid = Field(description="the 28×28 input the models see, values in [0, 1]")
     softmax: SoftmaxResult
+    mc_dropout: Optional[MeanResult] = Field(None, description="MC dropout: T dropout passes "
+                                             "of the softmax LeNet, masks from the run's seed")
+    ensemble: Optional[MeanResult] = Field(None, description="the deep ensemble of M LeNets")
     edl: EdlResult
     conv1: Optional[list[Grid]] = Field(
         None, description="with ?conv1=true: the softmax model's 20 conv1 feature maps after "
@@ -49,6 +78,16 @@ class RotateResponse(BaseModel):
     edl_prediction: list[int] = Field(description="EDL model's digit per angle")
     edl_confidence: list[float] = Field(description="EDL's highest p̂ per angle")
     edl_u: list[float] = Field(description="EDL's uncertainty u per angle")
+    more: Optional[dict[str, "SweepSeries"]] = Field(
+        None, description="the models averaged over passes or members (MC dropout, the deep "
+                          "ensemble), by registry name")
+
+
+class SweepSeries(BaseModel):
+    prediction: list[int] = Field(description="the mean's digit per angle")
+    confidence: list[float] = Field(description="the mean's highest probability per angle")
+    entropy: list[float] = Field(description="entropy of the mean per angle (nats)")
+    mutual_information: list[float] = Field(description="mutual information per angle (nats)")
 
 
 class Health(BaseModel):
@@ -72,6 +111,36 @@ def edl_result(row: dict[str, Any]) -> EdlResult:
                      entropy=float(row["entropy"]))
 
 
+def mean_result(row: dict[str, Any], votes_of_members: bool) -> MeanResult:
+    """From a :func:`pipeline.inference.more_rows` row (MC dropout or the ensemble);
+    ``votes_of_members``: list each member's vote (the ensemble)."""
+    passes = np.asarray(row["passes"])
+    own = np.asarray(row["member_pred"])
+    members = None
+    if votes_of_members:
+        members = [MemberVote(prediction=int(k), probability=float(p[k]))
+                   for k, p in zip(own, passes)]
+    return MeanResult(probs=_floats(row["probs"]), prediction=row["pred"],
+                      entropy=float(row["entropy"]),
+                      mutual_information=float(row["mutual_information"]), count=len(passes),
+                      votes=np.bincount(own, minlength=passes.shape[1]).tolist(),
+                      spread=_floats(passes.std(0)), members=members,
+                      member_probs=[_floats(p) for p in passes] if members else None)
+
+
+def results(row: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Every registry model's answer in a predictor row, by name (the models the row holds)."""
+    out: dict[str, Any] = {}
+    for name, model in REGISTRY.items():
+        if name not in row:
+            continue
+        if model.predicts == "single":
+            out[name] = edl_result(row[name]) if "u" in model.scores else softmax_result(row[name])
+        else:
+            out[name] = mean_result(row[name], model.predicts == "members")
+    return out
+
+
 def _floats(values: Any) -> list[float]:
     return [float(v) for v in values]
 
@@ -91,4 +160,22 @@ def rotate_response(angles: Any, stack: np.ndarray, rows: list[dict[str, Any]]) 
         softmax_prediction=[r["pred"] for r in sm],
         softmax_confidence=[float(max(r["probs"])) for r in sm],
         edl_prediction=[r["pred"] for r in ed], edl_confidence=[float(max(r["probs"])) for r in ed],
-        edl_u=[float(r["u"]) for r in ed])
+        edl_u=[float(r["u"]) for r in ed], more=sweep_series(rows) or None)
+
+
+def sweep_series(rows: list[dict[str, Any]]) -> dict[str, SweepSeries]:
+    """The sweep of every model averaged over passes or members that the rows hold."""
+    out = {}
+    for name, model in REGISTRY.items():
+        if model.predicts == "single" or name not in rows[0]:
+            continue
+        rs = [r[name] for r in rows]
+        out[name] = SweepSeries(prediction=[r["pred"] for r in rs],
+                                confidence=[float(max(r["probs"])) for r in rs],
+                                entropy=[float(r["entropy"]) for r in rs],
+                                mutual_information=[float(r["mutual_information"]) for r in rs])
+    return out
+
+
+MeanResult.model_rebuild()
+RotateResponse.model_rebuild()

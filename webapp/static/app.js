@@ -408,6 +408,7 @@ function sentence(r) {
 
 function renderResult() {
   const r = state.result;
+  renderMore(r);
   if (!r) {
     $("sentence").textContent = w("waiting");
     return;
@@ -456,6 +457,7 @@ function renderRotation() {
   $("rotate-out").hidden = !r;
   if (!r) return;
   drawSweep($("rotate-plot"), r);
+  renderMoreSweep(r);
   $("rotate-strip").replaceChildren(...r.images.map((g, i) => {
     const fig = document.createElement("figure");
     const c = document.createElement("canvas");
