@@ -25,7 +25,8 @@ function el(tag, attrs, text) {
 function card(m) {
   // The card's parts, filled by renderMore; its colour is a swatch and a border, its name text.
   const c = el("article", { id: m.name + "-card", class: "card more " + m.predicts,
-                            style: "--model: " + m.colour, "aria-labelledby": m.name + "-name" });
+                            style: "--model: " + m.colour, "aria-labelledby": m.name + "-name",
+                            tabindex: "0" });  // it scrolls sideways on narrow screens: reachable by keyboard
   const h = el("h3");
   h.append(el("span", { class: "swatch " + m.predicts, "aria-hidden": "true" }),
            el("span", { id: m.name + "-name", class: "name" }), el("span", { class: "count" }));
